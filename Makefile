@@ -1,0 +1,37 @@
+# Frontdesk — fresh-machine entry points: `make run`, `make test`, `make bench`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+TS      := $(wildcard resources/i18n/*.ts)
+QM      := $(TS:.ts=.qm)
+
+.PHONY: run test lint bench demo translations clean
+
+$(STAMP): pyproject.toml scripts/ensure-system.sh
+	bash scripts/ensure-system.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+run: $(STAMP) translations
+	$(VENV)/bin/frontdesk $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(STAMP) translations lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -p no:cacheprovider tests/bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info $(QM)

@@ -1,0 +1,1 @@
+"""Domain and services of Frontdesk. Never imports Qt."""

@@ -1,0 +1,417 @@
+"""Members: create, edit, deactivate, find as the receptionist types, and record visits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from app.context import AppContext
+from app.errors import Conflict, NotFound, ValidationError
+from app.money import check_amount
+from app.names import clean_text, has_cjk, member_keys, name_pinyin
+from app.phones import mask_phone, normalize_phone
+from db.models import Member, Visit
+from db.repositories import MemberRepository
+
+SEARCH_LIMIT = 50
+MAX_TEXT = 2000
+MAX_TAGS = 20
+MEMBER_NO_BASE = 100000
+_CARD_RE = re.compile(r"^[A-Za-z0-9-]{4,32}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+GENDERS = ("", "F", "M")
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    """What the new-member or edit form hands over; services validate every field."""
+
+    name: str
+    phone: str
+    gender: str = ""
+    birthday: date | None = None
+    card_no: str | None = None
+    preferences: str = ""
+    allergies: str = ""
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of the search results."""
+
+    id: int
+    member_no: str
+    card_no: str | None
+    name: str
+    phone_masked: str
+    gender: str
+    birthday: date | None
+    visit_count: int
+    lifetime_spend_cents: int
+    last_visit_at: datetime | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    rows: list[MemberRow]
+    more: bool  # more matches than shown: type more to narrow down
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    visited_at: datetime
+    amount_cents: int
+    items: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    id: int
+    member_no: str
+    card_no: str | None
+    name: str
+    phone: str
+    phone_masked: str
+    gender: str
+    birthday: date | None
+    preferences: str
+    allergies: str
+    notes: str
+    tags: tuple[str, ...]
+    active: bool
+    visit_count: int
+    lifetime_spend_cents: int
+    last_visit_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    recent_visits: list[VisitRow] = field(default_factory=list)
+
+
+# --- validation -----------------------------------------------------------------
+
+
+def _text(value: str | None, fld: str, *, required: bool = False, max_len: int = MAX_TEXT) -> str:
+    text = unicodedata.normalize("NFC", (value or "")).strip()
+    if _CONTROL.search(text):
+        raise ValidationError("text.control_chars", field=fld)
+    if required and not text:
+        raise ValidationError("field.required", field=fld)
+    if len(text) > max_len:
+        raise ValidationError("text.too_long", field=fld, max=max_len)
+    return text
+
+
+def validate_input(data: MemberInput, today: date) -> dict[str, object]:
+    name = " ".join(_text(data.name, "name", required=True, max_len=64).split())
+    if not any(ch.isalpha() for ch in name):
+        raise ValidationError("name.invalid", field="name")
+    phone = normalize_phone(data.phone)
+    if data.gender not in GENDERS:
+        raise ValidationError("gender.invalid", field="gender")
+    if data.birthday is not None:
+        if data.birthday > today:
+            raise ValidationError("birthday.future", field="birthday")
+        if data.birthday.year < 1900:
+            raise ValidationError("birthday.too_old", field="birthday")
+    card = (data.card_no or "").strip() or None
+    if card is not None and not _CARD_RE.match(card):
+        raise ValidationError("card.invalid", field="card_no")
+    tags: list[str] = []
+    for raw in data.tags:
+        tag = _text(raw, "tags", max_len=32)
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError("tags.too_many", field="tags", max=MAX_TAGS)
+    return {
+        "name": name,
+        "phone": phone,
+        "gender": data.gender,
+        "birthday": data.birthday,
+        "card_no": card.upper() if card else None,
+        "preferences": _text(data.preferences, "preferences"),
+        "allergies": _text(data.allergies, "allergies"),
+        "notes": _text(data.notes, "notes"),
+        "tags": tags,
+    }
+
+
+def _check_unique(repo: MemberRepository, values: dict[str, object], own_id: int | None) -> None:
+    other = repo.by_phone(str(values["phone"]))
+    if other is not None and other.id != own_id:
+        raise Conflict("phone.duplicate", field="phone", member_no=other.member_no, name=other.name)
+    card = values["card_no"]
+    if card:
+        other = repo.by_card(str(card))
+        if other is not None and other.id != own_id:
+            raise Conflict("card.duplicate", field="card_no", member_no=other.member_no)
+
+
+def _index(repo: MemberRepository, member: Member) -> None:
+    repo.replace_keys(
+        member.id, member_keys(member.member_no, member.card_no, member.name, member.phone)
+    )
+
+
+# --- commands --------------------------------------------------------------------
+
+
+def insert_member(repo: MemberRepository, values: dict[str, object], now: datetime) -> Member:
+    """Adds a validated member with its tags and search keys; the caller commits."""
+    fields = dict(values)
+    tags = fields.pop("tags")
+    assert isinstance(tags, list)
+    _check_unique(repo, fields, None)
+    member = Member(
+        **fields,
+        name_pinyin=name_pinyin(str(fields["name"]))[0],
+        member_no=str(MEMBER_NO_BASE + repo.max_id() + 1),
+        active=True,
+        visit_count=0,
+        lifetime_spend_cents=0,
+        created_at=now,
+        updated_at=now,
+    )
+    repo.set_tags(member, tags)
+    repo.session.add(member)
+    repo.session.flush()
+    _index(repo, member)
+    return member
+
+
+def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
+    now = ctx.clock.now()
+    values = validate_input(data, now.date())
+    for _attempt in range(3):
+        with ctx.uow() as uow:
+            repo = MemberRepository(uow.session)
+            try:
+                member = insert_member(repo, values, now)
+                uow.commit()
+            except IntegrityError:
+                # Another counter took the same member no. (or phone) in the meantime.
+                continue
+            return _profile(repo, member)
+    raise Conflict("member.save_conflict")
+
+
+def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberProfile:
+    now = ctx.clock.now()
+    values = validate_input(data, now.date())
+    tags = values.pop("tags")
+    assert isinstance(tags, list)
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        _check_unique(repo, values, member.id)
+        for key, value in values.items():
+            setattr(member, key, value)
+        member.name_pinyin = name_pinyin(member.name)[0]
+        member.updated_at = now
+        repo.set_tags(member, tags)
+        uow.session.flush()
+        _index(repo, member)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("member.save_conflict") from None
+        return _profile(repo, member)
+
+
+def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
+    """Deactivate (or bring back) a member. History is never deleted."""
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        member.active = active
+        member.updated_at = ctx.clock.now()
+        uow.commit()
+        return _profile(repo, member)
+
+
+def record_visit(
+    ctx: AppContext,
+    member_id: int,
+    amount_cents: int,
+    items: str = "",
+    staff: str = "",
+    visited_at: datetime | None = None,
+) -> VisitRow:
+    check_amount(amount_cents)
+    items = _text(items, "items", max_len=500)
+    staff = _text(staff, "staff", max_len=64)
+    now = ctx.clock.now()
+    when = visited_at or now
+    if when.tzinfo is None:
+        raise ValidationError("visit.time_invalid", field="visited_at")
+    if when > now:
+        raise ValidationError("visit.in_future", field="visited_at")
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        if not member.active:
+            raise Conflict("member.inactive", member_no=member.member_no)
+        visit = Visit(
+            member_id=member.id,
+            visited_at=when,
+            amount_cents=amount_cents,
+            items=items,
+            staff=staff,
+            created_at=now,
+        )
+        uow.session.add(visit)
+        repo.add_visit_totals(member.id, amount_cents, when)
+        uow.commit()
+        return _visit_row(visit)
+
+
+# --- queries ---------------------------------------------------------------------
+
+
+def get_profile(ctx: AppContext, member_id: int) -> MemberProfile:
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        return _profile(repo, _get(repo, member_id))
+
+
+def list_visits(
+    ctx: AppContext, member_id: int, limit: int = 100, offset: int = 0
+) -> list[VisitRow]:
+    with ctx.uow() as uow:
+        return [
+            _visit_row(v) for v in MemberRepository(uow.session).visits(member_id, limit, offset)
+        ]
+
+
+def _plan(query: str) -> list[str]:
+    """The key prefixes to scan for a query, most specific kind first."""
+    text = clean_text(query)
+    if not text:
+        return []
+    digits = re.sub(r"[\s+\-()]", "", text)
+    if digits.isdigit():
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        return ["c" + digits, "m" + digits, "p" + digits, "t" + digits[::-1]]
+    if has_cjk(text):
+        return ["n" + text]
+    return ["c" + text, "m" + text, "i" + text, "y" + text, "n" + text]
+
+
+def search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Members matching what the receptionist typed, best first.
+
+    Phone (whole, start or last digits), any part of the name, full pinyin or
+    initials, member or card no. Exact matches come first; each kind of match is
+    one index range scan, so the cost does not grow with the number of members.
+    """
+    prefixes = _plan(query)
+    if not prefixes:
+        return SearchResult(query, [], False)
+    ranks: dict[int, tuple[int, int, int]] = {}
+    more = False
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        for kind_rank, prefix in enumerate(prefixes):
+            hits = repo.keys_with_prefix(prefix, limit + 1)
+            if len(hits) > limit:
+                more = True
+                hits = hits[:limit]
+            for pos, (key, member_id) in enumerate(hits):
+                rank = (0 if key == prefix else 1, kind_rank, pos)
+                if member_id not in ranks or rank < ranks[member_id]:
+                    ranks[member_id] = rank
+        rows = [_row(m) for m in repo.by_ids(ranks)]
+    rows.sort(key=lambda r: (not r.active, ranks[r.id]))
+    if len(rows) > limit:
+        more = True
+    return SearchResult(query, rows[:limit], more)
+
+
+def resolve_code(ctx: AppContext, code: str) -> int | None:
+    """The member a scanned card, typed member no. or whole phone number names, if any."""
+    text = clean_text(code)
+    if not text:
+        return None
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        for found in (repo.by_card(text), repo.by_member_no(text)):
+            if found is not None:
+                return found.id
+        try:
+            phone = normalize_phone(text)
+        except ValidationError:
+            return None
+        found = repo.by_phone(phone)
+        return found.id if found is not None else None
+
+
+def naive_search_ids(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
+    """Baseline for the lookup benchmark: a LIKE scan over every member."""
+    with ctx.uow() as uow:
+        return MemberRepository(uow.session).naive_scan(clean_text(query), limit)
+
+
+# --- mapping ---------------------------------------------------------------------
+
+
+def _get(repo: MemberRepository, member_id: int) -> Member:
+    member = repo.get(member_id)
+    if member is None:
+        raise NotFound("member.not_found", member_id=member_id)
+    return member
+
+
+def _row(m: Member) -> MemberRow:
+    return MemberRow(
+        id=m.id,
+        member_no=m.member_no,
+        card_no=m.card_no,
+        name=m.name,
+        phone_masked=mask_phone(m.phone),
+        gender=m.gender,
+        birthday=m.birthday,
+        visit_count=m.visit_count,
+        lifetime_spend_cents=m.lifetime_spend_cents,
+        last_visit_at=m.last_visit_at,
+        active=m.active,
+    )
+
+
+def _visit_row(v: Visit) -> VisitRow:
+    return VisitRow(v.id, v.visited_at, v.amount_cents, v.items, v.staff)
+
+
+def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
+    repo.session.refresh(m)
+    return MemberProfile(
+        id=m.id,
+        member_no=m.member_no,
+        card_no=m.card_no,
+        name=m.name,
+        phone=m.phone,
+        phone_masked=mask_phone(m.phone),
+        gender=m.gender,
+        birthday=m.birthday,
+        preferences=m.preferences,
+        allergies=m.allergies,
+        notes=m.notes,
+        tags=tuple(t.tag for t in m.tags),
+        active=m.active,
+        visit_count=m.visit_count,
+        lifetime_spend_cents=m.lifetime_spend_cents,
+        last_visit_at=m.last_visit_at,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+        recent_visits=[_visit_row(v) for v in repo.visits(m.id, 20)],
+    )

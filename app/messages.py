@@ -1,0 +1,79 @@
+"""English sentences for every error code; the UI translates them, the CLI prints them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks text for Qt's lupdate without importing Qt (app/ stays Qt-free)."""
+    return text
+
+
+MESSAGES: dict[str, str] = {
+    "invalid": QT_TRANSLATE_NOOP("errors", "That input is not valid."),
+    "not_found": QT_TRANSLATE_NOOP("errors", "Not found."),
+    "conflict": QT_TRANSLATE_NOOP("errors", "That clashes with what is already saved."),
+    "field.required": QT_TRANSLATE_NOOP("errors", "Please fill in {field}."),
+    "text.control_chars": QT_TRANSLATE_NOOP(
+        "errors", "{field} contains invisible control characters; please retype it."
+    ),
+    "text.too_long": QT_TRANSLATE_NOOP("errors", "{field} is too long (at most {max} characters)."),
+    "name.invalid": QT_TRANSLATE_NOOP("errors", "Please enter the guest's name."),
+    "phone.required": QT_TRANSLATE_NOOP("errors", "Please enter a phone number."),
+    "phone.invalid": QT_TRANSLATE_NOOP(
+        "errors", "“{value}” is not a valid phone number. Check the digits (11 for a mobile)."
+    ),
+    "phone.duplicate": QT_TRANSLATE_NOOP(
+        "errors", "This phone number already belongs to member {member_no} ({name})."
+    ),
+    "card.invalid": QT_TRANSLATE_NOOP(
+        "errors", "A card number is 4 to 32 letters, digits or dashes."
+    ),
+    "card.duplicate": QT_TRANSLATE_NOOP(
+        "errors", "This card number is already used by member {member_no}."
+    ),
+    "gender.invalid": QT_TRANSLATE_NOOP("errors", "Gender must be female, male or left empty."),
+    "birthday.future": QT_TRANSLATE_NOOP("errors", "The birthday cannot be in the future."),
+    "birthday.too_old": QT_TRANSLATE_NOOP("errors", "Please check the birthday's year."),
+    "birthday.invalid": QT_TRANSLATE_NOOP(
+        "errors", "“{value}” is not a date; write it like 1990-05-21."
+    ),
+    "tags.too_many": QT_TRANSLATE_NOOP("errors", "At most {max} tags per member."),
+    "member.not_found": QT_TRANSLATE_NOOP("errors", "That member no longer exists."),
+    "member.inactive": QT_TRANSLATE_NOOP(
+        "errors", "Member {member_no} is deactivated; reactivate them first."
+    ),
+    "member.save_conflict": QT_TRANSLATE_NOOP(
+        "errors", "Another counter saved at the same moment; please try again."
+    ),
+    "amount.invalid": QT_TRANSLATE_NOOP(
+        "errors", "“{value}” is not an amount; write it like 128 or 128.50."
+    ),
+    "amount.negative": QT_TRANSLATE_NOOP("errors", "An amount cannot be negative."),
+    "amount.too_large": QT_TRANSLATE_NOOP("errors", "That amount is too large; please check it."),
+    "visit.in_future": QT_TRANSLATE_NOOP("errors", "A visit cannot be in the future."),
+    "visit.time_invalid": QT_TRANSLATE_NOOP("errors", "The visit time is not valid."),
+    "csv.encoding": QT_TRANSLATE_NOOP("errors", "The file is neither UTF-8 nor GBK text."),
+    "csv.empty": QT_TRANSLATE_NOOP("errors", "The file is empty."),
+    "csv.missing_columns": QT_TRANSLATE_NOOP("errors", "The file has no column for: {columns}."),
+    "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
+}
+
+
+def message_template(code: str) -> str:
+    return MESSAGES.get(code) or MESSAGES.get(code.split(".")[0], "") or code
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """Fills {names} in a template; a missing parameter stays visible rather than crashing."""
+
+    class _Keep(dict[str, Any]):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Keep(params))
+
+
+def describe(code: str, params: dict[str, Any]) -> str:
+    return render(message_template(code), params)

@@ -1,0 +1,106 @@
+"""SQLAlchemy models: the schema of the store's database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    """Key/value store settings (store name, per-store secrets, schedule stamps)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_no: Mapped[str] = mapped_column(String(16), unique=True)
+    card_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_pinyin: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    gender: Mapped[str] = mapped_column(String(1), default="")  # "F", "M" or "" (not said)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    preferences: Mapped[str] = mapped_column(Text, default="")
+    allergies: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Denormalised visit totals, changed in the same transaction as each visit.
+    visit_count: Mapped[int] = mapped_column(Integer, default=0)
+    lifetime_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    tags: Mapped[list[MemberTag]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberTag.tag"
+    )
+
+
+class MemberTag(Base):
+    __tablename__ = "member_tags"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    member: Mapped[Member] = relationship(back_populates="tags")
+
+
+class MemberSearchKey(Base):
+    """One row per way of finding a member, so every lookup is an index range scan.
+
+    A key is a one-letter kind followed by the normalised text: ``p`` phone,
+    ``t`` phone reversed (last digits), ``c`` card no., ``m`` member no.,
+    ``n`` a suffix of the name (any part), ``y`` full pinyin, ``i`` pinyin initials.
+    """
+
+    __tablename__ = "member_search_keys"
+    __table_args__ = (
+        Index("ix_member_search_keys_member", "member_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_member_time", "member_id", "visited_at"),
+        Index("ix_visits_time", "visited_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    items: Mapped[str] = mapped_column(Text, default="")
+    staff: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
