@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 TS      := $(wildcard resources/i18n/*.ts)
 QM      := $(TS:.ts=.qm)
 
-.PHONY: run test lint bench demo translations clean
+.PHONY: run test lint bench translations i18n shots clean
 
 $(STAMP): pyproject.toml scripts/ensure-system.sh
 	bash scripts/ensure-system.sh
@@ -35,3 +35,12 @@ bench: $(STAMP) translations
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(QM)
+
+# Refresh the .ts files from the code's tr() strings (then translate them in Qt Linguist).
+i18n: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(find ui -name '*.py') app/messages.py -no-obsolete $(addprefix -ts ,$(TS))
+
+# Screenshots of the main windows into shots/ (offscreen), to look at after UI changes.
+shots: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py zh_CN
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py en

@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.context import AppContext
 from app.errors import FrontdeskError, ValidationError
-from app.members import MemberInput, insert_member, validate_input
+from app.members import MemberInput, insert_member, parse_birthday, validate_input
 from app.money import format_cents
 from db.models import Member
 from db.repositories import MemberRepository
@@ -95,16 +94,6 @@ def _read_text(path: Path) -> str:
     raise ValidationError("csv.encoding", field=None)
 
 
-def _parse_birthday(text: str) -> date | None:
-    text = text.strip().replace("/", "-").replace(".", "-")
-    if not text:
-        return None
-    try:
-        return date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    except ValueError:
-        raise ValidationError("birthday.invalid", field="birthday", value=text[:20]) from None
-
-
 def _row_input(row: dict[str, str]) -> MemberInput:
     gender = GENDER_WORDS.get(row.get("gender", "").strip().lower())
     if gender is None:
@@ -118,7 +107,7 @@ def _row_input(row: dict[str, str]) -> MemberInput:
         name=row.get("name", ""),
         phone=row.get("phone", ""),
         gender=gender,
-        birthday=_parse_birthday(row.get("birthday", "")),
+        birthday=parse_birthday(row.get("birthday", "")),
         card_no=row.get("card_no") or None,
         preferences=row.get("preferences", ""),
         allergies=row.get("allergies", ""),

@@ -6,8 +6,6 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from faker.providers.person.zh_CN import Provider as PersonProvider
-from faker.providers.phone_number.zh_CN import Provider as PhoneProvider
 from sqlalchemy import insert
 
 from app.context import AppContext
@@ -51,14 +49,10 @@ STAFF = ["王丽", "李娜", "张敏", "刘洋", "陈静"]
 NOTES = ["", "", "", "生日会提前预约", "喜欢周末来", "带孩子来", "对价格敏感"]
 
 
-_LAST = list(PersonProvider.last_names)
-_FIRST = list(PersonProvider.first_names)
-
-
-def _name(rng: random.Random) -> tuple[str, tuple[str, str]]:
+def _name(rng: random.Random, last: list[str], first: list[str]) -> tuple[str, tuple[str, str]]:
     """A name and its pinyin, composed from cached parts (a million names stay fast)."""
-    surname = rng.choice(_LAST)
-    given = rng.choice(_FIRST) + (rng.choice(_FIRST) if rng.random() < 0.7 else "")
+    surname = rng.choice(last)
+    given = rng.choice(first) + (rng.choice(first) if rng.random() < 0.7 else "")
     s_full, s_init = name_pinyin(surname)
     g_full, g_init = name_pinyin(given)
     return surname + given, (s_full + g_full, s_init + g_init)
@@ -75,6 +69,10 @@ def seed_demo(
     """Adds `members` demo members (and about visits_per_member visits each). Returns the count."""
     if members <= 0:
         return 0
+    from faker.providers.person.zh_CN import Provider as PersonProvider
+    from faker.providers.phone_number.zh_CN import Provider as PhoneProvider
+
+    last_names, first_names = list(PersonProvider.last_names), list(PersonProvider.first_names)
     rng = random.Random(seed)
     now = ctx.clock.now()
     prefixes = [str(p) for p in PhoneProvider.phonenumber_prefixes]
@@ -90,7 +88,7 @@ def seed_demo(
         tag_rows: list[dict[str, object]] = []
         visit_rows: list[dict[str, object]] = []
         for _ in range(n):
-            name, pinyin = _name(rng)
+            name, pinyin = _name(rng, last_names, first_names)
             while True:
                 phone = rng.choice(prefixes) + f"{rng.randrange(10**8):08d}"
                 if phone not in used_phones:
@@ -164,3 +162,11 @@ def seed_demo(
         if progress:
             progress(done, members)
     return done
+
+
+def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
+    """Demo data for a first start: only into a store that has no members yet."""
+    with ctx.uow() as uow:
+        if MemberRepository(uow.session).max_id() > 0:
+            return 0
+    return seed_demo(ctx, members)

@@ -111,6 +111,20 @@ def _text(value: str | None, fld: str, *, required: bool = False, max_len: int =
     return text
 
 
+def parse_birthday(text: str) -> date | None:
+    """'1990-5-21', '1990/05/21' or '1990.5.21' -> a date; empty -> None."""
+    text = (text or "").strip().replace("/", "-").replace(".", "-")
+    if not text:
+        return None
+    parts = text.split("-")
+    try:
+        if len(parts) != 3:
+            raise ValueError(text)
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValidationError("birthday.invalid", field="birthday", value=text[:20]) from None
+
+
 def validate_input(data: MemberInput, today: date) -> dict[str, object]:
     name = " ".join(_text(data.name, "name", required=True, max_len=64).split())
     if not any(ch.isalpha() for ch in name):

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Pinyin of common surnames that differ from the character's everyday reading.
 _SURNAME_READINGS = {
@@ -43,6 +41,9 @@ def clean_text(text: str) -> str:
 @lru_cache(maxsize=65536)
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name: 张三 -> ("zhangsan", "zs")."""
+    # Imported here: pypinyin's phrase tables cost ~0.3 s, which start-up need not pay.
+    from pypinyin import Style, lazy_pinyin
+
     name = unicodedata.normalize("NFKC", name.strip())
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     if name and name[0] in _SURNAME_READINGS and syllables:

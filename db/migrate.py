@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest migration. Kept here so an up-to-date database starts without
+# importing Alembic at all (~0.3 s); a test checks it matches the scripts.
+HEAD = "0001"
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -21,19 +27,28 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str | None:
+    """The head according to the migration scripts themselves."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None  # a new, empty database
 
 
 def upgrade(engine: Engine) -> bool:
     """Brings the schema to head. Returns True when a migration ran."""
-    if current_revision(engine) == head_revision():
+    if current_revision(engine) == HEAD:
         return False
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
     return True

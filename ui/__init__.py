@@ -1,0 +1,1 @@
+"""Qt user interface: widgets and Qt models only; every rule lives in app/."""

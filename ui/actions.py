@@ -1,0 +1,81 @@
+"""The one way the UI runs a service call: errors become a clear message, nothing crashes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import FrontdeskError
+from app.messages import message_template, render
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class ShowsErrors(Protocol):
+    def show_error(self, text: str, field: str | None) -> None: ...
+
+
+def field_label(field: str) -> str:
+    labels = {
+        "name": QCoreApplication.translate("fields", "name"),
+        "phone": QCoreApplication.translate("fields", "phone"),
+        "card_no": QCoreApplication.translate("fields", "card no."),
+        "birthday": QCoreApplication.translate("fields", "birthday"),
+        "preferences": QCoreApplication.translate("fields", "preferences"),
+        "allergies": QCoreApplication.translate("fields", "allergies"),
+        "notes": QCoreApplication.translate("fields", "notes"),
+        "tags": QCoreApplication.translate("fields", "tags"),
+        "items": QCoreApplication.translate("fields", "items"),
+        "amount": QCoreApplication.translate("fields", "amount"),
+        "staff": QCoreApplication.translate("fields", "staff"),
+    }
+    return labels.get(field, field)
+
+
+def error_text(exc: FrontdeskError) -> str:
+    params = dict(exc.params)
+    if isinstance(params.get("field"), str):
+        params["field"] = field_label(params["field"])
+    template = QCoreApplication.translate("errors", message_template(exc.code))
+    return render(template, params)
+
+
+def call(parent: QWidget | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Runs a service call. A refused action shows why and returns None."""
+    try:
+        return fn(*args, **kwargs)
+    except FrontdeskError as exc:
+        text = error_text(exc)
+        show = getattr(parent, "show_error", None)
+        if callable(show):
+            show(text, exc.params.get("field"))
+        else:
+            warn(parent, text)
+        return None
+    except Exception:
+        log.exception("unexpected error in %s", getattr(fn, "__name__", fn))
+        warn(
+            parent,
+            QCoreApplication.translate(
+                "errors",
+                "Sorry, something went wrong. Nothing was saved. The details are in the log.",
+            ),
+        )
+        return None
+
+
+def warn(parent: QWidget | None, text: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("errors", "Frontdesk"),
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("errorMessageBox")
+    box.open()

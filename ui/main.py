@@ -1,0 +1,96 @@
+"""The frontdesk GUI entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from app.paths import resolve_data_dir
+
+log = logging.getLogger("frontdesk")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="frontdesk", description="Frontdesk counter app")
+    parser.add_argument(
+        "--data-dir", help="data folder (default: FRONTDESK_DATA_DIR or the user data folder)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "zh_TW", "en"),
+        default=os.environ.get("FRONTDESK_LANG", "zh_CN"),
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="on first start (no members yet), add demo members"
+    )
+    parser.add_argument(
+        "--quit-after-start",
+        action="store_true",
+        help="show the window, report the start-up time and quit (smoke test)",
+    )
+    return parser.parse_args(argv)
+
+
+def _needs_offscreen() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if _needs_offscreen():
+        print(
+            "frontdesk: no display found; running offscreen (set DISPLAY to see the window)",
+            file=sys.stderr,
+        )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.style import apply_style, install_translations, register_fonts
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Frontdesk")
+    register_fonts(app)
+    apply_style(app)
+    install_translations(app, args.lang)
+
+    data_dir = resolve_data_dir(args.data_dir)
+    ctx = AppContext.open(data_dir)
+    if args.demo:
+        from app.demo import seed_if_empty
+
+        added = seed_if_empty(ctx)
+        if added:
+            log.info("added %d demo members to %s", added, data_dir)
+    window = MainWindow(ctx)
+    window.show()
+    if args.quit_after_start:
+
+        def report() -> None:
+            print(f"STARTUP ready_s={time.perf_counter() - started:.3f}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report)
+    code = app.exec()
+    ctx.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

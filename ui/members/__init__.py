@@ -1,0 +1,1 @@
+"""The member desk: lookup, profile, visits."""

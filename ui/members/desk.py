@@ -1,0 +1,245 @@
+"""The member desk: one search box, live results, Enter opens the member."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import members
+from app.context import AppContext
+from ui.actions import call
+from ui.members.dialogs import MemberDialog
+from ui.members.models import MemberTableModel
+from ui.members.profile import MemberProfileView
+
+log = logging.getLogger(__name__)
+
+
+class MemberDesk(QWidget):
+    """Signals:
+    search_done(int): results for the current text are in the model (row count).
+    member_opened(int): a member's profile is showing (member id).
+    """
+
+    search_done = Signal(int)
+    member_opened = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberDesk")
+        self.ctx = ctx
+
+        self.search_box = QLineEdit(objectName="memberSearchBox")
+        self.search_box.setPlaceholderText(
+            self.tr("Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.")
+        )
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.installEventFilter(self)
+        self.new_button = QPushButton(self.tr("New member (Ctrl+N)"), objectName="newMemberButton")
+        self.new_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.new_button.clicked.connect(self.on_new_member)
+        self.hint = QLabel(objectName="searchHint")
+
+        self.model = MemberTableModel(self)
+        self.results = QTableView(objectName="memberResultsView")
+        self.results.setModel(self.model)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setAlternatingRowColors(True)
+        self.results.verticalHeader().hide()
+        self.results.verticalHeader().setDefaultSectionSize(30)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((0, 150), (1, 140), (2, 100), (3, 130), (4, 70), (5, 120), (6, 150)):
+            self.results.setColumnWidth(col, width)
+        self.results.activated.connect(self.on_result_activated)
+        self.results.installEventFilter(self)
+
+        search_page = QWidget()
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        search_layout = QVBoxLayout(search_page)
+        search_layout.addLayout(top)
+        search_layout.addWidget(self.hint)
+        search_layout.addWidget(self.results, 1)
+
+        self.profile = MemberProfileView(ctx)
+        self.profile.back_requested.connect(self.show_search)
+        self.profile.changed.connect(self.on_member_changed)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(search_page)
+        self.stack.addWidget(self.profile)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        # A 0 ms timer coalesces a burst of keystrokes (a scanner types ~100 chars/s)
+        # into one query, without a visible delay for a person typing.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.run_search)
+        self.search_box.textChanged.connect(self._timer.start)
+
+        shortcuts = (
+            ("Ctrl+N", self.on_new_member),
+            ("F3", self.focus_search),
+            ("Ctrl+F", self.focus_search),
+            ("F2", lambda: self._on_profile(self.profile.on_edit)),
+            ("F5", lambda: self._on_profile(self.profile.on_record_visit)),
+        )
+        for keys, slot in shortcuts:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self._update_hint(None)
+
+    def _on_profile(self, action: Callable[[], None]) -> None:
+        if self.stack.currentWidget() is self.profile:
+            action()
+
+    # --- searching -----------------------------------------------------------------
+
+    @Slot()
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.search_box.text()
+        result = call(self, members.search, self.ctx, text)
+        rows = result.rows if result else []
+        self.model.set_rows(rows)
+        if rows:
+            self.results.selectRow(0)
+        self._update_hint(result)
+        self.search_done.emit(len(rows))
+
+    def _update_hint(self, result: members.SearchResult | None) -> None:
+        if result is None or not result.query.strip():
+            self.hint.setText(self.tr("Type or scan to find a member. Enter opens, Esc clears."))
+        elif not result.rows:
+            self.hint.setText(self.tr("No member found. Ctrl+N adds a new one."))
+        elif result.more:
+            self.hint.setText(
+                self.tr("Showing the first %1 matches — type more to narrow down.").replace(
+                    "%1", str(len(result.rows))
+                )
+            )
+        else:
+            self.hint.setText(self.tr("%1 found.").replace("%1", str(len(result.rows))))
+
+    def on_enter(self) -> None:
+        """Enter in the search box: a scanned card/member no./phone opens its member,
+        otherwise the selected (top) hit opens."""
+        text = self.search_box.text().strip()
+        if not text:
+            return
+        member_id = call(self, members.resolve_code, self.ctx, text)
+        if member_id is None:
+            if self._timer.isActive():
+                self.run_search()
+            row = self.results.currentIndex().row() if self.results.currentIndex().isValid() else 0
+            hit = self.model.row_at(row)
+            member_id = hit.id if hit else None
+        if member_id is not None:
+            self.open_member(member_id)
+
+    @Slot()
+    def on_result_activated(self) -> None:
+        hit = self.model.row_at(self.results.currentIndex().row())
+        if hit is not None:
+            self.open_member(hit.id)
+
+    def open_member(self, member_id: int) -> None:
+        if self.profile.show_member(member_id):
+            self.stack.setCurrentWidget(self.profile)
+            self.profile.setFocus()
+            self.member_opened.emit(member_id)
+
+    @Slot()
+    def show_search(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.focus_search()
+
+    @Slot()
+    def focus_search(self) -> None:
+        if self.stack.currentIndex() != 0:
+            self.stack.setCurrentIndex(0)
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    @Slot()
+    def on_new_member(self) -> None:
+        dialog = MemberDialog(self.ctx, self)
+        guess = self.search_box.text().strip()
+        if guess.isdigit() and len(guess) >= 7:
+            dialog.phone.setText(guess)
+        elif guess and not guess.isascii():
+            dialog.name.setText(guess)
+        dialog.finished.connect(lambda _r: self._after_new(dialog))
+        dialog.open()
+
+    def _after_new(self, dialog: MemberDialog) -> None:
+        if dialog.result_profile is not None:
+            self.open_member(dialog.result_profile.id)
+
+    @Slot(int)
+    def on_member_changed(self, _member_id: int) -> None:
+        if self.search_box.text().strip():
+            self.run_search()
+
+    # --- keyboard ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_box:
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.on_enter()
+                    return True
+                if key == Qt.Key.Key_Escape:
+                    self.search_box.clear()
+                    return True
+                if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                    self._move_selection(key)
+                    return True
+            elif watched is self.results and key == Qt.Key.Key_Escape:
+                self.focus_search()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_selection(self, key: int) -> None:
+        count = self.model.rowCount()
+        if not count:
+            return
+        row = self.results.currentIndex().row() if self.results.currentIndex().isValid() else -1
+        step = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: 10,
+            Qt.Key.Key_PageUp: -10,
+        }[Qt.Key(key)]
+        self.results.selectRow(max(0, min(count - 1, row + step)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.stack.currentIndex() == 1:
+            self.show_search()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,204 @@
+"""Forms: new/edit member and record a visit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import members
+from app.context import AppContext
+from app.errors import FrontdeskError
+from app.members import MemberInput, MemberProfile, VisitRow
+from app.money import parse_amount
+from ui.actions import call, error_text
+
+
+class _Form(QDialog):
+    """A dialog with a form, an inline error line and Save/Cancel."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self.on_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.fields: dict[str, QWidget] = {}
+
+    def show_error(self, text: str, field: str | None) -> None:
+        self.error.setText(text)
+        self.error.show()
+        widget = self.fields.get(field or "")
+        if widget is not None:
+            widget.setFocus()
+
+    def on_save(self) -> None:
+        raise NotImplementedError
+
+
+class MemberDialog(_Form):
+    """New member (profile is None) or edit an existing one."""
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, profile: MemberProfile | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberDialog")
+        self.ctx = ctx
+        self.profile = profile
+        self.result_profile: MemberProfile | None = None
+        self.setWindowTitle(self.tr("Edit member") if profile else self.tr("New member"))
+        self.setMinimumWidth(520)
+        self.name = QLineEdit(objectName="memberNameEdit")
+        self.phone = QLineEdit(objectName="memberPhoneEdit")
+        self.phone.setPlaceholderText(self.tr("11-digit mobile, e.g. 13800138000"))
+        self.gender = QComboBox(objectName="memberGenderEdit")
+        for label, value in (
+            (self.tr("Not given"), ""),
+            (self.tr("Female"), "F"),
+            (self.tr("Male"), "M"),
+        ):
+            self.gender.addItem(label, value)
+        self.birthday = QLineEdit(objectName="memberBirthdayEdit")
+        self.birthday.setPlaceholderText(self.tr("e.g. 1990-05-21"))
+        self.card = QLineEdit(objectName="memberCardEdit")
+        self.card.setPlaceholderText(self.tr("scan the card, or leave empty"))
+        self.tags = QLineEdit(objectName="memberTagsEdit")
+        self.tags.setPlaceholderText(self.tr("separate with commas"))
+        self.preferences = QPlainTextEdit(objectName="memberPreferencesEdit")
+        self.preferences.setTabChangesFocus(True)
+        self.preferences.setFixedHeight(60)
+        self.allergies = QLineEdit(objectName="memberAllergiesEdit")
+        self.notes = QPlainTextEdit(objectName="memberNotesEdit")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        rows = [
+            (self.tr("Name *"), self.name, "name"),
+            (self.tr("Phone *"), self.phone, "phone"),
+            (self.tr("Gender"), self.gender, "gender"),
+            (self.tr("Birthday"), self.birthday, "birthday"),
+            (self.tr("Card no."), self.card, "card_no"),
+            (self.tr("Tags"), self.tags, "tags"),
+            (self.tr("Preferences"), self.preferences, "preferences"),
+            (self.tr("Allergies"), self.allergies, "allergies"),
+            (self.tr("Notes"), self.notes, "notes"),
+        ]
+        for label, widget, key in rows:
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
+        if profile:
+            self.name.setText(profile.name)
+            self.phone.setText(profile.phone)
+            self.gender.setCurrentIndex(max(0, self.gender.findData(profile.gender)))
+            self.birthday.setText(profile.birthday.isoformat() if profile.birthday else "")
+            self.card.setText(profile.card_no or "")
+            self.tags.setText(", ".join(profile.tags))
+            self.preferences.setPlainText(profile.preferences)
+            self.allergies.setText(profile.allergies)
+            self.notes.setPlainText(profile.notes)
+        self.name.setFocus()
+
+    def member_input(self) -> MemberInput:
+        tags = self.tags.text().replace("，", ",").replace("；", ",").replace(";", ",")
+        return MemberInput(
+            name=self.name.text(),
+            phone=self.phone.text(),
+            gender=str(self.gender.currentData()),
+            birthday=members.parse_birthday(self.birthday.text()),
+            card_no=self.card.text() or None,
+            preferences=self.preferences.toPlainText(),
+            allergies=self.allergies.text(),
+            notes=self.notes.toPlainText(),
+            tags=tuple(t.strip() for t in tags.split(",") if t.strip()),
+        )
+
+    def on_save(self) -> None:
+        try:
+            data = self.member_input()
+        except FrontdeskError as exc:
+            self.show_error(error_text(exc), exc.params.get("field"))
+            return
+        if self.profile is None:
+            result = call(self, members.create_member, self.ctx, data)
+        else:
+            result = call(self, members.update_member, self.ctx, self.profile.id, data)
+        if result is not None:
+            self.result_profile = result
+            self.accept()
+
+
+class VisitDialog(_Form):
+    """Record a visit or purchase for one member."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        profile: MemberProfile,
+        parent: QWidget | None = None,
+        staff: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("visitDialog")
+        self.ctx = ctx
+        self.profile = profile
+        self.result_visit: VisitRow | None = None
+        self.setWindowTitle(self.tr("Record visit — %1").replace("%1", profile.name))
+        self.setMinimumWidth(420)
+        self.amount = QLineEdit(objectName="visitAmountEdit")
+        self.amount.setPlaceholderText(self.tr("amount in yuan, e.g. 128.50"))
+        self.items = QLineEdit(objectName="visitItemsEdit")
+        self.items.setPlaceholderText(self.tr("what was served, e.g. 搓澡、足疗"))
+        self.staff = QLineEdit(staff, objectName="visitStaffEdit")
+        for label, widget, key in (
+            (self.tr("Amount (¥) *"), self.amount, "amount"),
+            (self.tr("Items"), self.items, "items"),
+            (self.tr("Staff"), self.staff, "staff"),
+        ):
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
+        if profile.allergies:
+            warning = QLabel(self.tr("Allergies: %1").replace("%1", profile.allergies))
+            warning.setObjectName("profileAllergies")
+            self.form.insertRow(0, warning)
+        self.amount.setFocus()
+
+    def on_save(self) -> None:
+        try:
+            cents = parse_amount(self.amount.text())
+        except FrontdeskError as exc:
+            self.show_error(error_text(exc), exc.params.get("field"))
+            return
+        result = call(
+            self,
+            members.record_visit,
+            self.ctx,
+            self.profile.id,
+            cents,
+            self.items.text(),
+            self.staff.text(),
+        )
+        if result is not None:
+            self.result_visit = result
+            self.accept()

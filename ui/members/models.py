@@ -1,0 +1,142 @@
+"""Qt table models for search results and visit history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.members import MemberRow, VisitRow
+from ui.format import local_date, local_datetime, money
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MemberTableModel(QAbstractTableModel):
+    COL_NAME, COL_PHONE, COL_MEMBER_NO, COL_CARD, COL_VISITS, COL_SPEND, COL_LAST, COL_BIRTHDAY = (
+        range(8)
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[MemberRow] = []
+
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Name"),
+            self.tr("Phone"),
+            self.tr("Member no."),
+            self.tr("Card no."),
+            self.tr("Visits"),
+            self.tr("Total spend"),
+            self.tr("Last visit"),
+            self.tr("Birthday"),
+        ]
+
+    def set_rows(self, rows: list[MemberRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> MemberRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 8
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_NAME:
+                return m.name if m.active else self.tr("%1 (deactivated)").replace("%1", m.name)
+            return [
+                None,
+                m.phone_masked,
+                m.member_no,
+                m.card_no or "",
+                str(m.visit_count),
+                money(m.lifetime_spend_cents),
+                local_datetime(m.last_visit_at),
+                local_date(m.birthday),
+            ][col]
+        if role == Qt.ItemDataRole.ForegroundRole and not m.active:
+            return QBrush(QColor("#999999"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_VISITS, self.COL_SPEND):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return m.id
+        return None
+
+
+class VisitTableModel(QAbstractTableModel):
+    """A member's visits, newest first, fetched page by page as the user scrolls."""
+
+    COL_TIME, COL_AMOUNT, COL_ITEMS, COL_STAFF = range(4)
+    PAGE = 50
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[VisitRow] = []
+        self._loader: Callable[[int, int], list[VisitRow]] | None = None
+        self._more = False
+
+    def set_loader(self, loader: Callable[[int, int], list[VisitRow]] | None) -> None:
+        """loader(offset, limit) returns the next visits; None empties the table."""
+        self.beginResetModel()
+        self._loader = loader
+        self._rows = loader(0, self.PAGE) if loader else []
+        self._more = len(self._rows) == self.PAGE
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self._loader is None:
+            return
+        page = self._loader(len(self._rows), self.PAGE)
+        self._more = len(page) == self.PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return [self.tr("Time"), self.tr("Amount"), self.tr("Items"), self.tr("Staff")][section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        v = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [local_datetime(v.visited_at), money(v.amount_cents), v.items, v.staff][
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_AMOUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

@@ -1,0 +1,209 @@
+"""A member's profile: who they are, what they like, what they spent."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import members
+from app.context import AppContext
+from app.members import MemberProfile
+from ui.actions import call
+from ui.format import local_date, local_datetime, money
+from ui.members.dialogs import MemberDialog, VisitDialog
+from ui.members.models import VisitTableModel
+
+
+class MemberProfileView(QWidget):
+    """Signals:
+    back_requested: the user wants the search again (Esc or the Back button).
+    changed(int): the member with this id was edited or got a visit.
+    """
+
+    back_requested = Signal()
+    changed = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberProfile")
+        self.ctx = ctx
+        self.profile: MemberProfile | None = None
+
+        self.name = QLabel(objectName="profileName")
+        self.subtitle = QLabel(objectName="profileSubtitle")
+        self.status = QLabel(objectName="profileStatus")
+        self.back_button = QPushButton(self.tr("← Back (Esc)"), objectName="profileBackButton")
+        self.visit_button = QPushButton(
+            self.tr("Record visit (F5)"), objectName="recordVisitButton"
+        )
+        self.edit_button = QPushButton(self.tr("Edit (F2)"), objectName="editMemberButton")
+        self.active_button = QPushButton(objectName="toggleActiveButton")
+        self.back_button.clicked.connect(self.back_requested)
+        self.visit_button.clicked.connect(self.on_record_visit)
+        self.edit_button.clicked.connect(self.on_edit)
+        self.active_button.clicked.connect(self.on_toggle_active)
+        for button in (self.back_button, self.visit_button, self.edit_button, self.active_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        header = QHBoxLayout()
+        title = QVBoxLayout()
+        title.addWidget(self.name)
+        title.addWidget(self.subtitle)
+        header.addLayout(title, 1)
+        header.addWidget(self.status)
+        for button in (self.visit_button, self.edit_button, self.active_button, self.back_button):
+            header.addWidget(button)
+
+        self.values: dict[str, QLabel] = {}
+        details = QGroupBox(self.tr("Details"))
+        grid = QFormLayout(details)
+        for key, label in (
+            ("phone", self.tr("Phone")),
+            ("card_no", self.tr("Card no.")),
+            ("gender", self.tr("Gender")),
+            ("birthday", self.tr("Birthday")),
+            ("tags", self.tr("Tags")),
+            ("created_at", self.tr("Member since")),
+        ):
+            value = QLabel(objectName=f"profile_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addRow(label + ":", value)
+            self.values[key] = value
+
+        care = QGroupBox(self.tr("Preferences and care"))
+        care_grid = QFormLayout(care)
+        for key, label in (
+            ("allergies", self.tr("Allergies")),
+            ("preferences", self.tr("Preferences")),
+            ("notes", self.tr("Notes")),
+        ):
+            value = QLabel(objectName=f"profile_{key}")
+            value.setWordWrap(True)
+            care_grid.addRow(label + ":", value)
+            self.values[key] = value
+
+        totals = QGroupBox(self.tr("Spending"))
+        totals_grid = QFormLayout(totals)
+        for key, label in (
+            ("visit_count", self.tr("Visits")),
+            ("lifetime_spend", self.tr("Total spend")),
+            ("average", self.tr("Average per visit")),
+            ("last_visit", self.tr("Last visit")),
+        ):
+            value = QLabel(objectName=f"profile_{key}")
+            totals_grid.addRow(label + ":", value)
+            self.values[key] = value
+
+        top = QGridLayout()
+        top.addWidget(details, 0, 0)
+        top.addWidget(care, 0, 1)
+        top.addWidget(totals, 0, 2)
+        top.setColumnStretch(0, 3)
+        top.setColumnStretch(1, 4)
+        top.setColumnStretch(2, 3)
+
+        self.visits_model = VisitTableModel(self)
+        self.visits_view = QTableView(objectName="visitHistoryView")
+        self.visits_view.setModel(self.visits_model)
+        self.visits_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.visits_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.visits_view.setAlternatingRowColors(True)
+        self.visits_view.verticalHeader().hide()
+        self.visits_view.horizontalHeader().setSectionResizeMode(
+            VisitTableModel.COL_ITEMS, QHeaderView.ResizeMode.Stretch
+        )
+        self.visits_view.setColumnWidth(VisitTableModel.COL_TIME, 160)
+        self.visits_view.setColumnWidth(VisitTableModel.COL_AMOUNT, 110)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(top)
+        history = QLabel(self.tr("Visit history"))
+        history.setStyleSheet("font-weight: bold; margin-top: 8px;")
+        layout.addWidget(history)
+        layout.addWidget(self.visits_view, 1)
+
+    def show_member(self, member_id: int) -> bool:
+        profile = call(self, members.get_profile, self.ctx, member_id)
+        if profile is None:
+            return False
+        self._show(profile)
+        return True
+
+    def _show(self, p: MemberProfile) -> None:
+        self.profile = p
+        self.name.setText(p.name)
+        self.subtitle.setText(self.tr("Member no. %1").replace("%1", p.member_no))
+        self.status.setText("" if p.active else self.tr("Deactivated"))
+        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.active_button.setText(self.tr("Deactivate") if p.active else self.tr("Reactivate"))
+        self.visit_button.setEnabled(p.active)
+        genders = {"F": self.tr("Female"), "M": self.tr("Male"), "": self.tr("Not given")}
+        avg = p.lifetime_spend_cents // p.visit_count if p.visit_count else 0
+        texts = {
+            "phone": p.phone,
+            "card_no": p.card_no or "—",
+            "gender": genders.get(p.gender, ""),
+            "birthday": local_date(p.birthday) or "—",
+            "tags": "、".join(p.tags) or "—",
+            "created_at": local_datetime(p.created_at),
+            "allergies": p.allergies or self.tr("None recorded"),
+            "preferences": p.preferences or "—",
+            "notes": p.notes or "—",
+            "visit_count": str(p.visit_count),
+            "lifetime_spend": money(p.lifetime_spend_cents),
+            "average": money(avg),
+            "last_visit": local_datetime(p.last_visit_at) or self.tr("never"),
+        }
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        # Red only when there is something to watch out for.
+        self.values["allergies"].setStyleSheet(
+            "color: #b00020; font-weight: bold;" if p.allergies else "color: #666;"
+        )
+        member_id = p.id
+        self.visits_model.set_loader(
+            lambda offset, limit: members.list_visits(self.ctx, member_id, limit, offset)
+        )
+
+    @Slot()
+    def on_record_visit(self) -> None:
+        if self.profile is None or not self.profile.active:
+            return
+        dialog = VisitDialog(self.ctx, self.profile, self)
+        dialog.finished.connect(lambda _r: self._after_dialog(dialog.result_visit is not None))
+        dialog.open()
+
+    @Slot()
+    def on_edit(self) -> None:
+        if self.profile is None:
+            return
+        dialog = MemberDialog(self.ctx, self, self.profile)
+        dialog.finished.connect(lambda _r: self._after_dialog(dialog.result_profile is not None))
+        dialog.open()
+
+    @Slot()
+    def on_toggle_active(self) -> None:
+        if self.profile is None:
+            return
+        result = call(self, members.set_active, self.ctx, self.profile.id, not self.profile.active)
+        if result is not None:
+            self._show(result)
+            self.changed.emit(result.id)
+
+    def _after_dialog(self, saved: bool) -> None:
+        if saved and self.profile is not None:
+            self.show_member(self.profile.id)
+            self.changed.emit(self.profile.id)
