@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FrontdeskError as exc:
         print(f"error: {describe(exc.code, exc.params)}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: cannot use {exc.filename or 'the file'}: {exc.strerror}", file=sys.stderr)
+        return 2
     finally:
         ctx.close()
 

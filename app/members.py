@@ -370,10 +370,16 @@ def resolve_code(ctx: AppContext, code: str) -> int | None:
         return found.id if found is not None else None
 
 
-def naive_search_ids(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
-    """Baseline for the lookup benchmark: a LIKE scan over every member."""
+def naive_search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Baseline for the lookup benchmark only: LIKE '%q%' over every member."""
+    text = clean_text(query)
+    if not text:
+        return SearchResult(query, [], False)
     with ctx.uow() as uow:
-        return MemberRepository(uow.session).naive_scan(clean_text(query), limit)
+        repo = MemberRepository(uow.session)
+        ids = repo.naive_scan(text, limit + 1)
+        rows = [_row(m) for m in repo.by_ids(ids[:limit])]
+    return SearchResult(query, rows, len(ids) > limit)
 
 
 # --- mapping ---------------------------------------------------------------------

@@ -10,14 +10,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from app.context import AppContext  # noqa: E402
-from app.demo import seed_demo  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.members.dialogs import MemberDialog, VisitDialog  # noqa: E402
-from ui.style import apply_style, install_translations, register_fonts  # noqa: E402
+from app.context import AppContext
+from app.demo import seed_demo
+from ui.main_window import MainWindow
+from ui.members.dialogs import MemberDialog, VisitDialog
+from ui.style import apply_style, install_translations, register_fonts
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 
 
 def main(ts_path: str, map_path: str) -> int:
-    mapping: dict[str, str] = json.load(open(map_path, encoding="utf-8"))
+    with open(map_path, encoding="utf-8") as fh:
+        mapping: dict[str, str] = json.load(fh)
     tree = ET.parse(ts_path)
     missing = 0
     for message in tree.iter("message"):

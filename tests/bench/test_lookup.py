@@ -1,0 +1,117 @@
+"""BENCH lookup: keystroke to results-model-updated at 1,000,000 members, against a LIKE scan."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app import members
+from app.context import AppContext
+from app.demo import seed_demo
+from app.names import name_pinyin
+from db.models import Member
+from ui.members.desk import MemberDesk
+
+N = int(os.environ.get("BENCH_MEMBERS", "1000000"))
+QUERIES = int(os.environ.get("BENCH_QUERIES", "150"))
+DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"members-{N // 1000}k"
+
+
+def _store() -> AppContext:
+    ctx = AppContext.open(DATA)
+    with ctx.uow() as uow:
+        have = uow.session.query(Member).count()
+    if have < N:
+        print(f"building {N:,} demo members in {DATA} (once)...", flush=True)
+        seed_demo(
+            ctx,
+            N - have,
+            visits_per_member=0,
+            progress=lambda d, t: print(f"\r  {d:,}/{t:,}", end="", flush=True),
+        )
+        print()
+    return ctx
+
+
+def _query_mix(ctx: AppContext, n: int) -> list[str]:
+    """What a counter types: last 4 digits, whole phone, phone start, pinyin initials,
+    full pinyin start, a full Chinese name, a surname, a scanned card, a member no."""
+    rng = random.Random(7)
+    with ctx.uow() as uow:
+        sample = [uow.session.get(Member, rng.randint(1, N)) for _ in range(n)]
+    mix: list[str] = []
+    for i, m in enumerate(sample):
+        assert m is not None
+        choices = [
+            m.phone[-4:],
+            m.phone,
+            m.phone[:7],
+            name_pinyin(m.name)[1],
+            m.name_pinyin[: max(4, len(m.name_pinyin) - 2)],
+            m.name,
+            m.name[0],
+            m.card_no or m.member_no,
+            m.member_no,
+        ]
+        mix.append(choices[i % len(choices)])
+    return mix
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[94]
+
+
+def _measure(app: QApplication, desk: MemberDesk, queries: list[str]) -> list[float]:
+    """Per query: the last keystroke arrives, then time until the model holds the results."""
+    times: list[float] = []
+    done: list[int] = []
+    desk.search_done.connect(done.append)
+    for q in queries:
+        desk.search_box.blockSignals(True)
+        desk.search_box.setText(q[:-1])
+        desk.search_box.blockSignals(False)
+        done.clear()
+        start = time.perf_counter()
+        desk.search_box.insert(q[-1])  # the keystroke: textChanged -> debounce -> search
+        while not done:
+            app.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+    desk.search_done.disconnect(done.append)
+    return times
+
+
+def test_bench_lookup(qapp: QApplication) -> None:
+    ctx = _store()
+    queries = _query_mix(ctx, QUERIES)
+    desk = MemberDesk(ctx)
+    desk.show()
+    _measure(qapp, desk, queries[:20])  # warm the page cache like a running app
+    ours = _measure(qapp, desk, queries)
+    hits = sum(1 for q in queries if members.search(ctx, q).rows)
+
+    original: Callable[..., members.SearchResult] = members.search
+    members.search = members.naive_search  # type: ignore[assignment]
+    try:
+        _measure(qapp, desk, queries[:3])
+        scan = _measure(qapp, desk, queries)
+    finally:
+        members.search = original  # type: ignore[assignment]
+    desk.close()
+    ctx.close()
+
+    p95, scan_p95 = _p95(ours), _p95(scan)
+    print(
+        f"\nqueries={len(queries)} found={hits} ours_median_ms={statistics.median(ours):.2f} "
+        f"scan_median_ms={statistics.median(scan):.1f}"
+    )
+    print(
+        f"BENCH lookup members={N} p95_ms={p95:.2f} scan_p95_ms={scan_p95:.1f} "
+        f"speedup={scan_p95 / p95:.0f}"
+    )
+    assert hits == len(queries)  # every query in the mix finds its member

@@ -1,0 +1,171 @@
+"""The member desk driven with keys and clicks, checked on screen and in the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from app import members
+from app.context import AppContext
+from tests.helpers import make_member
+from ui.main_window import MainWindow
+from ui.members.dialogs import MemberDialog, VisitDialog
+from ui.members.models import MemberTableModel
+from ui.style import install_translations
+
+
+def results(win: MainWindow) -> list[str]:
+    model = win.member_desk.model
+    return [model.row_at(r).name for r in range(model.rowCount())]  # type: ignore[union-attr]
+
+
+def type_query(qtbot: QtBot, win: MainWindow, text: str) -> None:
+    """Types like a keyboard; Chinese arrives whole, as an input method commits it."""
+    desk = win.member_desk
+    with qtbot.waitSignal(desk.search_done, timeout=2000):
+        if text.isascii():
+            qtbot.keyClicks(desk.search_box, text)
+        else:
+            desk.search_box.insert(text)
+
+
+def test_search_box_has_focus_at_start(window: MainWindow) -> None:
+    assert QApplication.focusWidget() is window.member_desk.search_box
+    assert window.findChild(object, "memberSearchBox") is window.member_desk.search_box
+
+
+def test_typing_updates_results(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    make_member(ctx, "张三", "13800138000")
+    make_member(ctx, "李四", "13900131234")
+    type_query(qtbot, window, "zs")
+    view = window.findChild(object, "memberResultsView")
+    assert view.model().rowCount() == 1
+    assert results(window) == ["张三"]
+    index = view.model().index(0, MemberTableModel.COL_PHONE)
+    assert view.model().data(index) == "138****8000"
+    with qtbot.waitSignal(window.member_desk.search_done, timeout=2000):
+        window.member_desk.search_box.clear()
+    type_query(qtbot, window, "1234")
+    assert results(window) == ["李四"]
+
+
+def test_scan_card_and_enter_opens_profile(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    make_member(ctx, "张三", "13800138000")
+    target = make_member(ctx, "李四", "13900139000", card_no="FD12345678")
+    desk = window.member_desk
+    # A scanner types fast and ends with Enter; the profile opens without waiting.
+    with qtbot.waitSignal(desk.member_opened, timeout=2000) as opened:
+        qtbot.keyClicks(desk.search_box, "FD12345678")
+        qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+    assert opened.args == [target.id]
+    assert desk.stack.currentWidget() is desk.profile
+    assert desk.profile.name.text() == "李四"
+    # Esc goes back to the search box, ready for the next guest.
+    qtbot.keyClick(desk.profile, Qt.Key.Key_Escape)
+    assert desk.stack.currentIndex() == 0
+    assert QApplication.focusWidget() is desk.search_box
+
+
+def test_arrow_then_enter_opens_that_hit(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    make_member(ctx, "张三", "13800138000")
+    second = make_member(ctx, "张三丰", "13800138001")
+    desk = window.member_desk
+    type_query(qtbot, window, "张三")
+    assert results(window) == ["张三", "张三丰"]
+    qtbot.keyClick(desk.search_box, Qt.Key.Key_Down)
+    with qtbot.waitSignal(desk.member_opened, timeout=2000) as opened:
+        qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+    assert opened.args == [second.id]
+
+
+def test_escape_clears_search(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    make_member(ctx, "张三")
+    type_query(qtbot, window, "zs")
+    with qtbot.waitSignal(window.member_desk.search_done, timeout=2000):
+        qtbot.keyClick(window.member_desk.search_box, Qt.Key.Key_Escape)
+    assert window.member_desk.search_box.text() == ""
+    assert results(window) == []
+
+
+def test_new_member_with_ctrl_n(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    desk = window.member_desk
+    qtbot.keyClicks(desk.search_box, "13700137000")
+    qtbot.keyClick(desk.search_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = desk.findChild(MemberDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.phone.text() == "13700137000"  # what was typed is carried over
+    # A bad phone: a clear message, the dialog stays, nothing saved.
+    dialog.phone.setText("1370013")
+    dialog.name.insert("王五")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible()
+    assert "not a valid phone number" in dialog.error.text()
+    assert members.search(ctx, "王五").rows == []
+    dialog.phone.setText("13700137000")
+    with qtbot.waitSignal(desk.member_opened, timeout=2000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert desk.profile.name.text() == "王五"
+    assert members.search(ctx, "ww").rows[0].name == "王五"
+
+
+def test_record_visit_shows_in_history(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    member = make_member(ctx, "张三", "13800138000", allergies="花生")
+    desk = window.member_desk
+    desk.open_member(member.id)
+    qtbot.keyClick(desk.profile, Qt.Key.Key_F5)
+    dialog = desk.profile.findChild(VisitDialog)
+    assert dialog is not None and dialog.isVisible()
+    allergy = dialog.findChild(QLabel, "profileAllergies")
+    assert allergy is not None and "花生" in allergy.text()
+    qtbot.keyClicks(dialog.amount, "-5")
+    dialog.on_save()
+    assert "cannot be negative" in dialog.error.text()
+    dialog.amount.setText("128.50")
+    dialog.items.insert("搓澡")
+    with qtbot.waitSignal(desk.profile.changed, timeout=2000):
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    history = desk.profile.visits_model
+    assert history.rowCount() == 1
+    assert history.data(history.index(0, history.COL_AMOUNT)) == "¥128.50"
+    assert history.data(history.index(0, history.COL_ITEMS)) == "搓澡"
+    assert desk.profile.values["visit_count"].text() == "1"
+    assert members.get_profile(ctx, member.id).lifetime_spend_cents == 12850
+
+
+def test_history_fetches_more_when_scrolled(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    member = make_member(ctx)
+    for _ in range(60):
+        ctx.clock.advance(minutes=10)  # type: ignore[attr-defined]
+        members.record_visit(ctx, member.id, 1000)
+    desk = window.member_desk
+    desk.open_member(member.id)
+    model = desk.profile.visits_model
+    assert model.rowCount() == 50
+    view = desk.profile.visits_view
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == 60, timeout=2000)
+
+
+def test_chinese_ui_by_default(qtbot: QtBot, qapp: QApplication, ctx: AppContext) -> None:
+    assert install_translations(qapp, "zh_CN")
+    try:
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        assert win.nav.item(0).text().startswith("会员")
+        assert "新建会员" in win.member_desk.new_button.text()
+        assert win.member_desk.model.headers()[0] == "姓名"
+    finally:
+        install_translations(qapp, "en")
+
+
+def test_bundled_cjk_font_registered(qapp: QApplication) -> None:
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    assert "Droid Sans Fallback" in QFontDatabase.families()
+    assert "Droid Sans Fallback" in qapp.font().families()
+    assert QFontMetrics(qapp.font()).inFontUcs4(ord("张"))

@@ -1,0 +1,38 @@
+"""The real program, started as a user would (offscreen): it opens, seeds demo data, quits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app import members
+from app.context import AppContext
+
+
+def test_cold_start_with_demo_data(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.main",
+            "--data-dir",
+            str(tmp_path),
+            "--demo",
+            "--quit-after-start",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "STARTUP ready_s=" in proc.stdout
+    ctx = AppContext.open(tmp_path)
+    try:
+        assert members.get_profile(ctx, 2000).member_no == "102000"
+    finally:
+        ctx.close()
