@@ -100,7 +100,9 @@ class MemberProfile:
 # --- validation -----------------------------------------------------------------
 
 
-def _text(value: str | None, fld: str, *, required: bool = False, max_len: int = MAX_TEXT) -> str:
+def text_field(
+    value: str | None, fld: str, *, required: bool = False, max_len: int = MAX_TEXT
+) -> str:
     text = unicodedata.normalize("NFC", (value or "")).strip()
     if _CONTROL.search(text):
         raise ValidationError("text.control_chars", field=fld)
@@ -126,7 +128,7 @@ def parse_birthday(text: str) -> date | None:
 
 
 def validate_input(data: MemberInput, today: date) -> dict[str, object]:
-    name = " ".join(_text(data.name, "name", required=True, max_len=64).split())
+    name = " ".join(text_field(data.name, "name", required=True, max_len=64).split())
     if not any(ch.isalpha() for ch in name):
         raise ValidationError("name.invalid", field="name")
     phone = normalize_phone(data.phone)
@@ -142,7 +144,7 @@ def validate_input(data: MemberInput, today: date) -> dict[str, object]:
         raise ValidationError("card.invalid", field="card_no")
     tags: list[str] = []
     for raw in data.tags:
-        tag = _text(raw, "tags", max_len=32)
+        tag = text_field(raw, "tags", max_len=32)
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
@@ -153,9 +155,9 @@ def validate_input(data: MemberInput, today: date) -> dict[str, object]:
         "gender": data.gender,
         "birthday": data.birthday,
         "card_no": card.upper() if card else None,
-        "preferences": _text(data.preferences, "preferences"),
-        "allergies": _text(data.allergies, "allergies"),
-        "notes": _text(data.notes, "notes"),
+        "preferences": text_field(data.preferences, "preferences"),
+        "allergies": text_field(data.allergies, "allergies"),
+        "notes": text_field(data.notes, "notes"),
         "tags": tags,
     }
 
@@ -262,8 +264,8 @@ def record_visit(
     visited_at: datetime | None = None,
 ) -> VisitRow:
     check_amount(amount_cents)
-    items = _text(items, "items", max_len=500)
-    staff = _text(staff, "staff", max_len=64)
+    items = text_field(items, "items", max_len=500)
+    staff = text_field(staff, "staff", max_len=64)
     now = ctx.clock.now()
     when = visited_at or now
     if when.tzinfo is None:

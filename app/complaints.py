@@ -1,0 +1,532 @@
+"""Complaints: log in seconds, promised deadlines stored at once, every step recorded."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import AppContext
+from app.errors import Conflict, NotFound, ValidationError
+from app.members import text_field
+from app.phones import normalize_phone
+from app.sla import ANSWER, INVESTIGATION, RESPONSE, SOLUTION, STAGES, SlaPolicy
+from db.models import Complaint, ComplaintDeadline, ComplaintEvent, Member, Setting
+
+CHANNELS = ("counter", "phone", "online", "review")
+CATEGORIES = ("service", "hygiene", "food", "price", "facilities", "booking", "other")
+SEVERITIES = ("normal", "urgent")
+NEW, RESPONDED, INVESTIGATING, ANSWERED, CLOSED, REOPENED = (
+    "new",
+    "responded",
+    "investigating",
+    "answered",
+    "closed",
+    "reopened",
+)
+OPEN_STATUSES = (NEW, RESPONDED, INVESTIGATING, ANSWERED, REOPENED)
+# status -> statuses it may move to
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    NEW: (RESPONDED,),
+    RESPONDED: (INVESTIGATING, ANSWERED),
+    INVESTIGATING: (ANSWERED,),
+    ANSWERED: (CLOSED, INVESTIGATING),
+    CLOSED: (REOPENED,),
+    REOPENED: (INVESTIGATING, ANSWERED),
+}
+# Reaching a status meets these deadlines (if not met already).
+MEETS: dict[str, tuple[str, ...]] = {
+    RESPONDED: (RESPONSE, SOLUTION),
+    ANSWERED: (RESPONSE, SOLUTION, INVESTIGATION, ANSWER),
+    CLOSED: (RESPONSE, SOLUTION, INVESTIGATION, ANSWER),
+}
+POLICY_KEY = "sla_policy"
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    channel: str
+    category: str
+    description: str
+    member_id: int | None = None
+    guest_name: str = ""
+    guest_phone: str = ""
+    severity: str | None = None  # None: urgent when the category is (booking, facilities)
+    taken_by: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    stage: str
+    due_at: datetime
+    met_at: datetime | None
+    breached_at: datetime | None
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.met_at is None else self.met_at <= self.due_at
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    action: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    id: int
+    ref: str
+    member_id: int | None
+    guest: str  # the member's name, or the walk-in guest's
+    channel: str
+    category: str
+    severity: str
+    description: str
+    status: str
+    taken_by: str
+    assignee: str
+    escalated: bool
+    created_at: datetime
+    closed_at: datetime | None
+    root_cause: str
+    remedy: str
+    satisfaction: int | None
+    deadlines: tuple[DeadlineView, ...]
+    events: tuple[EventView, ...] = ()
+
+    @property
+    def open_deadlines(self) -> list[DeadlineView]:
+        return [d for d in self.deadlines if d.met_at is None]
+
+    @property
+    def next_deadline(self) -> DeadlineView | None:
+        pending = self.open_deadlines
+        return min(pending, key=lambda d: d.due_at) if pending else None
+
+
+@dataclass(frozen=True)
+class BreachAlert:
+    complaint_id: int
+    ref: str
+    guest: str
+    stage: str
+    due_at: datetime
+    escalated_to: str | None  # set when this breach escalated the complaint
+
+
+@dataclass
+class SlaReport:
+    start: datetime
+    end: datetime
+    logged: int = 0
+    on_time_rate: dict[str, float | None] = field(default_factory=dict)
+    median_response_minutes: float | None = None
+    open_now: int = 0
+    breached_now: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    average_satisfaction: float | None = None
+
+
+def ref_of(complaint_id: int) -> str:
+    return f"TS{complaint_id:06d}"
+
+
+# --- policy ----------------------------------------------------------------------------
+
+
+def get_policy(ctx: AppContext) -> SlaPolicy:
+    with ctx.uow() as uow:
+        return _policy(uow.session)
+
+
+def _policy(session: Session) -> SlaPolicy:
+    row = session.get(Setting, POLICY_KEY)
+    return SlaPolicy.from_json(row.value) if row else SlaPolicy()
+
+
+def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
+    """Applies to complaints logged from now on; promised deadlines never move."""
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, POLICY_KEY)
+        if row is None:
+            uow.session.add(Setting(key=POLICY_KEY, value=policy.to_json()))
+        else:
+            row.value = policy.to_json()
+        uow.commit()
+    return policy
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def log_complaint(ctx: AppContext, data: ComplaintInput) -> ComplaintView:
+    if data.channel not in CHANNELS:
+        raise ValidationError("complaint.channel", field="channel")
+    if data.category not in CATEGORIES:
+        raise ValidationError("complaint.category", field="category")
+    if data.severity is not None and data.severity not in SEVERITIES:
+        raise ValidationError("complaint.severity", field="severity")
+    description = text_field(data.description, "description", required=True)
+    guest_name = " ".join(text_field(data.guest_name, "guest_name", max_len=64).split())
+    guest_phone = normalize_phone(data.guest_phone) if data.guest_phone.strip() else ""
+    taken_by = text_field(data.taken_by, "taken_by", max_len=64)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        s = uow.session
+        policy = _policy(s)
+        if data.member_id is not None:
+            member = s.get(Member, data.member_id)
+            if member is None:
+                raise NotFound("member.not_found", member_id=data.member_id)
+        elif not guest_name and not guest_phone:
+            raise ValidationError("complaint.guest_required", field="guest_name")
+        severity = data.severity or (
+            "urgent" if policy.is_urgent_category(data.category) else "normal"
+        )
+        c = Complaint(
+            member_id=data.member_id,
+            guest_name=guest_name,
+            guest_phone=guest_phone,
+            channel=data.channel,
+            category=data.category,
+            severity=severity,
+            description=description,
+            status=NEW,
+            taken_by=taken_by,
+            assignee=taken_by,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(c)
+        s.flush()
+        for stage, due in policy.deadlines(severity, now):
+            c.deadlines.append(ComplaintDeadline(stage=stage, due_at=due))
+        c.events.append(ComplaintEvent(at=now, actor=taken_by, action="logged", note=description))
+        if severity == "urgent":
+            _escalate(s, c, now, "", "urgent", policy)
+        uow.commit()
+        return _view(s, c, with_events=True)
+
+
+def _load(s: Session, complaint_id: int) -> Complaint:
+    c = s.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound("complaint.not_found", complaint_id=complaint_id)
+    return c
+
+
+def _stamp(s: Session, c: Complaint, now: datetime) -> datetime:
+    """The time for a new step: never before the complaint's last step, so a clock set
+    back cannot make an answer come before its question."""
+    last = max((e.at for e in c.events), default=c.created_at)
+    return max(now, last)
+
+
+def _escalate(
+    s: Session, c: Complaint, at: datetime, actor: str, reason: str, policy: SlaPolicy
+) -> None:
+    c.escalated_at = at
+    c.assignee = policy.manager
+    c.events.append(ComplaintEvent(at=at, actor=actor, action="escalated", note=reason))
+
+
+def _move(
+    ctx: AppContext, complaint_id: int, to: str, actor: str, note: str, **changes: object
+) -> ComplaintView:
+    actor = text_field(actor, "actor", max_len=64)
+    note = text_field(note, "note")
+    with ctx.uow() as uow:
+        s = uow.session
+        c = _load(s, complaint_id)
+        if to not in TRANSITIONS.get(c.status, ()):
+            raise Conflict("complaint.bad_transition", status=c.status, to=to, ref=ref_of(c.id))
+        at = _stamp(s, c, ctx.clock.now())
+        for d in c.deadlines:
+            if d.met_at is None and d.stage in MEETS.get(to, ()):
+                d.met_at = at
+        if to == REOPENED:
+            # A reopened complaint is owed a new final answer on the same terms.
+            c.deadlines.append(ComplaintDeadline(stage=ANSWER, due_at=_policy(s).answer_due(at)))
+            c.closed_at = None
+        if to == CLOSED:
+            c.closed_at = at
+        for key, value in changes.items():
+            setattr(c, key, value)
+        c.status = to
+        c.updated_at = at
+        c.events.append(ComplaintEvent(at=at, actor=actor, action=to, note=note))
+        uow.commit()
+        return _view(s, c, with_events=True)
+
+
+def respond(ctx: AppContext, complaint_id: int, actor: str, note: str) -> ComplaintView:
+    """First response to the guest (for an urgent case: the on-the-spot solution)."""
+    return _move(ctx, complaint_id, RESPONDED, actor, note)
+
+
+def start_investigation(
+    ctx: AppContext, complaint_id: int, actor: str, note: str = ""
+) -> ComplaintView:
+    return _move(ctx, complaint_id, INVESTIGATING, actor, note)
+
+
+def answer(
+    ctx: AppContext, complaint_id: int, actor: str, note: str, root_cause: str = ""
+) -> ComplaintView:
+    """The final answer to the guest: the investigation is done."""
+    if not note.strip():
+        raise ValidationError("field.required", field="note")
+    changes = {"root_cause": text_field(root_cause, "root_cause")} if root_cause.strip() else {}
+    return _move(ctx, complaint_id, ANSWERED, actor, note, **changes)
+
+
+def close(
+    ctx: AppContext,
+    complaint_id: int,
+    actor: str,
+    root_cause: str,
+    remedy: str,
+    satisfaction: int,
+    note: str = "",
+) -> ComplaintView:
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise ValidationError("complaint.satisfaction", field="satisfaction")
+    return _move(
+        ctx,
+        complaint_id,
+        CLOSED,
+        actor,
+        note,
+        root_cause=text_field(root_cause, "root_cause", required=True),
+        remedy=text_field(remedy, "remedy", required=True),
+        satisfaction=satisfaction,
+    )
+
+
+def reopen(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> ComplaintView:
+    if not reason.strip():
+        raise ValidationError("field.required", field="note")
+    return _move(ctx, complaint_id, REOPENED, actor, reason, satisfaction=None)
+
+
+def escalate(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> ComplaintView:
+    actor = text_field(actor, "actor", max_len=64)
+    reason = text_field(reason, "note")
+    with ctx.uow() as uow:
+        s = uow.session
+        c = _load(s, complaint_id)
+        if c.status == CLOSED:
+            raise Conflict("complaint.closed", ref=ref_of(c.id))
+        _escalate(s, c, _stamp(s, c, ctx.clock.now()), actor, reason or "manual", _policy(s))
+        uow.commit()
+        return _view(s, c, with_events=True)
+
+
+def add_note(ctx: AppContext, complaint_id: int, actor: str, note: str) -> ComplaintView:
+    note = text_field(note, "note", required=True)
+    with ctx.uow() as uow:
+        s = uow.session
+        c = _load(s, complaint_id)
+        c.events.append(
+            ComplaintEvent(
+                at=_stamp(s, c, ctx.clock.now()),
+                actor=text_field(actor, "actor", max_len=64),
+                action="note",
+                note=note,
+            )
+        )
+        uow.commit()
+        return _view(s, c, with_events=True)
+
+
+def check_breaches(ctx: AppContext) -> list[BreachAlert]:
+    """Marks every deadline that has just passed unmet. Each breach is returned exactly
+    once, across restarts and across counters sharing the database."""
+    now = ctx.clock.now()
+    alerts: list[BreachAlert] = []
+    with ctx.uow() as uow:
+        s = uow.session
+        due = list(
+            s.scalars(
+                select(ComplaintDeadline)
+                .where(
+                    ComplaintDeadline.met_at.is_(None),
+                    ComplaintDeadline.breached_at.is_(None),
+                    ComplaintDeadline.due_at <= now,
+                )
+                .order_by(ComplaintDeadline.due_at)
+            )
+        )
+        if not due:
+            return []
+        policy = _policy(s)
+        for d in due:
+            claimed = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(ComplaintDeadline)
+                    .where(ComplaintDeadline.id == d.id, ComplaintDeadline.breached_at.is_(None))
+                    .values(breached_at=now)
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+            if not claimed:
+                continue  # another counter got there first
+            c = d.complaint
+            escalated_to = None
+            if c.escalated_at is None and c.status != CLOSED:
+                _escalate(s, c, now, "", f"breach:{d.stage}", policy)
+                escalated_to = policy.manager
+            c.events.append(ComplaintEvent(at=now, actor="", action="breached", note=d.stage))
+            alerts.append(
+                BreachAlert(c.id, ref_of(c.id), _guest(s, c), d.stage, d.due_at, escalated_to)
+            )
+        uow.commit()
+    return alerts
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def open_complaints(ctx: AppContext) -> list[ComplaintView]:
+    """Every open complaint, what is due first at the top."""
+    with ctx.uow() as uow:
+        s = uow.session
+        rows = list(
+            s.scalars(
+                select(Complaint)
+                .options(selectinload(Complaint.deadlines))
+                .where(Complaint.status.in_(OPEN_STATUSES))
+            )
+        )
+        names = _member_names(s, {c.member_id for c in rows if c.member_id})
+        views = [_view(s, c, names=names) for c in rows]
+    far = datetime.max.replace(tzinfo=views[0].created_at.tzinfo) if views else None
+    views.sort(key=lambda v: (v.next_deadline.due_at if v.next_deadline else far, v.id))
+    return views
+
+
+def get_complaint(ctx: AppContext, complaint_id: int) -> ComplaintView:
+    with ctx.uow() as uow:
+        return _view(uow.session, _load(uow.session, complaint_id), with_events=True)
+
+
+def member_complaints(ctx: AppContext, member_id: int) -> list[ComplaintView]:
+    with ctx.uow() as uow:
+        s = uow.session
+        rows = s.scalars(
+            select(Complaint)
+            .options(selectinload(Complaint.deadlines))
+            .where(Complaint.member_id == member_id)
+            .order_by(Complaint.created_at.desc())
+        )
+        return [_view(s, c) for c in rows]
+
+
+def report(ctx: AppContext, start: datetime, end: datetime) -> SlaReport:
+    """SLA figures for complaints logged in [start, end), plus what is open or late now."""
+    now = ctx.clock.now()
+    result = SlaReport(start=start, end=end)
+    with ctx.uow() as uow:
+        s = uow.session
+        logged = list(
+            s.scalars(
+                select(Complaint)
+                .options(selectinload(Complaint.deadlines), selectinload(Complaint.events))
+                .where(and_(Complaint.created_at >= start, Complaint.created_at < end))
+            )
+        )
+        result.logged = len(logged)
+        result.by_category = dict(Counter(c.category for c in logged))
+        result.by_channel = dict(Counter(c.channel for c in logged))
+        for stage in STAGES:
+            decided = [
+                d
+                for c in logged
+                for d in c.deadlines
+                if d.stage == stage and (d.met_at is not None or d.due_at <= now)
+            ]
+            on_time = [d for d in decided if d.met_at is not None and d.met_at <= d.due_at]
+            result.on_time_rate[stage] = len(on_time) / len(decided) if decided else None
+        response_minutes = []
+        for c in logged:
+            first = next((e.at for e in c.events if e.action == RESPONDED), None)
+            if first is not None:
+                response_minutes.append((first - c.created_at).total_seconds() / 60)
+        if response_minutes:
+            result.median_response_minutes = statistics.median(response_minutes)
+        scores = [c.satisfaction for c in logged if c.satisfaction is not None]
+        if scores:
+            result.average_satisfaction = sum(scores) / len(scores)
+        open_rows = list(
+            s.scalars(
+                select(Complaint)
+                .options(selectinload(Complaint.deadlines))
+                .where(Complaint.status.in_(OPEN_STATUSES))
+            )
+        )
+        result.open_now = len(open_rows)
+        result.breached_now = sum(
+            1 for c in open_rows if any(d.met_at is None and d.due_at <= now for d in c.deadlines)
+        )
+    return result
+
+
+# --- mapping -------------------------------------------------------------------------------
+
+
+def _member_names(s: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = s.execute(select(Member.id, Member.name).where(Member.id.in_(wanted)))
+    return {member_id: name for member_id, name in rows}
+
+
+def _guest(s: Session, c: Complaint, names: dict[int, str] | None = None) -> str:
+    if c.member_id is not None:
+        if names is not None and c.member_id in names:
+            return names[c.member_id]
+        member = s.get(Member, c.member_id)
+        return member.name if member else ""
+    return c.guest_name or c.guest_phone
+
+
+def _view(
+    s: Session, c: Complaint, with_events: bool = False, names: dict[int, str] | None = None
+) -> ComplaintView:
+    return ComplaintView(
+        id=c.id,
+        ref=ref_of(c.id),
+        member_id=c.member_id,
+        guest=_guest(s, c, names),
+        channel=c.channel,
+        category=c.category,
+        severity=c.severity,
+        description=c.description,
+        status=c.status,
+        taken_by=c.taken_by,
+        assignee=c.assignee,
+        escalated=c.escalated_at is not None,
+        created_at=c.created_at,
+        closed_at=c.closed_at,
+        root_cause=c.root_cause,
+        remedy=c.remedy,
+        satisfaction=c.satisfaction,
+        deadlines=tuple(
+            DeadlineView(d.stage, d.due_at, d.met_at, d.breached_at)
+            for d in sorted(c.deadlines, key=lambda d: (d.due_at, d.id))
+        ),
+        events=tuple(EventView(e.at, e.actor, e.action, e.note) for e in c.events)
+        if with_events
+        else (),
+    )
