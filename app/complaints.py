@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext
@@ -235,6 +235,7 @@ def _escalate(
     s: Session, c: Complaint, at: datetime, actor: str, reason: str, policy: SlaPolicy
 ) -> None:
     c.escalated_at = at
+    c.updated_at = at
     c.assignee = policy.manager
     c.events.append(ComplaintEvent(at=at, actor=actor, action="escalated", note=reason))
 
@@ -413,6 +414,33 @@ def open_complaints(ctx: AppContext) -> list[ComplaintView]:
     far = datetime.max.replace(tzinfo=views[0].created_at.tzinfo) if views else None
     views.sort(key=lambda v: (v.next_deadline.due_at if v.next_deadline else far, v.id))
     return views
+
+
+def open_fingerprint(ctx: AppContext) -> tuple[int, datetime | None, int | None]:
+    """A cheap summary of the open complaints that changes whenever any of them (or
+    their number) changes, so a screen reloads only when there is something new."""
+    with ctx.uow() as uow:
+        row = uow.session.execute(
+            select(
+                func.count(Complaint.id), func.max(Complaint.updated_at), func.max(Complaint.id)
+            ).where(Complaint.status.in_(OPEN_STATUSES))
+        ).one()
+        count, updated, last_id = row
+        return int(count), updated, last_id
+
+
+def complaints_by_ids(ctx: AppContext, ids: list[int]) -> list[ComplaintView]:
+    with ctx.uow() as uow:
+        s = uow.session
+        rows = list(
+            s.scalars(
+                select(Complaint)
+                .options(selectinload(Complaint.deadlines))
+                .where(Complaint.id.in_(ids))
+            )
+        )
+        names = _member_names(s, {c.member_id for c in rows if c.member_id})
+        return [_view(s, c, names=names) for c in rows]
 
 
 def get_complaint(ctx: AppContext, complaint_id: int) -> ComplaintView:

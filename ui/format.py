@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
-
 from app.money import format_cents
 
 
@@ -17,11 +15,10 @@ def local_datetime(instant: datetime | None) -> str:
     """A stored UTC instant in the PC's local time, e.g. 2026-11-22 19:05."""
     if instant is None:
         return ""
-    qdt = QDateTime.fromSecsSinceEpoch(int(instant.timestamp()), QTimeZone.systemTimeZone())
-    return qdt.toString("yyyy-MM-dd HH:mm")
+    return instant.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def local_date(day: date | None) -> str:
     if day is None:
         return ""
-    return QLocale().toString(QDate(day.year, day.month, day.day), "yyyy-MM-dd")
+    return day.isoformat()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -13,9 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.complaints import BreachAlert
 from app.context import AppContext
+from app.members import MemberProfile
+from ui.alerts import AlertCenter
+from ui.complaints import labels
+from ui.complaints.page import ComplaintsPage
 from ui.format import local_datetime
 from ui.members.desk import MemberDesk
+from ui.style import style_widget
+
+log = logging.getLogger(__name__)
+CLOCK_JUMP_SECONDS = 120
 
 
 class MainWindow(QMainWindow):
@@ -27,13 +39,18 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.nav = QListWidget(objectName="navList")
+        style_widget(self.nav)
         self.nav.setFixedWidth(170)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pages = QStackedWidget(objectName="pages")
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         self.member_desk = MemberDesk(ctx)
+        self.complaints = ComplaintsPage(ctx)
         self.add_page(self.tr("Members  F1"), self.member_desk, "F1")
+        self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")
+        self.member_desk.profile.complaint_requested.connect(self.on_complaint_requested)
+        self.member_desk.profile_shortcut("Ctrl+L", self.member_desk.profile.on_complaint)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -43,9 +60,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        self.alerts = AlertCenter(self)
+        self.sla_label = QLabel(objectName="slaStatus")
         self.clock_label = QLabel(objectName="statusClock")
+        self.statusBar().addPermanentWidget(self.sla_label)
         self.statusBar().addPermanentWidget(self.clock_label)
         self.statusBar().showMessage(self.tr("Ready"))
+        self.complaints.counts_changed.connect(self.on_complaint_counts)
+        self.complaints.breaches.connect(self.on_breaches)
+        self.complaints.reload()
+
+        # Wall clock against a monotonic one: a PC clock that is changed while we run
+        # is reported (deadlines are stored instants and are not moved by it).
+        self._last_wall = self.ctx.clock.now()
+        self._last_mono = time.monotonic()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self.on_tick)
         self._tick.start(1000)
@@ -65,10 +93,59 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         if self.pages.widget(index) is self.member_desk:
             self.member_desk.focus_search()
+        elif self.pages.widget(index) is self.complaints:
+            self.complaints.view.setFocus()
 
     @Slot()
     def on_tick(self) -> None:
-        self.clock_label.setText(local_datetime(self.ctx.clock.now()))
+        now = self.ctx.clock.now()
+        mono = time.monotonic()
+        drift = (now - self._last_wall).total_seconds() - (mono - self._last_mono)
+        if abs(drift) > CLOCK_JUMP_SECONDS:
+            log.warning("system clock changed by %+.0f s", drift)
+            self.statusBar().showMessage(
+                self.tr(
+                    "The PC clock was changed by %1 minutes. Deadlines are unchanged; "
+                    "please check the time."
+                ).replace("%1", f"{drift / 60:+.0f}"),
+                60000,
+            )
+        self._last_wall, self._last_mono = now, mono
+        self.clock_label.setText(local_datetime(now))
+        self.complaints.tick()
+
+    @Slot(int, int)
+    def on_complaint_counts(self, total: int, late: int) -> None:
+        text = (
+            self.tr("Complaints open: %1 · overdue: %2")
+            .replace("%1", str(total))
+            .replace("%2", str(late))
+        )
+        self.sla_label.setText(text)
+        self.sla_label.setStyleSheet("color: #b00020; font-weight: bold;" if late else "")
+
+    @Slot(list)
+    def on_breaches(self, alerts: list[BreachAlert]) -> None:
+        stages = labels.stages()
+        lines = []
+        for a in alerts:
+            line = (
+                self.tr("%1 %2: %3 overdue")
+                .replace("%1", a.ref)
+                .replace("%2", a.guest)
+                .replace("%3", stages.get(a.stage, a.stage))
+            )
+            if a.escalated_to:
+                line += " — " + self.tr("escalated to %1").replace("%1", a.escalated_to)
+            lines.append(line)
+        self.alerts.raise_alert(self.tr("Complaint deadline missed"), "\n".join(lines))
+        self.statusBar().showMessage(lines[0], 30000)
+
+    @Slot(object)
+    def on_complaint_requested(self, member: MemberProfile) -> None:
+        self.show_page(self.pages.indexOf(self.complaints))
+        dialog = self.complaints.open_log_dialog(member)
+        dialog.finished.connect(lambda _r: self.member_desk.profile.refresh())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()

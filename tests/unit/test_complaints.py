@@ -23,9 +23,13 @@ def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetim
 
 
 def log(ctx: AppContext, category: str = "service", **kw: object) -> cp.ComplaintView:
-    fields: dict[str, object] = {"channel": "counter", "category": category,
-                                 "description": "水温太低", "guest_name": "王先生",
-                                 "taken_by": "小李"}
+    fields: dict[str, object] = {
+        "channel": "counter",
+        "category": category,
+        "description": "水温太低",
+        "guest_name": "王先生",
+        "taken_by": "小李",
+    }
     fields.update(kw)
     return cp.log_complaint(ctx, ComplaintInput(**fields))  # type: ignore[arg-type]
 
@@ -56,13 +60,13 @@ class TestDeadlines:
         assert due(c)["answer"] == utc(2026, 11, 12, 23, 59, 59) - CST
 
     def test_makeup_workday_counts(self, ctx: AppContext, clock: FakeClock) -> None:
-        cp.set_policy(ctx, SlaPolicy(holidays=(date(2026, 11, 9),),
-                                     makeup_workdays=(date(2026, 11, 7),)))
+        cp.set_policy(
+            ctx, SlaPolicy(holidays=(date(2026, 11, 9),), makeup_workdays=(date(2026, 11, 7),))
+        )
         clock.set(utc(2026, 11, 6, 2))
         assert due(log(ctx))["answer"] == utc(2026, 11, 11, 23, 59, 59) - CST
 
-    def test_logged_late_at_night_counts_local_day(self, ctx: AppContext,
-                                                   clock: FakeClock) -> None:
+    def test_logged_late_at_night_counts_local_day(self, ctx: AppContext, clock: FakeClock) -> None:
         clock.set(utc(2026, 11, 2, 17))  # Tuesday 01:00 in Beijing, still Monday in UTC
         assert due(log(ctx))["answer"] == utc(2026, 11, 6, 23, 59, 59) - CST  # Wed, Thu, Fri
 
@@ -77,8 +81,9 @@ class TestDeadlines:
         assert log(ctx, "facilities", severity="normal").severity == "normal"
         assert log(ctx, "hygiene", severity="urgent").severity == "urgent"
 
-    def test_policy_change_does_not_move_promised_deadlines(self, ctx: AppContext,
-                                                            clock: FakeClock) -> None:
+    def test_policy_change_does_not_move_promised_deadlines(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
         before = log(ctx)
         cp.set_policy(ctx, SlaPolicy(response_minutes=30))
         after = log(ctx)
@@ -87,8 +92,13 @@ class TestDeadlines:
 
     @pytest.mark.parametrize(
         "changes",
-        [{"response_minutes": 0}, {"answer_working_days": 100}, {"rest_weekdays": tuple(range(7))},
-         {"timezone": "Mars/Olympus"}, {"manager": " "}],
+        [
+            {"response_minutes": 0},
+            {"answer_working_days": 100},
+            {"rest_weekdays": tuple(range(7))},
+            {"timezone": "Mars/Olympus"},
+            {"manager": " "},
+        ],
     )
     def test_bad_policy_refused(self, changes: dict[str, object]) -> None:
         with pytest.raises(ValidationError):
@@ -124,8 +134,9 @@ class TestBreaches:
         response = next(d for d in cp.get_complaint(ctx, c.id).deadlines if d.stage == "response")
         assert response.on_time is True
 
-    def test_restart_keeps_deadlines_and_breach_state(self, ctx: AppContext, data_dir: Path,
-                                                      clock: FakeClock) -> None:
+    def test_restart_keeps_deadlines_and_breach_state(
+        self, ctx: AppContext, data_dir: Path, clock: FakeClock
+    ) -> None:
         c = log(ctx)
         clock.advance(minutes=20)
         assert len(cp.check_breaches(ctx)) == 1
@@ -141,8 +152,9 @@ class TestBreaches:
         finally:
             again.close()
 
-    def test_two_counters_alert_once(self, ctx: AppContext, data_dir: Path,
-                                     clock: FakeClock) -> None:
+    def test_two_counters_alert_once(
+        self, ctx: AppContext, data_dir: Path, clock: FakeClock
+    ) -> None:
         log(ctx)
         other = AppContext.open(data_dir, clock)
         try:
@@ -152,8 +164,7 @@ class TestBreaches:
         finally:
             other.close()
 
-    def test_clock_set_back_keeps_order_and_state(self, ctx: AppContext,
-                                                  clock: FakeClock) -> None:
+    def test_clock_set_back_keeps_order_and_state(self, ctx: AppContext, clock: FakeClock) -> None:
         c = log(ctx)
         logged_at = clock.now()
         clock.advance(minutes=20)
@@ -171,7 +182,10 @@ class TestBreaches:
         c = log(ctx)
         clock.advance(days=10)
         assert sorted(a.stage for a in cp.check_breaches(ctx)) == [
-            "answer", "investigation", "response"]
+            "answer",
+            "investigation",
+            "response",
+        ]
         clock.advance(days=-10)
         assert cp.check_breaches(ctx) == []
         assert all(d.breached_at is not None for d in cp.get_complaint(ctx, c.id).deadlines)
@@ -194,7 +208,12 @@ class TestWorkflow:
         assert closed.satisfaction == 4
         assert all(d.on_time for d in closed.deadlines)
         assert [e.action for e in closed.events] == [
-            "logged", "responded", "investigating", "answered", "closed"]
+            "logged",
+            "responded",
+            "investigating",
+            "answered",
+            "closed",
+        ]
         assert [v.id for v in cp.member_complaints(ctx, member.id)] == [c.id]
         assert cp.open_complaints(ctx) == []
         clock.advance(days=1)
@@ -254,8 +273,7 @@ class TestWorkflow:
         with pytest.raises(NotFound):
             cp.respond(ctx, 99, "a", "b")
 
-    def test_open_list_sorted_by_what_is_due_first(self, ctx: AppContext,
-                                                   clock: FakeClock) -> None:
+    def test_open_list_sorted_by_what_is_due_first(self, ctx: AppContext, clock: FakeClock) -> None:
         a = log(ctx)
         clock.advance(minutes=5)
         b = log(ctx, "booking")  # due in 5 minutes, before a's 10

@@ -26,6 +26,7 @@ from ui.actions import call
 from ui.members.dialogs import MemberDialog
 from ui.members.models import MemberTableModel
 from ui.members.profile import MemberProfileView
+from ui.style import style_widget
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class MemberDesk(QWidget):
         self.ctx = ctx
 
         self.search_box = QLineEdit(objectName="memberSearchBox")
+        style_widget(self.search_box)
         self.search_box.setPlaceholderText(
             self.tr("Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.")
         )
@@ -54,6 +56,7 @@ class MemberDesk(QWidget):
         self.new_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.new_button.clicked.connect(self.on_new_member)
         self.hint = QLabel(objectName="searchHint")
+        style_widget(self.hint)
 
         self.model = MemberTableModel(self)
         self.results = QTableView(objectName="memberResultsView")
@@ -63,6 +66,8 @@ class MemberDesk(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setAlternatingRowColors(True)
         self.results.verticalHeader().hide()
+        # A fixed scroll bar: 1 hit or 50, the table never re-lays itself out.
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.results.verticalHeader().setDefaultSectionSize(30)
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -112,6 +117,12 @@ class MemberDesk(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._update_hint(None)
+
+    def profile_shortcut(self, keys: str, action: Callable[[], None]) -> None:
+        """A shortcut that acts only while a member's profile is showing."""
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(lambda: self._on_profile(action))
 
     def _on_profile(self, action: Callable[[], None]) -> None:
         if self.stack.currentWidget() is self.profile:

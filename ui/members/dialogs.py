@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,44 +16,10 @@ from app.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile, VisitRow
 from app.money import parse_amount
 from ui.actions import call, error_text
+from ui.forms import FormDialog
 
 
-class _Form(QDialog):
-    """A dialog with a form, an inline error line and Save/Cancel."""
-
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self.buttons.accepted.connect(self.on_save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.fields: dict[str, QWidget] = {}
-
-    def show_error(self, text: str, field: str | None) -> None:
-        self.error.setText(text)
-        self.error.show()
-        widget = self.fields.get(field or "")
-        if widget is not None:
-            widget.setFocus()
-
-    def on_save(self) -> None:
-        raise NotImplementedError
-
-
-class MemberDialog(_Form):
+class MemberDialog(FormDialog):
     """New member (profile is None) or edit an existing one."""
 
     def __init__(
@@ -149,7 +110,7 @@ class MemberDialog(_Form):
             self.accept()
 
 
-class VisitDialog(_Form):
+class VisitDialog(FormDialog):
     """Record a visit or purchase for one member."""
 
     def __init__(

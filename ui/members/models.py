@@ -12,6 +12,12 @@ from app.members import MemberRow, VisitRow
 from ui.format import local_date, local_datetime, money
 
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+USER = Qt.ItemDataRole.UserRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+GREY = QBrush(QColor("#999999"))
 
 
 class MemberTableModel(QAbstractTableModel):
@@ -22,6 +28,8 @@ class MemberTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MemberRow] = []
+        self._texts: list[tuple[str, ...]] = []
+        self._headers = self.headers()
 
     def headers(self) -> list[str]:
         return [
@@ -38,6 +46,21 @@ class MemberTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[MemberRow]) -> None:
         self.beginResetModel()
         self._rows = rows
+        # Formatted once here, not on every paint: the view asks data() many times per cell.
+        inactive = self.tr("%1 (deactivated)")
+        self._texts = [
+            (
+                m.name if m.active else inactive.replace("%1", m.name),
+                m.phone_masked,
+                m.member_no,
+                m.card_no or "",
+                str(m.visit_count),
+                money(m.lifetime_spend_cents),
+                local_datetime(m.last_visit_at),
+                local_date(m.birthday),
+            )
+            for m in rows
+        ]
         self.endResetModel()
 
     def row_at(self, row: int) -> MemberRow | None:
@@ -52,34 +75,20 @@ class MemberTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers()[section]
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        m = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.COL_NAME:
-                return m.name if m.active else self.tr("%1 (deactivated)").replace("%1", m.name)
-            return [
-                None,
-                m.phone_masked,
-                m.member_no,
-                m.card_no or "",
-                str(m.visit_count),
-                money(m.lifetime_spend_cents),
-                local_datetime(m.last_visit_at),
-                local_date(m.birthday),
-            ][col]
-        if role == Qt.ItemDataRole.ForegroundRole and not m.active:
-            return QBrush(QColor("#999999"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_VISITS, self.COL_SPEND):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return m.id
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every role of every visible cell on each paint: kept lean.
+        if role == DISPLAY:
+            return self._texts[index.row()][index.column()]
+        if role == FOREGROUND:
+            return None if self._rows[index.row()].active else GREY
+        if role == ALIGN:
+            return RIGHT if index.column() in (self.COL_VISITS, self.COL_SPEND) else None
+        if role == USER:
+            return self._rows[index.row()].id
         return None
 
 

@@ -13,27 +13,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import members
+from app import complaints, members
 from app.context import AppContext
 from app.members import MemberProfile
 from ui.actions import call
+from ui.complaints.models import MemberComplaintsModel
 from ui.format import local_date, local_datetime, money
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import VisitTableModel
+from ui.style import style_widget
 
 
 class MemberProfileView(QWidget):
     """Signals:
     back_requested: the user wants the search again (Esc or the Back button).
     changed(int): the member with this id was edited or got a visit.
+    complaint_requested(MemberProfile): log a complaint for this member.
     """
 
     back_requested = Signal()
     changed = Signal(int)
+    complaint_requested = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +47,7 @@ class MemberProfileView(QWidget):
         self.profile: MemberProfile | None = None
 
         self.name = QLabel(objectName="profileName")
+        style_widget(self.name)
         self.subtitle = QLabel(objectName="profileSubtitle")
         self.status = QLabel(objectName="profileStatus")
         self.back_button = QPushButton(self.tr("← Back (Esc)"), objectName="profileBackButton")
@@ -50,11 +56,21 @@ class MemberProfileView(QWidget):
         )
         self.edit_button = QPushButton(self.tr("Edit (F2)"), objectName="editMemberButton")
         self.active_button = QPushButton(objectName="toggleActiveButton")
+        self.complaint_button = QPushButton(
+            self.tr("Complaint (Ctrl+L)"), objectName="memberComplaintButton"
+        )
+        self.complaint_button.clicked.connect(self.on_complaint)
         self.back_button.clicked.connect(self.back_requested)
         self.visit_button.clicked.connect(self.on_record_visit)
         self.edit_button.clicked.connect(self.on_edit)
         self.active_button.clicked.connect(self.on_toggle_active)
-        for button in (self.back_button, self.visit_button, self.edit_button, self.active_button):
+        for button in (
+            self.back_button,
+            self.visit_button,
+            self.edit_button,
+            self.active_button,
+            self.complaint_button,
+        ):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         header = QHBoxLayout()
@@ -63,7 +79,13 @@ class MemberProfileView(QWidget):
         title.addWidget(self.subtitle)
         header.addLayout(title, 1)
         header.addWidget(self.status)
-        for button in (self.visit_button, self.edit_button, self.active_button, self.back_button):
+        for button in (
+            self.visit_button,
+            self.complaint_button,
+            self.edit_button,
+            self.active_button,
+            self.back_button,
+        ):
             header.addWidget(button)
 
         self.values: dict[str, QLabel] = {}
@@ -127,13 +149,23 @@ class MemberProfileView(QWidget):
         self.visits_view.setColumnWidth(VisitTableModel.COL_TIME, 160)
         self.visits_view.setColumnWidth(VisitTableModel.COL_AMOUNT, 110)
 
+        self.complaints_model = MemberComplaintsModel(self)
+        self.complaints_view = QTableView(objectName="memberComplaintsView")
+        self.complaints_view.setModel(self.complaints_model)
+        self.complaints_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.complaints_view.verticalHeader().hide()
+        self.complaints_view.horizontalHeader().setStretchLastSection(True)
+        self.complaints_view.setColumnWidth(MemberComplaintsModel.COL_LOGGED, 150)
+
+        tabs = QTabWidget(objectName="profileTabs")
+        tabs.addTab(self.visits_view, self.tr("Visit history"))
+        tabs.addTab(self.complaints_view, self.tr("Complaints"))
+        self.tabs = tabs
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(top)
-        history = QLabel(self.tr("Visit history"))
-        history.setStyleSheet("font-weight: bold; margin-top: 8px;")
-        layout.addWidget(history)
-        layout.addWidget(self.visits_view, 1)
+        layout.addWidget(tabs, 1)
 
     def show_member(self, member_id: int) -> bool:
         profile = call(self, members.get_profile, self.ctx, member_id)
@@ -141,6 +173,10 @@ class MemberProfileView(QWidget):
             return False
         self._show(profile)
         return True
+
+    def refresh(self) -> None:
+        if self.profile is not None:
+            self.show_member(self.profile.id)
 
     def _show(self, p: MemberProfile) -> None:
         self.profile = p
@@ -174,6 +210,9 @@ class MemberProfileView(QWidget):
             "color: #b00020; font-weight: bold;" if p.allergies else "color: #666;"
         )
         member_id = p.id
+        history = call(self, complaints.member_complaints, self.ctx, member_id) or []
+        self.complaints_model.set_rows(history)
+        self.tabs.setTabText(1, self.tr("Complaints (%1)").replace("%1", str(len(history))))
         self.visits_model.set_loader(
             lambda offset, limit: members.list_visits(self.ctx, member_id, limit, offset)
         )
@@ -185,6 +224,11 @@ class MemberProfileView(QWidget):
         dialog = VisitDialog(self.ctx, self.profile, self)
         dialog.finished.connect(lambda _r: self._after_dialog(dialog.result_visit is not None))
         dialog.open()
+
+    @Slot()
+    def on_complaint(self) -> None:
+        if self.profile is not None:
+            self.complaint_requested.emit(self.profile)
 
     @Slot()
     def on_edit(self) -> None:

@@ -1,0 +1,129 @@
+"""Complaints on screen: log through the form, watch the countdown, see the breach alert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from app import complaints as cp
+from app.clock import FakeClock
+from app.context import AppContext
+from tests.helpers import make_member
+from ui.complaints.dialogs import ComplaintDialog, StepDialog
+from ui.complaints.models import ComplaintTableModel
+from ui.main_window import MainWindow
+
+
+def cell(win: MainWindow, row: int, col: int) -> str:
+    model = win.complaints.model
+    return str(model.data(model.index(row, col)))
+
+
+def open_complaints_page(qtbot: QtBot, win: MainWindow) -> None:
+    qtbot.keyClick(win, Qt.Key.Key_F4)
+    assert win.pages.currentWidget() is win.complaints
+
+
+def test_log_complaint_countdown_and_breach_alert(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    open_complaints_page(qtbot, window)
+    qtbot.keyClick(window.complaints.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.complaints.findChild(ComplaintDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.guest_name.insert("王先生")
+    dialog.category.setCurrentIndex(dialog.category.findData("hygiene"))
+    assert dialog.severity.currentData() == "normal"
+    # No description: a clear message, nothing logged.
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible() and dialog.error.text()
+    assert cp.open_complaints(ctx) == []
+    dialog.description.insertPlainText("毛巾有异味")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert not dialog.isVisible()
+
+    view = window.findChild(object, "complaintList")
+    assert view.model().rowCount() == 1
+    assert cell(window, 0, ComplaintTableModel.COL_GUEST) == "王先生"
+    assert cell(window, 0, ComplaintTableModel.COL_COUNTDOWN) == "15:00"
+    assert "1" in window.sla_label.text()
+
+    clock.advance(minutes=10)
+    window.on_tick()
+    assert cell(window, 0, ComplaintTableModel.COL_COUNTDOWN) == "05:00"
+    clock.advance(minutes=1)
+    window.on_tick()
+    model = window.complaints.model
+    assert model.countdown_at(0).state == "soon"  # type: ignore[union-attr]
+
+    clock.advance(minutes=5)
+    # The real one-second timer notices the breach and raises the alert.
+    with qtbot.waitSignal(window.alerts.alerted, timeout=3000) as alert:
+        pass
+    assert "TS000001" in alert.args[1]
+    assert cell(window, 0, ComplaintTableModel.COL_COUNTDOWN).startswith("Overdue")
+    assert "overdue: 1" in window.sla_label.text()
+    assert window.complaints.model.row_at(0).escalated  # type: ignore[union-attr]
+    # Once per deadline: later ticks raise nothing new.
+    with qtbot.assertNotEmitted(window.alerts.alerted, wait=1500):
+        pass
+
+
+def test_steps_through_the_buttons(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    c = cp.log_complaint(ctx, cp.ComplaintInput("phone", "service", "态度差", guest_name="李女士"))
+    window.complaints.reload()
+    open_complaints_page(qtbot, window)
+    page = window.complaints
+    assert page.current is not None and page.current.id == c.id
+    assert page.step_buttons["respond"].isVisible()
+    assert not page.step_buttons["close"].isVisible()  # not offered before an answer
+    page.step_buttons["respond"].click()
+    step = page.findChild(StepDialog)
+    assert step is not None
+    step.note.insertPlainText("已道歉")
+    step.buttons.button(step.buttons.StandardButton.Save).click()
+    assert cp.get_complaint(ctx, c.id).status == "responded"
+    page.open_step("answer")
+    answer = next(d for d in page.findChildren(StepDialog) if d.step == "answer")
+    answer.note.insertPlainText("已培训该员工")
+    answer.buttons.button(answer.buttons.StandardButton.Save).click()
+    close = page.open_step("close")
+    assert close is not None
+    close.root_cause.setPlainText("新员工培训不足")
+    close.remedy.setPlainText("赠送足疗券")
+    close.buttons.button(close.buttons.StandardButton.Save).click()
+    assert "satisfaction" in close.error.text()
+    close.findChild(object, "satisfaction5").click()
+    close.buttons.button(close.buttons.StandardButton.Save).click()
+    final = cp.get_complaint(ctx, c.id)
+    assert final.status == "closed" and final.satisfaction == 5
+    assert page.model.rowCount() == 0
+
+
+def test_complaint_from_member_profile(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    member = make_member(ctx, "张三", "13800138000")
+    desk = window.member_desk
+    desk.open_member(member.id)
+    qtbot.keyClick(desk.profile, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.complaints.findChild(ComplaintDialog)
+    assert dialog is not None
+    assert "张三" in dialog.findChild(QLabel, "complaintMemberLabel").text()
+    dialog.category.setCurrentIndex(dialog.category.findData("booking"))
+    assert dialog.severity.currentData() == "urgent"
+    dialog.description.insertPlainText("包间重复预订")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    row = window.complaints.model.row_at(0)
+    assert row is not None and row.guest == "张三" and row.severity == "urgent"
+    assert desk.profile.complaints_model.rowCount() == 1
+    assert QApplication.activeModalWidget() is None
+
+
+def test_clock_set_back_is_reported(qtbot: QtBot, clock: FakeClock, window: MainWindow) -> None:
+    clock.advance(timedelta(hours=-2))
+    window.on_tick()
+    assert "clock was changed" in window.statusBar().currentMessage()

@@ -1,0 +1,1 @@
+"""Complaints: log, follow the SLA countdowns, act on each step."""

@@ -1,0 +1,257 @@
+"""The complaints page: open complaints by what is due first, with live countdowns."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import complaints as cp
+from app.complaints import BreachAlert, ComplaintView
+from app.context import AppContext
+from app.members import MemberProfile
+from ui.actions import call
+from ui.complaints import labels
+from ui.complaints.dialogs import ComplaintDialog, StepDialog
+from ui.complaints.models import ComplaintTableModel, CountdownTableView
+from ui.format import local_datetime
+
+# Which buttons each status offers.
+STEPS_FOR_STATUS = {
+    "new": ("respond", "escalate", "note"),
+    "responded": ("investigate", "answer", "escalate", "note"),
+    "investigating": ("answer", "escalate", "note"),
+    "answered": ("close", "investigate", "escalate", "note"),
+    "closed": ("reopen", "note"),
+    "reopened": ("investigate", "answer", "escalate", "note"),
+}
+
+
+def esc(text: str) -> str:
+    """Guest-typed text shown as text, never as markup."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+class ComplaintsPage(QWidget):
+    """Signals:
+    breaches(list): deadlines that have just been missed (BreachAlert list), once each.
+    counts_changed(int, int): open complaints, and how many of them are overdue.
+    """
+
+    breaches = Signal(list)
+    counts_changed = Signal(int, int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("complaintsPage")
+        self.ctx = ctx
+        self.policy = cp.get_policy(ctx)
+        self._ticks = 0
+        self._fingerprint: object = None
+
+        self.log_button = QPushButton(
+            self.tr("Log complaint (Ctrl+L)"), objectName="logComplaintButton"
+        )
+        self.log_button.clicked.connect(lambda: self.open_log_dialog())
+        self.summary = QLabel(objectName="complaintSummary")
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.log_button)
+
+        self.model = ComplaintTableModel(self)
+        self.view = CountdownTableView(objectName="complaintList")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(30)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((90, 110, 130, 60, 90, 110, 100, 110)):
+            self.view.setColumnWidth(col, width)
+        self.view.selectionModel().currentRowChanged.connect(self.on_current_changed)
+
+        self.detail = QTextBrowser(objectName="complaintDetail")
+        self.step_buttons: dict[str, QPushButton] = {}
+        buttons = QHBoxLayout()
+        step_titles = {
+            "respond": self.tr("Respond"),
+            "investigate": self.tr("Investigate"),
+            "answer": self.tr("Answer"),
+            "close": self.tr("Close"),
+            "reopen": self.tr("Reopen"),
+            "escalate": self.tr("Escalate"),
+            "note": self.tr("Note"),
+        }
+        for step, title in step_titles.items():
+            button = QPushButton(title, objectName=f"step_{step}")
+            button.clicked.connect(lambda _c=False, s=step: self.open_step(s))
+            buttons.addWidget(button)
+            self.step_buttons[step] = button
+        buttons.addStretch(1)
+        detail_box = QGroupBox(self.tr("Complaint"))
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.addLayout(buttons)
+        detail_layout.addWidget(self.detail, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(lambda: self.open_log_dialog())
+        self.current: ComplaintView | None = None
+        self.reload()
+
+    # --- data ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reads the open complaints again (after a change, or now and then for other
+        counters' changes) and keeps the same complaint selected."""
+        keep = self.current.id if self.current else None
+        self.policy = cp.get_policy(self.ctx)
+        self._fingerprint = call(self, cp.open_fingerprint, self.ctx)
+        rows = call(self, cp.open_complaints, self.ctx) or []
+        self.model.set_rows(rows, self.ctx.clock.now(), self.policy.due_soon_minutes)
+        target = next((i for i, r in enumerate(rows) if r.id == keep), 0 if rows else -1)
+        if target >= 0:
+            self.view.selectRow(target)
+        else:
+            self.show_detail(None)
+        self._emit_counts()
+
+    def _changed_elsewhere(self) -> bool:
+        """True when another counter (or another window) changed open complaints."""
+        return call(self, cp.open_fingerprint, self.ctx) != self._fingerprint
+
+    def tick(self) -> list[BreachAlert]:
+        """Once a second: countdowns from stored deadlines, then newly missed deadlines."""
+        self._ticks += 1
+        self.model.tick(self.ctx.clock.now())
+        alerts = call(self, cp.check_breaches, self.ctx) or []
+        if alerts:
+            # A breach escalates but does not move a complaint in the list: refresh
+            # just those rows instead of reading every open complaint again.
+            fresh = (
+                call(self, cp.complaints_by_ids, self.ctx, sorted({a.complaint_id for a in alerts}))
+                or []
+            )
+            if self.model.replace_rows(fresh):
+                self.reload()
+            else:
+                self._fingerprint = call(self, cp.open_fingerprint, self.ctx)
+                self._emit_counts()
+                self.on_current_changed()
+        elif self._ticks % 10 == 0 and self._changed_elsewhere():
+            self.reload()
+        else:
+            self._emit_counts()
+        if alerts:
+            self.breaches.emit(alerts)
+        return alerts
+
+    def _emit_counts(self) -> None:
+        total, late = self.model.rowCount(), self.model.breached_count()
+        self.summary.setText(
+            self.tr("Open: %1    Overdue: %2").replace("%1", str(total)).replace("%2", str(late))
+        )
+        self.counts_changed.emit(total, late)
+
+    # --- detail ----------------------------------------------------------------------
+
+    @Slot()
+    def on_current_changed(self) -> None:
+        row = self.model.row_at(self.view.currentIndex().row())
+        if row is None:
+            self.show_detail(None)
+            return
+        full = call(self, cp.get_complaint, self.ctx, row.id)
+        self.show_detail(full)
+
+    def show_detail(self, c: ComplaintView | None) -> None:
+        self.current = c
+        allowed = STEPS_FOR_STATUS.get(c.status, ()) if c else ()
+        for step, button in self.step_buttons.items():
+            button.setVisible(step in allowed)
+        if c is None:
+            self.detail.setHtml(f"<p style='color:#666'>{self.tr('No complaint selected.')}</p>")
+            return
+        st, ch, cat, sev = (
+            labels.stages(),
+            labels.channels(),
+            labels.categories(),
+            labels.severities(),
+        )
+        acts = labels.actions()
+        lines = [
+            f"<h3>{c.ref} · {esc(c.guest)} · {sev[c.severity]}</h3>",
+            f"<p>{ch[c.channel]} · {cat[c.category]} · {self.tr('assignee')}: "
+            f"{esc(c.assignee)}</p>",
+            f"<p><b>{esc(c.description)}</b></p><ul>",
+        ]
+        for d in c.deadlines:
+            if d.met_at is not None:
+                state = self.tr("met %1").replace("%1", local_datetime(d.met_at)) + (
+                    "" if d.on_time else " " + self.tr("(late)")
+                )
+            elif d.breached_at is not None:
+                state = "<span style='color:#b00020'>" + self.tr("missed") + "</span>"
+            else:
+                state = self.tr("open")
+            lines.append(
+                f"<li>{st.get(d.stage, d.stage)}: {self.tr('due')} "
+                f"{local_datetime(d.due_at)} — {state}</li>"
+            )
+        lines.append("</ul><table cellpadding='2'>")
+        for e in c.events:
+            lines.append(
+                f"<tr><td>{local_datetime(e.at)}</td><td>{esc(e.actor)}</td>"
+                f"<td><b>{acts.get(e.action, e.action)}</b></td>"
+                f"<td>{esc(st.get(e.note, e.note))}</td></tr>"
+            )
+        lines.append("</table>")
+        self.detail.setHtml("".join(lines))
+
+    # --- actions ---------------------------------------------------------------------
+
+    def open_log_dialog(self, member: MemberProfile | None = None) -> ComplaintDialog:
+        dialog = ComplaintDialog(self.ctx, self, member)
+        dialog.finished.connect(lambda _r: self._after(dialog.result_view))
+        dialog.open()
+        return dialog
+
+    def open_step(self, step: str) -> StepDialog | None:
+        if self.current is None:
+            return None
+        dialog = StepDialog(self.ctx, self.current, step, self)
+        dialog.finished.connect(lambda _r: self._after(dialog.result_view))
+        dialog.open()
+        return dialog
+
+    def _after(self, result: ComplaintView | None) -> None:
+        if result is None:
+            return
+        self.current = result
+        self.reload()
+        if result.status == "closed":
+            self.show_detail(result)
