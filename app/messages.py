@@ -57,6 +57,25 @@ MESSAGES: dict[str, str] = {
     "csv.encoding": QT_TRANSLATE_NOOP("errors", "The file is neither UTF-8 nor GBK text."),
     "csv.empty": QT_TRANSLATE_NOOP("errors", "The file is empty."),
     "csv.missing_columns": QT_TRANSLATE_NOOP("errors", "The file has no column for: {columns}."),
+    "complaint.channel": QT_TRANSLATE_NOOP("errors", "Please choose how the complaint came in."),
+    "complaint.category": QT_TRANSLATE_NOOP("errors", "Please choose a category."),
+    "complaint.severity": QT_TRANSLATE_NOOP("errors", "Severity must be normal or urgent."),
+    "complaint.guest_required": QT_TRANSLATE_NOOP(
+        "errors", "Please give the guest's name or phone (or pick the member)."
+    ),
+    "complaint.not_found": QT_TRANSLATE_NOOP("errors", "That complaint no longer exists."),
+    "complaint.bad_transition": QT_TRANSLATE_NOOP(
+        "errors", "{ref} is “{status}”; it cannot go to “{to}” from there."
+    ),
+    "complaint.closed": QT_TRANSLATE_NOOP("errors", "{ref} is closed; reopen it first."),
+    "complaint.satisfaction": QT_TRANSLATE_NOOP(
+        "errors", "The guest's satisfaction is a score from 1 to 5."
+    ),
+    "sla.out_of_range": QT_TRANSLATE_NOOP("errors", "{field} must be between {min} and {max}."),
+    "sla.rest_days": QT_TRANSLATE_NOOP(
+        "errors", "Rest days must be weekdays, and at least one day must be a working day."
+    ),
+    "sla.timezone": QT_TRANSLATE_NOOP("errors", "“{value}” is not a known time zone."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,11 +14,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app import complaints as cp
+from app.clock import FakeClock
 from app.context import AppContext
 from app.demo import seed_demo
+from ui.complaints.dialogs import ComplaintDialog
 from ui.main_window import MainWindow
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.style import apply_style, install_translations, register_fonts
+
+
+def _complaints(ctx: AppContext, clock: FakeClock) -> None:
+    add = cp.log_complaint
+    add(
+        ctx,
+        cp.ComplaintInput(
+            "counter", "hygiene", "毛巾有异味，要求更换", member_id=12, taken_by="王丽"
+        ),
+    )
+    clock.advance(minutes=4)
+    c = add(
+        ctx,
+        cp.ComplaintInput(
+            "phone",
+            "booking",
+            "包间被重复预订，客人已到店",
+            guest_name="赵先生",
+            guest_phone="13912345678",
+            taken_by="李娜",
+        ),
+    )
+    clock.advance(minutes=9)
+    add(
+        ctx,
+        cp.ComplaintInput("online", "service", "技师迟到 20 分钟", member_id=40, taken_by="张敏"),
+    )
+    d = add(
+        ctx,
+        cp.ComplaintInput(
+            "review", "price", "点评网站差评：价格不透明", guest_name="网友 小鱼", taken_by="刘洋"
+        ),
+    )
+    cp.respond(ctx, d.id, "刘洋", "已在点评网站回复并私信致歉")
+    cp.start_investigation(ctx, d.id, "陈经理", "核对当天账单")
+    clock.advance(minutes=3)
+    cp.check_breaches(ctx)
+    del c
 
 
 def main() -> None:
@@ -28,8 +70,10 @@ def main() -> None:
     register_fonts(app)
     apply_style(app)
     install_translations(app, lang)
-    ctx = AppContext.open(tempfile.mkdtemp())
+    clock = FakeClock()
+    ctx = AppContext.open(tempfile.mkdtemp(), clock)
     seed_demo(ctx, 3000)
+    _complaints(ctx, clock)
     win = MainWindow(ctx)
     win.resize(1280, 800)
     win.show()
@@ -38,7 +82,8 @@ def main() -> None:
     desk.run_search()
     app.processEvents()
     win.grab().save(str(out / f"member_search_{lang}.png"))
-    desk.on_enter()
+    desk.open_member(12)
+    desk.profile.tabs.setCurrentIndex(1)
     app.processEvents()
     win.grab().save(str(out / f"member_profile_{lang}.png"))
     dialog = MemberDialog(ctx, win)
@@ -53,6 +98,25 @@ def main() -> None:
     visit.show()
     app.processEvents()
     visit.grab().save(str(out / f"visit_dialog_{lang}.png"))
+    visit.close()
+    win.show_page(1)
+    clock.advance(timedelta(seconds=1))
+    win.on_tick()
+    win.complaints.view.selectRow(0)
+    app.processEvents()
+    win.grab().save(str(out / f"complaints_{lang}.png"))
+    log = ComplaintDialog(ctx, win)
+    log.guest_name.setText("孙女士")
+    log.category.setCurrentIndex(log.category.findData("facilities"))
+    log.description.setPlainText("蒸汽房温控失灵，温度过高")
+    log.show()
+    app.processEvents()
+    log.grab().save(str(out / f"complaint_dialog_{lang}.png"))
+    step = win.complaints.open_step("respond")
+    if step is not None:
+        step.show()
+        app.processEvents()
+        step.grab().save(str(out / f"complaint_step_{lang}.png"))
     print("saved to", out.resolve())
 
 

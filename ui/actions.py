@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import FrontdeskError
 from app.messages import message_template, render
+from ui.complaints import labels
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,6 +34,11 @@ def field_label(field: str) -> str:
         "items": QCoreApplication.translate("fields", "items"),
         "amount": QCoreApplication.translate("fields", "amount"),
         "staff": QCoreApplication.translate("fields", "staff"),
+        "description": QCoreApplication.translate("fields", "description"),
+        "note": QCoreApplication.translate("fields", "note"),
+        "root_cause": QCoreApplication.translate("fields", "root cause"),
+        "remedy": QCoreApplication.translate("fields", "remedy"),
+        "guest_name": QCoreApplication.translate("fields", "guest name"),
     }
     return labels.get(field, field)
 
@@ -41,6 +47,10 @@ def error_text(exc: FrontdeskError) -> str:
     params = dict(exc.params)
     if isinstance(params.get("field"), str):
         params["field"] = field_label(params["field"])
+    statuses = labels.statuses()
+    for key in ("status", "to"):
+        if isinstance(params.get(key), str):
+            params[key] = statuses.get(params[key], params[key])
     template = QCoreApplication.translate("errors", message_template(exc.code))
     return render(template, params)
 

@@ -1,52 +1,357 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ComplaintDialog</name>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="52" />
+        <source>Log complaint</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="64" />
+        <source>optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="69" />
+        <source>What happened, in the guest's words</source>
+        <translation>发生了什么（按客人的原话记录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="76" />
+        <source>Guest name</source>
+        <translation>客人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <source>Guest phone</source>
+        <translation>客人电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="81" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="82" />
+        <source>Severity</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="83" />
+        <source>Description *</source>
+        <translation>投诉内容 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="84" />
+        <source>Taken by</source>
+        <translation>接待人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="106" />
+        <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
+        <translation>紧急：须在 %1 分钟内解决，并立即通知经理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="109" />
+        <source>First response due within %1 minutes.</source>
+        <translation>须在 %1 分钟内首次回应客人。</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintTableModel</name>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="67" />
+        <source>Overdue %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="68" />
+        <source>%1h %2m</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="69" />
+        <source>%1d %2h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="181" />
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="182" />
+        <source>Guest</source>
+        <translation>客人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="183" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="184" />
+        <source>Severity</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="185" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="186" />
+        <source>Next deadline</source>
+        <translation>下一时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="187" />
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="188" />
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="189" />
+        <source>Logged</source>
+        <translation>登记时间</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsPage</name>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="66" />
+        <source>Log complaint (Ctrl+L)</source>
+        <translation>登记投诉 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="92" />
+        <source>Respond</source>
+        <translation>回应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="93" />
+        <source>Investigate</source>
+        <translation>调查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="94" />
+        <source>Answer</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="95" />
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="96" />
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="97" />
+        <source>Escalate</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="98" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="106" />
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="176" />
+        <source>Open: %1    Overdue: %2</source>
+        <translation>未结：%1    超时：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="197" />
+        <source>No complaint selected.</source>
+        <translation>未选择投诉。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="207" />
+        <source>assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="208" />
+        <source>due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="216" />
+        <source>met %1</source>
+        <translation>%1 完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="217" />
+        <source>(late)</source>
+        <translation>（超时）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="220" />
+        <source>missed</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="222" />
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="228" />
+        <source>urgent case</source>
+        <translation>紧急投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="228" />
+        <source>by staff</source>
+        <translation>员工手动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="234" />
+        <source>%1 overdue</source>
+        <translation>%1超时</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../ui/forms.py" line="33" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="34" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="26" />
+        <location filename="../../ui/main_window.py" line="38" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36" />
+        <location filename="../../ui/main_window.py" line="50" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48" />
+        <location filename="../../ui/main_window.py" line="51" />
+        <source>Complaints  F4</source>
+        <translation>投诉  F4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="68" />
         <source>Ready</source>
         <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="108" />
+        <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
+        <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="120" />
+        <source>Complaints open: %1 · overdue: %2</source>
+        <translation>未结投诉：%1 · 超时：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="133" />
+        <source>%1 %2: %3 overdue</source>
+        <translation>%1 %2：%3已超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="139" />
+        <source>escalated to %1</source>
+        <translation>已升级给%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="141" />
+        <source>Complaint deadline missed</source>
+        <translation>投诉处理超时</translation>
+    </message>
+</context>
+<context>
+    <name>MemberComplaintsModel</name>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="272" />
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="273" />
+        <source>Logged</source>
+        <translation>登记时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="274" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="275" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="276" />
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
     </message>
 </context>
 <context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="49" />
+        <location filename="../../ui/members/desk.py" line="51" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手机号、尾号 4 位、姓名、拼音（zs = 张三）、卡号或会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="53" />
+        <location filename="../../ui/members/desk.py" line="55" />
         <source>New member (Ctrl+N)</source>
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="136" />
+        <location filename="../../ui/members/desk.py" line="147" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="138" />
+        <location filename="../../ui/members/desk.py" line="149" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="141" />
+        <location filename="../../ui/members/desk.py" line="152" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="146" />
+        <location filename="../../ui/members/desk.py" line="157" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -54,92 +359,92 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="72" />
+        <location filename="../../ui/members/dialogs.py" line="33" />
         <source>Edit member</source>
         <translation>编辑会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="72" />
+        <location filename="../../ui/members/dialogs.py" line="33" />
         <source>New member</source>
         <translation>新建会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="76" />
+        <location filename="../../ui/members/dialogs.py" line="37" />
         <source>11-digit mobile, e.g. 13800138000</source>
         <translation>11 位手机号，如 13800138000</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="79" />
+        <location filename="../../ui/members/dialogs.py" line="40" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="80" />
+        <location filename="../../ui/members/dialogs.py" line="41" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="81" />
+        <location filename="../../ui/members/dialogs.py" line="42" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="85" />
+        <location filename="../../ui/members/dialogs.py" line="46" />
         <source>e.g. 1990-05-21</source>
         <translation>如 1990-05-21</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="87" />
+        <location filename="../../ui/members/dialogs.py" line="48" />
         <source>scan the card, or leave empty</source>
         <translation>刷卡录入，或留空</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="89" />
+        <location filename="../../ui/members/dialogs.py" line="50" />
         <source>separate with commas</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="98" />
+        <location filename="../../ui/members/dialogs.py" line="59" />
         <source>Name *</source>
         <translation>姓名 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="99" />
+        <location filename="../../ui/members/dialogs.py" line="60" />
         <source>Phone *</source>
         <translation>手机 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="100" />
+        <location filename="../../ui/members/dialogs.py" line="61" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="101" />
+        <location filename="../../ui/members/dialogs.py" line="62" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="102" />
+        <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="103" />
+        <location filename="../../ui/members/dialogs.py" line="64" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="104" />
+        <location filename="../../ui/members/dialogs.py" line="65" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="105" />
+        <location filename="../../ui/members/dialogs.py" line="66" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="106" />
+        <location filename="../../ui/members/dialogs.py" line="67" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -147,233 +452,336 @@
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="47" />
+        <location filename="../../ui/members/profile.py" line="53" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="49" />
+        <location filename="../../ui/members/profile.py" line="55" />
         <source>Record visit (F5)</source>
         <translation>登记消费 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="51" />
+        <location filename="../../ui/members/profile.py" line="57" />
         <source>Edit (F2)</source>
         <translation>编辑 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="70" />
+        <location filename="../../ui/members/profile.py" line="60" />
+        <source>Complaint (Ctrl+L)</source>
+        <translation>投诉 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="92" />
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="73" />
+        <location filename="../../ui/members/profile.py" line="95" />
         <source>Phone</source>
-        <translation>手机</translation>
+        <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="74" />
+        <location filename="../../ui/members/profile.py" line="96" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="75" />
+        <location filename="../../ui/members/profile.py" line="97" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="76" />
+        <location filename="../../ui/members/profile.py" line="98" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="77" />
+        <location filename="../../ui/members/profile.py" line="99" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="78" />
+        <location filename="../../ui/members/profile.py" line="100" />
         <source>Member since</source>
         <translation>入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="85" />
+        <location filename="../../ui/members/profile.py" line="107" />
         <source>Preferences and care</source>
         <translation>偏好与关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="88" />
+        <location filename="../../ui/members/profile.py" line="110" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="89" />
+        <location filename="../../ui/members/profile.py" line="111" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="90" />
+        <location filename="../../ui/members/profile.py" line="112" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="97" />
+        <location filename="../../ui/members/profile.py" line="119" />
         <source>Spending</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="100" />
+        <location filename="../../ui/members/profile.py" line="122" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="101" />
+        <location filename="../../ui/members/profile.py" line="123" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="102" />
+        <location filename="../../ui/members/profile.py" line="124" />
         <source>Average per visit</source>
         <translation>客单价</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="103" />
+        <location filename="../../ui/members/profile.py" line="125" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="133" />
+        <location filename="../../ui/members/profile.py" line="161" />
         <source>Visit history</source>
         <translation>消费记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="148" />
+        <location filename="../../ui/members/profile.py" line="162" />
+        <source>Complaints</source>
+        <translation>投诉记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="184" />
         <source>Member no. %1</source>
         <translation>会员号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="149" />
+        <location filename="../../ui/members/profile.py" line="185" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="151" />
+        <location filename="../../ui/members/profile.py" line="187" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="151" />
+        <location filename="../../ui/members/profile.py" line="187" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="153" />
+        <location filename="../../ui/members/profile.py" line="189" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="153" />
+        <location filename="../../ui/members/profile.py" line="189" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="153" />
+        <location filename="../../ui/members/profile.py" line="189" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="162" />
+        <location filename="../../ui/members/profile.py" line="198" />
         <source>None recorded</source>
         <translation>无记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="168" />
+        <location filename="../../ui/members/profile.py" line="204" />
         <source>never</source>
         <translation>从未到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="215" />
+        <source>Complaints (%1)</source>
+        <translation>投诉记录（%1）</translation>
     </message>
 </context>
 <context>
     <name>MemberTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="28" />
+        <location filename="../../ui/members/models.py" line="36" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="29" />
+        <location filename="../../ui/members/models.py" line="37" />
         <source>Phone</source>
-        <translation>手机</translation>
+        <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="30" />
+        <location filename="../../ui/members/models.py" line="38" />
         <source>Member no.</source>
         <translation>会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="31" />
+        <location filename="../../ui/members/models.py" line="39" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="32" />
+        <location filename="../../ui/members/models.py" line="40" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="33" />
+        <location filename="../../ui/members/models.py" line="41" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="34" />
+        <location filename="../../ui/members/models.py" line="42" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="35" />
+        <location filename="../../ui/members/models.py" line="43" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="66" />
+        <location filename="../../ui/members/models.py" line="50" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
 </context>
 <context>
-    <name>VisitDialog</name>
+    <name>StepDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="167" />
-        <source>Record visit — %1</source>
-        <translation>登记消费 — %1</translation>
+        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <source>Respond to the guest</source>
+        <translation>回应客人</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="170" />
-        <source>amount in yuan, e.g. 128.50</source>
-        <translation>金额（元），如 128.50</translation>
+        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <source>Start investigation</source>
+        <translation>开始调查</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="172" />
-        <source>what was served, e.g. 搓澡、足疗</source>
-        <translation>消费项目，如 搓澡、足疗</translation>
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <source>Final answer to the guest</source>
+        <translation>给客人最终答复</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="175" />
-        <source>Amount (¥) *</source>
-        <translation>金额（¥） *</translation>
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <source>Close complaint</source>
+        <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="176" />
-        <source>Items</source>
-        <translation>项目</translation>
+        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <source>Reopen complaint</source>
+        <translation>重新打开投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="177" />
+        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <source>Escalate to manager</source>
+        <translation>升级给经理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Staff</source>
         <translation>经手人</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="182" />
+        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <source>What was said/done *</source>
+        <translation>说了什么/做了什么 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="169" />
+        <source>Answer given *</source>
+        <translation>答复内容 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <source>Why reopened *</source>
+        <translation>重新打开的原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="176" />
+        <source>Root cause</source>
+        <translation>根本原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="181" />
+        <source>Remedy *</source>
+        <translation>补救措施 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <source>Guest satisfaction (1-5) *</source>
+        <translation>客人满意度（1-5） *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <source>Please say what was said or done.</source>
+        <translation>请填写对客人说了什么或做了什么。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <source>Please choose the guest's satisfaction, 1 to 5.</source>
+        <translation>请选择客人的满意度（1 到 5）。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="128" />
+        <source>Record visit — %1</source>
+        <translation>登记消费 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="131" />
+        <source>amount in yuan, e.g. 128.50</source>
+        <translation>金额（元），如 128.50</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="133" />
+        <source>what was served, e.g. 搓澡、足疗</source>
+        <translation>消费项目，如 搓澡、足疗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="136" />
+        <source>Amount (¥) *</source>
+        <translation>金额（¥） *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="137" />
+        <source>Items</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="138" />
+        <source>Staff</source>
+        <translation>经手人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="143" />
         <source>Allergies: %1</source>
         <translation>过敏：%1</translation>
     </message>
@@ -381,48 +789,182 @@
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="129" />
+        <location filename="../../ui/members/models.py" line="138" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="129" />
+        <location filename="../../ui/members/models.py" line="138" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="129" />
+        <location filename="../../ui/members/models.py" line="138" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="129" />
+        <location filename="../../ui/members/models.py" line="138" />
         <source>Staff</source>
         <translation>经手人</translation>
     </message>
 </context>
 <context>
-    <name>_Form</name>
+    <name>complaints</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="40" />
-        <source>Save</source>
-        <translation>保存</translation>
+        <location filename="../../ui/complaints/labels.py" line="10" />
+        <source>Counter</source>
+        <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="41" />
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <location filename="../../ui/complaints/labels.py" line="11" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="12" />
+        <source>Online / WeChat</source>
+        <translation>线上 / 微信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="13" />
+        <source>Review site</source>
+        <translation>点评网站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="19" />
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="20" />
+        <source>Hygiene</source>
+        <translation>卫生</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="21" />
+        <source>Food / product</source>
+        <translation>餐饮 / 商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="22" />
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="23" />
+        <source>Facilities / equipment</source>
+        <translation>设施 / 设备</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="24" />
+        <source>Booking</source>
+        <translation>预订</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="25" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="31" />
+        <source>Normal</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="32" />
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="38" />
+        <source>New</source>
+        <translation>新登记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="39" />
+        <location filename="../../ui/complaints/labels.py" line="59" />
+        <source>Responded</source>
+        <translation>已回应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="40" />
+        <source>Investigating</source>
+        <translation>调查中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="41" />
+        <location filename="../../ui/complaints/labels.py" line="61" />
+        <source>Answered</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="42" />
+        <location filename="../../ui/complaints/labels.py" line="62" />
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="43" />
+        <location filename="../../ui/complaints/labels.py" line="63" />
+        <source>Reopened</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="49" />
+        <source>First response</source>
+        <translation>首次回应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="50" />
+        <source>Solution</source>
+        <translation>现场解决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="51" />
+        <source>Investigation</source>
+        <translation>调查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="52" />
+        <source>Final answer</source>
+        <translation>最终答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="58" />
+        <source>Logged</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="60" />
+        <source>Investigation started</source>
+        <translation>开始调查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="64" />
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="65" />
+        <source>Deadline missed</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="66" />
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="64" />
+        <location filename="../../ui/actions.py" line="74" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="75" />
+        <location filename="../../ui/actions.py" line="85" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -568,6 +1110,61 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="60" />
+        <source>Please choose how the complaint came in.</source>
+        <translation>请选择投诉渠道。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="61" />
+        <source>Please choose a category.</source>
+        <translation>请选择类别。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="62" />
+        <source>Severity must be normal or urgent.</source>
+        <translation>紧急程度只能是普通或紧急。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="63" />
+        <source>Please give the guest's name or phone (or pick the member).</source>
+        <translation>请填写客人姓名或电话（或选择会员）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="66" />
+        <source>That complaint no longer exists.</source>
+        <translation>该投诉已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="67" />
+        <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
+        <translation>投诉 {ref} 当前为“{status}”，不能转为“{to}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="70" />
+        <source>{ref} is closed; reopen it first.</source>
+        <translation>投诉 {ref} 已结案，请先重新打开。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="71" />
+        <source>The guest's satisfaction is a score from 1 to 5.</source>
+        <translation>客人满意度为 1 到 5 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="74" />
+        <source>{field} must be between {min} and {max}.</source>
+        <translation>{field}必须在 {min} 到 {max} 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="75" />
+        <source>Rest days must be weekdays, and at least one day must be a working day.</source>
+        <translation>休息日须为星期几，且至少保留一个工作日。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="78" />
+        <source>“{value}” is not a known time zone.</source>
+        <translation>“{value}”不是有效的时区。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="79" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -575,59 +1172,84 @@
 <context>
     <name>fields</name>
     <message>
-        <location filename="../../ui/actions.py" line="25" />
+        <location filename="../../ui/actions.py" line="26" />
         <source>name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="26" />
+        <location filename="../../ui/actions.py" line="27" />
         <source>phone</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="27" />
+        <location filename="../../ui/actions.py" line="28" />
         <source>card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="28" />
+        <location filename="../../ui/actions.py" line="29" />
         <source>birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="29" />
+        <location filename="../../ui/actions.py" line="30" />
         <source>preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="30" />
+        <location filename="../../ui/actions.py" line="31" />
         <source>allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="31" />
+        <location filename="../../ui/actions.py" line="32" />
         <source>notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="32" />
+        <location filename="../../ui/actions.py" line="33" />
         <source>tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="33" />
+        <location filename="../../ui/actions.py" line="34" />
         <source>items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="34" />
+        <location filename="../../ui/actions.py" line="35" />
         <source>amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="35" />
+        <location filename="../../ui/actions.py" line="36" />
         <source>staff</source>
         <translation>经手人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="37" />
+        <source>description</source>
+        <translation>投诉内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="38" />
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="39" />
+        <source>root cause</source>
+        <translation>根本原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="40" />
+        <source>remedy</source>
+        <translation>补救措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="41" />
+        <source>guest name</source>
+        <translation>客人姓名</translation>
     </message>
 </context>
 </TS>

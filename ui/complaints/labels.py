@@ -5,64 +5,63 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("complaints", text)
-
-
 def channels() -> dict[str, str]:
     return {
-        "counter": _t("Counter"),
-        "phone": _t("Phone"),
-        "online": _t("Online / WeChat"),
-        "review": _t("Review site"),
+        "counter": QCoreApplication.translate("complaints", "Counter"),
+        "phone": QCoreApplication.translate("complaints", "Phone"),
+        "online": QCoreApplication.translate("complaints", "Online / WeChat"),
+        "review": QCoreApplication.translate("complaints", "Review site"),
     }
 
 
 def categories() -> dict[str, str]:
     return {
-        "service": _t("Service"),
-        "hygiene": _t("Hygiene"),
-        "food": _t("Food / product"),
-        "price": _t("Price"),
-        "facilities": _t("Facilities / equipment"),
-        "booking": _t("Booking"),
-        "other": _t("Other"),
+        "service": QCoreApplication.translate("complaints", "Service"),
+        "hygiene": QCoreApplication.translate("complaints", "Hygiene"),
+        "food": QCoreApplication.translate("complaints", "Food / product"),
+        "price": QCoreApplication.translate("complaints", "Price"),
+        "facilities": QCoreApplication.translate("complaints", "Facilities / equipment"),
+        "booking": QCoreApplication.translate("complaints", "Booking"),
+        "other": QCoreApplication.translate("complaints", "Other"),
     }
 
 
 def severities() -> dict[str, str]:
-    return {"normal": _t("Normal"), "urgent": _t("Urgent")}
+    return {
+        "normal": QCoreApplication.translate("complaints", "Normal"),
+        "urgent": QCoreApplication.translate("complaints", "Urgent"),
+    }
 
 
 def statuses() -> dict[str, str]:
     return {
-        "new": _t("New"),
-        "responded": _t("Responded"),
-        "investigating": _t("Investigating"),
-        "answered": _t("Answered"),
-        "closed": _t("Closed"),
-        "reopened": _t("Reopened"),
+        "new": QCoreApplication.translate("complaints", "New"),
+        "responded": QCoreApplication.translate("complaints", "Responded"),
+        "investigating": QCoreApplication.translate("complaints", "Investigating"),
+        "answered": QCoreApplication.translate("complaints", "Answered"),
+        "closed": QCoreApplication.translate("complaints", "Closed"),
+        "reopened": QCoreApplication.translate("complaints", "Reopened"),
     }
 
 
 def stages() -> dict[str, str]:
     return {
-        "response": _t("First response"),
-        "solution": _t("Solution"),
-        "investigation": _t("Investigation"),
-        "answer": _t("Final answer"),
+        "response": QCoreApplication.translate("complaints", "First response"),
+        "solution": QCoreApplication.translate("complaints", "Solution"),
+        "investigation": QCoreApplication.translate("complaints", "Investigation"),
+        "answer": QCoreApplication.translate("complaints", "Final answer"),
     }
 
 
 def actions() -> dict[str, str]:
     return {
-        "logged": _t("Logged"),
-        "responded": _t("Responded"),
-        "investigating": _t("Investigation started"),
-        "answered": _t("Answered"),
-        "closed": _t("Closed"),
-        "reopened": _t("Reopened"),
-        "escalated": _t("Escalated"),
-        "breached": _t("Deadline missed"),
-        "note": _t("Note"),
+        "logged": QCoreApplication.translate("complaints", "Logged"),
+        "responded": QCoreApplication.translate("complaints", "Responded"),
+        "investigating": QCoreApplication.translate("complaints", "Investigation started"),
+        "answered": QCoreApplication.translate("complaints", "Answered"),
+        "closed": QCoreApplication.translate("complaints", "Closed"),
+        "reopened": QCoreApplication.translate("complaints", "Reopened"),
+        "escalated": QCoreApplication.translate("complaints", "Escalated"),
+        "breached": QCoreApplication.translate("complaints", "Deadline missed"),
+        "note": QCoreApplication.translate("complaints", "Note"),
     }

@@ -54,7 +54,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self._due: list[float] = []  # next deadline as a timestamp, inf when none
         self._now = 0.0
         self._soon = 300.0
-        self._overdue_text = ""
+        self._overdue_text = self._hours = self._days = ""
 
     def set_rows(self, rows: list[ComplaintView], now: datetime, soon_minutes: int) -> None:
         self.beginResetModel()
@@ -65,6 +65,8 @@ class ComplaintTableModel(QAbstractTableModel):
             labels.stages(),
         )
         self._overdue_text = self.tr("Overdue %1")
+        self._hours = self.tr("%1h %2m")
+        self._days = self.tr("%1d %2h")
         pairs = []
         for row in rows:
             nxt = row.next_deadline
@@ -133,6 +135,18 @@ class ComplaintTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(i, 0), self.index(i, self.COLUMNS - 1))
         return rest
 
+    def _format(self, seconds: int) -> str:
+        """12:34 under an hour; then hours and minutes, or days and hours (translated)."""
+        if seconds < 3600:
+            return format_seconds(seconds)
+        if seconds < 86400:
+            return self._hours.replace("%1", str(seconds // 3600)).replace(
+                "%2", f"{seconds % 3600 // 60:02d}"
+            )
+        return self._days.replace("%1", str(seconds // 86400)).replace(
+            "%2", f"{seconds % 86400 // 3600:02d}"
+        )
+
     def row_at(self, row: int) -> ComplaintView | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -185,8 +199,8 @@ class ComplaintTableModel(QAbstractTableModel):
                 return ""
             left = int(self._due[r] - self._now)
             if left < 0:
-                return self._overdue_text.replace("%1", format_seconds(-left))
-            return format_seconds(left)
+                return self._overdue_text.replace("%1", self._format(-left))
+            return self._format(left)
         if role == BACKGROUND and self._due[r] != math.inf:
             state = self._state(r)
             if state == "breached":

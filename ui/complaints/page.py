@@ -194,7 +194,8 @@ class ComplaintsPage(QWidget):
         for step, button in self.step_buttons.items():
             button.setVisible(step in allowed)
         if c is None:
-            self.detail.setHtml(f"<p style='color:#666'>{self.tr('No complaint selected.')}</p>")
+            nothing = self.tr("No complaint selected.")
+            self.detail.setHtml(f"<p style='color:#666'>{nothing}</p>")
             return
         st, ch, cat, sev = (
             labels.stages(),
@@ -203,10 +204,11 @@ class ComplaintsPage(QWidget):
             labels.severities(),
         )
         acts = labels.actions()
+        assignee_word = self.tr("assignee")
+        due_word = self.tr("due")
         lines = [
             f"<h3>{c.ref} · {esc(c.guest)} · {sev[c.severity]}</h3>",
-            f"<p>{ch[c.channel]} · {cat[c.category]} · {self.tr('assignee')}: "
-            f"{esc(c.assignee)}</p>",
+            f"<p>{ch[c.channel]} · {cat[c.category]} · {assignee_word}: {esc(c.assignee)}</p>",
             f"<p><b>{esc(c.description)}</b></p><ul>",
         ]
         for d in c.deadlines:
@@ -219,15 +221,26 @@ class ComplaintsPage(QWidget):
             else:
                 state = self.tr("open")
             lines.append(
-                f"<li>{st.get(d.stage, d.stage)}: {self.tr('due')} "
+                f"<li>{st.get(d.stage, d.stage)}: {due_word} "
                 f"{local_datetime(d.due_at)} — {state}</li>"
             )
         lines.append("</ul><table cellpadding='2'>")
+        reasons = {"urgent": self.tr("urgent case"), "manual": self.tr("by staff")}
         for e in c.events:
+            note = e.note
+            if e.action == "escalated":
+                stage = note.removeprefix("breach:")
+                note = (
+                    self.tr("%1 overdue").replace("%1", st.get(stage, stage))
+                    if note.startswith("breach:")
+                    else reasons.get(note, note)
+                )
+            elif e.action == "breached":
+                note = st.get(note, note)
             lines.append(
                 f"<tr><td>{local_datetime(e.at)}</td><td>{esc(e.actor)}</td>"
                 f"<td><b>{acts.get(e.action, e.action)}</b></td>"
-                f"<td>{esc(st.get(e.note, e.note))}</td></tr>"
+                f"<td>{esc(note)}</td></tr>"
             )
         lines.append("</table>")
         self.detail.setHtml("".join(lines))
