@@ -39,6 +39,9 @@ MESSAGES: dict[str, str] = {
     "birthday.invalid": QT_TRANSLATE_NOOP(
         "errors", "“{value}” is not a date; write it like 1990-05-21."
     ),
+    "date.invalid": QT_TRANSLATE_NOOP(
+        "errors", "“{value}” is not a date; write it like 2027-01-01."
+    ),
     "tags.too_many": QT_TRANSLATE_NOOP("errors", "At most {max} tags per member."),
     "member.not_found": QT_TRANSLATE_NOOP("errors", "That member no longer exists."),
     "member.inactive": QT_TRANSLATE_NOOP(

@@ -19,6 +19,7 @@ from app.clock import FakeClock
 from app.context import AppContext
 from app.demo import seed_demo
 from ui.complaints.dialogs import ComplaintDialog
+from ui.complaints.policy import SlaReportDialog
 from ui.main_window import MainWindow
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.style import apply_style, install_translations, register_fonts
@@ -117,6 +118,16 @@ def main() -> None:
         step.show()
         app.processEvents()
         step.grab().save(str(out / f"complaint_step_{lang}.png"))
+    policy = win.complaints.open_policy()
+    policy.show()
+    app.processEvents()
+    policy.grab().save(str(out / f"sla_policy_{lang}.png"))
+    policy.close()
+    cp.set_policy(ctx, cp.get_policy(ctx))
+    report = SlaReportDialog(ctx, win)
+    report.show()
+    app.processEvents()
+    report.grab().save(str(out / f"sla_report_{lang}.png"))
     print("saved to", out.resolve())
 
 

@@ -39,6 +39,9 @@ def field_label(field: str) -> str:
         "root_cause": QCoreApplication.translate("fields", "root cause"),
         "remedy": QCoreApplication.translate("fields", "remedy"),
         "guest_name": QCoreApplication.translate("fields", "guest name"),
+        "holidays": QCoreApplication.translate("fields", "holidays"),
+        "makeup_workdays": QCoreApplication.translate("fields", "make-up working days"),
+        "manager": QCoreApplication.translate("fields", "manager"),
     }
     return labels.get(field, field)
 

@@ -134,102 +134,112 @@
 <context>
     <name>ComplaintsPage</name>
     <message>
-        <location filename="../../ui/complaints/page.py" line="66" />
+        <location filename="../../ui/complaints/page.py" line="67" />
         <source>Log complaint (Ctrl+L)</source>
         <translation>登记投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="92" />
+        <location filename="../../ui/complaints/page.py" line="71" />
+        <source>SLA report</source>
+        <translation>时限报表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="73" />
+        <source>SLA policy…</source>
+        <translation>时限设置…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="99" />
         <source>Respond</source>
         <translation>回应</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="93" />
+        <location filename="../../ui/complaints/page.py" line="100" />
         <source>Investigate</source>
         <translation>调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="94" />
+        <location filename="../../ui/complaints/page.py" line="101" />
         <source>Answer</source>
         <translation>答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="95" />
+        <location filename="../../ui/complaints/page.py" line="102" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="96" />
+        <location filename="../../ui/complaints/page.py" line="103" />
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="97" />
+        <location filename="../../ui/complaints/page.py" line="104" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="98" />
+        <location filename="../../ui/complaints/page.py" line="105" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="106" />
+        <location filename="../../ui/complaints/page.py" line="113" />
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="176" />
+        <location filename="../../ui/complaints/page.py" line="183" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未结：%1    超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="197" />
+        <location filename="../../ui/complaints/page.py" line="204" />
         <source>No complaint selected.</source>
         <translation>未选择投诉。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="207" />
+        <location filename="../../ui/complaints/page.py" line="214" />
         <source>assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="208" />
+        <location filename="../../ui/complaints/page.py" line="215" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="216" />
+        <location filename="../../ui/complaints/page.py" line="223" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="217" />
+        <location filename="../../ui/complaints/page.py" line="224" />
         <source>(late)</source>
         <translation>（超时）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="220" />
+        <location filename="../../ui/complaints/page.py" line="227" />
         <source>missed</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="222" />
+        <location filename="../../ui/complaints/page.py" line="229" />
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="228" />
+        <location filename="../../ui/complaints/page.py" line="235" />
         <source>urgent case</source>
         <translation>紧急投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="228" />
+        <location filename="../../ui/complaints/page.py" line="235" />
         <source>by staff</source>
         <translation>员工手动</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="234" />
+        <location filename="../../ui/complaints/page.py" line="241" />
         <source>%1 overdue</source>
         <translation>%1超时</translation>
     </message>
@@ -661,89 +671,245 @@
     </message>
 </context>
 <context>
+    <name>SlaPolicyDialog</name>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="54" />
+        <source>SLA policy and store calendar</source>
+        <translation>投诉时限与门店日历</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> working days</source>
+        <translation> 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="67" />
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="68" />
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="69" />
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="70" />
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="71" />
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="72" />
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="73" />
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="83" />
+        <source>e.g. 2027-01-01, 2027-02-06</source>
+        <translation>如 2027-01-01, 2027-02-06</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="89" />
+        <source>First response within</source>
+        <translation>首次回应时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="90" />
+        <source>Urgent: solution within</source>
+        <translation>紧急投诉解决时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="91" />
+        <source>Investigation within</source>
+        <translation>调查时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="92" />
+        <source>Final answer within</source>
+        <translation>最终答复时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="93" />
+        <source>Warn when due within</source>
+        <translation>提前提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="94" />
+        <source>Escalate to</source>
+        <translation>升级给</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="95" />
+        <source>Holidays</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="96" />
+        <source>Make-up working days</source>
+        <translation>调休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="100" />
+        <source>Rest days</source>
+        <translation>休息日</translation>
+    </message>
+</context>
+<context>
+    <name>SlaReportDialog</name>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="130" />
+        <source>SLA report — last %1 days</source>
+        <translation>时限报表 — 最近 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="163" />
+        <source>Complaints logged</source>
+        <translation>登记投诉数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="164" />
+        <source>Open now</source>
+        <translation>当前未结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="165" />
+        <source>Overdue now</source>
+        <translation>当前超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="166" />
+        <source>Median first response (minutes)</source>
+        <translation>首次回应时间中位数（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="167" />
+        <source>Average satisfaction</source>
+        <translation>平均满意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="168" />
+        <source>On time, by stage</source>
+        <translation>各阶段按时率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="169" />
+        <source>By category</source>
+        <translation>按类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="170" />
+        <source>By channel</source>
+        <translation>按渠道</translation>
+    </message>
+</context>
+<context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
         <source>Respond to the guest</source>
         <translation>回应客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
         <source>Start investigation</source>
         <translation>开始调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="154" />
         <source>Final answer to the guest</source>
         <translation>给客人最终答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="155" />
         <source>Close complaint</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <location filename="../../ui/complaints/dialogs.py" line="156" />
         <source>Reopen complaint</source>
         <translation>重新打开投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <location filename="../../ui/complaints/dialogs.py" line="157" />
         <source>Escalate to manager</source>
         <translation>升级给经理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <location filename="../../ui/complaints/dialogs.py" line="158" />
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165" />
+        <location filename="../../ui/complaints/dialogs.py" line="167" />
         <source>Staff</source>
         <translation>经手人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>What was said/done *</source>
         <translation>说了什么/做了什么 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="169" />
+        <location filename="../../ui/complaints/dialogs.py" line="171" />
         <source>Answer given *</source>
         <translation>答复内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <location filename="../../ui/complaints/dialogs.py" line="172" />
         <source>Why reopened *</source>
         <translation>重新打开的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <location filename="../../ui/complaints/dialogs.py" line="173" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="176" />
+        <location filename="../../ui/complaints/dialogs.py" line="178" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="181" />
+        <location filename="../../ui/complaints/dialogs.py" line="183" />
         <source>Remedy *</source>
         <translation>补救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <location filename="../../ui/complaints/dialogs.py" line="191" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人满意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <location filename="../../ui/complaints/dialogs.py" line="199" />
         <source>Please say what was said or done.</source>
         <translation>请填写对客人说了什么或做了什么。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <location filename="../../ui/complaints/dialogs.py" line="208" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>请选择客人的满意度（1 到 5）。</translation>
     </message>
@@ -959,12 +1125,12 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="74" />
+        <location filename="../../ui/actions.py" line="77" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85" />
+        <location filename="../../ui/actions.py" line="88" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -1050,121 +1216,126 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="42" />
+        <source>“{value}” is not a date; write it like 2027-01-01.</source>
+        <translation>“{value}”不是日期，请按 2027-01-01 的格式填写。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="45" />
         <source>At most {max} tags per member.</source>
         <translation>每位会员最多 {max} 个标签。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="43" />
+        <location filename="../../app/messages.py" line="46" />
         <source>That member no longer exists.</source>
         <translation>该会员已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="44" />
+        <location filename="../../app/messages.py" line="47" />
         <source>Member {member_no} is deactivated; reactivate them first.</source>
         <translation>会员 {member_no} 已停用，请先重新启用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="47" />
+        <location filename="../../app/messages.py" line="50" />
         <source>Another counter saved at the same moment; please try again.</source>
         <translation>另一台收银机同时保存了数据，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="50" />
+        <location filename="../../app/messages.py" line="53" />
         <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
         <translation>“{value}”不是金额，请按 128 或 128.50 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="53" />
+        <location filename="../../app/messages.py" line="56" />
         <source>An amount cannot be negative.</source>
         <translation>金额不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="54" />
+        <location filename="../../app/messages.py" line="57" />
         <source>That amount is too large; please check it.</source>
         <translation>金额过大，请核对。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="55" />
+        <location filename="../../app/messages.py" line="58" />
         <source>A visit cannot be in the future.</source>
         <translation>消费时间不能晚于现在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="56" />
+        <location filename="../../app/messages.py" line="59" />
         <source>The visit time is not valid.</source>
         <translation>消费时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="57" />
+        <location filename="../../app/messages.py" line="60" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>文件编码既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="58" />
+        <location filename="../../app/messages.py" line="61" />
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="59" />
+        <location filename="../../app/messages.py" line="62" />
         <source>The file has no column for: {columns}.</source>
         <translation>文件缺少这些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="60" />
+        <location filename="../../app/messages.py" line="63" />
         <source>Please choose how the complaint came in.</source>
         <translation>请选择投诉渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="61" />
+        <location filename="../../app/messages.py" line="64" />
         <source>Please choose a category.</source>
         <translation>请选择类别。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="62" />
+        <location filename="../../app/messages.py" line="65" />
         <source>Severity must be normal or urgent.</source>
         <translation>紧急程度只能是普通或紧急。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="63" />
+        <location filename="../../app/messages.py" line="66" />
         <source>Please give the guest's name or phone (or pick the member).</source>
         <translation>请填写客人姓名或电话（或选择会员）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="66" />
+        <location filename="../../app/messages.py" line="69" />
         <source>That complaint no longer exists.</source>
         <translation>该投诉已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="67" />
+        <location filename="../../app/messages.py" line="70" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投诉 {ref} 当前为“{status}”，不能转为“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="70" />
+        <location filename="../../app/messages.py" line="73" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投诉 {ref} 已结案，请先重新打开。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="71" />
+        <location filename="../../app/messages.py" line="74" />
         <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人满意度为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="74" />
+        <location filename="../../app/messages.py" line="77" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必须在 {min} 到 {max} 之间。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="75" />
+        <location filename="../../app/messages.py" line="78" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日须为星期几，且至少保留一个工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="78" />
+        <location filename="../../app/messages.py" line="81" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的时区。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="79" />
+        <location filename="../../app/messages.py" line="82" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -1250,6 +1421,21 @@
         <location filename="../../ui/actions.py" line="41" />
         <source>guest name</source>
         <translation>客人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="42" />
+        <source>holidays</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="43" />
+        <source>make-up working days</source>
+        <translation>调休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="44" />
+        <source>manager</source>
+        <translation>经理</translation>
     </message>
 </context>
 </TS>

@@ -127,3 +127,34 @@ def test_clock_set_back_is_reported(qtbot: QtBot, clock: FakeClock, window: Main
     clock.advance(timedelta(hours=-2))
     window.on_tick()
     assert "clock was changed" in window.statusBar().currentMessage()
+
+
+def test_manager_changes_policy_and_reads_report(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    from ui.complaints.policy import SlaPolicyDialog, SlaReportDialog
+
+    open_complaints_page(qtbot, window)
+    dialog = window.complaints.open_policy()
+    assert isinstance(dialog, SlaPolicyDialog)
+    dialog.response.setValue(20)
+    dialog.holidays.setText("2026-13-40")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible() and "2026-13-40" in dialog.error.text()
+    assert cp.get_policy(ctx).response_minutes == 15  # nothing saved
+    dialog.holidays.setText("2026-11-03, 2026-11-04")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    policy = cp.get_policy(ctx)
+    assert policy.response_minutes == 20
+    assert [d.isoformat() for d in policy.holidays] == ["2026-11-03", "2026-11-04"]
+    c = cp.log_complaint(ctx, cp.ComplaintInput("counter", "service", "x", guest_name="g"))
+    assert next(d for d in c.deadlines if d.stage == "response").due_at == clock.now() + timedelta(
+        minutes=20
+    )
+    clock.advance(minutes=30)
+    window.complaints.report_button.click()
+    report = window.complaints.findChild(SlaReportDialog)
+    assert report is not None
+    html = report.view.toPlainText()
+    assert "Complaints logged: 1" in html
+    assert "Overdue now: 1" in html

@@ -110,6 +110,8 @@ class ComplaintDialog(FormDialog):
                 "%1", str(policy.response_minutes)
             )
         self.hint.setText(text)
+        urgent = self.severity.currentData() == "urgent"
+        self.hint.setStyleSheet("color: #b00020; font-weight: bold;" if urgent else "color: #666;")
 
     def on_save(self) -> None:
         data = ComplaintInput(

@@ -27,6 +27,7 @@ from ui.actions import call
 from ui.complaints import labels
 from ui.complaints.dialogs import ComplaintDialog, StepDialog
 from ui.complaints.models import ComplaintTableModel, CountdownTableView
+from ui.complaints.policy import SlaPolicyDialog, open_report
 from ui.format import local_datetime
 
 # Which buttons each status offers.
@@ -67,8 +68,14 @@ class ComplaintsPage(QWidget):
         )
         self.log_button.clicked.connect(lambda: self.open_log_dialog())
         self.summary = QLabel(objectName="complaintSummary")
+        self.report_button = QPushButton(self.tr("SLA report"), objectName="slaReportButton")
+        self.report_button.clicked.connect(lambda: open_report(self.ctx, self))
+        self.policy_button = QPushButton(self.tr("SLA policy…"), objectName="slaPolicyButton")
+        self.policy_button.clicked.connect(self.open_policy)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.report_button)
+        top.addWidget(self.policy_button)
         top.addWidget(self.log_button)
 
         self.model = ComplaintTableModel(self)
@@ -250,6 +257,12 @@ class ComplaintsPage(QWidget):
     def open_log_dialog(self, member: MemberProfile | None = None) -> ComplaintDialog:
         dialog = ComplaintDialog(self.ctx, self, member)
         dialog.finished.connect(lambda _r: self._after(dialog.result_view))
+        dialog.open()
+        return dialog
+
+    def open_policy(self) -> SlaPolicyDialog:
+        dialog = SlaPolicyDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog
 

@@ -1,0 +1,186 @@
+"""The manager's forms: the SLA policy and the SLA report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import complaints as cp
+from app.context import AppContext
+from app.errors import ValidationError
+from app.sla import STAGES, SlaPolicy
+from ui.actions import call, error_text
+from ui.complaints import labels
+from ui.forms import FormDialog
+
+
+def _spin(name: str, low: int, high: int, value: int, suffix: str) -> QSpinBox:
+    box = QSpinBox(objectName=name)
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    return box
+
+
+def _dates(text: str, field: str) -> tuple[date, ...]:
+    out = []
+    for part in text.replace("，", ",").replace(" ", ",").split(","):
+        if part.strip():
+            try:
+                out.append(date.fromisoformat(part.strip()))
+            except ValueError:
+                raise ValidationError("date.invalid", field=field, value=part.strip()) from None
+    return tuple(sorted(set(out)))
+
+
+class SlaPolicyDialog(FormDialog):
+    """Promised times and the store calendar. Changes apply to complaints logged from now
+    on; deadlines already promised to guests stay as they are."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("slaPolicyDialog")
+        self.setWindowTitle(self.tr("SLA policy and store calendar"))
+        self.ctx = ctx
+        self.saved: SlaPolicy | None = None
+        p = cp.get_policy(ctx)
+        minutes, hours, days = self.tr(" min"), self.tr(" h"), self.tr(" working days")
+        self.response = _spin("slaResponse", 1, 1440, p.response_minutes, minutes)
+        self.solution = _spin("slaSolution", 1, 1440, p.urgent_solution_minutes, minutes)
+        self.investigation = _spin("slaInvestigation", 1, 720, p.investigation_hours, hours)
+        self.answer = _spin("slaAnswer", 1, 60, p.answer_working_days, days)
+        self.soon = _spin("slaSoon", 0, 1440, p.due_soon_minutes, minutes)
+        self.rest = QHBoxLayout()
+        self.rest_boxes: list[QCheckBox] = []
+        names = [
+            self.tr("Mon"),
+            self.tr("Tue"),
+            self.tr("Wed"),
+            self.tr("Thu"),
+            self.tr("Fri"),
+            self.tr("Sat"),
+            self.tr("Sun"),
+        ]
+        for i, name in enumerate(names):
+            box = QCheckBox(name, objectName=f"restDay{i}")
+            box.setChecked(i in p.rest_weekdays)
+            self.rest_boxes.append(box)
+            self.rest.addWidget(box)
+        self.holidays = QLineEdit(
+            ", ".join(d.isoformat() for d in p.holidays), objectName="slaHolidays"
+        )
+        self.holidays.setPlaceholderText(self.tr("e.g. 2027-01-01, 2027-02-06"))
+        self.makeup = QLineEdit(
+            ", ".join(d.isoformat() for d in p.makeup_workdays), objectName="slaMakeup"
+        )
+        self.manager = QLineEdit(p.manager, objectName="slaManager")
+        for label, widget, key in (
+            (self.tr("First response within"), self.response, "response_minutes"),
+            (self.tr("Urgent: solution within"), self.solution, "urgent_solution_minutes"),
+            (self.tr("Investigation within"), self.investigation, "investigation_hours"),
+            (self.tr("Final answer within"), self.answer, "answer_working_days"),
+            (self.tr("Warn when due within"), self.soon, "due_soon_minutes"),
+            (self.tr("Escalate to"), self.manager, "manager"),
+            (self.tr("Holidays"), self.holidays, "holidays"),
+            (self.tr("Make-up working days"), self.makeup, "makeup_workdays"),
+        ):
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
+        self.form.insertRow(5, self.tr("Rest days"), self.rest)
+        self.policy = p
+
+    def on_save(self) -> None:
+        try:
+            policy = self.policy.with_changes(
+                response_minutes=self.response.value(),
+                urgent_solution_minutes=self.solution.value(),
+                investigation_hours=self.investigation.value(),
+                answer_working_days=self.answer.value(),
+                due_soon_minutes=self.soon.value(),
+                rest_weekdays=tuple(i for i, b in enumerate(self.rest_boxes) if b.isChecked()),
+                holidays=_dates(self.holidays.text(), "holidays"),
+                makeup_workdays=_dates(self.makeup.text(), "makeup_workdays"),
+                manager=self.manager.text().strip(),
+            )
+        except ValidationError as exc:
+            self.show_error(error_text(exc), exc.params.get("field"))
+            return
+        if call(self, cp.set_policy, self.ctx, policy) is not None:
+            self.saved = policy
+            self.accept()
+
+
+class SlaReportDialog(QDialog):
+    """The last 30 days at a glance: on-time rate per stage, response time, by category."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, days: int = 30) -> None:
+        super().__init__(parent)
+        self.setObjectName("slaReportDialog")
+        self.setWindowTitle(self.tr("SLA report — last %1 days").replace("%1", str(days)))
+        self.resize(560, 520)
+        end = ctx.clock.now()
+        report = call(self, cp.report, ctx, end - timedelta(days=days), end)
+        self.view = QTextBrowser(objectName="slaReportView")
+        self.view.setHtml(self._html(report) if report else "")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+
+    def _html(self, r: cp.SlaReport) -> str:
+        st, cat, ch = labels.stages(), labels.categories(), labels.channels()
+
+        def pct(value: float | None) -> str:
+            return "—" if value is None else f"{value * 100:.0f}%"
+
+        rows = "".join(
+            f"<tr><td>{st[s]}</td><td align='right'>{pct(r.on_time_rate.get(s))}</td></tr>"
+            for s in STAGES
+        )
+        median = "—" if r.median_response_minutes is None else f"{r.median_response_minutes:.1f}"
+        sat = "—" if r.average_satisfaction is None else f"{r.average_satisfaction:.1f} / 5"
+        by_cat = "".join(
+            f"<tr><td>{cat.get(k, k)}</td><td align='right'>{v}</td></tr>"
+            for k, v in sorted(r.by_category.items(), key=lambda kv: -kv[1])
+        )
+        by_ch = "".join(
+            f"<tr><td>{ch.get(k, k)}</td><td align='right'>{v}</td></tr>"
+            for k, v in sorted(r.by_channel.items(), key=lambda kv: -kv[1])
+        )
+        words = {
+            "logged": self.tr("Complaints logged"),
+            "open": self.tr("Open now"),
+            "overdue": self.tr("Overdue now"),
+            "median": self.tr("Median first response (minutes)"),
+            "sat": self.tr("Average satisfaction"),
+            "stage": self.tr("On time, by stage"),
+            "cat": self.tr("By category"),
+            "ch": self.tr("By channel"),
+        }
+        return (
+            f"<h3>{words['logged']}: {r.logged}</h3>"
+            f"<p>{words['open']}: {r.open_now} · {words['overdue']}: "
+            f"<b style='color:#b00020'>{r.breached_now}</b></p>"
+            f"<p>{words['median']}: {median} · {words['sat']}: {sat}</p>"
+            f"<h4>{words['stage']}</h4><table width='60%'>{rows}</table>"
+            f"<h4>{words['cat']}</h4><table width='60%'>{by_cat}</table>"
+            f"<h4>{words['ch']}</h4><table width='60%'>{by_ch}</table>"
+        )
+
+
+def open_report(ctx: AppContext, parent: QWidget) -> SlaReportDialog:
+    dialog = SlaReportDialog(ctx, parent)
+    dialog.open()
+    return dialog
