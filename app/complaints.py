@@ -398,19 +398,24 @@ def check_breaches(ctx: AppContext) -> list[BreachAlert]:
 # --- queries -------------------------------------------------------------------------------
 
 
+def _views_where(s: Session, *conditions: Any) -> list[ComplaintView]:
+    """Complaints matching the conditions, with deadlines and guest names, in few queries."""
+    rows = list(
+        s.scalars(
+            select(Complaint)
+            .options(selectinload(Complaint.deadlines))
+            .where(*conditions)
+            .order_by(Complaint.created_at.desc(), Complaint.id.desc())
+        )
+    )
+    names = _member_names(s, {c.member_id for c in rows if c.member_id})
+    return [_view(s, c, names=names) for c in rows]
+
+
 def open_complaints(ctx: AppContext) -> list[ComplaintView]:
     """Every open complaint, what is due first at the top."""
     with ctx.uow() as uow:
-        s = uow.session
-        rows = list(
-            s.scalars(
-                select(Complaint)
-                .options(selectinload(Complaint.deadlines))
-                .where(Complaint.status.in_(OPEN_STATUSES))
-            )
-        )
-        names = _member_names(s, {c.member_id for c in rows if c.member_id})
-        views = [_view(s, c, names=names) for c in rows]
+        views = _views_where(uow.session, Complaint.status.in_(OPEN_STATUSES))
     far = datetime.max.replace(tzinfo=views[0].created_at.tzinfo) if views else None
     views.sort(key=lambda v: (v.next_deadline.due_at if v.next_deadline else far, v.id))
     return views
@@ -431,16 +436,7 @@ def open_fingerprint(ctx: AppContext) -> tuple[int, datetime | None, int | None]
 
 def complaints_by_ids(ctx: AppContext, ids: list[int]) -> list[ComplaintView]:
     with ctx.uow() as uow:
-        s = uow.session
-        rows = list(
-            s.scalars(
-                select(Complaint)
-                .options(selectinload(Complaint.deadlines))
-                .where(Complaint.id.in_(ids))
-            )
-        )
-        names = _member_names(s, {c.member_id for c in rows if c.member_id})
-        return [_view(s, c, names=names) for c in rows]
+        return _views_where(uow.session, Complaint.id.in_(ids))
 
 
 def get_complaint(ctx: AppContext, complaint_id: int) -> ComplaintView:
@@ -449,15 +445,9 @@ def get_complaint(ctx: AppContext, complaint_id: int) -> ComplaintView:
 
 
 def member_complaints(ctx: AppContext, member_id: int) -> list[ComplaintView]:
+    """A member's complaints, newest first."""
     with ctx.uow() as uow:
-        s = uow.session
-        rows = s.scalars(
-            select(Complaint)
-            .options(selectinload(Complaint.deadlines))
-            .where(Complaint.member_id == member_id)
-            .order_by(Complaint.created_at.desc())
-        )
-        return [_view(s, c) for c in rows]
+        return _views_where(uow.session, Complaint.member_id == member_id)
 
 
 def report(ctx: AppContext, start: datetime, end: datetime) -> SlaReport:

@@ -7,7 +7,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView
 
@@ -15,6 +15,7 @@ from app.complaints import ComplaintView
 from app.sla import Countdown, countdown, format_seconds
 from ui.complaints import labels
 from ui.format import local_datetime
+from ui.table import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -28,7 +29,7 @@ SOON_BRUSH = QBrush(QColor("#fff3cd"))
 URGENT_BRUSH = QBrush(QColor("#b00020"))
 
 
-class ComplaintTableModel(QAbstractTableModel):
+class ComplaintTableModel(RowsTableModel[ComplaintView]):
     """Rows come sorted by next deadline, so each tick is two binary searches (which
     rows changed colour, how many are overdue); countdown text is made only for the
     rows on screen, when they are painted."""
@@ -46,9 +47,21 @@ class ComplaintTableModel(QAbstractTableModel):
     ) = range(9)
     COLUMNS = 9
 
+    def headers(self) -> list[str]:
+        return [
+            self.tr("No."),
+            self.tr("Guest"),
+            self.tr("Category"),
+            self.tr("Severity"),
+            self.tr("Status"),
+            self.tr("Next deadline"),
+            self.tr("Time left"),
+            self.tr("Assignee"),
+            self.tr("Logged"),
+        ]
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ComplaintView] = []
         self._texts: list[tuple[str, ...]] = []
         self._stages: list[str] = []
         self._due: list[float] = []  # next deadline as a timestamp, inf when none
@@ -147,9 +160,6 @@ class ComplaintTableModel(QAbstractTableModel):
             "%2", f"{seconds % 86400 // 3600:02d}"
         )
 
-    def row_at(self, row: int) -> ComplaintView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     def countdown_at(self, row: int) -> Countdown | None:
         if not 0 <= row < len(self._rows) or self._due[row] == math.inf:
             return None
@@ -166,29 +176,6 @@ class ComplaintTableModel(QAbstractTableModel):
 
     def breached_count(self) -> int:
         return bisect.bisect_left(self._due, self._now)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return [
-                self.tr("No."),
-                self.tr("Guest"),
-                self.tr("Category"),
-                self.tr("Severity"),
-                self.tr("Status"),
-                self.tr("Next deadline"),
-                self.tr("Time left"),
-                self.tr("Assignee"),
-                self.tr("Logged"),
-            ][section]
-        return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         r, col = index.row(), index.column()
@@ -244,38 +231,24 @@ class CountdownTableView(QTableView):
         super().dataChanged(top_left, bottom_right, roles or [])
 
 
-class MemberComplaintsModel(QAbstractTableModel):
+class MemberComplaintsModel(RowsTableModel[ComplaintView]):
     """A member's complaints on their profile, newest first."""
 
     COL_REF, COL_LOGGED, COL_CATEGORY, COL_STATUS, COL_SATISFACTION = range(5)
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ComplaintView] = []
+    def headers(self) -> list[str]:
+        return [
+            self.tr("No."),
+            self.tr("Logged"),
+            self.tr("Category"),
+            self.tr("Status"),
+            self.tr("Satisfaction"),
+        ]
 
     def set_rows(self, rows: list[ComplaintView]) -> None:
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return [
-                self.tr("No."),
-                self.tr("Logged"),
-                self.tr("Category"),
-                self.tr("Status"),
-                self.tr("Satisfaction"),
-            ][section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

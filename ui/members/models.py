@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.members import MemberRow, VisitRow
 from ui.format import local_date, local_datetime, money
+from ui.table import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -20,16 +21,14 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 GREY = QBrush(QColor("#999999"))
 
 
-class MemberTableModel(QAbstractTableModel):
+class MemberTableModel(RowsTableModel[MemberRow]):
     COL_NAME, COL_PHONE, COL_MEMBER_NO, COL_CARD, COL_VISITS, COL_SPEND, COL_LAST, COL_BIRTHDAY = (
         range(8)
     )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[MemberRow] = []
         self._texts: list[tuple[str, ...]] = []
-        self._headers = self.headers()
 
     def headers(self) -> list[str]:
         return [
@@ -63,22 +62,6 @@ class MemberTableModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
-    def row_at(self, row: int) -> MemberRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 8
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every role of every visible cell on each paint: kept lean.
         if role == DISPLAY:
@@ -92,15 +75,17 @@ class MemberTableModel(QAbstractTableModel):
         return None
 
 
-class VisitTableModel(QAbstractTableModel):
+class VisitTableModel(RowsTableModel[VisitRow]):
     """A member's visits, newest first, fetched page by page as the user scrolls."""
 
     COL_TIME, COL_AMOUNT, COL_ITEMS, COL_STAFF = range(4)
     PAGE = 50
 
+    def headers(self) -> list[str]:
+        return [self.tr("Time"), self.tr("Amount"), self.tr("Items"), self.tr("Staff")]
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[VisitRow] = []
         self._loader: Callable[[int, int], list[VisitRow]] | None = None
         self._more = False
 
@@ -124,19 +109,6 @@ class VisitTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return [self.tr("Time"), self.tr("Amount"), self.tr("Items"), self.tr("Staff")][section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
