@@ -170,3 +170,69 @@ class ComplaintEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class Campaign(Base):
+    """A reason to issue coupons, with the coupon it issues and its limits."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # birthday, winback, compensation, ...
+    name: Mapped[str] = mapped_column(String(64))
+    coupon_kind: Mapped[str] = mapped_column(String(16))  # amount, percent, item
+    value: Mapped[int] = mapped_column(Integer)  # cents off, or percent off; 0 for item
+    item: Mapped[str] = mapped_column(String(64), default="")
+    min_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    valid_days: Mapped[int] = mapped_column(Integer)
+    max_coupons: Mapped[int | None] = mapped_column(Integer)  # None: no overall cap
+    per_member: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Coupon(Base):
+    __tablename__ = "coupons"
+    __table_args__ = (
+        Index("ix_coupons_member", "member_id"),
+        Index("ix_coupons_campaign_member", "campaign_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))  # None: bearer
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(String(64), default="")
+    min_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str] = mapped_column(String(64), default="")
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Redemption(Base):
+    """A coupon used at the counter; one row per coupon at most (unique)."""
+
+    __tablename__ = "redemptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id"), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    bill_cents: Mapped[int] = mapped_column(BigInteger)
+    discount_cents: Mapped[int] = mapped_column(BigInteger)
+    staff: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CouponVoid(Base):
+    __tablename__ = "coupon_voids"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id"), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)

@@ -16,3 +16,25 @@ def make_member(
         ctx,
         MemberInput(name=name, phone=phone or str(next(_PHONE)), **fields),  # type: ignore[arg-type]
     )
+
+
+def race_redeem(
+    data_dir: str, codes: list[str], barrier: object, results: object, name: str
+) -> None:
+    """A counter process: for each code, wait for the other counter, then redeem."""
+    from app.clock import FakeClock
+    from app.context import AppContext
+    from app.coupons import CouponError, redeem
+
+    ctx = AppContext.open(data_dir, FakeClock())
+    try:
+        for code in codes:
+            barrier.wait()  # type: ignore[attr-defined]
+            try:
+                redeem(ctx, code, 30000, name)
+                outcome = "ok"
+            except CouponError as exc:
+                outcome = exc.code
+            results.put((code, name, outcome))  # type: ignore[attr-defined]
+    finally:
+        ctx.close()
