@@ -79,6 +79,45 @@ MESSAGES: dict[str, str] = {
         "errors", "Rest days must be weekdays, and at least one day must be a working day."
     ),
     "sla.timezone": QT_TRANSLATE_NOOP("errors", "“{value}” is not a known time zone."),
+    "coupon.format": QT_TRANSLATE_NOOP(
+        "errors",
+        "“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.",
+    ),
+    "coupon.typo": QT_TRANSLATE_NOOP(
+        "errors",
+        "“{value}” has a typo (the check character does not match). Please scan "
+        "again or check each character.",
+    ),
+    "coupon.forged": QT_TRANSLATE_NOOP(
+        "errors", "“{value}” was not issued by this store. Do not accept it."
+    ),
+    "coupon.unknown": QT_TRANSLATE_NOOP(
+        "errors", "{value} looks right but is not in this store's records. Do not accept it."
+    ),
+    "coupon.used": QT_TRANSLATE_NOOP("errors", "Coupon {code} has already been used."),
+    "coupon.voided": QT_TRANSLATE_NOOP("errors", "Coupon {code} was voided by a manager."),
+    "coupon.expired": QT_TRANSLATE_NOOP("errors", "Coupon {code} expired on {date}."),
+    "coupon.not_yet": QT_TRANSLATE_NOOP("errors", "Coupon {code} can be used from {date}."),
+    "coupon.min_spend": QT_TRANSLATE_NOOP("errors", "This coupon needs a bill of at least {min}."),
+    "coupon.kind": QT_TRANSLATE_NOOP("errors", "Please choose what the coupon gives."),
+    "coupon.value": QT_TRANSLATE_NOOP("errors", "The amount off must be more than zero."),
+    "coupon.percent": QT_TRANSLATE_NOOP("errors", "A percentage off is 1 to 90."),
+    "coupon.valid_days": QT_TRANSLATE_NOOP("errors", "A coupon is valid for 1 to 3660 days."),
+    "coupon.code_space": QT_TRANSLATE_NOOP("errors", "Could not make a new code; try again."),
+    "coupon.not_found": QT_TRANSLATE_NOOP("errors", "That coupon no longer exists."),
+    "campaign.kind": QT_TRANSLATE_NOOP("errors", "Please choose the kind of campaign."),
+    "campaign.max": QT_TRANSLATE_NOOP("errors", "The campaign limit must be at least 1."),
+    "campaign.per_member": QT_TRANSLATE_NOOP("errors", "Coupons per member: 1 to 100."),
+    "campaign.window": QT_TRANSLATE_NOOP(
+        "errors", "The birthday window must start before it ends and span at most a year."
+    ),
+    "campaign.days": QT_TRANSLATE_NOOP("errors", "The number of days must be 1 to 3650."),
+    "campaign.not_found": QT_TRANSLATE_NOOP("errors", "That campaign no longer exists."),
+    "campaign.limit": QT_TRANSLATE_NOOP(
+        "errors", "The campaign allows {max} coupons; only {left} can still be issued."
+    ),
+    "pdf.layout": QT_TRANSLATE_NOOP("errors", "Unknown print layout."),
+    "pdf.nothing": QT_TRANSLATE_NOOP("errors", "There are no coupons to print."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

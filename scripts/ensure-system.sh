@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian libraries Qt needs when they are missing (fresh machine or CI).
+# Installs the Debian libraries Qt needs (and pdftoppm for tests) when missing (fresh machine or CI).
 set -euo pipefail
 pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
       libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0
-      libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0)
+      libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0
+      poppler-utils)  # pdftoppm: tests turn coupon PDFs back into pictures to scan the QR
 command -v dpkg-query >/dev/null 2>&1 || exit 0
 missing=()
 for p in "${pkgs[@]}"; do

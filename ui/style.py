@@ -13,7 +13,7 @@ from app.paths import resources_dir
 
 log = logging.getLogger(__name__)
 
-CJK_FONT_FILE = "DroidSansFallbackFull.ttf"
+CJK_FONT_FILE = "wqy-microhei.ttf"
 LANGUAGES = ("zh_CN", "zh_TW", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 

@@ -166,6 +166,6 @@ def test_chinese_ui_by_default(qtbot: QtBot, qapp: QApplication, ctx: AppContext
 def test_bundled_cjk_font_registered(qapp: QApplication) -> None:
     from PySide6.QtGui import QFontDatabase, QFontMetrics
 
-    assert "Droid Sans Fallback" in QFontDatabase.families()
-    assert "Droid Sans Fallback" in qapp.font().families()
+    assert "WenQuanYi Micro Hei" in QFontDatabase.families()
+    assert "WenQuanYi Micro Hei" in qapp.font().families()
     assert QFontMetrics(qapp.font()).inFontUcs4(ord("张"))

@@ -1,0 +1,94 @@
+"""Coupon PDFs parsed back: page sizes, Chinese text, and codes a scanner can read."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.units import mm
+
+from app import coupon_pdf
+from app import coupons as cs
+from app.context import AppContext
+from app.coupons import CouponTerms
+from app.errors import ValidationError
+from tests.helpers import make_member
+
+SIZES = {"a4": A4, "a6": A6, "receipt58": (58 * mm, 96 * mm), "receipt80": (80 * mm, 104 * mm)}
+
+
+@pytest.fixture
+def batch(ctx: AppContext) -> list[cs.CouponView]:
+    member = make_member(ctx, "张三丰")
+    camp = cs.create_campaign(
+        ctx, "birthday", "生日快乐", CouponTerms("amount", 5000, min_spend_cents=20000)
+    )
+    out = cs.issue_campaign(ctx, camp.id, [member.id])
+    out.append(cs.issue_coupon(ctx, CouponTerms("percent", 15)))
+    out.append(cs.issue_coupon(ctx, CouponTerms("item", item="足疗一次"), member.id))
+    return out
+
+
+def _decode_pngs(pdf: Path, tmp: Path) -> set[str]:
+    import zxingcpp
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp / "page")], check=True)
+    found: set[str] = set()
+    for png in sorted(tmp.glob("page*.png")):
+        for result in zxingcpp.read_barcodes(Image.open(png)):
+            found.add(f"{result.format.name}:{result.text}")
+    return found
+
+
+@pytest.mark.parametrize("layout", coupon_pdf.LAYOUTS)
+def test_layout_parses_back(batch: list[cs.CouponView], tmp_path: Path, layout: str) -> None:
+    pdf = tmp_path / f"{layout}.pdf"
+    assert coupon_pdf.render(batch, layout, pdf, store="悦泉汤泉会馆")
+    reader = PdfReader(pdf)
+    per_page = 8 if layout == "a4" else 1
+    assert len(reader.pages) == -(-len(batch) // per_page)
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(SIZES[layout], abs=0.5)
+    text = "".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "悦泉汤泉会馆",
+        "¥50 代金券",
+        "满 ¥200.00 可用",
+        "8.5 折券",
+        "免费：足疗一次",
+        "会员：张三丰",
+        "不记名",
+        batch[0].display_code,
+    ):
+        assert expected in text, expected
+    if shutil.which("pdftoppm"):
+        found = _decode_pngs(pdf, tmp_path)
+        for c in batch:
+            assert f"QRCode:{c.code}" in found
+            assert f"Code128:{c.code}" in found
+
+
+def test_cancel_leaves_no_file(batch: list[cs.CouponView], tmp_path: Path) -> None:
+    pdf = tmp_path / "cancelled.pdf"
+    calls: list[int] = []
+    done = coupon_pdf.render(
+        batch * 20,
+        "a4",
+        pdf,
+        cancelled=lambda: len(calls) > 0,
+        progress=lambda d, t: calls.append(d),
+    )
+    assert not done
+    assert not pdf.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_nothing_or_unknown_layout(batch: list[cs.CouponView], tmp_path: Path) -> None:
+    with pytest.raises(ValidationError):
+        coupon_pdf.render([], "a4", tmp_path / "x.pdf")
+    with pytest.raises(ValidationError):
+        coupon_pdf.render(batch, "letter", tmp_path / "x.pdf")
