@@ -394,7 +394,18 @@ def usable(view: CouponView, today: date, bill_cents: int | None = None) -> None
             "coupon.not_yet", code=view.display_code, date=view.valid_from.isoformat()
         )
     if bill_cents is not None and bill_cents < view.min_spend_cents:
-        raise CouponError("coupon.min_spend", min=view.min_spend_cents, bill=bill_cents)
+        raise CouponError("coupon.min_spend", min_cents=view.min_spend_cents, bill_cents=bill_cents)
+
+
+def is_coupon_code(ctx: AppContext, text: str) -> bool:
+    """True when text is a well-formed code signed by this store (a scan in any box)."""
+    try:
+        with ctx.uow() as uow:
+            codes.verify(text, store_secret(uow.session))
+            uow.commit()
+        return True
+    except codes.CodeProblem:
+        return False
 
 
 def discount_for(view: CouponView, bill_cents: int) -> int:

@@ -169,4 +169,8 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     with ctx.uow() as uow:
         if MemberRepository(uow.session).max_id() > 0:
             return 0
+    from app.coupons import set_store_name, store_name
+
+    if not store_name(ctx):
+        set_store_name(ctx, "悦泉汤泉会馆（演示）")
     return seed_demo(ctx, members)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.money import format_cents
+
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """Marks text for Qt's lupdate without importing Qt (app/ stays Qt-free)."""
@@ -98,7 +100,9 @@ MESSAGES: dict[str, str] = {
     "coupon.voided": QT_TRANSLATE_NOOP("errors", "Coupon {code} was voided by a manager."),
     "coupon.expired": QT_TRANSLATE_NOOP("errors", "Coupon {code} expired on {date}."),
     "coupon.not_yet": QT_TRANSLATE_NOOP("errors", "Coupon {code} can be used from {date}."),
-    "coupon.min_spend": QT_TRANSLATE_NOOP("errors", "This coupon needs a bill of at least {min}."),
+    "coupon.min_spend": QT_TRANSLATE_NOOP(
+        "errors", "This coupon needs a bill of at least {min_cents}."
+    ),
     "coupon.kind": QT_TRANSLATE_NOOP("errors", "Please choose what the coupon gives."),
     "coupon.value": QT_TRANSLATE_NOOP("errors", "The amount off must be more than zero."),
     "coupon.percent": QT_TRANSLATE_NOOP("errors", "A percentage off is 1 to 90."),
@@ -127,13 +131,18 @@ def message_template(code: str) -> str:
 
 
 def render(template: str, params: dict[str, Any]) -> str:
-    """Fills {names} in a template; a missing parameter stays visible rather than crashing."""
+    """Fills {names} in a template; a missing parameter stays visible rather than crashing.
+    Parameters named *_cents are shown as money."""
 
     class _Keep(dict[str, Any]):
         def __missing__(self, key: str) -> str:
             return "{" + key + "}"
 
-    return template.format_map(_Keep(params))
+    shown = {
+        k: format_cents(v) if k.endswith("_cents") and isinstance(v, int) else v
+        for k, v in params.items()
+    }
+    return template.format_map(_Keep(shown))
 
 
 def describe(code: str, params: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from app.members import MemberProfile
 from ui.alerts import AlertCenter
 from ui.complaints import labels
 from ui.complaints.page import ComplaintsPage
+from ui.coupons.page import CouponsPage
 from ui.format import local_datetime
 from ui.members.desk import MemberDesk
 from ui.style import style_widget
@@ -47,8 +48,13 @@ class MainWindow(QMainWindow):
 
         self.member_desk = MemberDesk(ctx)
         self.complaints = ComplaintsPage(ctx)
+        self.coupons = CouponsPage(ctx)
         self.add_page(self.tr("Members  F1"), self.member_desk, "F1")
         self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")
+        self.add_page(self.tr("Coupons  F6"), self.coupons, "F6")
+        self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
+        self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
+        self.complaints.compensation_requested.connect(self.on_compensation)
         self.member_desk.profile.complaint_requested.connect(self.on_complaint_requested)
         self.member_desk.profile_shortcut("Ctrl+L", self.member_desk.profile.on_complaint)
 
@@ -95,6 +101,8 @@ class MainWindow(QMainWindow):
             self.member_desk.focus_search()
         elif self.pages.widget(index) is self.complaints:
             self.complaints.view.setFocus()
+        elif self.pages.widget(index) is self.coupons:
+            self.coupons.code_box.setFocus()
 
     @Slot()
     def on_tick(self) -> None:
@@ -140,6 +148,16 @@ class MainWindow(QMainWindow):
             lines.append(line)
         self.alerts.raise_alert(self.tr("Complaint deadline missed"), "\n".join(lines))
         self.statusBar().showMessage(lines[0], 30000)
+
+    @Slot(str)
+    def on_coupon_scanned(self, code: str) -> None:
+        self.show_page(self.pages.indexOf(self.coupons))
+        self.coupons.show_code(code)
+
+    @Slot(int)
+    def on_compensation(self, complaint_id: int) -> None:
+        self.show_page(self.pages.indexOf(self.coupons))
+        self.coupons.open_coupon_dialog(complaint_id=complaint_id)
 
     @Slot(object)
     def on_complaint_requested(self, member: MemberProfile) -> None:

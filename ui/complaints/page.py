@@ -32,12 +32,12 @@ from ui.format import local_datetime
 
 # Which buttons each status offers.
 STEPS_FOR_STATUS = {
-    "new": ("respond", "escalate", "note"),
-    "responded": ("investigate", "answer", "escalate", "note"),
-    "investigating": ("answer", "escalate", "note"),
-    "answered": ("close", "investigate", "escalate", "note"),
+    "new": ("respond", "escalate", "note", "coupon"),
+    "responded": ("investigate", "answer", "escalate", "note", "coupon"),
+    "investigating": ("answer", "escalate", "note", "coupon"),
+    "answered": ("close", "investigate", "escalate", "note", "coupon"),
     "closed": ("reopen", "note"),
-    "reopened": ("investigate", "answer", "escalate", "note"),
+    "reopened": ("investigate", "answer", "escalate", "note", "coupon"),
 }
 
 
@@ -50,10 +50,12 @@ class ComplaintsPage(QWidget):
     """Signals:
     breaches(list): deadlines that have just been missed (BreachAlert list), once each.
     counts_changed(int, int): open complaints, and how many of them are overdue.
+    compensation_requested(int): issue a compensation coupon for this complaint id.
     """
 
     breaches = Signal(list)
     counts_changed = Signal(int, int)
+    compensation_requested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +105,7 @@ class ComplaintsPage(QWidget):
             "reopen": self.tr("Reopen"),
             "escalate": self.tr("Escalate"),
             "note": self.tr("Note"),
+            "coupon": self.tr("Compensation coupon"),
         }
         for step, title in step_titles.items():
             button = QPushButton(title, objectName=f"step_{step}")
@@ -268,6 +271,9 @@ class ComplaintsPage(QWidget):
 
     def open_step(self, step: str) -> StepDialog | None:
         if self.current is None:
+            return None
+        if step == "coupon":
+            self.compensation_requested.emit(self.current.id)
             return None
         dialog = StepDialog(self.ctx, self.current, step, self)
         dialog.finished.connect(lambda _r: self._after(dialog.result_view))

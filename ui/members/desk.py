@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import members
+from app import coupons, members
 from app.context import AppContext
 from ui.actions import call
 from ui.members.dialogs import MemberDialog
@@ -35,10 +35,12 @@ class MemberDesk(QWidget):
     """Signals:
     search_done(int): results for the current text are in the model (row count).
     member_opened(int): a member's profile is showing (member id).
+    coupon_scanned(str): a coupon code was scanned or typed into the search box.
     """
 
     search_done = Signal(int)
     member_opened = Signal(int)
+    coupon_scanned = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +163,10 @@ class MemberDesk(QWidget):
         otherwise the selected (top) hit opens."""
         text = self.search_box.text().strip()
         if not text:
+            return
+        if coupons.is_coupon_code(self.ctx, text):
+            self.search_box.clear()
+            self.coupon_scanned.emit(text)
             return
         member_id = call(self, members.resolve_code, self.ctx, text)
         if member_id is None:

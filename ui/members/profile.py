@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import complaints, members
+from app import coupons as coupon_service
 from app.context import AppContext
 from app.members import MemberProfile
 from ui.actions import call
 from ui.complaints.models import MemberComplaintsModel
+from ui.coupons.models import MemberCouponsModel
 from ui.format import local_date, local_datetime, money
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import VisitTableModel
@@ -160,6 +162,15 @@ class MemberProfileView(QWidget):
         tabs = QTabWidget(objectName="profileTabs")
         tabs.addTab(self.visits_view, self.tr("Visit history"))
         tabs.addTab(self.complaints_view, self.tr("Complaints"))
+        self.coupons_model = MemberCouponsModel(self)
+        self.coupons_view = QTableView(objectName="memberCouponsView")
+        self.coupons_view.setModel(self.coupons_model)
+        self.coupons_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.coupons_view.verticalHeader().hide()
+        self.coupons_view.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((150, 160, 90, 210)):
+            self.coupons_view.setColumnWidth(col, width)
+        tabs.addTab(self.coupons_view, self.tr("Coupons"))
         self.tabs = tabs
 
         layout = QVBoxLayout(self)
@@ -213,6 +224,11 @@ class MemberProfileView(QWidget):
         history = call(self, complaints.member_complaints, self.ctx, member_id) or []
         self.complaints_model.set_rows(history)
         self.tabs.setTabText(1, self.tr("Complaints (%1)").replace("%1", str(len(history))))
+        held = call(self, coupon_service.member_coupons, self.ctx, member_id) or []
+        today = self.ctx.clock.now().date()
+        self.coupons_model.set_rows(held, today)
+        usable = sum(1 for c in held if c.state(today) == "valid")
+        self.tabs.setTabText(2, self.tr("Coupons (%1 usable)").replace("%1", str(usable)))
         self.visits_model.set_loader(
             lambda offset, limit: members.list_visits(self.ctx, member_id, limit, offset)
         )

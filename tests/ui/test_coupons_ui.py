@@ -1,0 +1,123 @@
+"""Coupons on screen: scan at the counter, redeem once, issue and print a campaign."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app import coupons as cs
+from app.clock import FakeClock
+from app.complaints import ComplaintInput, log_complaint
+from app.context import AppContext
+from app.coupons import CouponTerms
+from app.members import record_visit
+from tests.helpers import make_member
+from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog
+from ui.main_window import MainWindow
+
+
+def stub_files(window: MainWindow, tmp_path: Path) -> list[str]:
+    opened: list[str] = []
+    window.coupons.save_path = lambda _parent, name: str(tmp_path / name)
+    window.coupons.open_pdf = opened.append
+    return opened
+
+
+def test_scan_in_search_box_then_redeem_once(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    member = make_member(ctx, "张三")
+    coupon = cs.issue_coupon(ctx, CouponTerms("amount", 5000, min_spend_cents=20000), member.id)
+    desk = window.member_desk
+    qtbot.keyClicks(desk.search_box, coupon.display_code)
+    qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+    page = window.coupons
+    assert window.pages.currentWidget() is page
+    assert "Valid" in page.info.text() and "张三" in page.info.text()
+    # Too small a bill: a clear message, nothing used.
+    qtbot.keyClicks(page.bill_box, "150")
+    qtbot.keyClick(page.bill_box, Qt.Key.Key_Return)
+    assert "at least ¥200.00" in page.info.text()
+    assert cs.look_up(ctx, coupon.code).used_at is None
+    page.bill_box.setText("300")
+    with qtbot.waitSignal(page.redeemed, timeout=2000):
+        qtbot.keyClick(page.bill_box, Qt.Key.Key_Return)
+    assert "Discount ¥50.00, to pay ¥250.00" in page.info.text()
+    assert cs.look_up(ctx, coupon.code).used_at is not None
+    # The same coupon again: refused with its own message.
+    qtbot.keyClicks(page.code_box, coupon.code)
+    qtbot.keyClick(page.code_box, Qt.Key.Key_Return)
+    assert "Used" in page.info.text()
+    page.bill_box.setText("300")
+    page.redeem_button.click()
+    assert "already been used" in page.info.text()
+
+
+def test_typo_and_forged_codes(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    coupon = cs.issue_coupon(ctx, CouponTerms("percent", 10))
+    page = window.coupons
+    typo = coupon.code[:-1] + ("2" if coupon.code[-1] != "2" else "3")
+    page.show_code(typo)
+    assert "typo" in page.info.text()
+    body = ("2" if coupon.code[0] != "2" else "3") + coupon.code[1:11]
+    from app.codes import check_char
+
+    page.show_code(body + check_char(body))
+    assert "not issued by this store" in page.info.text()
+
+
+def test_campaign_issue_and_print(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow, tmp_path: Path
+) -> None:
+    opened = stub_files(window, tmp_path)
+    lapsing = make_member(ctx, "流失客")
+    regular = make_member(ctx, "常客")
+    record_visit(ctx, lapsing.id, 10000)
+    clock.advance(days=90)
+    record_visit(ctx, regular.id, 10000)
+    page = window.coupons
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    dialog = page.open_campaign_dialog()
+    assert isinstance(dialog, CampaignDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("winback"))
+    dialog.name.setText("想你了 · 回店礼")
+    dialog.terms.value.setText("30")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert page.campaigns.rowCount() == 1
+    page.campaign_view.selectRow(0)
+    issue = page.open_issue_dialog()
+    assert isinstance(issue, IssueCampaignDialog)
+    assert issue.by_lapse.isChecked()
+    issue.days.setValue(60)
+    assert "1 members" in issue.preview.text()
+    issue.buttons.button(issue.buttons.StandardButton.Save).click()
+    assert opened == [str(tmp_path / "campaign-1.pdf")]
+    text = PdfReader(opened[0]).pages[0].extract_text()
+    assert "¥30 代金券" in text and "流失客" in text
+    held = cs.member_coupons(ctx, lapsing.id)
+    assert len(held) == 1 and cs.member_coupons(ctx, regular.id) == []
+    assert "Issued 1 coupons" in page.info.text()
+    # The member's profile lists it.
+    window.member_desk.open_member(lapsing.id)
+    assert window.member_desk.profile.coupons_model.rowCount() == 1
+
+
+def test_compensation_coupon_from_complaint(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, tmp_path: Path
+) -> None:
+    stub_files(window, tmp_path)
+    member = make_member(ctx, "张三")
+    log_complaint(ctx, ComplaintInput("counter", "service", "等了很久", member_id=member.id))
+    window.complaints.reload()
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    window.complaints.step_buttons["coupon"].click()
+    dialog = window.coupons.findChild(CouponDialog)
+    assert dialog is not None and dialog.complaint_id is not None
+    dialog.terms.kind.setCurrentIndex(dialog.terms.kind.findData("item"))
+    dialog.terms.item.setText("免费足疗一次")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    held = cs.member_coupons(ctx, member.id)
+    assert len(held) == 1 and held[0].item == "免费足疗一次"

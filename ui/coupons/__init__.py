@@ -1,0 +1,1 @@
+"""Coupons: redeem at the counter, issue single coupons and campaigns, print."""

@@ -1,0 +1,377 @@
+"""The coupons page: redeem by scan at the counter; issue, campaign, print, void."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import coupon_pdf
+from app import coupons as cs
+from app.context import AppContext
+from app.coupons import CampaignView, CouponView
+from app.errors import FrontdeskError
+from app.money import format_cents, parse_amount
+from ui.actions import call, error_text
+from ui.coupons import labels
+from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog, VoidDialog
+from ui.format import local_datetime
+from ui.table import DISPLAY, RowsTableModel
+
+
+def ask_save_path(parent: QWidget, suggested: str) -> str | None:
+    """Where to save a PDF (tests replace this to avoid a native dialog)."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("coupons", "Save coupons as PDF"),
+        suggested,
+        "PDF (*.pdf)",
+    )
+    return path or None
+
+
+def open_with_system(path: str) -> object:
+    """Opens the PDF in the PC's viewer, from where it goes to any printer."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+class CampaignTableModel(RowsTableModel[CampaignView]):
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Campaign"),
+            self.tr("Kind"),
+            self.tr("Offer"),
+            self.tr("Issued"),
+            self.tr("Redeemed"),
+            self.tr("Redemption rate"),
+        ]
+
+    def set_rows(self, rows: list[CampaignView]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def data(self, index: Any, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        c = self._rows[index.row()]
+        kinds = labels.campaign_kinds()
+        t = c.terms
+        offer = {"amount": format_cents(t.value), "percent": f"{t.value}%", "item": t.item}[t.kind]
+        if t.min_spend_cents:
+            offer += " / ≥" + format_cents(t.min_spend_cents)
+        rate = f"{c.redeemed * 100 / c.issued:.0f}%" if c.issued else "—"
+        return [c.name, kinds.get(c.kind, c.kind), offer, str(c.issued), str(c.redeemed), rate][
+            index.column()
+        ]
+
+
+class CouponsPage(QWidget):
+    """Signals:
+    redeemed(object): a coupon was redeemed (RedemptionView).
+    """
+
+    redeemed = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("couponsPage")
+        self.ctx = ctx
+        self.current: CouponView | None = None
+        self.save_path: Callable[[QWidget, str], str | None] = ask_save_path
+        self.open_pdf: Callable[[str], object] = open_with_system
+        self.last_pdf: Path | None = None
+
+        self.code_box = QLineEdit(objectName="couponCodeBox")
+        self.code_box.setPlaceholderText(self.tr("Scan or type the coupon code"))
+        self.code_box.setStyleSheet("QLineEdit { font-size: 16pt; padding: 6px 10px; }")
+        self.code_box.returnPressed.connect(self.on_check)
+        self.bill_box = QLineEdit(objectName="couponBillBox")
+        self.bill_box.setPlaceholderText(self.tr("bill (¥)"))
+        self.bill_box.setMaximumWidth(160)
+        self.bill_box.returnPressed.connect(self.on_redeem)
+        self.redeem_button = QPushButton(self.tr("Redeem"), objectName="couponRedeemButton")
+        self.redeem_button.clicked.connect(self.on_redeem)
+        self.info = QLabel(objectName="couponInfo")
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.setMinimumHeight(90)
+        redeem_box = QGroupBox(self.tr("Redeem"))
+        row = QHBoxLayout()
+        row.addWidget(self.code_box, 1)
+        row.addWidget(self.bill_box)
+        row.addWidget(self.redeem_button)
+        redeem_layout = QVBoxLayout(redeem_box)
+        redeem_layout.addLayout(row)
+        redeem_layout.addWidget(self.info)
+
+        self.layout_box = QComboBox(objectName="printLayout")
+        for code, text in labels.layouts().items():
+            self.layout_box.addItem(text, code)
+        buttons = QHBoxLayout()
+        actions = (
+            ("newCouponButton", self.tr("New coupon…"), self.open_coupon_dialog),
+            ("newCampaignButton", self.tr("New campaign…"), self.open_campaign_dialog),
+            ("issueCampaignButton", self.tr("Issue campaign…"), self.open_issue_dialog),
+            ("printCampaignButton", self.tr("Print campaign"), self.print_campaign),
+            ("voidCouponButton", self.tr("Void coupon…"), self.open_void_dialog),
+        )
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, slot in actions:
+            button = QPushButton(text, objectName=name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.buttons[name] = button
+        buttons.addStretch(1)
+        self.store_box = QLineEdit(call(self, cs.store_name, ctx) or "", objectName="storeName")
+        self.store_box.setPlaceholderText(self.tr("store name on coupons"))
+        self.store_box.editingFinished.connect(self.on_store_name)
+        buttons.addWidget(self.store_box)
+        buttons.addWidget(QLabel(self.tr("Print as")))
+        buttons.addWidget(self.layout_box)
+
+        self.campaigns = CampaignTableModel(self)
+        self.campaign_view = QTableView(objectName="campaignList")
+        self.campaign_view.setModel(self.campaigns)
+        self.campaign_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.campaign_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.campaign_view.verticalHeader().hide()
+        self.campaign_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        for col in range(1, 6):
+            self.campaign_view.setColumnWidth(col, 120)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(redeem_box)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("Campaigns")))
+        layout.addWidget(self.campaign_view, 1)
+        self.reload()
+        self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
+
+    # --- redeem ----------------------------------------------------------------------
+
+    def show_message(self, text: str, tone: str = "info") -> None:
+        colour = {"info": "#333", "ok": "#0a7d32", "error": "#b00020"}[tone]
+        self.info.setText(f"<div style='color:{colour}; font-size:13pt'>{text}</div>")
+
+    def show_code(self, code: str) -> None:
+        """A code scanned elsewhere (the member search box) lands here, checked."""
+        self.code_box.setText(code)
+        self.on_check()
+
+    @Slot()
+    def on_check(self) -> CouponView | None:
+        try:
+            view = cs.look_up(self.ctx, self.code_box.text())
+        except FrontdeskError as exc:
+            self.current = None
+            self.show_message(html.escape(error_text(exc)), "error")
+            return None
+        self.current = view
+        state = view.state(self.ctx.clock.now().date())
+        lines = [
+            f"<b>{labels.value_text(view)}</b> · {view.display_code}",
+            html.escape(view.member_name or self.tr("bearer coupon")),
+            self.tr("valid %1 to %2")
+            .replace("%1", view.valid_from.isoformat())
+            .replace("%2", view.valid_to.isoformat()),
+        ]
+        if view.min_spend_cents:
+            lines.append(
+                self.tr("minimum bill %1").replace("%1", format_cents(view.min_spend_cents))
+            )
+        if view.campaign_name:
+            lines.append(html.escape(view.campaign_name))
+        tone = "ok" if state == "valid" else "error"
+        status = labels.states()[state]
+        if view.used_at:
+            status += " " + local_datetime(view.used_at)
+        self.show_message(f"<b>{status}</b><br>" + "<br>".join(lines), tone)
+        if state == "valid":
+            self.bill_box.setFocus()
+        return view
+
+    @Slot()
+    def on_redeem(self) -> None:
+        try:
+            bill = parse_amount(self.bill_box.text(), "bill")
+        except FrontdeskError as exc:
+            self.show_message(html.escape(error_text(exc)), "error")
+            self.bill_box.setFocus()
+            return
+        try:
+            done = cs.redeem(self.ctx, self.code_box.text(), bill)
+        except FrontdeskError as exc:
+            self.show_message(html.escape(error_text(exc)), "error")
+            return
+        self.show_message(
+            self.tr("Redeemed %1. Discount %2, to pay %3.")
+            .replace("%1", done.coupon.display_code)
+            .replace("%2", format_cents(done.discount_cents))
+            .replace("%3", format_cents(done.bill_cents - done.discount_cents))
+            + (
+                "<br>" + self.tr("Give: %1").replace("%1", html.escape(done.coupon.item))
+                if done.coupon.kind == "item"
+                else ""
+            ),
+            "ok",
+        )
+        self.code_box.clear()
+        self.bill_box.clear()
+        self.code_box.setFocus()
+        self.reload()
+        self.redeemed.emit(done)
+
+    # --- issue and print --------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.campaigns.set_rows(call(self, cs.list_campaigns, self.ctx) or [])
+
+    def selected_campaign(self) -> CampaignView | None:
+        index = self.campaign_view.currentIndex()
+        return self.campaigns.row_at(index.row()) if index.isValid() else None
+
+    def open_coupon_dialog(
+        self, member_id: int | None = None, complaint_id: int | None = None
+    ) -> CouponDialog:
+        dialog = CouponDialog(self.ctx, self, member_id, complaint_id)
+        dialog.finished.connect(lambda _r: self._after_coupon(dialog.issued))
+        dialog.open()
+        return dialog
+
+    def _after_coupon(self, coupon: CouponView | None) -> None:
+        if coupon is None:
+            return
+        done = (
+            self.tr("Issued %1: %2")
+            .replace("%1", coupon.display_code)
+            .replace("%2", html.escape(labels.value_text(coupon)))
+        )
+        self.show_message(done, "ok")
+        self.print_coupons([coupon], f"coupon-{coupon.code}.pdf", prefix=done + "<br>")
+
+    def open_campaign_dialog(self) -> CampaignDialog:
+        dialog = CampaignDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
+
+    def open_issue_dialog(self) -> IssueCampaignDialog | None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            self.show_message(self.tr("Choose a campaign in the list first."), "error")
+            return None
+        dialog = IssueCampaignDialog(self.ctx, campaign, self)
+        dialog.finished.connect(lambda _r: self._after_issue(dialog.issued, campaign))
+        dialog.open()
+        return dialog
+
+    def _after_issue(self, issued: list[CouponView], campaign: CampaignView) -> None:
+        self.reload()
+        if issued:
+            done = (
+                self.tr("Issued %1 coupons for %2.")
+                .replace("%1", str(len(issued)))
+                .replace("%2", html.escape(campaign.name))
+            )
+            self.show_message(done, "ok")
+            self.print_coupons(issued, f"campaign-{campaign.id}.pdf", prefix=done + "<br>")
+
+    @Slot()
+    def print_campaign(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            self.show_message(self.tr("Choose a campaign in the list first."), "error")
+            return
+        today = self.ctx.clock.now().date()
+        coupons = [
+            c
+            for c in call(self, cs.campaign_coupons, self.ctx, campaign.id) or []
+            if c.state(today) == "valid"
+        ]
+        if not coupons:
+            self.show_message(self.tr("This campaign has no unused coupons to print."), "error")
+            return
+        self.print_coupons(coupons, f"campaign-{campaign.id}.pdf")
+
+    def print_coupons(
+        self, coupons: list[CouponView], suggested: str, prefix: str = ""
+    ) -> Path | None:
+        """Renders to a PDF the user chooses, with progress and Cancel; then opens it
+        in the PC's PDF viewer to print."""
+        target = self.save_path(self, suggested)
+        if not target:
+            return None
+        progress = QProgressDialog(
+            self.tr("Rendering coupons…"), self.tr("Cancel"), 0, len(coupons), self
+        )
+        progress.setObjectName("printProgress")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> None:
+            progress.setValue(done)
+            QCoreApplication.processEvents()
+
+        try:
+            ok = coupon_pdf.render(
+                coupons,
+                str(self.layout_box.currentData()),
+                target,
+                store=cs.store_name(self.ctx),
+                progress=step,
+                cancelled=progress.wasCanceled,
+            )
+        except FrontdeskError as exc:
+            self.show_message(html.escape(error_text(exc)), "error")
+            return None
+        finally:
+            progress.close()
+        if not ok:
+            self.show_message(self.tr("Printing cancelled; no file was written."), "error")
+            return None
+        self.last_pdf = Path(target)
+        self.show_message(
+            prefix
+            + self.tr("Saved %1 coupons to %2.")
+            .replace("%1", str(len(coupons)))
+            .replace("%2", html.escape(target)),
+            "ok",
+        )
+        self.open_pdf(target)
+        return self.last_pdf
+
+    @Slot()
+    def on_store_name(self) -> None:
+        call(self, cs.set_store_name, self.ctx, self.store_box.text())
+
+    def open_void_dialog(self) -> VoidDialog:
+        dialog = VoidDialog(self.ctx, self.code_box.text(), self)
+        dialog.finished.connect(lambda _r: self._after_void(dialog.voided))
+        dialog.open()
+        return dialog
+
+    def _after_void(self, coupon: CouponView | None) -> None:
+        if coupon is not None:
+            self.show_message(self.tr("Voided %1.").replace("%1", coupon.display_code), "ok")
