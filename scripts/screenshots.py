@@ -11,15 +11,21 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import shutil
+import subprocess
+
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app import complaints as cp
+from app import coupon_pdf
+from app import coupons as cs
 from app.clock import FakeClock
 from app.context import AppContext
 from app.demo import seed_demo
 from ui.complaints.dialogs import ComplaintDialog
 from ui.complaints.policy import SlaReportDialog
+from ui.coupons.dialogs import CouponDialog
 from ui.main_window import MainWindow
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.style import apply_style, install_translations, register_fonts
@@ -61,6 +67,57 @@ def _complaints(ctx: AppContext, clock: FakeClock) -> None:
     clock.advance(minutes=3)
     cp.check_breaches(ctx)
     del c
+
+
+def _coupons(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lang: str) -> None:
+    cs.set_store_name(ctx, "悦泉汤泉会馆")
+    birthday = cs.create_campaign(
+        ctx, "birthday", "十一月生日礼", cs.CouponTerms("amount", 5000, min_spend_cents=20000)
+    )
+    winback = cs.create_campaign(ctx, "winback", "想你了 · 回店礼", cs.CouponTerms("percent", 15))
+    issued = cs.issue_campaign(ctx, birthday.id, list(range(1, 40)))
+    cs.issue_campaign(ctx, winback.id, list(range(40, 60)))
+    for c in issued[:9]:
+        cs.redeem(ctx, c.code, 30000)
+    item = cs.issue_coupon(ctx, cs.CouponTerms("item", item="足疗 60 分钟一次"), 12)
+    page = win.coupons
+    page.reload()
+    win.show_page(win.pages.indexOf(page))
+    page.show_code(issued[12].display_code)
+    page.bill_box.setText("268")
+    app.processEvents()
+    win.grab().save(str(out / f"coupons_{lang}.png"))
+    page.campaign_view.selectRow(0)
+    dialog = page.open_issue_dialog()
+    if dialog is not None:
+        app.processEvents()
+        dialog.grab().save(str(out / f"coupon_issue_{lang}.png"))
+        dialog.close()
+    single = CouponDialog(ctx, win, member_id=12)
+    single.terms.value.setText("50")
+    single.terms.min_spend.setText("200")
+    single.show()
+    app.processEvents()
+    single.grab().save(str(out / f"coupon_dialog_{lang}.png"))
+    single.close()
+    if lang == "zh_CN":
+        batch = [issued[0], cs.look_up(ctx, item.code), *cs.campaign_coupons(ctx, winback.id)[:6]]
+        for layout in coupon_pdf.LAYOUTS:
+            pdf = out / f"coupon_{layout}.pdf"
+            coupon_pdf.render(batch, layout, pdf, store="悦泉汤泉会馆")
+            if shutil.which("pdftoppm"):
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-r",
+                        "110",
+                        "-png",
+                        "-singlefile",
+                        str(pdf),
+                        str(out / f"coupon_{layout}"),
+                    ],
+                    check=True,
+                )
 
 
 def main() -> None:
@@ -128,6 +185,7 @@ def main() -> None:
     report.show()
     app.processEvents()
     report.grab().save(str(out / f"sla_report_{lang}.png"))
+    _coupons(app, ctx, win, out, lang)
     print("saved to", out.resolve())
 
 

@@ -1,6 +1,72 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CampaignDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="148" />
+        <source>New campaign</source>
+        <translation>新建活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="157" />
+        <source>e.g. 十一月生日礼</source>
+        <translation>如 十一月生日礼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="158" />
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="159" />
+        <source>Name *</source>
+        <translation>名称 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="164" />
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="165" />
+        <source>At most (coupons)</source>
+        <translation>最多发放（张）</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignTableModel</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="60" />
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="61" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="62" />
+        <source>Offer</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="63" />
+        <source>Issued</source>
+        <translation>已发放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="64" />
+        <source>Redeemed</source>
+        <translation>已核销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="65" />
+        <source>Redemption rate</source>
+        <translation>核销率</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintDialog</name>
     <message>
         <location filename="../../ui/complaints/dialogs.py" line="52" />
@@ -71,62 +137,62 @@
 <context>
     <name>ComplaintTableModel</name>
     <message>
-        <location filename="../../ui/complaints/models.py" line="67" />
+        <location filename="../../ui/complaints/models.py" line="80" />
         <source>Overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="68" />
+        <location filename="../../ui/complaints/models.py" line="81" />
         <source>%1h %2m</source>
         <translation>%1小时%2分</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="69" />
+        <location filename="../../ui/complaints/models.py" line="82" />
         <source>%1d %2h</source>
         <translation>%1天%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="181" />
+        <location filename="../../ui/complaints/models.py" line="52" />
         <source>No.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="182" />
+        <location filename="../../ui/complaints/models.py" line="53" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="183" />
+        <location filename="../../ui/complaints/models.py" line="54" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="184" />
+        <location filename="../../ui/complaints/models.py" line="55" />
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="185" />
+        <location filename="../../ui/complaints/models.py" line="56" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="186" />
+        <location filename="../../ui/complaints/models.py" line="57" />
         <source>Next deadline</source>
         <translation>下一时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="187" />
+        <location filename="../../ui/complaints/models.py" line="58" />
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="188" />
+        <location filename="../../ui/complaints/models.py" line="59" />
         <source>Assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="189" />
+        <location filename="../../ui/complaints/models.py" line="60" />
         <source>Logged</source>
         <translation>登记时间</translation>
     </message>
@@ -134,114 +200,282 @@
 <context>
     <name>ComplaintsPage</name>
     <message>
-        <location filename="../../ui/complaints/page.py" line="67" />
+        <location filename="../../ui/complaints/page.py" line="69" />
         <source>Log complaint (Ctrl+L)</source>
         <translation>登记投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="71" />
+        <location filename="../../ui/complaints/page.py" line="73" />
         <source>SLA report</source>
         <translation>时限报表</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="73" />
+        <location filename="../../ui/complaints/page.py" line="75" />
         <source>SLA policy…</source>
         <translation>时限设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="99" />
+        <location filename="../../ui/complaints/page.py" line="101" />
         <source>Respond</source>
         <translation>回应</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="100" />
+        <location filename="../../ui/complaints/page.py" line="102" />
         <source>Investigate</source>
         <translation>调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="101" />
+        <location filename="../../ui/complaints/page.py" line="103" />
         <source>Answer</source>
         <translation>答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="102" />
+        <location filename="../../ui/complaints/page.py" line="104" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="103" />
+        <location filename="../../ui/complaints/page.py" line="105" />
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="104" />
+        <location filename="../../ui/complaints/page.py" line="106" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="105" />
+        <location filename="../../ui/complaints/page.py" line="107" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113" />
+        <location filename="../../ui/complaints/page.py" line="108" />
+        <source>Compensation coupon</source>
+        <translation>补偿券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="116" />
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="183" />
+        <location filename="../../ui/complaints/page.py" line="186" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未结：%1    超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="204" />
+        <location filename="../../ui/complaints/page.py" line="207" />
         <source>No complaint selected.</source>
         <translation>未选择投诉。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="214" />
+        <location filename="../../ui/complaints/page.py" line="217" />
         <source>assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="215" />
+        <location filename="../../ui/complaints/page.py" line="218" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="223" />
+        <location filename="../../ui/complaints/page.py" line="226" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="224" />
+        <location filename="../../ui/complaints/page.py" line="227" />
         <source>(late)</source>
         <translation>（超时）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="227" />
+        <location filename="../../ui/complaints/page.py" line="230" />
         <source>missed</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="229" />
+        <location filename="../../ui/complaints/page.py" line="232" />
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="235" />
+        <location filename="../../ui/complaints/page.py" line="238" />
         <source>urgent case</source>
         <translation>紧急投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="235" />
+        <location filename="../../ui/complaints/page.py" line="238" />
         <source>by staff</source>
         <translation>员工手动</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="241" />
+        <location filename="../../ui/complaints/page.py" line="244" />
         <source>%1 overdue</source>
         <translation>%1超时</translation>
+    </message>
+</context>
+<context>
+    <name>CouponDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="108" />
+        <source>Compensation coupon</source>
+        <translation>补偿券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="108" />
+        <source>New coupon</source>
+        <translation>新建优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="116" />
+        <source>member no., card or phone; empty = bearer</source>
+        <translation>会员号、卡号或手机号；留空为不记名券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="119" />
+        <source>For member</source>
+        <translation>发给会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="133" />
+        <source>No member with that number, card or phone.</source>
+        <translation>没有找到这个会员号、卡号或手机号对应的会员。</translation>
+    </message>
+</context>
+<context>
+    <name>CouponsPage</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="105" />
+        <source>Scan or type the coupon code</source>
+        <translation>扫描或输入券码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="109" />
+        <source>bill (¥)</source>
+        <translation>账单金额（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="112" />
+        <location filename="../../ui/coupons/page.py" line="118" />
+        <source>Redeem</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="132" />
+        <source>New coupon…</source>
+        <translation>新建优惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="133" />
+        <source>New campaign…</source>
+        <translation>新建活动…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="134" />
+        <source>Issue campaign…</source>
+        <translation>发放活动券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="135" />
+        <source>Print campaign</source>
+        <translation>打印活动券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="136" />
+        <source>Void coupon…</source>
+        <translation>作废优惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="146" />
+        <source>store name on coupons</source>
+        <translation>券面门店名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="149" />
+        <source>Print as</source>
+        <translation>打印格式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="168" />
+        <source>Campaigns</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="171" />
+        <source>Scan a coupon: its details show here before you redeem it.</source>
+        <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="197" />
+        <source>bearer coupon</source>
+        <translation>不记名券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="199" />
+        <source>valid %1 to %2</source>
+        <translation>有效期 %1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="206" />
+        <source>minimum bill %1</source>
+        <translation>最低消费 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="235" />
+        <source>Redeemed %1. Discount %2, to pay %3.</source>
+        <translation>已核销 %1。优惠 %2，应付 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="240" />
+        <source>Give: %1</source>
+        <translation>请赠送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="273" />
+        <source>Issued %1: %2</source>
+        <translation>已发放 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="289" />
+        <location filename="../../ui/coupons/page.py" line="311" />
+        <source>Choose a campaign in the list first.</source>
+        <translation>请先在列表中选择一个活动。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="300" />
+        <source>Issued %1 coupons for %2.</source>
+        <translation>已为“%2”发放 %1 张券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="320" />
+        <source>This campaign has no unused coupons to print.</source>
+        <translation>该活动没有可打印的未使用券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="333" />
+        <source>Rendering coupons…</source>
+        <translation>正在生成优惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="333" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="358" />
+        <source>Printing cancelled; no file was written.</source>
+        <translation>已取消打印，没有生成文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="363" />
+        <source>Saved %1 coupons to %2.</source>
+        <translation>已将 %1 张券保存到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="383" />
+        <source>Voided %1.</source>
+        <translation>已作废 %1。</translation>
     </message>
 </context>
 <context>
@@ -258,49 +492,102 @@
     </message>
 </context>
 <context>
+    <name>IssueCampaignDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="197" />
+        <source>Issue coupons — %1</source>
+        <translation>发放优惠券 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="204" />
+        <source>Birthdays from</source>
+        <translation>生日在</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="205" />
+        <source>No visit for</source>
+        <translation>超过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="206" />
+        <source>These members</source>
+        <translation>指定会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="218" />
+        <source> days without a visit</source>
+        <translation> 天未到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="220" />
+        <source>member nos., cards or phones, comma separated</source>
+        <translation>会员号、卡号或手机号，用逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="224" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="248" />
+        <source>Issue</source>
+        <translation>发放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="279" />
+        <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
+        <translation>将有 %1 位会员收到优惠券（已领取过的会员会跳过）。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="38" />
+        <location filename="../../ui/main_window.py" line="39" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50" />
+        <location filename="../../ui/main_window.py" line="52" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51" />
+        <location filename="../../ui/main_window.py" line="53" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/main_window.py" line="54" />
+        <source>Coupons  F6</source>
+        <translation>优惠券  F6</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="74" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="116" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120" />
+        <location filename="../../ui/main_window.py" line="128" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133" />
+        <location filename="../../ui/main_window.py" line="141" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139" />
+        <location filename="../../ui/main_window.py" line="147" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
+        <location filename="../../ui/main_window.py" line="149" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
@@ -308,60 +595,88 @@
 <context>
     <name>MemberComplaintsModel</name>
     <message>
-        <location filename="../../ui/complaints/models.py" line="272" />
+        <location filename="../../ui/complaints/models.py" line="241" />
         <source>No.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="273" />
+        <location filename="../../ui/complaints/models.py" line="242" />
         <source>Logged</source>
         <translation>登记时间</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="274" />
+        <location filename="../../ui/complaints/models.py" line="243" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="275" />
+        <location filename="../../ui/complaints/models.py" line="244" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="276" />
+        <location filename="../../ui/complaints/models.py" line="245" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
 </context>
 <context>
+    <name>MemberCouponsModel</name>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="27" />
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="28" />
+        <source>Offer</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="29" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="30" />
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="31" />
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+</context>
+<context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="51" />
+        <location filename="../../ui/members/desk.py" line="53" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手机号、尾号 4 位、姓名、拼音（zs = 张三）、卡号或会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="55" />
+        <location filename="../../ui/members/desk.py" line="57" />
         <source>New member (Ctrl+N)</source>
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="147" />
+        <location filename="../../ui/members/desk.py" line="149" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="149" />
+        <location filename="../../ui/members/desk.py" line="151" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="152" />
+        <location filename="../../ui/members/desk.py" line="154" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="157" />
+        <location filename="../../ui/members/desk.py" line="159" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -416,7 +731,7 @@
     <message>
         <location filename="../../ui/members/dialogs.py" line="59" />
         <source>Name *</source>
-        <translation>姓名 *</translation>
+        <translation>名称 *</translation>
     </message>
     <message>
         <location filename="../../ui/members/dialogs.py" line="60" />
@@ -462,210 +777,220 @@
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="53" />
+        <location filename="../../ui/members/profile.py" line="55" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="55" />
+        <location filename="../../ui/members/profile.py" line="57" />
         <source>Record visit (F5)</source>
         <translation>登记消费 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="57" />
+        <location filename="../../ui/members/profile.py" line="59" />
         <source>Edit (F2)</source>
         <translation>编辑 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="60" />
+        <location filename="../../ui/members/profile.py" line="62" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="92" />
+        <location filename="../../ui/members/profile.py" line="94" />
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="95" />
+        <location filename="../../ui/members/profile.py" line="97" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="96" />
+        <location filename="../../ui/members/profile.py" line="98" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="97" />
+        <location filename="../../ui/members/profile.py" line="99" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="98" />
+        <location filename="../../ui/members/profile.py" line="100" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="99" />
+        <location filename="../../ui/members/profile.py" line="101" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="100" />
+        <location filename="../../ui/members/profile.py" line="102" />
         <source>Member since</source>
         <translation>入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="107" />
+        <location filename="../../ui/members/profile.py" line="109" />
         <source>Preferences and care</source>
         <translation>偏好与关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="110" />
+        <location filename="../../ui/members/profile.py" line="112" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="111" />
+        <location filename="../../ui/members/profile.py" line="113" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="112" />
+        <location filename="../../ui/members/profile.py" line="114" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="119" />
+        <location filename="../../ui/members/profile.py" line="121" />
         <source>Spending</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="122" />
+        <location filename="../../ui/members/profile.py" line="124" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="123" />
+        <location filename="../../ui/members/profile.py" line="125" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="124" />
+        <location filename="../../ui/members/profile.py" line="126" />
         <source>Average per visit</source>
         <translation>客单价</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="125" />
+        <location filename="../../ui/members/profile.py" line="127" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="161" />
+        <location filename="../../ui/members/profile.py" line="163" />
         <source>Visit history</source>
         <translation>消费记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="162" />
+        <location filename="../../ui/members/profile.py" line="164" />
         <source>Complaints</source>
         <translation>投诉记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="184" />
+        <location filename="../../ui/members/profile.py" line="173" />
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="195" />
         <source>Member no. %1</source>
         <translation>会员号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="185" />
+        <location filename="../../ui/members/profile.py" line="196" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="187" />
+        <location filename="../../ui/members/profile.py" line="198" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="187" />
+        <location filename="../../ui/members/profile.py" line="198" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="189" />
+        <location filename="../../ui/members/profile.py" line="200" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="189" />
+        <location filename="../../ui/members/profile.py" line="200" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="189" />
+        <location filename="../../ui/members/profile.py" line="200" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="198" />
+        <location filename="../../ui/members/profile.py" line="209" />
         <source>None recorded</source>
         <translation>无记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="204" />
+        <location filename="../../ui/members/profile.py" line="215" />
         <source>never</source>
         <translation>从未到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="215" />
+        <location filename="../../ui/members/profile.py" line="226" />
         <source>Complaints (%1)</source>
         <translation>投诉记录（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="231" />
+        <source>Coupons (%1 usable)</source>
+        <translation>优惠券（%1 张可用）</translation>
     </message>
 </context>
 <context>
     <name>MemberTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="36" />
+        <location filename="../../ui/members/models.py" line="35" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="37" />
+        <location filename="../../ui/members/models.py" line="36" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="38" />
+        <location filename="../../ui/members/models.py" line="37" />
         <source>Member no.</source>
         <translation>会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="39" />
+        <location filename="../../ui/members/models.py" line="38" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="40" />
+        <location filename="../../ui/members/models.py" line="39" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="41" />
+        <location filename="../../ui/members/models.py" line="40" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="42" />
+        <location filename="../../ui/members/models.py" line="41" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="43" />
+        <location filename="../../ui/members/models.py" line="42" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="50" />
+        <location filename="../../ui/members/models.py" line="49" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
@@ -915,6 +1240,49 @@
     </message>
 </context>
 <context>
+    <name>TermsFields</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="40" />
+        <source>e.g. 足疗 60 分钟</source>
+        <translation>如 足疗 60 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="45" />
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="48" />
+        <source>Coupon gives</source>
+        <translation>优惠方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="50" />
+        <source>Free item</source>
+        <translation>赠送项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="52" />
+        <source>Minimum bill (¥)</source>
+        <translation>最低消费（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="56" />
+        <source>Valid for</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="67" />
+        <source>Amount off (¥)</source>
+        <translation>减免金额（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="69" />
+        <source>Percent off (%)</source>
+        <translation>折扣（减 %）</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <location filename="../../ui/members/dialogs.py" line="128" />
@@ -955,24 +1323,52 @@
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="138" />
+        <location filename="../../ui/members/models.py" line="85" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="138" />
+        <location filename="../../ui/members/models.py" line="85" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="138" />
+        <location filename="../../ui/members/models.py" line="85" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="138" />
+        <location filename="../../ui/members/models.py" line="85" />
         <source>Staff</source>
         <translation>经手人</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="299" />
+        <source>Void coupon</source>
+        <translation>作废优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="306" />
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <source>Manager *</source>
+        <translation>经理 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="308" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="312" />
+        <source>Void</source>
+        <translation>作废</translation>
     </message>
 </context>
 <context>
@@ -1123,6 +1519,119 @@
     </message>
 </context>
 <context>
+    <name>coupons</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="45" />
+        <source>Save coupons as PDF</source>
+        <translation>将优惠券保存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="13" />
+        <source>Amount off</source>
+        <translation>代金券（减金额）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="14" />
+        <source>Percent off</source>
+        <translation>折扣券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="15" />
+        <source>Free item / service</source>
+        <translation>赠送项目 / 服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="21" />
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="22" />
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="23" />
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="24" />
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="25" />
+        <source>Not yet valid</source>
+        <translation>未到使用日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="31" />
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="32" />
+        <source>Win-back</source>
+        <translation>唤回老客</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="33" />
+        <source>Complaint compensation</source>
+        <translation>投诉补偿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="34" />
+        <source>Festival</source>
+        <translation>节日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="35" />
+        <source>Member day</source>
+        <translation>会员日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="36" />
+        <source>Single coupon</source>
+        <translation>单张券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="42" />
+        <source>A4 sheet (8 per page)</source>
+        <translation>A4 纸（每页 8 张）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="43" />
+        <source>A6 card</source>
+        <translation>A6 卡片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="44" />
+        <source>58 mm receipt</source>
+        <translation>58 毫米小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="45" />
+        <source>80 mm receipt</source>
+        <translation>80 毫米小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="51" />
+        <source>%1 off</source>
+        <translation>减 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="53" />
+        <source>%1% off</source>
+        <translation>%1% 优惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="54" />
+        <source>Free: %1</source>
+        <translation>赠送：%1</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <location filename="../../ui/actions.py" line="77" />
@@ -1135,207 +1644,327 @@
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="14" />
+        <location filename="../../app/messages.py" line="16" />
         <source>That input is not valid.</source>
         <translation>输入的内容无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="15" />
+        <location filename="../../app/messages.py" line="17" />
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="16" />
+        <location filename="../../app/messages.py" line="18" />
         <source>That clashes with what is already saved.</source>
         <translation>与已保存的数据冲突。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="17" />
+        <location filename="../../app/messages.py" line="19" />
         <source>Please fill in {field}.</source>
         <translation>请填写{field}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="18" />
+        <location filename="../../app/messages.py" line="20" />
         <source>{field} contains invisible control characters; please retype it.</source>
         <translation>{field}含有不可见的控制字符，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="21" />
+        <location filename="../../app/messages.py" line="23" />
         <source>{field} is too long (at most {max} characters).</source>
         <translation>{field}太长了（最多 {max} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="22" />
+        <location filename="../../app/messages.py" line="24" />
         <source>Please enter the guest's name.</source>
         <translation>请输入客人姓名。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="23" />
+        <location filename="../../app/messages.py" line="25" />
         <source>Please enter a phone number.</source>
         <translation>请输入手机号。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="24" />
+        <location filename="../../app/messages.py" line="26" />
         <source>“{value}” is not a valid phone number. Check the digits (11 for a mobile).</source>
         <translation>“{value}”不是有效的电话号码，请检查位数（手机号为 11 位）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="27" />
+        <location filename="../../app/messages.py" line="29" />
         <source>This phone number already belongs to member {member_no} ({name}).</source>
         <translation>这个手机号已属于会员 {member_no}（{name}）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="30" />
+        <location filename="../../app/messages.py" line="32" />
         <source>A card number is 4 to 32 letters, digits or dashes.</source>
         <translation>卡号应为 4 到 32 位字母、数字或短横线。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="33" />
+        <location filename="../../app/messages.py" line="35" />
         <source>This card number is already used by member {member_no}.</source>
         <translation>这个卡号已被会员 {member_no} 使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="36" />
+        <location filename="../../app/messages.py" line="38" />
         <source>Gender must be female, male or left empty.</source>
         <translation>性别只能是女、男或不填。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="37" />
+        <location filename="../../app/messages.py" line="39" />
         <source>The birthday cannot be in the future.</source>
         <translation>生日不能晚于今天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="38" />
+        <location filename="../../app/messages.py" line="40" />
         <source>Please check the birthday's year.</source>
         <translation>请检查生日的年份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="39" />
+        <location filename="../../app/messages.py" line="41" />
         <source>“{value}” is not a date; write it like 1990-05-21.</source>
         <translation>“{value}”不是日期，请按 1990-05-21 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="42" />
+        <location filename="../../app/messages.py" line="44" />
         <source>“{value}” is not a date; write it like 2027-01-01.</source>
         <translation>“{value}”不是日期，请按 2027-01-01 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="45" />
+        <location filename="../../app/messages.py" line="47" />
         <source>At most {max} tags per member.</source>
         <translation>每位会员最多 {max} 个标签。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="46" />
+        <location filename="../../app/messages.py" line="48" />
         <source>That member no longer exists.</source>
         <translation>该会员已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="47" />
+        <location filename="../../app/messages.py" line="49" />
         <source>Member {member_no} is deactivated; reactivate them first.</source>
         <translation>会员 {member_no} 已停用，请先重新启用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="50" />
+        <location filename="../../app/messages.py" line="52" />
         <source>Another counter saved at the same moment; please try again.</source>
         <translation>另一台收银机同时保存了数据，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="53" />
+        <location filename="../../app/messages.py" line="55" />
         <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
         <translation>“{value}”不是金额，请按 128 或 128.50 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="56" />
+        <location filename="../../app/messages.py" line="58" />
         <source>An amount cannot be negative.</source>
         <translation>金额不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="57" />
+        <location filename="../../app/messages.py" line="59" />
         <source>That amount is too large; please check it.</source>
         <translation>金额过大，请核对。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="58" />
+        <location filename="../../app/messages.py" line="60" />
         <source>A visit cannot be in the future.</source>
         <translation>消费时间不能晚于现在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="59" />
+        <location filename="../../app/messages.py" line="61" />
         <source>The visit time is not valid.</source>
         <translation>消费时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="60" />
+        <location filename="../../app/messages.py" line="62" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>文件编码既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="61" />
+        <location filename="../../app/messages.py" line="63" />
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="62" />
+        <location filename="../../app/messages.py" line="64" />
         <source>The file has no column for: {columns}.</source>
         <translation>文件缺少这些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="63" />
+        <location filename="../../app/messages.py" line="65" />
         <source>Please choose how the complaint came in.</source>
         <translation>请选择投诉渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="64" />
+        <location filename="../../app/messages.py" line="66" />
         <source>Please choose a category.</source>
         <translation>请选择类别。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="65" />
+        <location filename="../../app/messages.py" line="67" />
         <source>Severity must be normal or urgent.</source>
         <translation>紧急程度只能是普通或紧急。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="66" />
+        <location filename="../../app/messages.py" line="68" />
         <source>Please give the guest's name or phone (or pick the member).</source>
         <translation>请填写客人姓名或电话（或选择会员）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="69" />
+        <location filename="../../app/messages.py" line="71" />
         <source>That complaint no longer exists.</source>
         <translation>该投诉已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="70" />
+        <location filename="../../app/messages.py" line="72" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投诉 {ref} 当前为“{status}”，不能转为“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="73" />
+        <location filename="../../app/messages.py" line="75" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投诉 {ref} 已结案，请先重新打开。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="74" />
+        <location filename="../../app/messages.py" line="76" />
         <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人满意度为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="77" />
+        <location filename="../../app/messages.py" line="79" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必须在 {min} 到 {max} 之间。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="78" />
+        <location filename="../../app/messages.py" line="80" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日须为星期几，且至少保留一个工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="81" />
+        <location filename="../../app/messages.py" line="83" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的时区。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="82" />
+        <location filename="../../app/messages.py" line="84" />
+        <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
+        <translation>“{value}”不是优惠券码。券码为 12 位字母和数字，如 ABCD-EFGH-JKMN。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="88" />
+        <source>“{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
+        <translation>“{value}”有输入错误（校验位不符）。请重新扫描或逐位核对。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="93" />
+        <source>“{value}” was not issued by this store. Do not accept it.</source>
+        <translation>“{value}”不是本店发放的券，请勿接受。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="96" />
+        <source>{value} looks right but is not in this store's records. Do not accept it.</source>
+        <translation>{value} 格式正确，但本店没有这张券的记录，请勿接受。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="99" />
+        <source>Coupon {code} has already been used.</source>
+        <translation>优惠券 {code} 已经使用过了。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="100" />
+        <source>Coupon {code} was voided by a manager.</source>
+        <translation>优惠券 {code} 已被经理作废。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="101" />
+        <source>Coupon {code} expired on {date}.</source>
+        <translation>优惠券 {code} 已于 {date} 过期。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="102" />
+        <source>Coupon {code} can be used from {date}.</source>
+        <translation>优惠券 {code} 从 {date} 起才能使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="103" />
+        <source>This coupon needs a bill of at least {min_cents}.</source>
+        <translation>此券需消费满 {min_cents} 才能使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="106" />
+        <source>Please choose what the coupon gives.</source>
+        <translation>请选择优惠方式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="107" />
+        <source>The amount off must be more than zero.</source>
+        <translation>减免金额必须大于零。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="108" />
+        <source>A percentage off is 1 to 90.</source>
+        <translation>折扣须在 1% 到 90% 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="109" />
+        <source>A coupon is valid for 1 to 3660 days.</source>
+        <translation>有效期须为 1 到 3660 天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="110" />
+        <source>Could not make a new code; try again.</source>
+        <translation>无法生成新券码，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="111" />
+        <source>That coupon no longer exists.</source>
+        <translation>该优惠券已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="112" />
+        <source>Please choose the kind of campaign.</source>
+        <translation>请选择活动类型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="113" />
+        <source>The campaign limit must be at least 1.</source>
+        <translation>活动发放上限至少为 1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="114" />
+        <source>Coupons per member: 1 to 100.</source>
+        <translation>每位会员 1 到 100 张。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="115" />
+        <source>The birthday window must start before it ends and span at most a year.</source>
+        <translation>生日范围的开始须早于结束，且不超过一年。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="118" />
+        <source>The number of days must be 1 to 3650.</source>
+        <translation>天数须为 1 到 3650。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="119" />
+        <source>That campaign no longer exists.</source>
+        <translation>该活动已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="120" />
+        <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
+        <translation>该活动最多发放 {max} 张，只能再发 {left} 张。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="123" />
+        <source>Unknown print layout.</source>
+        <translation>未知的打印格式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="124" />
+        <source>There are no coupons to print.</source>
+        <translation>没有可打印的优惠券。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="125" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QCoreApplication, QDate, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -32,29 +32,31 @@ class TermsFields:
     """The fields that say what a coupon gives; shared by the coupon and campaign forms."""
 
     def __init__(self, dialog: FormDialog) -> None:
-        tr = dialog.tr
         self.kind = QComboBox(objectName="couponKind")
         for code, text in labels.kinds().items():
             self.kind.addItem(text, code)
         self.value = QLineEdit(objectName="couponValue")
         self.item = QLineEdit(objectName="couponItem")
-        self.item.setPlaceholderText(tr("e.g. 足疗 60 分钟"))
+        self.item.setPlaceholderText(QCoreApplication.translate("TermsFields", "e.g. 足疗 60 分钟"))
         self.min_spend = QLineEdit("0", objectName="couponMinSpend")
         self.days = QSpinBox(objectName="couponDays")
         self.days.setRange(1, 3660)
         self.days.setValue(30)
-        self.days.setSuffix(tr(" days"))
+        self.days.setSuffix(QCoreApplication.translate("TermsFields", " days"))
         self.value_label = QLabel()
         for label, widget, key in (
-            (tr("Coupon gives"), self.kind, "kind"),
+            (QCoreApplication.translate("TermsFields", "Coupon gives"), self.kind, "kind"),
             (self.value_label, self.value, "value"),
-            (tr("Free item"), self.item, "item"),
-            (tr("Minimum bill (¥)"), self.min_spend, "min_spend"),
-            (tr("Valid for"), self.days, "valid_days"),
+            (QCoreApplication.translate("TermsFields", "Free item"), self.item, "item"),
+            (
+                QCoreApplication.translate("TermsFields", "Minimum bill (¥)"),
+                self.min_spend,
+                "min_spend",
+            ),
+            (QCoreApplication.translate("TermsFields", "Valid for"), self.days, "valid_days"),
         ):
             dialog.form.addRow(label, widget)
             dialog.fields[key] = widget
-        self._tr = tr
         self.kind.currentIndexChanged.connect(self.on_kind)
         self.on_kind()
 
@@ -62,7 +64,9 @@ class TermsFields:
     def on_kind(self) -> None:
         kind = self.kind.currentData()
         self.value_label.setText(
-            self._tr("Amount off (¥)") if kind == "amount" else self._tr("Percent off (%)")
+            QCoreApplication.translate("TermsFields", "Amount off (¥)")
+            if kind == "amount"
+            else QCoreApplication.translate("TermsFields", "Percent off (%)")
         )
         self.value.setEnabled(kind != "item")
         self.item.setEnabled(kind == "item")
@@ -211,7 +215,7 @@ class IssueCampaignDialog(FormDialog):
         self.days = QSpinBox(objectName="lapseDays")
         self.days.setRange(1, 3650)
         self.days.setValue(60)
-        self.days.setSuffix(self.tr(" days"))
+        self.days.setSuffix(self.tr(" days without a visit"))
         self.list = QLineEdit(objectName="audienceMembers")
         self.list.setPlaceholderText(self.tr("member nos., cards or phones, comma separated"))
         row1 = QHBoxLayout()

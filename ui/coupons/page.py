@@ -114,7 +114,7 @@ class CouponsPage(QWidget):
         self.info = QLabel(objectName="couponInfo")
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
-        self.info.setMinimumHeight(90)
+        self.info.setMinimumHeight(100)
         redeem_box = QGroupBox(self.tr("Redeem"))
         row = QHBoxLayout()
         row.addWidget(self.code_box, 1)
@@ -158,8 +158,9 @@ class CouponsPage(QWidget):
         self.campaign_view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
-        for col in range(1, 6):
-            self.campaign_view.setColumnWidth(col, 120)
+        for col, width in enumerate((0, 120, 200, 100, 100, 110)):
+            if width:
+                self.campaign_view.setColumnWidth(col, width)
 
         layout = QVBoxLayout(self)
         layout.addWidget(redeem_box)
@@ -190,24 +191,29 @@ class CouponsPage(QWidget):
             return None
         self.current = view
         state = view.state(self.ctx.clock.now().date())
-        lines = [
-            f"<b>{labels.value_text(view)}</b> · {view.display_code}",
-            html.escape(view.member_name or self.tr("bearer coupon")),
-            self.tr("valid %1 to %2")
-            .replace("%1", view.valid_from.isoformat())
-            .replace("%2", view.valid_to.isoformat()),
-        ]
-        if view.min_spend_cents:
-            lines.append(
-                self.tr("minimum bill %1").replace("%1", format_cents(view.min_spend_cents))
-            )
-        if view.campaign_name:
-            lines.append(html.escape(view.campaign_name))
-        tone = "ok" if state == "valid" else "error"
         status = labels.states()[state]
         if view.used_at:
             status += " " + local_datetime(view.used_at)
-        self.show_message(f"<b>{status}</b><br>" + "<br>".join(lines), tone)
+        who = html.escape(view.member_name or self.tr("bearer coupon"))
+        valid = (
+            self.tr("valid %1 to %2")
+            .replace("%1", view.valid_from.isoformat())
+            .replace("%2", view.valid_to.isoformat())
+        )
+        extra = []
+        if view.min_spend_cents:
+            extra.append(
+                self.tr("minimum bill %1").replace("%1", format_cents(view.min_spend_cents))
+            )
+        if view.campaign_name:
+            extra.append(html.escape(view.campaign_name))
+        lines = [
+            f"<b>{status} · {html.escape(labels.value_text(view))}</b> · {view.display_code}",
+            f"{who} · {valid}",
+        ]
+        if extra:
+            lines.append(" · ".join(extra))
+        self.show_message("<br>".join(lines), "ok" if state == "valid" else "error")
         if state == "valid":
             self.bill_box.setFocus()
         return view
