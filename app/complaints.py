@@ -6,9 +6,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext
@@ -17,6 +17,7 @@ from app.members import text_field
 from app.phones import normalize_phone
 from app.sla import ANSWER, INVESTIGATION, RESPONSE, SOLUTION, STAGES, SlaPolicy
 from db.models import Complaint, ComplaintDeadline, ComplaintEvent, Member, Setting
+from db.repositories import updated_rows
 
 CHANNELS = ("counter", "phone", "online", "review")
 CATEGORIES = ("service", "hygiene", "food", "price", "facilities", "booking", "other")
@@ -371,15 +372,12 @@ def check_breaches(ctx: AppContext) -> list[BreachAlert]:
             return []
         policy = _policy(s)
         for d in due:
-            claimed = cast(
-                CursorResult[Any],
-                s.execute(
-                    update(ComplaintDeadline)
-                    .where(ComplaintDeadline.id == d.id, ComplaintDeadline.breached_at.is_(None))
-                    .values(breached_at=now)
-                    .execution_options(synchronize_session=False)
-                ),
-            ).rowcount
+            claimed = updated_rows(
+                s,
+                update(ComplaintDeadline)
+                .where(ComplaintDeadline.id == d.id, ComplaintDeadline.breached_at.is_(None))
+                .values(breached_at=now),
+            )
             if not claimed:
                 continue  # another counter got there first
             c = d.complaint

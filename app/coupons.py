@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +24,7 @@ from db.models import (
     Redemption,
     Setting,
 )
+from db.repositories import updated_rows
 
 SECRET_KEY = "coupon_secret"
 STORE_NAME_KEY = "store_name"
@@ -432,16 +432,8 @@ def redeem(ctx: AppContext, text: str, bill_cents: int, staff: str = "") -> Rede
     with ctx.uow() as uow:
         s = uow.session
         s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        claimed = cast(
-            CursorResult[Any],
-            s.execute(
-                update(Coupon)
-                .where(Coupon.id == view.id, Coupon.used_at.is_(None), Coupon.voided_at.is_(None))
-                .values(used_at=now)
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
-        if claimed != 1:
+        claimed = _claim(s, view.id, used_at=now)
+        if not claimed:
             fresh = _view(s, _get(s, view.id))
             usable(fresh, today, bill_cents)  # raises used / voided
             raise CouponError("coupon.used", code=view.display_code)
@@ -459,6 +451,12 @@ def redeem(ctx: AppContext, text: str, bill_cents: int, staff: str = "") -> Rede
         return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
 
 
+def _claim(s: Session, coupon_id: int, **values: datetime) -> bool:
+    """Marks an unused, unvoided coupon used or voided; False if someone was first."""
+    still_open = (Coupon.id == coupon_id, Coupon.used_at.is_(None), Coupon.voided_at.is_(None))
+    return updated_rows(s, update(Coupon).where(*still_open).values(**values)) == 1
+
+
 def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
     """A manager withdraws a coupon (lost, issued by mistake). Used ones cannot be voided."""
     by = text_field(by, "staff", required=True, max_len=64)
@@ -468,16 +466,8 @@ def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
     with ctx.uow() as uow:
         s = uow.session
         s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        claimed = cast(
-            CursorResult[Any],
-            s.execute(
-                update(Coupon)
-                .where(Coupon.id == view.id, Coupon.used_at.is_(None), Coupon.voided_at.is_(None))
-                .values(voided_at=now)
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
-        if claimed != 1:
+        claimed = _claim(s, view.id, voided_at=now)
+        if not claimed:
             fresh = _view(s, _get(s, view.id))
             raise CouponError(
                 "coupon.used" if fresh.used_at else "coupon.voided", code=view.display_code

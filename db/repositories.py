@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Update,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Member, MemberSearchKey, MemberTag, Visit
@@ -14,6 +26,13 @@ from db.types import UTCDateTime
 # Greater than every other character in UTF-8 byte order (SQLite's BINARY
 # collation, and PostgreSQL's "C" collation): key < prefix + KEY_END is a prefix scan.
 KEY_END = "\U0010ffff"
+
+
+def updated_rows(session: Session, statement: Update) -> int:
+    """Runs a conditional UPDATE and says how many rows it changed: the way two counters
+    agree on who got there first (a coupon redeemed, a breach alerted)."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 class MemberRepository:
