@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from app.errors import ValidationError
 
 REGION = "CN"
@@ -15,6 +13,9 @@ def normalize_phone(raw: str) -> str:
     Raises ValidationError(code "phone.invalid") for anything that is not a
     real, dialable number.
     """
+    # Imported here: its metadata tables cost ~0.1 s that start-up need not pay.
+    import phonenumbers
+
     text = (raw or "").strip()
     if not text:
         raise ValidationError("phone.required", field="phone")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import coupon_pdf
 from app import coupons as cs
 from app.context import AppContext
 from app.coupons import CampaignView, CouponView
@@ -339,6 +338,8 @@ class CouponsPage(QWidget):
         def step(done: int, total: int) -> None:
             progress.setValue(done)
             QCoreApplication.processEvents()
+
+        from app import coupon_pdf  # ReportLab loads on first print, not at start-up
 
         try:
             ok = coupon_pdf.render(
