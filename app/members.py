@@ -287,6 +287,11 @@ def record_visit(
         )
         uow.session.add(visit)
         repo.add_visit_totals(member.id, amount_cents, when)
+        uow.session.flush()
+        uow.session.refresh(member)
+        from app import loyalty  # points and upgrades belong to the same transaction
+
+        loyalty.on_visit(uow.session, member, visit, now)
         uow.commit()
         return _visit_row(visit)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -34,6 +35,7 @@ class Setting(Base):
 
 class Member(Base):
     __tablename__ = "members"
+    __table_args__ = (CheckConstraint("points_balance >= 0", name="ck_members_points_nonnegative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_no: Mapped[str] = mapped_column(String(16), unique=True)
@@ -53,10 +55,25 @@ class Member(Base):
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Loyalty: tier and points (the ledger is points_entries; this is its running sum,
+    # changed in the same transaction as each entry and never below zero).
+    tier: Mapped[str] = mapped_column(String(8), default="C", server_default="C")
+    points_balance: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Figures of the last segment refresh (rolling 12 months).
+    spend_12m_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    visits_12m: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    segment: Mapped[str] = mapped_column(String(8), default="", server_default="")  # R3F2M1
+    # When this member counts as lapsing: last visit + 1.5x their usual interval.
+    lapse_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tags: Mapped[list[MemberTag]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberTag.tag"
     )
+
+
+Index("ix_members_last_visit", Member.last_visit_at)
+Index("ix_members_lapse", Member.lapse_at)
 
 
 class MemberTag(Base):
@@ -236,3 +253,82 @@ class CouponVoid(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     by: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
+
+
+class Tier(Base):
+    """A membership level and what it takes (rolling 12 months) and gives."""
+
+    __tablename__ = "tiers"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer)  # higher is better
+    min_spend_cents: Mapped[int] = mapped_column(BigInteger)
+    min_visits: Mapped[int] = mapped_column(Integer)
+    discount_percent: Mapped[int] = mapped_column(Integer)
+    points_per_100: Mapped[int] = mapped_column(Integer)  # points per ¥100 spent
+
+
+class TierChange(Base):
+    __tablename__ = "tier_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    from_tier: Mapped[str] = mapped_column(String(8))
+    to_tier: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(160))
+
+
+class PointsEntry(Base):
+    """The points ledger: every earn, redemption, adjustment and expiry, append-only.
+    Earned batches keep what is left of them, spent oldest first, so expiry is exact."""
+
+    __tablename__ = "points_entries"
+    __table_args__ = (
+        Index("ix_points_member", "member_id", "id"),
+        Index("ix_points_expiring", "expires_at", "remaining"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(8))  # earn, redeem, adjust, expire
+    points: Mapped[int] = mapped_column(Integer)  # + earned, - spent
+    remaining: Mapped[int] = mapped_column(Integer, default=0)  # of an earned batch
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    reason: Mapped[str] = mapped_column(String(160), default="")
+    staff: Mapped[str] = mapped_column(String(64), default="")
+
+
+class FollowUp(Base):
+    """A call back to a guest (回访): due date, who, and how it went."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assignee: Mapped[str] = mapped_column(String(64), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Survey(Base):
+    """A guest's 1-5 satisfaction after a visit or a closed complaint."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (Index("ix_surveys_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -38,3 +38,23 @@ def race_redeem(
             results.put((code, name, outcome))  # type: ignore[attr-defined]
     finally:
         ctx.close()
+
+
+def race_points(data_dir: str, member_id: int, points: int, barrier: object,
+                results: object) -> None:
+    """A counter process that spends points at the same instant as another."""
+    from app.clock import FakeClock
+    from app.context import AppContext
+    from app.errors import Conflict
+    from app.loyalty import redeem_points
+
+    ctx = AppContext.open(data_dir, FakeClock())
+    try:
+        barrier.wait()  # type: ignore[attr-defined]
+        try:
+            redeem_points(ctx, member_id, points)
+            results.put("ok")  # type: ignore[attr-defined]
+        except Conflict as exc:
+            results.put(exc.code)  # type: ignore[attr-defined]
+    finally:
+        ctx.close()

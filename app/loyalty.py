@@ -1,0 +1,680 @@
+"""Keeping guests: tiers that move up and down, a points ledger, segments, care lists,
+follow-up calls and satisfaction surveys."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from app.errors import Conflict, NotFound, ValidationError
+from app.members import MemberRow, _row, text_field
+from db.models import (
+    Complaint,
+    FollowUp,
+    Member,
+    PointsEntry,
+    Setting,
+    Survey,
+    Tier,
+    TierChange,
+    Visit,
+)
+from db.repositories import updated_rows
+
+Progress = Callable[[str, int, int], None]
+YEAR = timedelta(days=365)
+POINTS_VALID = timedelta(days=365)
+DEFAULT_LAPSE_DAYS = 60
+MIN_LAPSE = timedelta(days=14)
+LAST_REFRESH_KEY = "loyalty_last_refresh"
+REFRESH_EVERY = timedelta(days=30)
+OPEN_COMPLAINT = ("new", "responded", "investigating", "answered", "reopened")
+
+
+@dataclass(frozen=True)
+class TierView:
+    code: str
+    name: str
+    rank: int
+    min_spend_cents: int
+    min_visits: int
+    discount_percent: int
+    points_per_100: int  # points per ¥100
+
+
+@dataclass(frozen=True)
+class PointsLine:
+    at: datetime
+    kind: str
+    points: int
+    reason: str
+    staff: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TierChangeView:
+    at: datetime
+    from_tier: str
+    to_tier: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: int
+    member: MemberRow
+    complaint_id: int | None
+    due_at: datetime
+    assignee: str
+    purpose: str
+    outcome: str
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    members: int
+    upgraded: int
+    downgraded: int
+    seconds: float
+
+
+# --- tiers -------------------------------------------------------------------------------------
+
+
+def list_tiers(ctx: AppContext) -> list[TierView]:
+    with ctx.uow() as uow:
+        return _tiers(uow.session)
+
+
+def _tiers(s: Session) -> list[TierView]:
+    rows = s.scalars(select(Tier).order_by(Tier.rank.desc()))
+    return [
+        TierView(
+            t.code,
+            t.name,
+            t.rank,
+            t.min_spend_cents,
+            t.min_visits,
+            t.discount_percent,
+            t.points_per_100,
+        )
+        for t in rows
+    ]
+
+
+def set_tiers(ctx: AppContext, tiers: list[TierView]) -> list[TierView]:
+    """Replaces names, thresholds and benefits. Higher tiers must ask at least as much as
+    lower ones, and the lowest asks nothing, so every member has exactly one tier."""
+    ordered = sorted(tiers, key=lambda t: -t.rank)
+    if not ordered or ordered[-1].min_spend_cents or ordered[-1].min_visits:
+        raise ValidationError("tier.base", field="tiers")
+    for higher, lower in itertools.pairwise(ordered):
+        if higher.min_spend_cents < lower.min_spend_cents or higher.min_visits < lower.min_visits:
+            raise ValidationError("tier.order", field="tiers", tier=higher.name)
+    for t in ordered:
+        text_field(t.name, "name", required=True, max_len=32)
+        if not 0 <= t.discount_percent <= 50 or not 0 <= t.points_per_100 <= 1000:
+            raise ValidationError("tier.benefit", field="tiers", tier=t.name)
+    with ctx.uow() as uow:
+        s = uow.session
+        known = {t.code: t for t in s.scalars(select(Tier))}
+        for t in ordered:
+            row = known.get(t.code) or Tier(code=t.code)
+            row.name, row.rank = t.name.strip(), t.rank
+            row.min_spend_cents, row.min_visits = t.min_spend_cents, t.min_visits
+            row.discount_percent, row.points_per_100 = t.discount_percent, t.points_per_100
+            s.add(row)
+        uow.commit()
+        return _tiers(s)
+
+
+def qualifying_tier(tiers: list[TierView], spend_cents: int, visits: int) -> TierView:
+    """The best tier whose spend and visit thresholds are both met (tiers best first)."""
+    for t in tiers:
+        if spend_cents >= t.min_spend_cents and visits >= t.min_visits:
+            return t
+    return tiers[-1]
+
+
+def _money(cents: int) -> str:
+    return f"¥{cents / 100:,.0f}"
+
+
+# --- visits: points and upgrades ----------------------------------------------------------------
+
+
+def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
+    """Called in the visit's own transaction: earn points at the member's tier rate,
+    upgrade at once if the last 12 months now qualify (downgrades wait for the review)."""
+    tiers = _tiers(s)
+    by_code = {t.code: t for t in tiers}
+    current = by_code.get(member.tier) or tiers[-1]
+    points = visit.amount_cents * current.points_per_100 // 10000
+    if points > 0:
+        s.add(
+            PointsEntry(
+                member_id=member.id,
+                at=now,
+                kind="earn",
+                points=points,
+                remaining=points,
+                expires_at=visit.visited_at + POINTS_VALID,
+                visit_id=visit.id,
+                reason="",
+            )
+        )
+        s.execute(
+            update(Member)
+            .where(Member.id == member.id)
+            .values(points_balance=Member.points_balance + points)
+        )
+    since = now - YEAR
+    spend, count = s.execute(
+        select(func.coalesce(func.sum(Visit.amount_cents), 0), func.count(Visit.id)).where(
+            Visit.member_id == member.id, Visit.visited_at >= since
+        )
+    ).one()
+    best = qualifying_tier(tiers, int(spend), int(count))
+    if best.rank > current.rank:
+        member.tier = best.code
+        s.add(
+            TierChange(
+                member_id=member.id,
+                at=now,
+                from_tier=current.code,
+                to_tier=best.code,
+                reason=f"upgrade: 12 months {_money(int(spend))}, {count} visits",
+            )
+        )
+    # The member row already counts this visit (totals are updated before this hook).
+    first = member.first_visit_at or visit.visited_at
+    member.first_visit_at = min(first, visit.visited_at)
+    member.lapse_at = _lapse_at(member.last_visit_at, member.first_visit_at, member.visit_count)
+
+
+def _lapse_at(last: datetime | None, first: datetime | None, visits: int) -> datetime | None:
+    """Last visit + 1.5x the member's usual interval (60 days until there are 3 visits)."""
+    if last is None:
+        return None
+    if first is None or visits < 3:
+        return last + timedelta(days=DEFAULT_LAPSE_DAYS)
+    usual = (last - first) / (visits - 1)
+    return last + max(usual * 1.5, MIN_LAPSE)
+
+
+# --- points -------------------------------------------------------------------------------------
+
+
+def points_history(ctx: AppContext, member_id: int, limit: int = 100) -> list[PointsLine]:
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(
+            select(PointsEntry)
+            .where(PointsEntry.member_id == member_id)
+            .order_by(PointsEntry.id.desc())
+            .limit(limit)
+        )
+        return [PointsLine(e.at, e.kind, e.points, e.reason, e.staff, e.expires_at) for e in rows]
+
+
+def balance(ctx: AppContext, member_id: int) -> int:
+    with ctx.uow() as uow:
+        m = uow.session.get(Member, member_id)
+        if m is None:
+            raise NotFound("member.not_found", member_id=member_id)
+        return m.points_balance
+
+
+def _spend(
+    s: Session, member_id: int, points: int, kind: str, reason: str, staff: str, now: datetime
+) -> int:
+    """Takes points off the balance (never below zero, even with two counters at once)
+    and off the oldest unexpired batches. Returns the new balance."""
+    taken = updated_rows(
+        s,
+        update(Member)
+        .where(Member.id == member_id, Member.points_balance >= points)
+        .values(points_balance=Member.points_balance - points),
+    )
+    if taken != 1:
+        have = s.scalar(select(Member.points_balance).where(Member.id == member_id))
+        if have is None:
+            raise NotFound("member.not_found", member_id=member_id)
+        raise Conflict("points.not_enough", need=points, have=int(have))
+    left = points
+    batches = s.scalars(
+        select(PointsEntry)
+        .where(
+            PointsEntry.member_id == member_id,
+            PointsEntry.remaining > 0,
+            or_(PointsEntry.expires_at.is_(None), PointsEntry.expires_at > now),
+        )
+        .order_by(PointsEntry.expires_at, PointsEntry.id)
+    )
+    for batch in batches:
+        use = min(left, batch.remaining)
+        batch.remaining -= use
+        left -= use
+        if not left:
+            break
+    s.add(
+        PointsEntry(
+            member_id=member_id,
+            at=now,
+            kind=kind,
+            points=-points,
+            remaining=0,
+            reason=reason,
+            staff=staff,
+        )
+    )
+    return int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
+
+
+def redeem_points(
+    ctx: AppContext, member_id: int, points: int, reason: str = "", staff: str = ""
+) -> int:
+    """Spends points at the counter (100 points = ¥1 off). Returns the new balance."""
+    if not isinstance(points, int) or points <= 0 or points > 10_000_000:
+        raise ValidationError("points.invalid", field="points")
+    reason = text_field(reason, "reason", max_len=160)
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        new = _spend(
+            s,
+            member_id,
+            points,
+            "redeem",
+            reason,
+            text_field(staff, "staff", max_len=64),
+            ctx.clock.now(),
+        )
+        uow.commit()
+        return new
+
+
+def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str, staff: str) -> int:
+    """A manager's correction, always with a reason. Returns the new balance."""
+    if not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:
+        raise ValidationError("points.invalid", field="points")
+    reason = text_field(reason, "reason", required=True, max_len=160)
+    staff = text_field(staff, "staff", required=True, max_len=64)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        if s.get(Member, member_id) is None:
+            raise NotFound("member.not_found", member_id=member_id)
+        if delta < 0:
+            new = _spend(s, member_id, -delta, "adjust", reason, staff, now)
+        else:
+            s.add(
+                PointsEntry(
+                    member_id=member_id,
+                    at=now,
+                    kind="adjust",
+                    points=delta,
+                    remaining=delta,
+                    expires_at=now + POINTS_VALID,
+                    reason=reason,
+                    staff=staff,
+                )
+            )
+            s.execute(
+                update(Member)
+                .where(Member.id == member_id)
+                .values(points_balance=Member.points_balance + delta)
+            )
+            new = int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
+        uow.commit()
+        return new
+
+
+def expire_points(ctx: AppContext) -> int:
+    """Points earned more than a year ago and not spent expire, each batch once.
+    Returns how many points expired."""
+    now = ctx.clock.now()
+    total = 0
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        batches = list(
+            s.scalars(
+                select(PointsEntry).where(PointsEntry.remaining > 0, PointsEntry.expires_at <= now)
+            )
+        )
+        for batch in batches:
+            points = batch.remaining
+            batch.remaining = 0
+            s.execute(
+                update(Member)
+                .where(Member.id == batch.member_id)
+                .values(points_balance=Member.points_balance - points)
+            )
+            s.add(
+                PointsEntry(
+                    member_id=batch.member_id,
+                    at=now,
+                    kind="expire",
+                    points=-points,
+                    remaining=0,
+                    reason=f"earned {batch.at.date().isoformat()}",
+                )
+            )
+            total += points
+        uow.commit()
+    return total
+
+
+# --- the review: tiers down as well as up, and segments ----------------------------------------
+
+
+def refresh_due(ctx: AppContext) -> bool:
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, LAST_REFRESH_KEY)
+    if row is None:
+        return True
+    return ctx.clock.now() - datetime.fromisoformat(row.value) >= REFRESH_EVERY
+
+
+def refresh(
+    ctx: AppContext, progress: Progress | None = None, batch: int = 50_000
+) -> RefreshResult:
+    """Recomputes every member's 12-month figures, tier (both ways, each change recorded
+    with its reason), lapse date and RFM segment. One pass over the visits in SQL, one
+    over the members in Python, written back in batches."""
+    import time
+
+    started = time.perf_counter()
+    now = ctx.clock.now()
+    since = now - YEAR
+    say = progress or (lambda stage, done, total: None)
+    say("visits", 0, 1)
+    with ctx.uow() as uow:
+        s = uow.session
+        tiers = _tiers(s)
+        stats = {
+            mid: (int(spend or 0), int(count or 0), first)
+            for mid, spend, count, first in s.execute(
+                select(
+                    Visit.member_id,
+                    func.sum(case((Visit.visited_at >= since, Visit.amount_cents), else_=0)),
+                    func.sum(case((Visit.visited_at >= since, 1), else_=0)),
+                    func.min(Visit.visited_at),
+                ).group_by(Visit.member_id)
+            )
+        }
+        members = s.execute(
+            select(Member.id, Member.tier, Member.last_visit_at, Member.visit_count)
+        ).all()
+    say("visits", 1, 1)
+    spends = sorted(v[0] for v in stats.values() if v[0] > 0)
+    cut_low = spends[len(spends) // 3] if spends else 0
+    cut_high = spends[2 * len(spends) // 3] if spends else 0
+    by_rank = {t.code: t.rank for t in tiers}
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    up = down = 0
+    for mid, tier, last, visits in members:
+        spend, count, first = stats.get(mid, (0, 0, None))
+        best = qualifying_tier(tiers, spend, count)
+        if best.code != tier:
+            direction = "upgrade" if best.rank > by_rank.get(tier, 0) else "downgrade"
+            up += direction == "upgrade"
+            down += direction == "downgrade"
+            changes.append(
+                {
+                    "member_id": mid,
+                    "at": now,
+                    "from_tier": tier,
+                    "to_tier": best.code,
+                    "reason": f"{direction} (review): 12 months {_money(spend)}, {count} visits",
+                }
+            )
+        days = (now - last).days if last is not None else None
+        r = 3 if days is not None and days <= 30 else 2 if days is not None and days <= 90 else 1
+        f = 3 if count >= 12 else 2 if count >= 4 else 1
+        m = 3 if spend >= cut_high and spend > 0 else 2 if spend >= cut_low and spend > 0 else 1
+        updates.append(
+            {
+                "b_id": mid,
+                "tier": best.code,
+                "spend": spend,
+                "visits": count,
+                "first": first,
+                "segment": f"R{r}F{f}M{m}",
+                "lapse": _lapse_at(last, first, visits),
+            }
+        )
+    total = len(updates)
+    stmt = (
+        update(Member)
+        .where(Member.id == _bind("b_id"))
+        .values(
+            tier=_bind("tier"),
+            spend_12m_cents=_bind("spend"),
+            visits_12m=_bind("visits"),
+            first_visit_at=_bind("first", datetime),
+            segment=_bind("segment"),
+            lapse_at=_bind("lapse", datetime),
+        )
+    )
+    for start in range(0, total, batch):
+        with ctx.engine.begin() as conn:
+            conn.execute(stmt, updates[start : start + batch])
+            if start == 0 and changes:
+                conn.execute(TierChange.__table__.insert(), changes)  # type: ignore[attr-defined]
+        say("members", min(start + batch, total), total)
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, LAST_REFRESH_KEY) or Setting(key=LAST_REFRESH_KEY)
+        row.value = now.isoformat()
+        uow.session.add(row)
+        uow.commit()
+    return RefreshResult(total, up, down, time.perf_counter() - started)
+
+
+def _bind(name: str, type_: type | None = None) -> Any:
+    from sqlalchemy import bindparam
+
+    from db.types import UTCDateTime
+
+    return bindparam(name, type_=UTCDateTime()) if type_ is datetime else bindparam(name)
+
+
+def tier_history(ctx: AppContext, member_id: int) -> list[TierChangeView]:
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(
+            select(TierChange)
+            .where(TierChange.member_id == member_id)
+            .order_by(TierChange.id.desc())
+        )
+        return [TierChangeView(r.at, r.from_tier, r.to_tier, r.reason) for r in rows]
+
+
+def segment_counts(ctx: AppContext) -> dict[str, int]:
+    """How many active members sit in each RFM cell (R3F3M3 = recent, frequent, big)."""
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(Member.segment, func.count())
+            .where(Member.active.is_(True))
+            .group_by(Member.segment)
+        )
+        return {seg or "—": int(n) for seg, n in rows}
+
+
+def revenue_by_tier(
+    ctx: AppContext, start: datetime, end: datetime
+) -> list[tuple[str, int, float]]:
+    """Pareto view: revenue in [start, end) by the members' current tier, best first."""
+    with ctx.uow() as uow:
+        s = uow.session
+        rows = dict(
+            s.execute(
+                select(Member.tier, func.sum(Visit.amount_cents))
+                .join(Member, Member.id == Visit.member_id)
+                .where(Visit.visited_at >= start, Visit.visited_at < end)
+                .group_by(Member.tier)
+            ).all()
+        )
+        order = [t.code for t in _tiers(s)]
+    total = sum(int(v or 0) for v in rows.values()) or 1
+    return [(code, int(rows.get(code) or 0), int(rows.get(code) or 0) / total) for code in order]
+
+
+# --- care lists --------------------------------------------------------------------------------
+
+
+def _rows(s: Session, *conditions: Any, order: Any = None, limit: int = 200) -> list[MemberRow]:
+    stmt = select(Member).where(Member.active.is_(True), *conditions)
+    stmt = stmt.order_by(order if order is not None else Member.id).limit(limit)
+    return [_row(m) for m in s.scalars(stmt)]
+
+
+def lapsing(ctx: AppContext, limit: int = 200) -> list[MemberRow]:
+    """Members past their usual return time, most valuable first."""
+    with ctx.uow() as uow:
+        return _rows(
+            uow.session,
+            Member.lapse_at < ctx.clock.now(),
+            order=Member.lifetime_spend_cents.desc(),
+            limit=limit,
+        )
+
+
+def birthdays_this_week(ctx: AppContext, today: date | None = None) -> list[MemberRow]:
+    from app.coupons import birthday_members
+
+    start = today or ctx.clock.now().date()
+    ids = birthday_members(ctx, start, start + timedelta(days=6))
+    with ctx.uow() as uow:
+        return _rows(uow.session, Member.id.in_(ids), limit=len(ids) or 1) if ids else []
+
+
+def complaint_care(ctx: AppContext, days: int = 30) -> list[MemberRow]:
+    """Members with an open complaint, or one closed in the last `days` days."""
+    since = ctx.clock.now() - timedelta(days=days)
+    with ctx.uow() as uow:
+        ids = select(Complaint.member_id).where(
+            Complaint.member_id.is_not(None),
+            or_(Complaint.status.in_(OPEN_COMPLAINT), Complaint.closed_at >= since),
+        )
+        return _rows(uow.session, Member.id.in_(ids))
+
+
+# --- follow-up calls ---------------------------------------------------------------------------
+
+
+def schedule_follow_up(
+    ctx: AppContext,
+    member_id: int,
+    due_at: datetime,
+    assignee: str,
+    purpose: str,
+    complaint_id: int | None = None,
+) -> FollowUpView:
+    purpose = text_field(purpose, "purpose", required=True)
+    assignee = text_field(assignee, "assignee", max_len=64)
+    if due_at.tzinfo is None:
+        raise ValidationError("follow_up.time", field="due_at")
+    with ctx.uow() as uow:
+        s = uow.session
+        if s.get(Member, member_id) is None:
+            raise NotFound("member.not_found", member_id=member_id)
+        f = FollowUp(
+            member_id=member_id,
+            complaint_id=complaint_id,
+            due_at=due_at,
+            assignee=assignee,
+            purpose=purpose,
+            created_at=ctx.clock.now(),
+        )
+        s.add(f)
+        uow.commit()
+        return _follow_up(s, f)
+
+
+def due_follow_ups(ctx: AppContext, within: timedelta = timedelta(days=1)) -> list[FollowUpView]:
+    """Open follow-ups due by tomorrow (overdue first)."""
+    with ctx.uow() as uow:
+        s = uow.session
+        rows = s.scalars(
+            select(FollowUp)
+            .where(FollowUp.done_at.is_(None), FollowUp.due_at <= ctx.clock.now() + within)
+            .order_by(FollowUp.due_at)
+        )
+        return [_follow_up(s, f) for f in rows]
+
+
+def complete_follow_up(ctx: AppContext, follow_up_id: int, outcome: str) -> FollowUpView:
+    outcome = text_field(outcome, "outcome", required=True)
+    with ctx.uow() as uow:
+        s = uow.session
+        f = s.get(FollowUp, follow_up_id)
+        if f is None:
+            raise NotFound("follow_up.not_found", follow_up_id=follow_up_id)
+        if f.done_at is not None:
+            raise Conflict("follow_up.done")
+        f.outcome, f.done_at = outcome, ctx.clock.now()
+        uow.commit()
+        return _follow_up(s, f)
+
+
+def _follow_up(s: Session, f: FollowUp) -> FollowUpView:
+    member = s.get(Member, f.member_id)
+    assert member is not None
+    return FollowUpView(
+        f.id, _row(member), f.complaint_id, f.due_at, f.assignee, f.purpose, f.outcome, f.done_at
+    )
+
+
+# --- surveys -----------------------------------------------------------------------------------
+
+
+def record_survey(
+    ctx: AppContext,
+    score: int,
+    comment: str = "",
+    member_id: int | None = None,
+    visit_id: int | None = None,
+    complaint_id: int | None = None,
+) -> None:
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError("survey.score", field="score")
+    comment = text_field(comment, "comment", max_len=500)
+    with ctx.uow() as uow:
+        uow.session.add(
+            Survey(
+                member_id=member_id,
+                visit_id=visit_id,
+                complaint_id=complaint_id,
+                score=score,
+                comment=comment,
+                at=ctx.clock.now(),
+            )
+        )
+        uow.commit()
+
+
+def satisfaction_by_month(ctx: AppContext, months: int = 12) -> list[tuple[str, int, float]]:
+    """(YYYY-MM, surveys, share scoring 4 or 5) for the last `months` months, oldest first."""
+    now = ctx.clock.now()
+    since = now - timedelta(days=31 * months)
+    with ctx.uow() as uow:
+        rows = uow.session.execute(select(Survey.at, Survey.score).where(Survey.at >= since))
+        counts: Counter[str] = Counter()
+        happy: Counter[str] = Counter()
+        for at, score in rows:
+            key = at.strftime("%Y-%m")
+            counts[key] += 1
+            happy[key] += score >= 4
+    return [(k, counts[k], happy[k] / counts[k]) for k in sorted(counts)]
