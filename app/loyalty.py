@@ -603,13 +603,15 @@ def schedule_follow_up(
         return _follow_up(s, f)
 
 
-def due_follow_ups(ctx: AppContext, within: timedelta = timedelta(days=1)) -> list[FollowUpView]:
-    """Open follow-ups due by tomorrow (overdue first)."""
+def due_follow_ups(ctx: AppContext) -> list[FollowUpView]:
+    """Open follow-up calls due by the end of today (PC local time), overdue first."""
+    now = ctx.clock.now()
+    end_of_day = now.astimezone().replace(hour=23, minute=59, second=59, microsecond=0)
     with ctx.uow() as uow:
         s = uow.session
         rows = s.scalars(
             select(FollowUp)
-            .where(FollowUp.done_at.is_(None), FollowUp.due_at <= ctx.clock.now() + within)
+            .where(FollowUp.done_at.is_(None), FollowUp.due_at <= end_of_day)
             .order_by(FollowUp.due_at)
         )
         return [_follow_up(s, f) for f in rows]
@@ -647,22 +649,23 @@ def record_survey(
     member_id: int | None = None,
     visit_id: int | None = None,
     complaint_id: int | None = None,
-) -> None:
+) -> int:
+    """Stores a 1-5 score; returns its id."""
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError("survey.score", field="score")
     comment = text_field(comment, "comment", max_len=500)
     with ctx.uow() as uow:
-        uow.session.add(
-            Survey(
-                member_id=member_id,
-                visit_id=visit_id,
-                complaint_id=complaint_id,
-                score=score,
-                comment=comment,
-                at=ctx.clock.now(),
-            )
+        survey = Survey(
+            member_id=member_id,
+            visit_id=visit_id,
+            complaint_id=complaint_id,
+            score=score,
+            comment=comment,
+            at=ctx.clock.now(),
         )
+        uow.session.add(survey)
         uow.commit()
+        return survey.id
 
 
 def satisfaction_by_month(ctx: AppContext, months: int = 12) -> list[tuple[str, int, float]]:

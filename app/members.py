@@ -95,6 +95,8 @@ class MemberProfile:
     created_at: datetime
     updated_at: datetime
     recent_visits: list[VisitRow] = field(default_factory=list)
+    tier: str = "C"
+    points_balance: int = 0
 
 
 # --- validation -----------------------------------------------------------------
@@ -441,4 +443,6 @@ def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
         created_at=m.created_at,
         updated_at=m.updated_at,
         recent_visits=[_visit_row(v) for v in repo.visits(m.id, 20)],
+        tier=m.tier,
+        points_balance=m.points_balance,
     )

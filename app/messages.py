@@ -122,6 +122,23 @@ MESSAGES: dict[str, str] = {
     ),
     "pdf.layout": QT_TRANSLATE_NOOP("errors", "Unknown print layout."),
     "pdf.nothing": QT_TRANSLATE_NOOP("errors", "There are no coupons to print."),
+    "points.not_enough": QT_TRANSLATE_NOOP(
+        "errors", "Not enough points: {need} needed, {have} available."
+    ),
+    "points.invalid": QT_TRANSLATE_NOOP("errors", "Please enter a whole number of points."),
+    "tier.base": QT_TRANSLATE_NOOP(
+        "errors", "The lowest tier must ask for nothing, so every member has a tier."
+    ),
+    "tier.order": QT_TRANSLATE_NOOP(
+        "errors", "Tier {tier} must ask at least as much as the tiers below it."
+    ),
+    "tier.benefit": QT_TRANSLATE_NOOP(
+        "errors", "Tier {tier}: discount 0-50% and 0-1000 points per ¥100."
+    ),
+    "follow_up.time": QT_TRANSLATE_NOOP("errors", "The call time is not valid."),
+    "follow_up.not_found": QT_TRANSLATE_NOOP("errors", "That follow-up no longer exists."),
+    "follow_up.done": QT_TRANSLATE_NOOP("errors", "That call is already done."),
+    "survey.score": QT_TRANSLATE_NOOP("errors", "The score is 1 to 5."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

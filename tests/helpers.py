@@ -40,8 +40,9 @@ def race_redeem(
         ctx.close()
 
 
-def race_points(data_dir: str, member_id: int, points: int, barrier: object,
-                results: object) -> None:
+def race_points(
+    data_dir: str, member_id: int, points: int, barrier: object, results: object
+) -> None:
     """A counter process that spends points at the same instant as another."""
     from app.clock import FakeClock
     from app.context import AppContext

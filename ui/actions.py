@@ -42,6 +42,10 @@ def field_label(field: str) -> str:
         "holidays": QCoreApplication.translate("fields", "holidays"),
         "makeup_workdays": QCoreApplication.translate("fields", "make-up working days"),
         "manager": QCoreApplication.translate("fields", "manager"),
+        "purpose": QCoreApplication.translate("fields", "purpose"),
+        "outcome": QCoreApplication.translate("fields", "outcome"),
+        "reason": QCoreApplication.translate("fields", "reason"),
+        "comment": QCoreApplication.translate("fields", "comment"),
     }
     return labels.get(field, field)
 

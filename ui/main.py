@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         added = seed_if_empty(ctx)
         if added:
             log.info("added %d demo members to %s", added, data_dir)
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, auto_review=not args.quit_after_start)
     window.show()
     if args.quit_after_start:
 

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import loyalty
 from app.complaints import BreachAlert
 from app.context import AppContext
 from app.members import MemberProfile
 from ui.alerts import AlertCenter
+from ui.care.page import CarePage
 from ui.complaints import labels
 from ui.complaints.page import ComplaintsPage
 from ui.coupons.page import CouponsPage
@@ -32,7 +34,7 @@ CLOCK_JUMP_SECONDS = 120
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, store_name: str = "") -> None:
+    def __init__(self, ctx: AppContext, store_name: str = "", auto_review: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = ctx
@@ -49,9 +51,11 @@ class MainWindow(QMainWindow):
         self.member_desk = MemberDesk(ctx)
         self.complaints = ComplaintsPage(ctx)
         self.coupons = CouponsPage(ctx)
+        self.care = CarePage(ctx)
         self.add_page(self.tr("Members  F1"), self.member_desk, "F1")
         self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")
         self.add_page(self.tr("Coupons  F6"), self.coupons, "F6")
+        self.add_page(self.tr("Guest care  F7"), self.care, "F7")
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
@@ -67,6 +71,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.alerts = AlertCenter(self)
+        self.follow_label = QLabel(objectName="followUpStatus")
+        self.statusBar().addPermanentWidget(self.follow_label)
+        self.care.follow_ups_due.connect(self.on_follow_ups_due)
+        self.care.reload()
         self.sla_label = QLabel(objectName="slaStatus")
         self.clock_label = QLabel(objectName="statusClock")
         self.statusBar().addPermanentWidget(self.sla_label)
@@ -86,6 +94,10 @@ class MainWindow(QMainWindow):
         self.on_tick()
         self.nav.setCurrentRow(0)
         self.member_desk.search_box.setFocus()
+        if auto_review and loyalty.refresh_due(ctx):
+            # Monthly tier review (downgrades, segments) and points expiry, when due,
+            # in the background: the counter can work meanwhile.
+            self.care.start_review()
 
     def add_page(self, title: str, page: QWidget, shortcut: str | None = None) -> int:
         index = self.pages.addWidget(page)
@@ -149,6 +161,13 @@ class MainWindow(QMainWindow):
         self.alerts.raise_alert(self.tr("Complaint deadline missed"), "\n".join(lines))
         self.statusBar().showMessage(lines[0], 30000)
 
+    @Slot(int)
+    def on_follow_ups_due(self, count: int) -> None:
+        self.follow_label.setText(
+            self.tr("Calls due: %1").replace("%1", str(count)) if count else ""
+        )
+        self.follow_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if count else "")
+
     @Slot(str)
     def on_coupon_scanned(self, code: str) -> None:
         self.show_page(self.pages.indexOf(self.coupons))
@@ -167,4 +186,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()
+        self.care.wait_for_review()
         super().closeEvent(event)

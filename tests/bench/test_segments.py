@@ -23,8 +23,12 @@ def test_bench_segments_refresh() -> None:
         have = uow.session.scalar(select(func.count()).select_from(Member)) or 0
     if have < N:
         print(f"building {N:,} members with visits in {DATA} (once)...", flush=True)
-        seed_demo(ctx, N - have, visits_per_member=5.2,
-                  progress=lambda d, t: print(f"\r  {d:,}/{t:,}", end="", flush=True))
+        seed_demo(
+            ctx,
+            N - have,
+            visits_per_member=5.2,
+            progress=lambda d, t: print(f"\r  {d:,}/{t:,}", end="", flush=True),
+        )
         print()
     with ctx.uow() as uow:
         visits = uow.session.scalar(select(func.count()).select_from(Visit)) or 0

@@ -29,8 +29,9 @@ def tier_of(ctx: AppContext, member_id: int) -> str:
 
 
 class TestTiers:
-    def test_upgrade_on_the_visit_that_crosses_the_line(self, ctx: AppContext,
-                                                        clock: FakeClock) -> None:
+    def test_upgrade_on_the_visit_that_crosses_the_line(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
         m = make_member(ctx)
         for _ in range(3):
             record_visit(ctx, m.id, 50000)
@@ -43,8 +44,7 @@ class TestTiers:
         history = ly.tier_history(ctx, m.id)
         assert history[0].to_tier == "B" and "upgrade" in history[0].reason
 
-    def test_review_downgrades_after_a_quiet_year(self, ctx: AppContext,
-                                                  clock: FakeClock) -> None:
+    def test_review_downgrades_after_a_quiet_year(self, ctx: AppContext, clock: FakeClock) -> None:
         m = make_member(ctx)
         for _ in range(4):
             record_visit(ctx, m.id, 60000)
@@ -72,17 +72,28 @@ class TestTiers:
         assert tier_of(ctx, never.id) == "C"
 
     def test_boundary_tiers(self) -> None:
-        tiers = [ly.TierView("VIP", "VIP", 4, 2_000_000, 24, 12, 200),
-                 ly.TierView("C", "C", 1, 0, 0, 0, 100)]
+        tiers = [
+            ly.TierView("VIP", "VIP", 4, 2_000_000, 24, 12, 200),
+            ly.TierView("C", "C", 1, 0, 0, 0, 100),
+        ]
         assert ly.qualifying_tier(tiers, 2_000_000, 24).code == "VIP"
         assert ly.qualifying_tier(tiers, 1_999_999, 24).code == "C"
         assert ly.qualifying_tier(tiers, 2_000_000, 23).code == "C"
 
     def test_manager_edits_tiers(self, ctx: AppContext) -> None:
         tiers = ly.list_tiers(ctx)
-        renamed = [ly.TierView(t.code, "钻石" if t.code == "VIP" else t.name, t.rank,
-                               t.min_spend_cents, t.min_visits, t.discount_percent,
-                               t.points_per_100) for t in tiers]
+        renamed = [
+            ly.TierView(
+                t.code,
+                "钻石" if t.code == "VIP" else t.name,
+                t.rank,
+                t.min_spend_cents,
+                t.min_visits,
+                t.discount_percent,
+                t.points_per_100,
+            )
+            for t in tiers
+        ]
         assert ly.set_tiers(ctx, renamed)[0].name == "钻石"
         broken = [*renamed[:-1], ly.TierView("C", "C", 1, 100, 0, 0, 100)]
         with pytest.raises(ValidationError):
@@ -123,8 +134,7 @@ class TestPoints:
             ly.adjust_points(ctx, m.id, -501, "纠错", "陈经理")
         assert ly.adjust_points(ctx, m.id, -200, "纠错", "陈经理") == 300
 
-    def test_expiry_takes_only_unspent_old_points(self, ctx: AppContext,
-                                                  clock: FakeClock) -> None:
+    def test_expiry_takes_only_unspent_old_points(self, ctx: AppContext, clock: FakeClock) -> None:
         m = make_member(ctx)
         record_visit(ctx, m.id, 10000)  # 100 points, expire in a year
         clock.advance(days=200)
@@ -135,8 +145,9 @@ class TestPoints:
         assert ly.balance(ctx, m.id) == 50
         assert ly.expire_points(ctx) == 0  # once
         with ctx.uow() as uow:
-            ledger = uow.session.scalar(select(func.sum(PointsEntry.points))
-                                        .where(PointsEntry.member_id == m.id))
+            ledger = uow.session.scalar(
+                select(func.sum(PointsEntry.points)).where(PointsEntry.member_id == m.id)
+            )
         assert ledger == ly.balance(ctx, m.id)  # the balance is the ledger's sum
 
     def test_two_counters_cannot_overspend(self, ctx: AppContext, data_dir: Path) -> None:
@@ -144,9 +155,10 @@ class TestPoints:
         ly.adjust_points(ctx, m.id, 100, "test", "经理")
         spawn = multiprocessing.get_context("spawn")
         barrier, results = spawn.Barrier(2), spawn.Queue()
-        workers = [spawn.Process(target=race_points,
-                                 args=(str(data_dir), m.id, 80, barrier, results))
-                   for _ in range(2)]
+        workers = [
+            spawn.Process(target=race_points, args=(str(data_dir), m.id, 80, barrier, results))
+            for _ in range(2)
+        ]
         for w in workers:
             w.start()
         outcomes = sorted(results.get(timeout=120) for _ in workers)
@@ -165,13 +177,18 @@ class TestCare:
         weekly = make_member(ctx, "每周来", birthday=date(1990, 11, 5))
         ids["weekly"] = weekly.id
         for week in range(10):
-            record_visit(ctx, weekly.id, 20000,
-                         visited_at=clock.now() - timedelta(days=120 - 7 * week))
+            record_visit(
+                ctx, weekly.id, 20000, visited_at=clock.now() - timedelta(days=120 - 7 * week)
+            )
         monthly = make_member(ctx, "每月来")
         ids["monthly"] = monthly.id
         for month in range(5):
-            record_visit(ctx, monthly.id, 30000,
-                         visited_at=clock.now() - timedelta(days=30 * (4 - month) + 1))
+            record_visit(
+                ctx,
+                monthly.id,
+                30000,
+                visited_at=clock.now() - timedelta(days=30 * (4 - month) + 1),
+            )
         newbie = make_member(ctx, "新客")
         ids["newbie"] = newbie.id
         record_visit(ctx, newbie.id, 10000, visited_at=clock.now() - timedelta(days=20))
@@ -180,8 +197,9 @@ class TestCare:
         log_complaint(ctx, ComplaintInput("counter", "service", "等太久", member_id=unhappy.id))
         return ids
 
-    def test_lapsing_uses_each_members_own_rhythm(self, ctx: AppContext, clock: FakeClock,
-                                                  store: dict[str, int]) -> None:
+    def test_lapsing_uses_each_members_own_rhythm(
+        self, ctx: AppContext, clock: FakeClock, store: dict[str, int]
+    ) -> None:
         # The weekly guest last came 57 days ago: 8x their usual week. The monthly guest
         # came yesterday; the newbie 20 days ago (60-day default until 3 visits).
         assert [r.id for r in ly.lapsing(ctx)] == [store["weekly"]]
@@ -195,10 +213,12 @@ class TestCare:
         assert [r.id for r in ly.complaint_care(ctx)] == [store["unhappy"]]
 
     def test_follow_ups(self, ctx: AppContext, clock: FakeClock, store: dict[str, int]) -> None:
-        f = ly.schedule_follow_up(ctx, store["unhappy"], clock.now() + timedelta(hours=3),
-                                  "小李", "回访投诉处理结果")
-        later = ly.schedule_follow_up(ctx, store["weekly"], clock.now() + timedelta(days=5),
-                                      "小李", "邀请回店")
+        f = ly.schedule_follow_up(
+            ctx, store["unhappy"], clock.now() + timedelta(hours=3), "小李", "回访投诉处理结果"
+        )
+        later = ly.schedule_follow_up(
+            ctx, store["weekly"], clock.now() + timedelta(days=5), "小李", "邀请回店"
+        )
         assert [v.id for v in ly.due_follow_ups(ctx)] == [f.id]
         done = ly.complete_follow_up(ctx, f.id, "客人满意")
         assert done.done_at == clock.now()
@@ -207,10 +227,11 @@ class TestCare:
         with pytest.raises(ValidationError):
             ly.schedule_follow_up(ctx, store["weekly"], clock.now(), "小李", "")
         clock.advance(days=5)
-        assert [v.id for v in ly.due_follow_ups(ctx)] == [later.id]
+        assert [v.id for v in ly.due_follow_ups(ctx)] == [later.id]  # due today (10:00)
 
-    def test_surveys_by_month(self, ctx: AppContext, clock: FakeClock,
-                              store: dict[str, int]) -> None:
+    def test_surveys_by_month(
+        self, ctx: AppContext, clock: FakeClock, store: dict[str, int]
+    ) -> None:
         for score in (5, 4, 2):
             ly.record_survey(ctx, score, member_id=store["weekly"])
         clock.advance(days=31)

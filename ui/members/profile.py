@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -14,11 +17,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app import complaints, members
+from app import complaints, loyalty, members
 from app import coupons as coupon_service
 from app.context import AppContext
 from app.members import MemberProfile
@@ -62,6 +66,12 @@ class MemberProfileView(QWidget):
             self.tr("Complaint (Ctrl+L)"), objectName="memberComplaintButton"
         )
         self.complaint_button.clicked.connect(self.on_complaint)
+        self.points_button = QPushButton(self.tr("Use points"), objectName="usePointsButton")
+        self.adjust_button = QPushButton(self.tr("Adjust points"), objectName="adjustPointsButton")
+        self.survey_button = QPushButton(self.tr("Survey"), objectName="surveyButton")
+        self.points_button.clicked.connect(lambda: self._loyalty_dialog("redeem"))
+        self.adjust_button.clicked.connect(lambda: self._loyalty_dialog("adjust"))
+        self.survey_button.clicked.connect(lambda: self._loyalty_dialog("survey"))
         self.back_button.clicked.connect(self.back_requested)
         self.visit_button.clicked.connect(self.on_record_visit)
         self.edit_button.clicked.connect(self.on_edit)
@@ -171,6 +181,8 @@ class MemberProfileView(QWidget):
         for col, width in enumerate((150, 160, 90, 210)):
             self.coupons_view.setColumnWidth(col, width)
         tabs.addTab(self.coupons_view, self.tr("Coupons"))
+        self.loyalty_view = QTextBrowser(objectName="profileLoyalty")
+        tabs.addTab(self.loyalty_view, self.tr("Points and tier"))
         self.tabs = tabs
 
         layout = QVBoxLayout(self)
@@ -192,7 +204,13 @@ class MemberProfileView(QWidget):
     def _show(self, p: MemberProfile) -> None:
         self.profile = p
         self.name.setText(p.name)
-        self.subtitle.setText(self.tr("Member no. %1").replace("%1", p.member_no))
+        tier_names = {t.code: t.name for t in loyalty.list_tiers(self.ctx)}
+        self.subtitle.setText(
+            self.tr("Member no. %1 · tier %2 · %3 points")
+            .replace("%1", p.member_no)
+            .replace("%2", tier_names.get(p.tier, p.tier))
+            .replace("%3", f"{p.points_balance:,}")
+        )
         self.status.setText("" if p.active else self.tr("Deactivated"))
         self.status.setStyleSheet("color: #b00020; font-weight: bold;")
         self.active_button.setText(self.tr("Deactivate") if p.active else self.tr("Reactivate"))
@@ -229,6 +247,7 @@ class MemberProfileView(QWidget):
         self.coupons_model.set_rows(held, today)
         usable = sum(1 for c in held if c.state(today) == "valid")
         self.tabs.setTabText(2, self.tr("Coupons (%1 usable)").replace("%1", str(usable)))
+        self.loyalty_view.setHtml(self._loyalty_html(member_id, tier_names))
         self.visits_model.set_loader(
             lambda offset, limit: members.list_visits(self.ctx, member_id, limit, offset)
         )
@@ -240,6 +259,45 @@ class MemberProfileView(QWidget):
         dialog = VisitDialog(self.ctx, self.profile, self)
         dialog.finished.connect(lambda _r: self._after_dialog(dialog.result_visit is not None))
         dialog.open()
+
+    def _loyalty_html(self, member_id: int, tier_names: dict[str, str]) -> str:
+        kinds = {
+            "earn": self.tr("earned"),
+            "redeem": self.tr("used"),
+            "adjust": self.tr("adjusted"),
+            "expire": self.tr("expired"),
+        }
+        changes = "".join(
+            f"<tr><td>{local_datetime(c.at)}</td><td>{tier_names.get(c.from_tier, c.from_tier)}"
+            f" → <b>{tier_names.get(c.to_tier, c.to_tier)}</b></td>"
+            f"<td>{html.escape(c.reason)}</td></tr>"
+            for c in loyalty.tier_history(self.ctx, member_id)
+        )
+        lines = "".join(
+            f"<tr><td>{local_datetime(e.at)}</td><td>{kinds.get(e.kind, e.kind)}</td>"
+            f"<td align='right'>{e.points:+,}</td><td>{html.escape(e.reason)}</td>"
+            f"<td>{html.escape(e.staff)}</td></tr>"
+            for e in loyalty.points_history(self.ctx, member_id, 50)
+        )
+        title_tiers, title_points = self.tr("Tier changes"), self.tr("Points ledger")
+        return (
+            f"<h4>{title_tiers}</h4><table cellpadding='3'>{changes}</table>"
+            f"<h4>{title_points}</h4><table cellpadding='3'>{lines}</table>"
+        )
+
+    def _loyalty_dialog(self, which: str) -> QDialog | None:
+        if self.profile is None:
+            return None
+        from ui.care.dialogs import PointsDialog, SurveyDialog
+
+        dialog: QDialog
+        if which == "survey":
+            dialog = SurveyDialog(self.ctx, self.profile.id, self)
+        else:
+            dialog = PointsDialog(self.ctx, self.profile.id, which == "adjust", self)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
 
     @Slot()
     def on_complaint(self) -> None:

@@ -1,0 +1,133 @@
+"""Guest care on screen: win back lapsing members from their list, calls due, points."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from pytestqt.qtbot import QtBot
+
+from app import coupons as cs
+from app import loyalty as ly
+from app.clock import FakeClock
+from app.context import AppContext
+from app.coupons import CouponTerms
+from app.members import record_visit
+from tests.helpers import make_member
+from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, PointsDialog, SurveyDialog
+from ui.main_window import MainWindow
+
+
+def test_win_back_coupons_from_the_lapsing_list(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    gone = [make_member(ctx, name) for name in ("流失甲", "流失乙", "流失丙")]
+    regular = make_member(ctx, "常客")
+    for m in gone:
+        record_visit(ctx, m.id, 20000)
+    clock.advance(days=70)
+    record_visit(ctx, regular.id, 20000)
+    cs.create_campaign(ctx, "winback", "想你了 · 回店礼", CouponTerms("amount", 3000))
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    care = window.care
+    assert window.pages.currentWidget() is care
+    care.reload()
+    tab = care.lapsing
+    assert {tab.model.row_at(r).name for r in range(tab.model.rowCount())} == {  # type: ignore[union-attr]
+        "流失甲",
+        "流失乙",
+        "流失丙",
+    }
+    # Pick two of the three, as a receptionist would (click, ctrl+click).
+    selection = tab.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (0, 2):
+        selection.select(tab.model.index(row, 0), flags)
+    chosen = tab.selected_ids()
+    assert len(chosen) == 2
+    tab.coupon_button.click()
+    dialog = tab.findChild(IssueToSelectionDialog)
+    assert dialog is not None and dialog.campaign.currentText() == "想你了 · 回店礼"
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert "Issued 2 coupons" in care.message.text()
+    for member_id in chosen:
+        window.member_desk.open_member(member_id)
+        profile = window.member_desk.profile
+        assert profile.coupons_model.rowCount() == 1
+        assert "(1 usable)" in profile.tabs.tabText(2)
+    left_out = next(m.id for m in gone if m.id not in chosen)
+    assert cs.member_coupons(ctx, left_out) == []
+
+
+def test_follow_up_call_reminder(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    m = make_member(ctx, "投诉客")
+    record_visit(ctx, m.id, 10000)
+    clock.advance(days=61)
+    window.care.reload()
+    tab = window.care.lapsing
+    tab.view.selectAll()
+    dialog = tab.on_follow_up()
+    assert isinstance(dialog, FollowUpDialog)
+    assert dialog.purpose.text()  # the list suggests one
+    dialog.assignee.setText("小李")
+    dialog.purpose.clear()
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible() and "purpose" in dialog.error.text()  # required
+    dialog.purpose.setText("邀请回店体验新项目")
+    today = clock.now().astimezone().date()
+    dialog.due.setDate(QDate(today.year, today.month, today.day))
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert window.follow_label.text() == "Calls due: 1"
+    outcome = window.care.follow_view
+    outcome.selectRow(0)
+    done = window.care.on_follow_up_done()
+    assert done is not None
+    done.outcome.setText("下周来")
+    done.buttons.button(done.buttons.StandardButton.Save).click()
+    assert window.follow_label.text() == ""
+
+
+def test_points_and_survey_from_the_profile(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    m = make_member(ctx, "张三")
+    record_visit(ctx, m.id, 50000)  # 500 points at C
+    desk = window.member_desk
+    desk.open_member(m.id)
+    assert "500 points" in desk.profile.subtitle.text()
+    dialog = desk.profile._loyalty_dialog("redeem")
+    assert isinstance(dialog, PointsDialog)
+    dialog.points.setValue(600)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible() and dialog.error.text()  # not enough points: nothing spent
+    assert ly.balance(ctx, m.id) == 500
+    dialog.points.setValue(300)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert ly.balance(ctx, m.id) == 200
+    assert "200 points" in desk.profile.subtitle.text()
+    assert (
+        "−300" in desk.profile.loyalty_view.toPlainText()
+        or "-300" in desk.profile.loyalty_view.toPlainText()
+    )
+    survey = desk.profile._loyalty_dialog("survey")
+    assert isinstance(survey, SurveyDialog)
+    survey.findChild(object, "surveyScore5").click()
+    survey.buttons.button(survey.buttons.StandardButton.Save).click()
+    assert ly.satisfaction_by_month(ctx)[0][1:] == (1, 1.0)
+
+
+def test_review_runs_in_the_background(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    m = make_member(ctx)
+    for _ in range(4):
+        record_visit(ctx, m.id, 60000)
+    clock.advance(days=400)
+    care = window.care
+    with qtbot.waitSignal(care.review_done, timeout=20000) as done:
+        assert care.start_review()
+        assert not care.start_review()  # one at a time
+    assert done.args[0].downgraded == 1
+    qtbot.waitUntil(lambda: care.review_button.isEnabled(), timeout=5000)
+    assert "1 down" in care.message.text()
