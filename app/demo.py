@@ -87,6 +87,7 @@ def seed_demo(
         key_rows: list[dict[str, object]] = []
         tag_rows: list[dict[str, object]] = []
         visit_rows: list[dict[str, object]] = []
+        point_rows: list[dict[str, object]] = []
         for _ in range(n):
             name, pinyin = _name(rng, last_names, first_names)
             while True:
@@ -139,11 +140,26 @@ def seed_demo(
                     "active": rng.random() > 0.02,
                     "visit_count": n_visits,
                     "lifetime_spend_cents": spend,
+                    "points_balance": spend // 100,
                     "last_visit_at": last_visit,
                     "created_at": created,
                     "updated_at": created,
                 }
             )
+            if spend // 100:
+                # One opening balance per member rather than a ledger line per visit.
+                point_rows.append(
+                    {
+                        "member_id": member_id,
+                        "at": now,
+                        "kind": "earn",
+                        "points": spend // 100,
+                        "remaining": spend // 100,
+                        "expires_at": now + timedelta(days=365),
+                        "reason": "demo opening balance",
+                        "staff": "",
+                    }
+                )
             for key in member_keys(member_no, card_no, name, phone, pinyin):
                 key_rows.append({"key": key, "member_id": member_id})
             for tag in rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2))):
@@ -158,6 +174,8 @@ def seed_demo(
                 conn.execute(insert(_TABLES["member_tags"]), tag_rows)
             if visit_rows:
                 conn.execute(insert(_TABLES["visits"]), visit_rows)
+            if point_rows:
+                conn.execute(insert(_TABLES["points_entries"]), point_rows)
         done += n
         if progress:
             progress(done, members)
@@ -173,4 +191,8 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
 
     if not store_name(ctx):
         set_store_name(ctx, "悦泉汤泉会馆（演示）")
-    return seed_demo(ctx, members)
+    added = seed_demo(ctx, members)
+    from app.loyalty import refresh
+
+    refresh(ctx)  # tiers and segments for the demo visits
+    return added

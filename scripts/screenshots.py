@@ -120,6 +120,35 @@ def _coupons(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lan
                 )
 
 
+def _care(
+    app: QApplication, ctx: AppContext, clock: FakeClock, win: MainWindow, out: Path, lang: str
+) -> None:
+    from datetime import timedelta as td
+
+    from app import loyalty
+
+    loyalty.refresh(ctx)
+    loyalty.schedule_follow_up(
+        ctx, 12, clock.now() + td(hours=2), "王丽", "回访毛巾异味投诉的处理结果"
+    )
+    for score in (5, 5, 4, 3, 5):
+        loyalty.record_survey(ctx, score)
+    win.show_page(win.pages.indexOf(win.care))
+    win.care.reload()
+    win.care.lapsing.view.selectRow(0)
+    app.processEvents()
+    win.grab().save(str(out / f"care_{lang}.png"))
+    win.care.tabs.setCurrentIndex(4)
+    app.processEvents()
+    win.grab().save(str(out / f"care_segments_{lang}.png"))
+    win.member_desk.open_member(12)
+    win.show_page(0)
+    win.member_desk.stack.setCurrentWidget(win.member_desk.profile)
+    win.member_desk.profile.tabs.setCurrentIndex(3)
+    app.processEvents()
+    win.grab().save(str(out / f"member_loyalty_{lang}.png"))
+
+
 def main() -> None:
     lang = sys.argv[1] if len(sys.argv) > 1 else "zh_CN"
     out = Path("shots")
@@ -186,6 +215,7 @@ def main() -> None:
     app.processEvents()
     report.grab().save(str(out / f"sla_report_{lang}.png"))
     _coupons(app, ctx, win, out, lang)
+    _care(app, ctx, clock, win, out, lang)
     print("saved to", out.resolve())
 
 

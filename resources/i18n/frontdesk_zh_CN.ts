@@ -36,34 +36,141 @@
 <context>
     <name>CampaignTableModel</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="60" />
+        <location filename="../../ui/coupons/page.py" line="59" />
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="61" />
+        <location filename="../../ui/coupons/page.py" line="60" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="62" />
+        <location filename="../../ui/coupons/page.py" line="61" />
         <source>Offer</source>
         <translation>优惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="63" />
+        <location filename="../../ui/coupons/page.py" line="62" />
         <source>Issued</source>
         <translation>已发放</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="64" />
+        <location filename="../../ui/coupons/page.py" line="63" />
         <source>Redeemed</source>
         <translation>已核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="65" />
+        <location filename="../../ui/coupons/page.py" line="64" />
         <source>Redemption rate</source>
         <translation>核销率</translation>
+    </message>
+</context>
+<context>
+    <name>CarePage</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="171" />
+        <source>Invite back: we miss you</source>
+        <translation>邀请回店：好久不见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="174" />
+        <source>Birthday greeting</source>
+        <translation>生日问候</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="177" />
+        <source>Ask how the complaint was handled</source>
+        <translation>回访投诉处理情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="187" />
+        <source>Call done…</source>
+        <translation>已回访…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="196" />
+        <source>Run tier and segment review now</source>
+        <translation>立即重新评定等级和分群</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="210" />
+        <location filename="../../ui/care/page.py" line="233" />
+        <source>Lapsing</source>
+        <translation>流失预警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="211" />
+        <location filename="../../ui/care/page.py" line="234" />
+        <source>Birthdays this week</source>
+        <translation>本周生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="212" />
+        <location filename="../../ui/care/page.py" line="235" />
+        <source>After a complaint</source>
+        <translation>投诉后关怀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="213" />
+        <location filename="../../ui/care/page.py" line="236" />
+        <source>Calls due</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="214" />
+        <source>Tiers and segments</source>
+        <translation>等级与分群</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="250" />
+        <source>Revenue in the last 12 months by tier</source>
+        <translation>近 12 个月各等级营收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="251" />
+        <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
+        <translation>RFM 分群（R 最近到店，F 频次，M 消费；3 为最好）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="252" />
+        <source>Satisfaction by month (share of 4-5 scores)</source>
+        <translation>每月满意度（4-5 分占比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="253" />
+        <source>No review yet: run one to see segments.</source>
+        <translation>尚未评定：运行一次即可查看分群。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="278" />
+        <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
+        <translation>已发放 %1 张券。可在优惠券页面（F6）打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="288" />
+        <source>Select a call first.</source>
+        <translation>请先选择一条回访。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="323" />
+        <source>Reading visits…</source>
+        <translation>正在读取消费记录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="323" />
+        <source>Members %1 / %2</source>
+        <translation>会员 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="329" />
+        <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
+        <translation>评定完成：%1 位会员，升级 %2，降级 %3，用时 %4 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="341" />
+        <source>The review stopped before the end; run it again. Details are in the log.</source>
+        <translation>评定中途停止，请重新运行。详细信息已写入日志。</translation>
     </message>
 </context>
 <context>
@@ -346,136 +453,187 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="105" />
+        <location filename="../../ui/coupons/page.py" line="104" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="109" />
+        <location filename="../../ui/coupons/page.py" line="108" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="112" />
-        <location filename="../../ui/coupons/page.py" line="118" />
+        <location filename="../../ui/coupons/page.py" line="111" />
+        <location filename="../../ui/coupons/page.py" line="117" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="132" />
+        <location filename="../../ui/coupons/page.py" line="131" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="133" />
+        <location filename="../../ui/coupons/page.py" line="132" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="134" />
+        <location filename="../../ui/coupons/page.py" line="133" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="135" />
+        <location filename="../../ui/coupons/page.py" line="134" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="136" />
+        <location filename="../../ui/coupons/page.py" line="135" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="146" />
+        <location filename="../../ui/coupons/page.py" line="145" />
         <source>store name on coupons</source>
         <translation>券面门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="149" />
+        <location filename="../../ui/coupons/page.py" line="148" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="168" />
+        <location filename="../../ui/coupons/page.py" line="167" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="171" />
+        <location filename="../../ui/coupons/page.py" line="170" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="197" />
+        <location filename="../../ui/coupons/page.py" line="196" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="199" />
+        <location filename="../../ui/coupons/page.py" line="198" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="206" />
+        <location filename="../../ui/coupons/page.py" line="205" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="235" />
+        <location filename="../../ui/coupons/page.py" line="234" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="240" />
+        <location filename="../../ui/coupons/page.py" line="239" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="273" />
+        <location filename="../../ui/coupons/page.py" line="272" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="289" />
-        <location filename="../../ui/coupons/page.py" line="311" />
+        <location filename="../../ui/coupons/page.py" line="288" />
+        <location filename="../../ui/coupons/page.py" line="310" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="300" />
+        <location filename="../../ui/coupons/page.py" line="299" />
         <source>Issued %1 coupons for %2.</source>
         <translation>已为“%2”发放 %1 张券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="320" />
+        <location filename="../../ui/coupons/page.py" line="319" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="333" />
+        <location filename="../../ui/coupons/page.py" line="332" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="333" />
+        <location filename="../../ui/coupons/page.py" line="332" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="358" />
+        <location filename="../../ui/coupons/page.py" line="359" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="363" />
+        <location filename="../../ui/coupons/page.py" line="364" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已将 %1 张券保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="383" />
+        <location filename="../../ui/coupons/page.py" line="384" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="41" />
+        <source>Schedule follow-up call (%1 members)</source>
+        <translation>安排回访（%1 位会员）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="55" />
+        <source>Call on</source>
+        <translation>回访日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="56" />
+        <source>Who calls</source>
+        <translation>回访人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="57" />
+        <source>Purpose *</source>
+        <translation>回访目的 *</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpTableModel</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="37" />
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="38" />
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="39" />
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="40" />
+        <source>Purpose</source>
+        <translation>回访目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="41" />
+        <source>Who calls</source>
+        <translation>回访人</translation>
     </message>
 </context>
 <context>
@@ -540,56 +698,89 @@
     </message>
 </context>
 <context>
+    <name>IssueToSelectionDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="119" />
+        <source>Issue coupons to %1 members</source>
+        <translation>给 %1 位会员发券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="128" />
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="130" />
+        <source>Issue</source>
+        <translation>发放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="132" />
+        <source>Create a campaign on the Coupons page (F6) first.</source>
+        <translation>请先在优惠券页面（F6）创建活动。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
+        <location filename="../../ui/main_window.py" line="41" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52" />
+        <location filename="../../ui/main_window.py" line="55" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="53" />
+        <location filename="../../ui/main_window.py" line="56" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="54" />
+        <location filename="../../ui/main_window.py" line="57" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74" />
+        <location filename="../../ui/main_window.py" line="58" />
+        <source>Guest care  F7</source>
+        <translation>客户关怀  F7</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="82" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="128" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128" />
+        <location filename="../../ui/main_window.py" line="140" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
+        <location filename="../../ui/main_window.py" line="153" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="161" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="167" />
+        <source>Calls due: %1</source>
+        <translation>待回访：%1</translation>
     </message>
 </context>
 <context>
@@ -661,22 +852,22 @@
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="149" />
+        <location filename="../../ui/members/desk.py" line="150" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="151" />
+        <location filename="../../ui/members/desk.py" line="152" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="154" />
+        <location filename="../../ui/members/desk.py" line="155" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="159" />
+        <location filename="../../ui/members/desk.py" line="160" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -775,174 +966,248 @@
     </message>
 </context>
 <context>
+    <name>MemberListTab</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="112" />
+        <source>Issue coupons to selection…</source>
+        <translation>给所选会员发券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="115" />
+        <source>Schedule follow-up call…</source>
+        <translation>安排回访…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="117" />
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="137" />
+        <location filename="../../ui/care/page.py" line="148" />
+        <source>Select one or more members first.</source>
+        <translation>请先选择会员。</translation>
+    </message>
+</context>
+<context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="55" />
+        <location filename="../../ui/members/profile.py" line="59" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="57" />
+        <location filename="../../ui/members/profile.py" line="61" />
         <source>Record visit (F5)</source>
         <translation>登记消费 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="59" />
+        <location filename="../../ui/members/profile.py" line="63" />
         <source>Edit (F2)</source>
         <translation>编辑 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="62" />
+        <location filename="../../ui/members/profile.py" line="66" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="94" />
+        <location filename="../../ui/members/profile.py" line="70" />
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="71" />
+        <source>Survey</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="113" />
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="97" />
+        <location filename="../../ui/members/profile.py" line="116" />
         <source>Phone</source>
-        <translation>电话</translation>
+        <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="98" />
+        <location filename="../../ui/members/profile.py" line="117" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="99" />
+        <location filename="../../ui/members/profile.py" line="118" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="100" />
+        <location filename="../../ui/members/profile.py" line="119" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="101" />
+        <location filename="../../ui/members/profile.py" line="120" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="102" />
+        <location filename="../../ui/members/profile.py" line="121" />
         <source>Member since</source>
         <translation>入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="109" />
+        <location filename="../../ui/members/profile.py" line="128" />
         <source>Preferences and care</source>
         <translation>偏好与关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="112" />
+        <location filename="../../ui/members/profile.py" line="131" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="113" />
+        <location filename="../../ui/members/profile.py" line="132" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="114" />
+        <location filename="../../ui/members/profile.py" line="133" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="121" />
+        <location filename="../../ui/members/profile.py" line="140" />
         <source>Spending</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="124" />
+        <location filename="../../ui/members/profile.py" line="143" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="125" />
+        <location filename="../../ui/members/profile.py" line="144" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="126" />
+        <location filename="../../ui/members/profile.py" line="145" />
         <source>Average per visit</source>
         <translation>客单价</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="127" />
+        <location filename="../../ui/members/profile.py" line="146" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="163" />
+        <location filename="../../ui/members/profile.py" line="182" />
         <source>Visit history</source>
         <translation>消费记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="164" />
+        <location filename="../../ui/members/profile.py" line="183" />
         <source>Complaints</source>
         <translation>投诉记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="173" />
+        <location filename="../../ui/members/profile.py" line="192" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="195" />
-        <source>Member no. %1</source>
-        <translation>会员号 %1</translation>
+        <location filename="../../ui/members/profile.py" line="194" />
+        <source>Points and tier</source>
+        <translation>积分与等级</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="196" />
+        <location filename="../../ui/members/profile.py" line="218" />
+        <source>Member no. %1 · tier %2 · %3 points</source>
+        <translation>会员号 %1 · %2 会员 · 积分 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="274" />
+        <source>earned</source>
+        <translation>获得</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="275" />
+        <source>used</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="276" />
+        <source>adjusted</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="277" />
+        <source>expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="291" />
+        <source>Tier changes</source>
+        <translation>等级变动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="291" />
+        <source>Points ledger</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="223" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="198" />
+        <location filename="../../ui/members/profile.py" line="69" />
+        <source>Use points (F8)</source>
+        <translation>积分抵扣 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="225" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="198" />
+        <location filename="../../ui/members/profile.py" line="225" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="200" />
+        <location filename="../../ui/members/profile.py" line="227" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="200" />
+        <location filename="../../ui/members/profile.py" line="227" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="200" />
+        <location filename="../../ui/members/profile.py" line="227" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="209" />
+        <location filename="../../ui/members/profile.py" line="236" />
         <source>None recorded</source>
         <translation>无记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="215" />
+        <location filename="../../ui/members/profile.py" line="242" />
         <source>never</source>
         <translation>从未到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="226" />
+        <location filename="../../ui/members/profile.py" line="253" />
         <source>Complaints (%1)</source>
         <translation>投诉记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="231" />
+        <location filename="../../ui/members/profile.py" line="258" />
         <source>Coupons (%1 usable)</source>
         <translation>优惠券（%1 张可用）</translation>
     </message>
@@ -957,7 +1222,7 @@
     <message>
         <location filename="../../ui/members/models.py" line="36" />
         <source>Phone</source>
-        <translation>电话</translation>
+        <translation>手机</translation>
     </message>
     <message>
         <location filename="../../ui/members/models.py" line="37" />
@@ -993,6 +1258,72 @@
         <location filename="../../ui/members/models.py" line="49" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="90" />
+        <source>Call with %1</source>
+        <translation>回访 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="97" />
+        <source>Purpose</source>
+        <translation>回访目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="98" />
+        <source>Outcome *</source>
+        <translation>回访结果 *</translation>
+    </message>
+</context>
+<context>
+    <name>PointsDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="159" />
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="159" />
+        <source>Use points</source>
+        <translation>积分抵扣</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="161" />
+        <source>balance %1</source>
+        <translation>余额 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="169" />
+        <source>Points (100 = ¥1)</source>
+        <translation>积分（100 分 = ¥1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="169" />
+        <source>Points (+ add, − take)</source>
+        <translation>积分（+ 增加，− 扣减）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="172" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="172" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="173" />
+        <source>Staff *</source>
+        <translation>经手人 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="173" />
+        <source>Staff</source>
+        <translation>经手人</translation>
     </message>
 </context>
 <context>
@@ -1240,6 +1571,29 @@
     </message>
 </context>
 <context>
+    <name>SurveyDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="210" />
+        <source>How was your visit?</source>
+        <translation>本次体验如何？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="221" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="222" />
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="226" />
+        <source>Please choose a score from 1 to 5.</source>
+        <translation>请选择 1 到 5 分。</translation>
+    </message>
+</context>
+<context>
     <name>TermsFields</name>
     <message>
         <location filename="../../ui/coupons/dialogs.py" line="40" />
@@ -1381,7 +1735,7 @@
     <message>
         <location filename="../../ui/complaints/labels.py" line="11" />
         <source>Phone</source>
-        <translation>电话</translation>
+        <translation>手机</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="12" />
@@ -1521,7 +1875,7 @@
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="45" />
+        <location filename="../../ui/coupons/page.py" line="44" />
         <source>Save coupons as PDF</source>
         <translation>将优惠券保存为 PDF</translation>
     </message>
@@ -1634,12 +1988,12 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="77" />
+        <location filename="../../ui/actions.py" line="81" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88" />
+        <location filename="../../ui/actions.py" line="92" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -1965,6 +2319,51 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="125" />
+        <source>Not enough points: {need} needed, {have} available.</source>
+        <translation>积分不足：需要 {need}，现有 {have}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="128" />
+        <source>Please enter a whole number of points.</source>
+        <translation>请输入整数积分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="129" />
+        <source>The lowest tier must ask for nothing, so every member has a tier.</source>
+        <translation>最低等级不能设门槛，这样每位会员都有等级。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="132" />
+        <source>Tier {tier} must ask at least as much as the tiers below it.</source>
+        <translation>{tier} 等级的门槛不能低于下面的等级。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="135" />
+        <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
+        <translation>{tier} 等级：折扣 0-50%，每 ¥100 积 0-1000 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="138" />
+        <source>The call time is not valid.</source>
+        <translation>回访时间无效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="139" />
+        <source>That follow-up no longer exists.</source>
+        <translation>该回访已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="140" />
+        <source>That call is already done.</source>
+        <translation>该回访已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="141" />
+        <source>The score is 1 to 5.</source>
+        <translation>评分为 1 到 5 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="142" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -2065,6 +2464,26 @@
         <location filename="../../ui/actions.py" line="44" />
         <source>manager</source>
         <translation>经理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="45" />
+        <source>purpose</source>
+        <translation>回访目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="46" />
+        <source>outcome</source>
+        <translation>回访结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="47" />
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="48" />
+        <source>comment</source>
+        <translation>意见</translation>
     </message>
 </context>
 </TS>

@@ -53,3 +53,7 @@ def test_demo_data_is_searchable(ctx: AppContext) -> None:
     profile = members.get_profile(ctx, 1)
     assert profile.visit_count == len(members.list_visits(ctx, 1, limit=1000))
     assert seed_if_empty(ctx) == 0  # never on top of real data
+    with ctx.uow() as uow:
+        ledger = uow.session.scalar(text("SELECT sum(points) FROM points_entries"))
+        balances = uow.session.scalar(text("SELECT sum(points_balance) FROM members"))
+    assert ledger == balances and balances > 0  # demo points are in the ledger too

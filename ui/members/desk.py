@@ -113,6 +113,7 @@ class MemberDesk(QWidget):
             ("Ctrl+F", self.focus_search),
             ("F2", lambda: self._on_profile(self.profile.on_edit)),
             ("F5", lambda: self._on_profile(self.profile.on_record_visit)),
+            ("F8", lambda: self._on_profile(lambda: self.profile._loyalty_dialog("redeem"))),
         )
         for keys, slot in shortcuts:
             shortcut = QShortcut(QKeySequence(keys), self)

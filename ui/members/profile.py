@@ -66,7 +66,7 @@ class MemberProfileView(QWidget):
             self.tr("Complaint (Ctrl+L)"), objectName="memberComplaintButton"
         )
         self.complaint_button.clicked.connect(self.on_complaint)
-        self.points_button = QPushButton(self.tr("Use points"), objectName="usePointsButton")
+        self.points_button = QPushButton(self.tr("Use points (F8)"), objectName="usePointsButton")
         self.adjust_button = QPushButton(self.tr("Adjust points"), objectName="adjustPointsButton")
         self.survey_button = QPushButton(self.tr("Survey"), objectName="surveyButton")
         self.points_button.clicked.connect(lambda: self._loyalty_dialog("redeem"))
@@ -91,6 +91,7 @@ class MemberProfileView(QWidget):
         title.addWidget(self.subtitle)
         header.addLayout(title, 1)
         header.addWidget(self.status)
+        main_row, care_row = QHBoxLayout(), QHBoxLayout()
         for button in (
             self.visit_button,
             self.complaint_button,
@@ -98,7 +99,15 @@ class MemberProfileView(QWidget):
             self.active_button,
             self.back_button,
         ):
-            header.addWidget(button)
+            main_row.addWidget(button)
+        care_row.addStretch(1)
+        for button in (self.points_button, self.adjust_button, self.survey_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            care_row.addWidget(button)
+        button_rows = QVBoxLayout()
+        button_rows.addLayout(main_row)
+        button_rows.addLayout(care_row)
+        header.addLayout(button_rows)
 
         self.values: dict[str, QLabel] = {}
         details = QGroupBox(self.tr("Details"))
