@@ -7,10 +7,15 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import (
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
@@ -20,6 +25,7 @@ from db.models import (
     Complaint,
     FollowUp,
     Member,
+    MemberStats,
     PointsEntry,
     Setting,
     Survey,
@@ -27,7 +33,7 @@ from db.models import (
     TierChange,
     Visit,
 )
-from db.repositories import updated_rows
+from db.repositories import LoyaltyRepository, updated_rows
 
 Progress = Callable[[str, int, int], None]
 YEAR = timedelta(days=365)
@@ -153,12 +159,29 @@ def _money(cents: int) -> str:
 # --- visits: points and upgrades ----------------------------------------------------------------
 
 
+def stats_of(s: Session, member_id: int) -> MemberStats | None:
+    return s.get(MemberStats, member_id)
+
+
+def tier_of(ctx: AppContext, member_id: int) -> str:
+    """The member's tier code (the lowest tier until their first review or upgrade)."""
+    with ctx.uow() as uow:
+        row = stats_of(uow.session, member_id)
+        return row.tier if row else _tiers(uow.session)[-1].code
+
+
 def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
     """Called in the visit's own transaction: earn points at the member's tier rate,
     upgrade at once if the last 12 months now qualify (downgrades wait for the review)."""
     tiers = _tiers(s)
     by_code = {t.code: t for t in tiers}
-    current = by_code.get(member.tier) or tiers[-1]
+    stats = stats_of(s, member.id)
+    if stats is None:
+        stats = MemberStats(
+            member_id=member.id, tier=tiers[-1].code, spend_12m_cents=0, visits_12m=0, segment=""
+        )
+        s.add(stats)
+    current = by_code.get(stats.tier) or tiers[-1]
     points = visit.amount_cents * current.points_per_100 // 10000
     if points > 0:
         s.add(
@@ -178,15 +201,15 @@ def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
             .where(Member.id == member.id)
             .values(points_balance=Member.points_balance + points)
         )
-    since = now - YEAR
     spend, count = s.execute(
         select(func.coalesce(func.sum(Visit.amount_cents), 0), func.count(Visit.id)).where(
-            Visit.member_id == member.id, Visit.visited_at >= since
+            Visit.member_id == member.id, Visit.visited_at >= now - YEAR
         )
     ).one()
+    stats.spend_12m_cents, stats.visits_12m = int(spend), int(count)
     best = qualifying_tier(tiers, int(spend), int(count))
     if best.rank > current.rank:
-        member.tier = best.code
+        stats.tier = best.code
         s.add(
             TierChange(
                 member_id=member.id,
@@ -197,9 +220,9 @@ def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
             )
         )
     # The member row already counts this visit (totals are updated before this hook).
-    first = member.first_visit_at or visit.visited_at
-    member.first_visit_at = min(first, visit.visited_at)
-    member.lapse_at = _lapse_at(member.last_visit_at, member.first_visit_at, member.visit_count)
+    first = stats.first_visit_at or visit.visited_at
+    stats.first_visit_at = min(first, visit.visited_at)
+    stats.lapse_at = _lapse_at(member.last_visit_at, stats.first_visit_at, member.visit_count)
 
 
 def _lapse_at(last: datetime | None, first: datetime | None, visits: int) -> datetime | None:
@@ -387,46 +410,35 @@ def refresh_due(ctx: AppContext) -> bool:
     return ctx.clock.now() - datetime.fromisoformat(row.value) >= REFRESH_EVERY
 
 
-def refresh(
-    ctx: AppContext, progress: Progress | None = None, batch: int = 50_000
-) -> RefreshResult:
+def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     """Recomputes every member's 12-month figures, tier (both ways, each change recorded
-    with its reason), lapse date and RFM segment. One pass over the visits in SQL, one
-    over the members in Python, written back in batches."""
+    with its reason), lapse date and RFM segment, from one pass over the visits index;
+    the narrow member_stats table is then rewritten in one short transaction."""
     import time
 
     started = time.perf_counter()
     now = ctx.clock.now()
-    since = now - YEAR
     say = progress or (lambda stage, done, total: None)
     say("visits", 0, 1)
     with ctx.uow() as uow:
-        s = uow.session
-        tiers = _tiers(s)
-        stats = {
-            mid: (int(spend or 0), int(count or 0), first)
-            for mid, spend, count, first in s.execute(
-                select(
-                    Visit.member_id,
-                    func.sum(case((Visit.visited_at >= since, Visit.amount_cents), else_=0)),
-                    func.sum(case((Visit.visited_at >= since, 1), else_=0)),
-                    func.min(Visit.visited_at),
-                ).group_by(Visit.member_id)
-            )
-        }
-        members = s.execute(
-            select(Member.id, Member.tier, Member.last_visit_at, Member.visit_count)
-        ).all()
+        repo = LoyaltyRepository(uow.session)
+        tiers = _tiers(uow.session)
+        stats = repo.visit_stats(now - YEAR)
+        before = repo.current()
     say("visits", 1, 1)
-    spends = sorted(v[0] for v in stats.values() if v[0] > 0)
+    naive_now = now.astimezone(UTC).replace(tzinfo=None)  # the repository speaks naive UTC
+    spends = sorted(row[1] for row in stats if row[1] > 0)
     cut_low = spends[len(spends) // 3] if spends else 0
     cut_high = spends[2 * len(spends) // 3] if spends else 0
+    base = tiers[-1].code
     by_rank = {t.code: t.rank for t in tiers}
-    updates: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     changes: list[dict[str, Any]] = []
     up = down = 0
-    for mid, tier, last, visits in members:
-        spend, count, first = stats.get(mid, (0, 0, None))
+    total = len(stats)
+    for n, (mid, spend, count, first, last, visits) in enumerate(stats):
+        old = before.get(mid)
+        tier = old[0] if old else base
         best = qualifying_tier(tiers, spend, count)
         if best.code != tier:
             direction = "upgrade" if best.rank > by_rank.get(tier, 0) else "downgrade"
@@ -441,54 +453,26 @@ def refresh(
                     "reason": f"{direction} (review): 12 months {_money(spend)}, {count} visits",
                 }
             )
-        days = (now - last).days if last is not None else None
+        days = (naive_now - last).days if last is not None else None
         r = 3 if days is not None and days <= 30 else 2 if days is not None and days <= 90 else 1
         f = 3 if count >= 12 else 2 if count >= 4 else 1
         m = 3 if spend >= cut_high and spend > 0 else 2 if spend >= cut_low and spend > 0 else 1
-        updates.append(
-            {
-                "b_id": mid,
-                "tier": best.code,
-                "spend": spend,
-                "visits": count,
-                "first": first,
-                "segment": f"R{r}F{f}M{m}",
-                "lapse": _lapse_at(last, first, visits),
-            }
-        )
-    total = len(updates)
-    stmt = (
-        update(Member)
-        .where(Member.id == _bind("b_id"))
-        .values(
-            tier=_bind("tier"),
-            spend_12m_cents=_bind("spend"),
-            visits_12m=_bind("visits"),
-            first_visit_at=_bind("first", datetime),
-            segment=_bind("segment"),
-            lapse_at=_bind("lapse", datetime),
-        )
-    )
-    for start in range(0, total, batch):
-        with ctx.engine.begin() as conn:
-            conn.execute(stmt, updates[start : start + batch])
-            if start == 0 and changes:
-                conn.execute(TierChange.__table__.insert(), changes)  # type: ignore[attr-defined]
-        say("members", min(start + batch, total), total)
+        segment, lapse = f"R{r}F{f}M{m}", _lapse_at(last, first, visits)
+        stored = (old[0], old[1], old[2], old[3], LoyaltyRepository.when(old[4])) if old else None
+        if stored != (best.code, spend, count, segment, lapse):
+            rows.append((mid, best.code, spend, count, first, segment, lapse))
+        if n % 100_000 == 0:
+            say("members", n, total)
     with ctx.uow() as uow:
-        row = uow.session.get(Setting, LAST_REFRESH_KEY) or Setting(key=LAST_REFRESH_KEY)
-        row.value = now.isoformat()
-        uow.session.add(row)
+        repo = LoyaltyRepository(uow.session)
+        repo.upsert(rows)  # only what changed since the last review
+        repo.add_tier_changes(changes)
+        setting = uow.session.get(Setting, LAST_REFRESH_KEY) or Setting(key=LAST_REFRESH_KEY)
+        setting.value = now.isoformat()
+        uow.session.add(setting)
         uow.commit()
+    say("members", total, total)
     return RefreshResult(total, up, down, time.perf_counter() - started)
-
-
-def _bind(name: str, type_: type | None = None) -> Any:
-    from sqlalchemy import bindparam
-
-    from db.types import UTCDateTime
-
-    return bindparam(name, type_=UTCDateTime()) if type_ is datetime else bindparam(name)
 
 
 def tier_history(ctx: AppContext, member_id: int) -> list[TierChangeView]:
@@ -502,12 +486,15 @@ def tier_history(ctx: AppContext, member_id: int) -> list[TierChangeView]:
 
 
 def segment_counts(ctx: AppContext) -> dict[str, int]:
-    """How many active members sit in each RFM cell (R3F3M3 = recent, frequent, big)."""
+    """How many active members sit in each RFM cell (R3F3M3 = recent, frequent, big);
+    "—" counts those the review has not placed (never visited)."""
     with ctx.uow() as uow:
         rows = uow.session.execute(
-            select(Member.segment, func.count())
+            select(MemberStats.segment, func.count())
+            .select_from(Member)
+            .outerjoin(MemberStats, MemberStats.member_id == Member.id)
             .where(Member.active.is_(True))
-            .group_by(Member.segment)
+            .group_by(MemberStats.segment)
         )
         return {seg or "—": int(n) for seg, n in rows}
 
@@ -518,17 +505,21 @@ def revenue_by_tier(
     """Pareto view: revenue in [start, end) by the members' current tier, best first."""
     with ctx.uow() as uow:
         s = uow.session
-        rows = dict(
-            s.execute(
-                select(Member.tier, func.sum(Visit.amount_cents))
-                .join(Member, Member.id == Visit.member_id)
+        rows: dict[str | None, int] = {
+            tier: int(cents or 0)
+            for tier, cents in s.execute(
+                select(MemberStats.tier, func.sum(Visit.amount_cents))
+                .select_from(Visit)
+                .outerjoin(MemberStats, MemberStats.member_id == Visit.member_id)
                 .where(Visit.visited_at >= start, Visit.visited_at < end)
-                .group_by(Member.tier)
-            ).all()
-        )
+                .group_by(MemberStats.tier)
+            )
+        }
         order = [t.code for t in _tiers(s)]
-    total = sum(int(v or 0) for v in rows.values()) or 1
-    return [(code, int(rows.get(code) or 0), int(rows.get(code) or 0) / total) for code in order]
+    # Members not reviewed yet count in the lowest tier.
+    rows[order[-1]] = rows.get(order[-1], 0) + rows.pop(None, 0)
+    total = sum(rows.values()) or 1
+    return [(code, rows.get(code, 0), rows.get(code, 0) / total) for code in order]
 
 
 # --- care lists --------------------------------------------------------------------------------
@@ -543,9 +534,10 @@ def _rows(s: Session, *conditions: Any, order: Any = None, limit: int = 200) -> 
 def lapsing(ctx: AppContext, limit: int = 200) -> list[MemberRow]:
     """Members past their usual return time, most valuable first."""
     with ctx.uow() as uow:
+        lapsed = select(MemberStats.member_id).where(MemberStats.lapse_at < ctx.clock.now())
         return _rows(
             uow.session,
-            Member.lapse_at < ctx.clock.now(),
+            Member.id.in_(lapsed),
             order=Member.lifetime_spend_cents.desc(),
             limit=limit,
         )

@@ -421,6 +421,13 @@ def _visit_row(v: Visit) -> VisitRow:
     return VisitRow(v.id, v.visited_at, v.amount_cents, v.items, v.staff)
 
 
+def _tier_code(repo: MemberRepository, member_id: int) -> str:
+    from app.loyalty import _tiers, stats_of
+
+    stats = stats_of(repo.session, member_id)
+    return stats.tier if stats else _tiers(repo.session)[-1].code
+
+
 def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
     repo.session.refresh(m)
     return MemberProfile(
@@ -443,6 +450,6 @@ def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
         created_at=m.created_at,
         updated_at=m.updated_at,
         recent_visits=[_visit_row(v) for v in repo.visits(m.id, 20)],
-        tier=m.tier,
+        tier=_tier_code(repo, m.id),
         points_balance=m.points_balance,
     )

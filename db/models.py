@@ -55,17 +55,9 @@ class Member(Base):
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Loyalty: tier and points (the ledger is points_entries; this is its running sum,
-    # changed in the same transaction as each entry and never below zero).
-    tier: Mapped[str] = mapped_column(String(8), default="C", server_default="C")
+    # The points ledger is points_entries; this is its running sum, changed in the same
+    # transaction as each entry and never below zero.
     points_balance: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    # Figures of the last segment refresh (rolling 12 months).
-    spend_12m_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    visits_12m: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    first_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    segment: Mapped[str] = mapped_column(String(8), default="", server_default="")  # R3F2M1
-    # When this member counts as lapsing: last visit + 1.5x their usual interval.
-    lapse_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tags: Mapped[list[MemberTag]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberTag.tag"
@@ -73,7 +65,25 @@ class Member(Base):
 
 
 Index("ix_members_last_visit", Member.last_visit_at)
-Index("ix_members_lapse", Member.lapse_at)
+
+
+class MemberStats(Base):
+    """A member's loyalty figures: tier, rolling 12 months, RFM segment, lapse date.
+
+    Kept apart from the (wide) member row so the monthly review of a million members
+    rewrites a narrow table. No row yet: the lowest tier, no segment."""
+
+    __tablename__ = "member_stats"
+    __table_args__ = (Index("ix_member_stats_lapse", "lapse_at"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(8))
+    spend_12m_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    visits_12m: Mapped[int] = mapped_column(Integer, default=0)
+    first_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    segment: Mapped[str] = mapped_column(String(8), default="")  # R3F2M1
+    # When this member counts as lapsing: last visit + 1.5x their usual interval.
+    lapse_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MemberTag(Base):
@@ -110,7 +120,8 @@ class MemberSearchKey(Base):
 class Visit(Base):
     __tablename__ = "visits"
     __table_args__ = (
-        Index("ix_visits_member_time", "member_id", "visited_at"),
+        # Covering: a member's history, and 12-month sums, read from the index alone.
+        Index("ix_visits_member_time_amount", "member_id", "visited_at", "amount_cents"),
         Index("ix_visits_time", "visited_at"),
     )
 

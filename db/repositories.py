@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
+    String,
     Update,
     case,
     delete,
@@ -16,11 +17,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
 
-from db.models import Member, MemberSearchKey, MemberTag, Visit
+from db.models import Base, Member, MemberSearchKey, MemberStats, MemberTag, Visit
 from db.types import UTCDateTime
 
 # Greater than every other character in UTF-8 byte order (SQLite's BINARY
@@ -125,3 +127,105 @@ class MemberRepository:
                 .offset(offset)
             )
         )
+
+
+def _aware(d: datetime | None) -> datetime | None:
+    return None if d is None else d.replace(tzinfo=UTC)
+
+
+class LoyaltyRepository:
+    """The bulk reads and writes of the loyalty review, a million members at a time:
+    SQLite gets raw rows and pre-formatted timestamps; other databases take the
+    portable SQLAlchemy path."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    # Timestamps in and out of this class are naive UTC: at a million rows, attaching
+    # and converting time zones costs seconds the review does not need to spend.
+    @staticmethod
+    def when(value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        return datetime.fromisoformat(value)
+
+    def _time(self, column: Any) -> Any:
+        # SQLite keeps timestamps as text: parsing them here is ~5x faster than the
+        # general type machinery, which matters at a million rows.
+        return type_coerce(column, String) if self.sqlite else column
+
+    def visit_stats(
+        self, since: datetime
+    ) -> list[tuple[int, int, int, datetime | None, datetime | None, int]]:
+        """(member id, spend since, visits since, first visit, last visit, all visits) for
+        every member who ever came, from the covering index on visits."""
+        recent = Visit.visited_at >= since  # since: aware; rows come back naive UTC
+        stmt = (
+            select(
+                Visit.member_id,
+                func.sum(case((recent, Visit.amount_cents), else_=0)),
+                func.sum(case((recent, 1), else_=0)),
+                self._time(func.min(Visit.visited_at)),
+                self._time(func.max(Visit.visited_at)),
+                func.count(),
+            )
+            .group_by(Visit.member_id)
+            .order_by(Visit.member_id)
+        )
+        when = self.when
+        return [
+            (mid, int(spend or 0), int(n or 0), when(first), when(last), int(total))
+            for mid, spend, n, first, last, total in self.session.execute(stmt)
+        ]
+
+    def current(self) -> dict[int, tuple[str, int, int, str, str | None]]:
+        """member id -> (tier, spend, visits, segment, lapse_at as stored) of the last review."""
+        stmt = select(
+            MemberStats.member_id,
+            MemberStats.tier,
+            MemberStats.spend_12m_cents,
+            MemberStats.visits_12m,
+            MemberStats.segment,
+            self._time(MemberStats.lapse_at),
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in self.session.execute(stmt)}
+
+    def upsert(self, rows: list[tuple[Any, ...]]) -> None:
+        """rows: (member id, tier, spend, visits, first, segment, lapse); inserted, or
+        updated in place where the member already has a row, in the caller's transaction."""
+        if not rows:
+            return
+        fields = ("tier", "spend_12m_cents", "visits_12m", "first_visit_at", "segment", "lapse_at")
+        if self.sqlite:
+
+            def text(d: datetime | None) -> str | None:
+                # The form SQLAlchemy stores (microseconds always present); isoformat is
+                # several times faster than strftime over a million rows.
+                return None if d is None else d.isoformat(" ", "microseconds")
+
+            assignments = ", ".join(f"{f} = excluded.{f}" for f in fields)
+            self.session.connection().exec_driver_sql(
+                f"INSERT INTO member_stats (member_id, {', '.join(fields)}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (member_id) DO UPDATE SET {assignments}",
+                [(r[0], r[1], r[2], r[3], text(r[4]), r[5], text(r[6])) for r in rows],
+            )
+            return
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        keys = ("member_id", *fields)
+        rows = [(*r[:4], _aware(r[4]), r[5], _aware(r[6])) for r in rows]
+        stmt = pg_insert(MemberStats)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[MemberStats.member_id],
+            set_={f: getattr(stmt.excluded, f) for f in fields},
+        )
+        self.session.execute(stmt, [dict(zip(keys, r, strict=True)) for r in rows])
+
+    def add_tier_changes(self, changes: list[dict[str, Any]]) -> None:
+        if changes:
+            # Core executemany: a review may record a few hundred thousand changes.
+            self.session.connection().execute(insert(Base.metadata.tables["tier_changes"]), changes)

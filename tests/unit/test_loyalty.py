@@ -20,12 +20,7 @@ from tests.helpers import make_member, race_points
 
 
 def tier_of(ctx: AppContext, member_id: int) -> str:
-    with ctx.uow() as uow:
-        from db.models import Member
-
-        m = uow.session.get(Member, member_id)
-        assert m is not None
-        return m.tier
+    return ly.tier_of(ctx, member_id)
 
 
 class TestTiers:
@@ -67,8 +62,8 @@ class TestTiers:
         ly.refresh(ctx)
         assert tier_of(ctx, big.id) == "VIP"
         # big: last came 277 days ago (R1), 24 visits (F3), top spend (M3); small: today,
-        # once, the lower of two spenders; never: nothing at all.
-        assert ly.segment_counts(ctx) == {"R1F3M3": 1, "R3F1M2": 1, "R1F1M1": 1}
+        # once, the lower of two spenders; never: no visit, no segment ("—").
+        assert ly.segment_counts(ctx) == {"R1F3M3": 1, "R3F1M2": 1, "—": 1}
         assert tier_of(ctx, never.id) == "C"
 
     def test_boundary_tiers(self) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-22 19:46:05.566811
+Create Date: 2026-11-22 20:07:42.066502
 """
 
 from collections.abc import Sequence
@@ -29,6 +29,24 @@ def upgrade() -> None:
         sa.Column("points_per_100", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
+    op.create_table(
+        "member_stats",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("tier", sa.String(length=8), nullable=False),
+        sa.Column("spend_12m_cents", sa.BigInteger(), nullable=False),
+        sa.Column("visits_12m", sa.Integer(), nullable=False),
+        sa.Column("first_visit_at", sa.DateTime(), nullable=True),
+        sa.Column("segment", sa.String(length=8), nullable=False),
+        sa.Column("lapse_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+        ),
+        sa.PrimaryKeyConstraint("member_id"),
+    )
+    with op.batch_alter_table("member_stats", schema=None) as batch_op:
+        batch_op.create_index("ix_member_stats_lapse", ["lapse_at"], unique=False)
+
     op.create_table(
         "tier_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -125,25 +143,18 @@ def upgrade() -> None:
 
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("tier", sa.String(length=8), server_default="C", nullable=False)
-        )
-        batch_op.add_column(
             sa.Column("points_balance", sa.BigInteger(), server_default="0", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("spend_12m_cents", sa.BigInteger(), server_default="0", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("visits_12m", sa.Integer(), server_default="0", nullable=False)
-        )
-        batch_op.add_column(sa.Column("first_visit_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(
-            sa.Column("segment", sa.String(length=8), server_default="", nullable=False)
-        )
-        batch_op.add_column(sa.Column("lapse_at", sa.DateTime(), nullable=True))
         batch_op.create_index("ix_members_last_visit", ["last_visit_at"], unique=False)
-        batch_op.create_index("ix_members_lapse", ["lapse_at"], unique=False)
         batch_op.create_check_constraint("ck_members_points_nonnegative", "points_balance >= 0")
+
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visits_member_time"))
+        batch_op.create_index(
+            "ix_visits_member_time_amount",
+            ["member_id", "visited_at", "amount_cents"],
+            unique=False,
+        )
 
     # Default tiers; a manager edits names and thresholds afterwards.
     tiers = sa.table(
@@ -201,17 +212,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_index("ix_visits_member_time_amount")
+        batch_op.create_index(
+            batch_op.f("ix_visits_member_time"), ["member_id", "visited_at"], unique=False
+        )
+
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_constraint("ck_members_points_nonnegative", type_="check")
-        batch_op.drop_index("ix_members_lapse")
-        batch_op.drop_column("lapse_at")
         batch_op.drop_index("ix_members_last_visit")
-        batch_op.drop_column("segment")
-        batch_op.drop_column("first_visit_at")
-        batch_op.drop_column("visits_12m")
-        batch_op.drop_column("spend_12m_cents")
         batch_op.drop_column("points_balance")
-        batch_op.drop_column("tier")
 
     with op.batch_alter_table("surveys", schema=None) as batch_op:
         batch_op.drop_index("ix_surveys_at")
@@ -231,4 +241,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tier_changes_member_id"))
 
     op.drop_table("tier_changes")
+    with op.batch_alter_table("member_stats", schema=None) as batch_op:
+        batch_op.drop_index("ix_member_stats_lapse")
+
+    op.drop_table("member_stats")
     op.drop_table("tiers")
