@@ -16,7 +16,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.members import text_field
 from app.phones import normalize_phone
 from app.sla import ANSWER, INVESTIGATION, RESPONSE, SOLUTION, STAGES, SlaPolicy
-from db.models import Complaint, ComplaintDeadline, ComplaintEvent, Member, Setting
+from db.models import Complaint, ComplaintDeadline, ComplaintEvent, Member, Setting, Survey
 from db.repositories import updated_rows
 
 CHANNELS = ("counter", "phone", "online", "review")
@@ -265,6 +265,17 @@ def _move(
             setattr(c, key, value)
         c.status = to
         c.updated_at = at
+        if to == CLOSED and c.satisfaction is not None:
+            # The guest's score at closing counts in the monthly satisfaction rate too.
+            s.add(
+                Survey(
+                    member_id=c.member_id,
+                    complaint_id=c.id,
+                    score=c.satisfaction,
+                    comment="",
+                    at=at,
+                )
+            )
         c.events.append(ComplaintEvent(at=at, actor=actor, action=to, note=note))
         uow.commit()
         return _view(s, c, with_events=True)

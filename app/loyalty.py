@@ -326,6 +326,26 @@ def redeem_points(
         return new
 
 
+def exchange_for_coupon(
+    ctx: AppContext, member_id: int, points: int, staff: str = "", valid_days: int = 90
+) -> Any:
+    """Turns points into an amount-off coupon for the member (100 points = ¥1), in one
+    transaction: either the points are spent and the coupon exists, or neither."""
+    from app.coupons import CouponTerms, _new_coupon, _view
+
+    if not isinstance(points, int) or not 100 <= points <= 10_000_000 or points % 100:
+        raise ValidationError("points.coupon", field="points")
+    staff = text_field(staff, "staff", max_len=64)
+    terms = CouponTerms("amount", points, valid_days=valid_days).validated()
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        _spend(s, member_id, points, "redeem", "coupon", staff, ctx.clock.now())
+        coupon = _new_coupon(s, ctx, terms, member_id=member_id, issued_by=staff)
+        uow.commit()
+        return _view(s, coupon)
+
+
 def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str, staff: str) -> int:
     """A manager's correction, always with a reason. Returns the new balance."""
     if not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:

@@ -125,6 +125,9 @@ MESSAGES: dict[str, str] = {
     "points.not_enough": QT_TRANSLATE_NOOP(
         "errors", "Not enough points: {need} needed, {have} available."
     ),
+    "points.coupon": QT_TRANSLATE_NOOP(
+        "errors", "Points turn into a coupon in hundreds (100 points = ¥1)."
+    ),
     "points.invalid": QT_TRANSLATE_NOOP("errors", "Please enter a whole number of points."),
     "tier.base": QT_TRANSLATE_NOOP(
         "errors", "The lowest tier must ask for nothing, so every member has a tier."

@@ -69,106 +69,111 @@
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="171" />
+        <location filename="../../ui/care/page.py" line="172" />
         <source>Invite back: we miss you</source>
         <translation>邀请回店：好久不见</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="174" />
+        <location filename="../../ui/care/page.py" line="175" />
         <source>Birthday greeting</source>
         <translation>生日问候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="177" />
+        <location filename="../../ui/care/page.py" line="178" />
         <source>Ask how the complaint was handled</source>
         <translation>回访投诉处理情况</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="187" />
+        <location filename="../../ui/care/page.py" line="188" />
         <source>Call done…</source>
         <translation>已回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="196" />
+        <location filename="../../ui/care/page.py" line="197" />
         <source>Run tier and segment review now</source>
         <translation>立即重新评定等级和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="210" />
-        <location filename="../../ui/care/page.py" line="233" />
+        <location filename="../../ui/care/page.py" line="204" />
+        <source>Tiers…</source>
+        <translation>会员等级…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="214" />
+        <location filename="../../ui/care/page.py" line="237" />
         <source>Lapsing</source>
         <translation>流失预警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="211" />
-        <location filename="../../ui/care/page.py" line="234" />
+        <location filename="../../ui/care/page.py" line="215" />
+        <location filename="../../ui/care/page.py" line="238" />
         <source>Birthdays this week</source>
         <translation>本周生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="212" />
-        <location filename="../../ui/care/page.py" line="235" />
+        <location filename="../../ui/care/page.py" line="216" />
+        <location filename="../../ui/care/page.py" line="239" />
         <source>After a complaint</source>
         <translation>投诉后关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="213" />
-        <location filename="../../ui/care/page.py" line="236" />
+        <location filename="../../ui/care/page.py" line="217" />
+        <location filename="../../ui/care/page.py" line="240" />
         <source>Calls due</source>
         <translation>待回访</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="214" />
+        <location filename="../../ui/care/page.py" line="218" />
         <source>Tiers and segments</source>
         <translation>等级与分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="250" />
+        <location filename="../../ui/care/page.py" line="254" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 个月各等级营收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="251" />
+        <location filename="../../ui/care/page.py" line="255" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 频次，M 消费；3 为最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="252" />
+        <location filename="../../ui/care/page.py" line="256" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="253" />
+        <location filename="../../ui/care/page.py" line="257" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未评定：运行一次即可查看分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="278" />
+        <location filename="../../ui/care/page.py" line="282" />
         <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
         <translation>已发放 %1 张券。可在优惠券页面（F6）打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="288" />
+        <location filename="../../ui/care/page.py" line="292" />
         <source>Select a call first.</source>
         <translation>请先选择一条回访。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="323" />
+        <location filename="../../ui/care/page.py" line="333" />
         <source>Reading visits…</source>
         <translation>正在读取消费记录…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="323" />
+        <location filename="../../ui/care/page.py" line="333" />
         <source>Members %1 / %2</source>
         <translation>会员 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="329" />
+        <location filename="../../ui/care/page.py" line="339" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>评定完成：%1 位会员，升级 %2，降级 %3，用时 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="341" />
+        <location filename="../../ui/care/page.py" line="351" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>评定中途停止，请重新运行。详细信息已写入日志。</translation>
     </message>
@@ -588,22 +593,22 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="41" />
+        <location filename="../../ui/care/dialogs.py" line="42" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回访（%1 位会员）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="55" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Call on</source>
         <translation>回访日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="58" />
         <source>Purpose *</source>
         <translation>回访目的 *</translation>
     </message>
@@ -611,27 +616,27 @@
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="37" />
+        <location filename="../../ui/care/page.py" line="38" />
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="38" />
+        <location filename="../../ui/care/page.py" line="39" />
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="39" />
+        <location filename="../../ui/care/page.py" line="40" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="40" />
+        <location filename="../../ui/care/page.py" line="41" />
         <source>Purpose</source>
         <translation>回访目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="41" />
+        <location filename="../../ui/care/page.py" line="42" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
@@ -700,22 +705,22 @@
 <context>
     <name>IssueToSelectionDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="119" />
+        <location filename="../../ui/care/dialogs.py" line="120" />
         <source>Issue coupons to %1 members</source>
         <translation>给 %1 位会员发券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="128" />
+        <location filename="../../ui/care/dialogs.py" line="129" />
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="130" />
+        <location filename="../../ui/care/dialogs.py" line="131" />
         <source>Issue</source>
         <translation>发放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="132" />
+        <location filename="../../ui/care/dialogs.py" line="133" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>请先在优惠券页面（F6）创建活动。</translation>
     </message>
@@ -968,23 +973,23 @@
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="112" />
+        <location filename="../../ui/care/page.py" line="113" />
         <source>Issue coupons to selection…</source>
         <translation>给所选会员发券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="115" />
+        <location filename="../../ui/care/page.py" line="116" />
         <source>Schedule follow-up call…</source>
         <translation>安排回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="117" />
+        <location filename="../../ui/care/page.py" line="118" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="137" />
-        <location filename="../../ui/care/page.py" line="148" />
+        <location filename="../../ui/care/page.py" line="138" />
+        <location filename="../../ui/care/page.py" line="149" />
         <source>Select one or more members first.</source>
         <translation>请先选择会员。</translation>
     </message>
@@ -1263,17 +1268,17 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="90" />
+        <location filename="../../ui/care/dialogs.py" line="91" />
         <source>Call with %1</source>
         <translation>回访 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="97" />
+        <location filename="../../ui/care/dialogs.py" line="98" />
         <source>Purpose</source>
         <translation>回访目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="98" />
+        <location filename="../../ui/care/dialogs.py" line="99" />
         <source>Outcome *</source>
         <translation>回访结果 *</translation>
     </message>
@@ -1281,49 +1286,54 @@
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="160" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="160" />
         <source>Use points</source>
         <translation>积分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="161" />
+        <location filename="../../ui/care/dialogs.py" line="162" />
         <source>balance %1</source>
         <translation>余额 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="169" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Points (100 = ¥1)</source>
         <translation>积分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="169" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Points (+ add, − take)</source>
         <translation>积分（+ 增加，− 扣减）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="172" />
+        <location filename="../../ui/care/dialogs.py" line="173" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="172" />
+        <location filename="../../ui/care/dialogs.py" line="173" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="174" />
         <source>Staff *</source>
         <translation>经手人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="174" />
         <source>Staff</source>
         <translation>经手人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="177" />
+        <source>Give as a coupon (¥1 per 100 points)</source>
+        <translation>兑换成优惠券（100 积分 = ¥1）</translation>
     </message>
 </context>
 <context>
@@ -1573,22 +1583,22 @@
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="210" />
+        <location filename="../../ui/care/dialogs.py" line="230" />
         <source>How was your visit?</source>
         <translation>本次体验如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="221" />
+        <location filename="../../ui/care/dialogs.py" line="241" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="222" />
+        <location filename="../../ui/care/dialogs.py" line="242" />
         <source>Comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="226" />
+        <location filename="../../ui/care/dialogs.py" line="246" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>请选择 1 到 5 分。</translation>
     </message>
@@ -1637,6 +1647,39 @@
     </message>
 </context>
 <context>
+    <name>TierDialog</name>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="21" />
+        <source>Membership tiers</source>
+        <translation>会员等级设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="28" />
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="29" />
+        <source>12-month spend from (¥)</source>
+        <translation>近 12 个月消费满（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="30" />
+        <source>and visits from</source>
+        <translation>且到店满（次）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="31" />
+        <source>Discount %</source>
+        <translation>折扣 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="32" />
+        <source>Points per ¥100</source>
+        <translation>每 ¥100 积分</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <location filename="../../ui/members/dialogs.py" line="128" />
@@ -1669,7 +1712,12 @@
         <translation>经手人</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="143" />
+        <location filename="../../ui/members/dialogs.py" line="145" />
+        <source>%1 member: %2% off</source>
+        <translation>%1 会员：享 %2% 优惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="153" />
         <source>Allergies: %1</source>
         <translation>过敏：%1</translation>
     </message>
@@ -2324,46 +2372,51 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="128" />
+        <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
+        <translation>积分按百兑换优惠券（100 积分 = ¥1）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="131" />
         <source>Please enter a whole number of points.</source>
         <translation>请输入整数积分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="129" />
+        <location filename="../../app/messages.py" line="132" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等级不能设门槛，这样每位会员都有等级。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="132" />
+        <location filename="../../app/messages.py" line="135" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等级的门槛不能低于下面的等级。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="135" />
+        <location filename="../../app/messages.py" line="138" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等级：折扣 0-50%，每 ¥100 积 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="138" />
+        <location filename="../../app/messages.py" line="141" />
         <source>The call time is not valid.</source>
         <translation>回访时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="139" />
+        <location filename="../../app/messages.py" line="142" />
         <source>That follow-up no longer exists.</source>
         <translation>该回访已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="140" />
+        <location filename="../../app/messages.py" line="143" />
         <source>That call is already done.</source>
         <translation>该回访已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="141" />
+        <location filename="../../app/messages.py" line="144" />
         <source>The score is 1 to 5.</source>
         <translation>评分为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="142" />
+        <location filename="../../app/messages.py" line="145" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>

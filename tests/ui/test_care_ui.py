@@ -131,3 +131,43 @@ def test_review_runs_in_the_background(
     assert done.args[0].downgraded == 1
     qtbot.waitUntil(lambda: care.review_button.isEnabled(), timeout=5000)
     assert "1 down" in care.message.text()
+
+
+def test_manager_edits_tiers_and_visit_shows_benefit(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    from ui.care.tiers import TierDialog
+    from ui.members.dialogs import VisitDialog
+
+    dialog = window.care.open_tiers()
+    assert isinstance(dialog, TierDialog)
+    dialog.findChild(object, "tierName_C").setText("普卡")
+    dialog.findChild(object, "tierSpend_B").setText("abc")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.isVisible() and "abc" in dialog.error.text()
+    dialog.findChild(object, "tierSpend_B").setText("1000")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    tiers = {t.code: t for t in ly.list_tiers(ctx)}
+    assert tiers["C"].name == "普卡" and tiers["B"].min_spend_cents == 100000
+    m = make_member(ctx)
+    for _ in range(4):
+        record_visit(ctx, m.id, 30000)  # ¥1,200 over 4 visits: B now
+    window.member_desk.open_member(m.id)
+    visit = VisitDialog(ctx, window.member_desk.profile.profile, window)  # type: ignore[arg-type]
+    qtbot.addWidget(visit)
+    benefit = visit.findChild(object, "visitTierBenefit")
+    assert benefit is not None and "5% off" in benefit.text()
+
+
+def test_points_as_a_coupon(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    m = make_member(ctx)
+    ly.adjust_points(ctx, m.id, 800, "开业", "经理")
+    window.member_desk.open_member(m.id)
+    dialog = window.member_desk.profile._loyalty_dialog("redeem")
+    assert isinstance(dialog, PointsDialog)
+    dialog.points.setValue(500)
+    dialog.as_coupon.setChecked(True)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.issued is not None and dialog.issued.value == 500
+    assert ly.balance(ctx, m.id) == 300
+    assert window.member_desk.profile.coupons_model.rowCount() == 1

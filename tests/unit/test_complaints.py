@@ -206,6 +206,9 @@ class TestWorkflow:
         closed = cp.close(ctx, c.id, "王经理", "温控器老化", "赠送搓澡券一张", 4)
         assert closed.status == "closed"
         assert closed.satisfaction == 4
+        from app.loyalty import satisfaction_by_month
+
+        assert satisfaction_by_month(ctx) == [("2026-11", 1, 1.0)]  # counted as a survey
         assert all(d.on_time for d in closed.deadlines)
         assert [e.action for e in closed.events] == [
             "logged",

@@ -120,6 +120,21 @@ class TestPoints:
         record_visit(ctx, m.id, 10000)  # at B: 1.2 points per yuan
         assert ly.points_history(ctx, m.id)[0].points == 120
 
+    def test_points_become_a_coupon_all_or_nothing(self, ctx: AppContext) -> None:
+        from app.coupons import member_coupons
+
+        m = make_member(ctx)
+        ly.adjust_points(ctx, m.id, 1000, "开业", "经理")
+        coupon = ly.exchange_for_coupon(ctx, m.id, 500, "小李")
+        assert coupon.kind == "amount" and coupon.value == 500  # ¥5.00
+        assert ly.balance(ctx, m.id) == 500
+        with pytest.raises(Conflict):
+            ly.exchange_for_coupon(ctx, m.id, 600)
+        with pytest.raises(ValidationError):
+            ly.exchange_for_coupon(ctx, m.id, 150)
+        assert len(member_coupons(ctx, m.id)) == 1  # nothing issued for the refused ones
+        assert ly.balance(ctx, m.id) == 500
+
     def test_adjust_needs_reason_and_cannot_go_below_zero(self, ctx: AppContext) -> None:
         m = make_member(ctx)
         assert ly.adjust_points(ctx, m.id, 500, "开业补发", "陈经理") == 500

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -172,6 +173,12 @@ class PointsDialog(FormDialog):
         self.form.addRow(self.tr("Reason *") if adjust else self.tr("Reason"), self.reason)
         self.form.addRow(self.tr("Staff *") if adjust else self.tr("Staff"), self.staff)
         self.fields.update({"points": self.points, "reason": self.reason, "staff": self.staff})
+        self.as_coupon = QCheckBox(
+            self.tr("Give as a coupon (¥1 per 100 points)"), objectName="pointsAsCoupon"
+        )
+        self.issued: CouponView | None = None
+        if not adjust:
+            self.form.addRow("", self.as_coupon)
 
     def on_save(self) -> None:
         if self.adjust:
@@ -184,6 +191,19 @@ class PointsDialog(FormDialog):
                 self.reason.text(),
                 self.staff.text(),
             )
+        elif self.as_coupon.isChecked():
+            coupon = call(
+                self,
+                ly.exchange_for_coupon,
+                self.ctx,
+                self.member_id,
+                self.points.value(),
+                self.staff.text(),
+            )
+            if coupon is None:
+                return
+            self.issued = coupon
+            result = ly.balance(self.ctx, self.member_id)
         else:
             result = call(
                 self,
@@ -235,7 +255,6 @@ class SurveyDialog(FormDialog):
                 self.member_id,
             )
             is not None
-            or True
         ):
             self.saved = True
             self.accept()

@@ -26,6 +26,7 @@ from app.context import AppContext
 from app.money import format_cents
 from ui.actions import call
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, OutcomeDialog
+from ui.care.tiers import TierDialog
 from ui.format import local_datetime
 from ui.members.models import MemberTableModel
 from ui.table import DISPLAY, RowsTableModel
@@ -200,7 +201,10 @@ class CarePage(QWidget):
         self.review_bar.hide()
         overview_tab = QWidget()
         overview_layout = QVBoxLayout(overview_tab)
+        self.tiers_button = QPushButton(self.tr("Tiers…"), objectName="tiersButton")
+        self.tiers_button.clicked.connect(self.open_tiers)
         row = QHBoxLayout()
+        row.addWidget(self.tiers_button)
         row.addWidget(self.review_button)
         row.addWidget(self.review_bar, 1)
         overview_layout.addLayout(row)
@@ -288,6 +292,12 @@ class CarePage(QWidget):
             self.say(self.tr("Select a call first."))
             return None
         dialog = OutcomeDialog(self.ctx, follow_up, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
+
+    def open_tiers(self) -> TierDialog:
+        dialog = TierDialog(self.ctx, self)
         dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog

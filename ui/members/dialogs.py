@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import members
+from app import loyalty, members
 from app.context import AppContext
 from app.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile, VisitRow
@@ -139,6 +139,16 @@ class VisitDialog(FormDialog):
         ):
             self.form.addRow(label, widget)
             self.fields[key] = widget
+        tier = next((t for t in loyalty.list_tiers(ctx) if t.code == profile.tier), None)
+        if tier is not None and tier.discount_percent:
+            benefit = QLabel(
+                self.tr("%1 member: %2% off")
+                .replace("%1", tier.name)
+                .replace("%2", str(tier.discount_percent))
+            )
+            benefit.setObjectName("visitTierBenefit")
+            benefit.setStyleSheet("color: #0a7d32; font-weight: bold;")
+            self.form.insertRow(0, benefit)
         if profile.allergies:
             warning = QLabel(self.tr("Allergies: %1").replace("%1", profile.allergies))
             warning.setObjectName("profileAllergies")
