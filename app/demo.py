@@ -156,7 +156,7 @@ def seed_demo(
                         "points": spend // 100,
                         "remaining": spend // 100,
                         "expires_at": now + timedelta(days=365),
-                        "reason": "demo opening balance",
+                        "reason": "演示数据期初积分",
                         "staff": "",
                     }
                 )
