@@ -22,6 +22,12 @@ class RowsTableModel(QAbstractTableModel, Generic[Row]):
     def headers(self) -> list[str]:
         raise NotImplementedError
 
+    def set_rows(self, rows: list[Row]) -> None:
+        """Replaces every row (models that format rows up front override this)."""
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

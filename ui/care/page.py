@@ -42,11 +42,6 @@ class FollowUpTableModel(RowsTableModel[ly.FollowUpView]):
             self.tr("Who calls"),
         ]
 
-    def set_rows(self, rows: list[ly.FollowUpView]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def data(self, index: Any, role: int = DISPLAY) -> Any:
         if role != DISPLAY:
             return None

@@ -245,11 +245,6 @@ class MemberComplaintsModel(RowsTableModel[ComplaintView]):
             self.tr("Satisfaction"),
         ]
 
-    def set_rows(self, rows: list[ComplaintView]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None

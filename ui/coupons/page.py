@@ -64,11 +64,6 @@ class CampaignTableModel(RowsTableModel[CampaignView]):
             self.tr("Redemption rate"),
         ]
 
-    def set_rows(self, rows: list[CampaignView]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def data(self, index: Any, role: int = DISPLAY) -> Any:
         if role != DISPLAY:
             return None
