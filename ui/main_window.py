@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.follow_label = QLabel(objectName="followUpStatus")
         self.statusBar().addPermanentWidget(self.follow_label)
         self.care.follow_ups_due.connect(self.on_follow_ups_due)
-        self.care.reload()
+        self.care.refresh_reminders()
         self.sla_label = QLabel(objectName="slaStatus")
         self.clock_label = QLabel(objectName="statusClock")
         self.statusBar().addPermanentWidget(self.sla_label)

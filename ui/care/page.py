@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -216,7 +217,23 @@ class CarePage(QWidget):
         layout.addWidget(self.tabs, 1)
         self._thread: QThread | None = None
         self._worker: ReviewWorker | None = None
-        self.reload()
+        self._loaded = False
+        self.tabs.currentChanged.connect(lambda _i: self._load_overview())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The lists are read when the page is first opened, not at start-up: over a
+        # million members they cost a second or two the counter should not wait for.
+        if not self._loaded:
+            self.reload()
+        super().showEvent(event)
+
+    def refresh_reminders(self) -> None:
+        """Only the count of calls due (cheap, indexed): for the status bar."""
+        self.follow_ups_due.emit(len(call(self, ly.due_follow_ups, self.ctx) or []))
+
+    def _load_overview(self) -> None:
+        if self._loaded and self.tabs.currentIndex() == self.tabs.count() - 1:
+            self.overview.setHtml(self._overview_html())
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -236,7 +253,8 @@ class CarePage(QWidget):
             )
         ):
             self.tabs.setTabText(i, f"{tab} ({count})")
-        self.overview.setHtml(self._overview_html())
+        self._loaded = True
+        self._load_overview()
         self.follow_ups_due.emit(len(due))
 
     def _overview_html(self) -> str:
