@@ -78,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         added = seed_if_empty(ctx)
         if added:
             log.info("added %d demo members to %s", added, data_dir)
+    from app.loyalty import expire_points
+
+    expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
     window = MainWindow(ctx, auto_review=not args.quit_after_start)
     window.show()
     if args.quit_after_start:
