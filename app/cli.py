@@ -67,6 +67,45 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
+    from app.backup import backup_now
+
+    folder = Path(args.to) if args.to else Path(ctx.data_dir or ".") / "backups"
+    info = backup_now(ctx, folder, keep=args.keep)
+    print(f"backup written: {info.path} ({info.size_bytes:,} bytes)")
+    return 0
+
+
+def cmd_check(ctx: AppContext, args: argparse.Namespace) -> int:
+    from app.backup import check_file
+    from db.engine import DB_FILENAME
+
+    problems = check_file(Path(ctx.data_dir or ".") / DB_FILENAME)
+    if problems:
+        print("database damaged:", *problems, sep="\n  ", file=sys.stderr)
+        return 4
+    print("database ok")
+    return 0
+
+
+def restore_main(data_dir: Path, backup: Path) -> int:
+    """Restore runs with the database closed (and no app running on it)."""
+    from app.backup import preview, restore
+    from app.instance import InstanceLock
+    from db.engine import DB_FILENAME
+
+    shown = preview(backup)
+    print(
+        f"backup {backup}: {shown.members:,} members, {shown.visits:,} visits, "
+        f"{shown.complaints:,} complaints, {shown.coupons:,} coupons, "
+        f"last visit {shown.last_visit or '-'}"
+    )
+    with InstanceLock(data_dir):
+        kept = restore(data_dir / DB_FILENAME, backup)
+    print(f"restored; the previous database is kept as {kept}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="frontdesk-admin", description=__doc__)
     parser.add_argument(
@@ -84,11 +123,26 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-members", help="write all members to a CSV file")
     exp.add_argument("file")
     exp.set_defaults(func=cmd_export)
+    bak = sub.add_parser("backup", help="copy the database (safe while the app runs)")
+    bak.add_argument("--to", help="backup folder (default: <data dir>/backups)")
+    bak.add_argument("--keep", type=int, default=14, help="backups to keep there")
+    bak.set_defaults(func=cmd_backup)
+    chk = sub.add_parser("check", help="run SQLite's integrity and foreign-key checks")
+    chk.set_defaults(func=cmd_check)
+    res = sub.add_parser("restore", help="replace the database with a backup file")
+    res.add_argument("file")
+    res.set_defaults(func=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "restore":
+        try:
+            return restore_main(resolve_data_dir(args.data_dir), Path(args.file))
+        except FrontdeskError as exc:
+            print(f"error: {describe(exc.code, exc.params)}", file=sys.stderr)
+            return 2
     ctx = AppContext.open(resolve_data_dir(args.data_dir))
     try:
         result: int = args.func(ctx, args)

@@ -142,6 +142,19 @@ MESSAGES: dict[str, str] = {
     "follow_up.not_found": QT_TRANSLATE_NOOP("errors", "That follow-up no longer exists."),
     "follow_up.done": QT_TRANSLATE_NOOP("errors", "That call is already done."),
     "survey.score": QT_TRANSLATE_NOOP("errors", "The score is 1 to 5."),
+    "instance.running": QT_TRANSLATE_NOOP(
+        "errors",
+        "Frontdesk is already running on this computer with the data in {folder}. "
+        "Switch to that window instead.",
+    ),
+    "backup.keep": QT_TRANSLATE_NOOP("errors", "Keep at least one backup."),
+    "backup.folder": QT_TRANSLATE_NOOP("errors", "Cannot write backups to {folder}: {reason}"),
+    "backup.bad_copy": QT_TRANSLATE_NOOP(
+        "errors", "The backup copy failed its check ({problems}); the old backups are kept."
+    ),
+    "backup.bad_source": QT_TRANSLATE_NOOP(
+        "errors", "That backup is damaged ({problems}); it was not restored."
+    ),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

@@ -59,3 +59,73 @@ def race_points(
             results.put(exc.code)  # type: ignore[attr-defined]
     finally:
         ctx.close()
+
+
+def crash_writer(data_dir: str, confirmed: str) -> None:
+    """Records visits as fast as it can; each one is written to `confirmed` only after
+    the service returned (what the receptionist saw as saved). Killed from outside."""
+    import os
+
+    from app.context import AppContext
+    from app.members import MemberInput, create_member, record_visit
+
+    ctx = AppContext.open(data_dir)
+    member = create_member(ctx, MemberInput(name="断电测试", phone=str(13900000000 + os.getpid())))
+    with open(confirmed, "a", encoding="utf-8") as out:
+        amount = 1
+        while True:
+            record_visit(ctx, member.id, amount, "压力测试")
+            out.write(f"{member.id} {amount}\n")
+            out.flush()
+            os.fsync(out.fileno())
+            amount += 1
+
+
+def crash_runs(base: str, runs: int, seed: int = 1) -> tuple[int, int]:
+    """Kills a writer at a random moment `runs` times; returns (lost, corrupt) counts."""
+    import multiprocessing
+    import os
+    import random
+    import signal
+    import time
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from app.backup import check_file
+    from app.context import AppContext
+    from db.engine import DB_FILENAME
+
+    rng = random.Random(seed)
+    spawn = multiprocessing.get_context("spawn")
+    data_dir = Path(base) / "store"
+    AppContext.open(data_dir).close()
+    lost = corrupt = 0
+    for run in range(runs):
+        confirmed = Path(base) / f"confirmed-{run}.txt"
+        confirmed.write_text("", encoding="utf-8")
+        proc = spawn.Process(target=crash_writer, args=(str(data_dir), str(confirmed)))
+        proc.start()
+        deadline = time.monotonic() + 60
+        while not confirmed.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.4))
+        assert proc.pid is not None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(timeout=30)
+        if check_file(data_dir / DB_FILENAME):
+            corrupt += 1
+        promised = {
+            tuple(map(int, line.split()))
+            for line in confirmed.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+        ctx = AppContext.open(data_dir)
+        try:
+            with ctx.engine.connect() as conn:
+                rows = conn.execute(text("SELECT member_id, amount_cents FROM visits"))
+                stored = {(member_id, amount) for member_id, amount in rows}
+        finally:
+            ctx.close()
+        lost += len(promised - stored)
+    return lost, corrupt

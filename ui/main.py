@@ -71,6 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translations(app, args.lang)
 
     data_dir = resolve_data_dir(args.data_dir)
+    from app.errors import FrontdeskError
+    from app.instance import InstanceLock
+
+    try:
+        lock = InstanceLock(data_dir).acquire()
+    except FrontdeskError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ui.actions import error_text
+
+        message = error_text(exc)
+        print(f"frontdesk: {message}", file=sys.stderr)
+        if not args.quit_after_start:
+            QMessageBox.critical(None, "Frontdesk", message)
+        return 1
     ctx = AppContext.open(data_dir)
     if args.demo:
         from app.demo import seed_if_empty
@@ -90,9 +105,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, report)
+    if not args.quit_after_start:
+        _daily_backup(ctx, data_dir, on_start=True)
     code = app.exec()
+    if not args.quit_after_start:
+        _daily_backup(ctx, data_dir, on_start=False)
     ctx.close()
+    lock.release()
     return code
+
+
+def _daily_backup(ctx: object, data_dir: object, on_start: bool) -> None:
+    """A backup on every exit, and at start when the newest is over a day old. A failed
+    backup is logged and never stops the counter."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from app.backup import backup_now, list_backups
+    from app.context import AppContext
+
+    assert isinstance(ctx, AppContext)
+    folder = Path(str(data_dir)) / "backups"
+    try:
+        newest = list_backups(folder)[:1]
+        if on_start and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):
+            return
+        info = backup_now(ctx, folder)
+        log.info("backup written to %s", info.path)
+    except Exception:
+        log.exception("automatic backup failed")
 
 
 if __name__ == "__main__":

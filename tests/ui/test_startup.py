@@ -36,3 +36,20 @@ def test_cold_start_with_demo_data(tmp_path: Path) -> None:
         assert members.get_profile(ctx, 2000).member_no == "102000"
     finally:
         ctx.close()
+
+
+def test_second_instance_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    from app.instance import InstanceLock
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDESK_LANG": "en"}
+    with InstanceLock(tmp_path):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ui.main", "--data-dir", str(tmp_path), "--quit-after-start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert proc.returncode == 1
+    assert "already running" in proc.stderr

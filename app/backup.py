@@ -1,0 +1,173 @@
+"""Backups through SQLite's online backup API, restore with a preview, integrity checks."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.context import AppContext
+from app.errors import FrontdeskError, ValidationError
+
+PREFIX = "frontdesk-"
+SUFFIX = ".sqlite3"
+_NAME = re.compile(r"^frontdesk-(\d{8}-\d{6})(?:-\d+)?\.sqlite3$")
+DEFAULT_KEEP = 14
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a backup holds, shown before anyone restores it."""
+
+    ok: bool
+    problems: list[str]
+    members: int
+    visits: int
+    complaints: int
+    coupons: int
+    last_visit: str | None
+
+
+def _raw(path: Path, readonly: bool = True) -> sqlite3.Connection:
+    uri = f"file:{path.resolve()}?mode={'ro' if readonly else 'rwc'}"
+    return sqlite3.connect(uri, uri=True)
+
+
+def check_file(path: Path) -> list[str]:
+    """Problems found by SQLite's own checks (empty list: the file is sound)."""
+    if not path.exists():
+        return ["missing"]
+    try:
+        con = _raw(path)
+        try:
+            result = [r[0] for r in con.execute("PRAGMA integrity_check")]
+            problems = [] if result == ["ok"] else result[:20]
+            bad_keys = con.execute("PRAGMA foreign_key_check").fetchall()
+            if bad_keys:
+                problems.append(f"{len(bad_keys)} rows point at missing rows")
+            return problems
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"not a readable database: {exc}"]
+
+
+def backup_now(ctx: AppContext, folder: Path | str, keep: int = DEFAULT_KEEP) -> BackupInfo:
+    """Copies the live database (while it is in use) into folder, checks the copy, and
+    keeps only the newest `keep` backups there."""
+    if keep < 1:
+        raise ValidationError("backup.keep", field="keep")
+    target_dir = Path(folder)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FrontdeskError("backup.folder", folder=str(target_dir), reason=str(exc)) from None
+    now = ctx.clock.now().astimezone(UTC)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    final = target_dir / f"{PREFIX}{stamp}{SUFFIX}"
+    n = 1
+    while final.exists():
+        final = target_dir / f"{PREFIX}{stamp}-{n}{SUFFIX}"
+        n += 1
+    part = final.with_name(final.name + ".part")
+    raw = ctx.engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        dest = sqlite3.connect(part)
+        try:
+            source.backup(dest)  # a consistent snapshot, even while counters write
+        finally:
+            dest.close()
+    finally:
+        raw.close()
+    problems = check_file(part)
+    if problems:
+        part.unlink(missing_ok=True)
+        raise FrontdeskError("backup.bad_copy", problems="; ".join(problems[:3]))
+    with open(part, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, final)
+    for old in list_backups(target_dir)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return BackupInfo(final, now, final.stat().st_size)
+
+
+def list_backups(folder: Path | str) -> list[BackupInfo]:
+    """Backups in folder, newest first."""
+    found = []
+    for path in Path(folder).glob(f"{PREFIX}*{SUFFIX}"):
+        m = _NAME.match(path.name)
+        if m:
+            when = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            found.append(BackupInfo(path, when, path.stat().st_size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def preview(path: Path | str) -> Preview:
+    p = Path(path)
+    problems = check_file(p)
+    if problems and problems[0].startswith(("missing", "not a readable")):
+        return Preview(False, problems, 0, 0, 0, 0, None)
+    con = _raw(p)
+    try:
+
+        def count(table: str) -> int:
+            try:
+                return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            except sqlite3.DatabaseError:
+                return 0
+
+        last = con.execute("SELECT max(visited_at) FROM visits").fetchone()[0]
+        return Preview(
+            not problems,
+            problems,
+            count("members"),
+            count("visits"),
+            count("complaints"),
+            count("coupons"),
+            last,
+        )
+    finally:
+        con.close()
+
+
+def restore(database: Path | str, backup: Path | str) -> Path:
+    """Replaces the database with a backup; the app must not have it open. The current
+    file is kept beside it first (returned), so a restore can itself be undone."""
+    db, src = Path(database), Path(backup)
+    problems = check_file(src)
+    if problems:
+        raise FrontdeskError("backup.bad_source", problems="; ".join(problems[:3]))
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    kept = db.with_name(f"{db.name}.before-restore-{stamp}")
+    if db.exists():
+        current = sqlite3.connect(db)
+        try:
+            saved = sqlite3.connect(kept)
+            try:
+                current.backup(saved)
+            finally:
+                saved.close()
+        finally:
+            current.close()
+    source = _raw(src)
+    try:
+        target = sqlite3.connect(db)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return kept
