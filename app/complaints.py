@@ -156,12 +156,17 @@ def _policy(session: Session) -> SlaPolicy:
 
 def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
     """Applies to complaints logged from now on; promised deadlines never move."""
+    from app import audit
+    from app.staff import require
+
+    require(ctx, "sla.policy")
     with ctx.uow() as uow:
         row = uow.session.get(Setting, POLICY_KEY)
         if row is None:
             uow.session.add(Setting(key=POLICY_KEY, value=policy.to_json()))
         else:
             row.value = policy.to_json()
+        audit.record(uow.session, ctx, "sla.policy", "", policy.to_json())
         uow.commit()
     return policy
 

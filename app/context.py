@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +21,8 @@ class AppContext:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     data_dir: Path | None = None
+    # Who is logged in (app.staff.StaffSession); None: the administrator's command line.
+    staff: Any = None
 
     @classmethod
     def open(

@@ -461,6 +461,10 @@ def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
     """A manager withdraws a coupon (lost, issued by mistake). Used ones cannot be voided."""
     by = text_field(by, "staff", required=True, max_len=64)
     reason = text_field(reason, "note", required=True)
+    from app import audit
+    from app.staff import require
+
+    require(ctx, "coupon.void")
     view = look_up(ctx, text)
     now = ctx.clock.now()
     with ctx.uow() as uow:
@@ -472,6 +476,7 @@ def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
             raise CouponError(
                 "coupon.used" if fresh.used_at else "coupon.voided", code=view.display_code
             )
+        audit.record(s, ctx, "coupon.void", view.code, reason)
         s.add(CouponVoid(coupon_id=view.id, at=now, by=by, reason=reason))
         uow.commit()
         return _view(s, _get(s, view.id))

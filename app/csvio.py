@@ -203,6 +203,10 @@ def _export_rows(ctx: AppContext, batch: int = 5000) -> Iterator[list[str]]:
 
 def export_members(ctx: AppContext, path: Path) -> int:
     """Writes every member to a UTF-8 (with BOM, for Excel) CSV. Returns the count."""
+    from app import audit
+    from app.staff import require
+
+    require(ctx, "members.export")
     count = 0
     tmp = Path(path).with_suffix(Path(path).suffix + ".part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -212,4 +216,5 @@ def export_members(ctx: AppContext, path: Path) -> int:
             writer.writerow([neutralise_cell(c) for c in row])
             count += 1
     tmp.replace(path)
+    audit.log(ctx, "members.export", str(path), f"{count} members")
     return count

@@ -18,9 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import MemberRow, _row, text_field
+from app.staff import require
 from db.models import (
     Complaint,
     FollowUp,
@@ -121,6 +123,7 @@ def _tiers(s: Session) -> list[TierView]:
 def set_tiers(ctx: AppContext, tiers: list[TierView]) -> list[TierView]:
     """Replaces names, thresholds and benefits. Higher tiers must ask at least as much as
     lower ones, and the lowest asks nothing, so every member has exactly one tier."""
+    require(ctx, "tiers.edit")
     ordered = sorted(tiers, key=lambda t: -t.rank)
     if not ordered or ordered[-1].min_spend_cents or ordered[-1].min_visits:
         raise ValidationError("tier.base", field="tiers")
@@ -140,6 +143,17 @@ def set_tiers(ctx: AppContext, tiers: list[TierView]) -> list[TierView]:
             row.min_spend_cents, row.min_visits = t.min_spend_cents, t.min_visits
             row.discount_percent, row.points_per_100 = t.discount_percent, t.points_per_100
             s.add(row)
+        audit.record(
+            s,
+            ctx,
+            "tiers.edit",
+            "",
+            ", ".join(
+                f"{t.code}:{t.name}/{t.min_spend_cents}/{t.min_visits}/{t.discount_percent}"
+                f"/{t.points_per_100}"
+                for t in ordered
+            ),
+        )
         uow.commit()
         return _tiers(s)
 
@@ -348,6 +362,7 @@ def exchange_for_coupon(
 
 def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str, staff: str) -> int:
     """A manager's correction, always with a reason. Returns the new balance."""
+    require(ctx, "points.adjust")
     if not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:
         raise ValidationError("points.invalid", field="points")
     reason = text_field(reason, "reason", required=True, max_len=160)
@@ -379,6 +394,7 @@ def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str, staf
                 .values(points_balance=Member.points_balance + delta)
             )
             new = int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
+        audit.record(s, ctx, "points.adjust", str(member_id), f"{delta:+d} {reason}")
         uow.commit()
         return new
 

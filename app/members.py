@@ -225,6 +225,14 @@ def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
 
 def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberProfile:
     now = ctx.clock.now()
+    if "*" in data.phone:
+        # A receptionist sees the masked number; sending it back means "unchanged".
+        with ctx.uow() as uow:
+            current = _get(MemberRepository(uow.session), member_id).phone
+        if data.phone.strip() == mask_phone(current):
+            from dataclasses import replace
+
+            data = replace(data, phone=current)
     values = validate_input(data, now.date())
     tags = values.pop("tags")
     assert isinstance(tags, list)
@@ -248,10 +256,18 @@ def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberP
 
 def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
     """Deactivate (or bring back) a member. History is never deleted."""
+    from app import audit
+    from app.staff import require
+
+    if not active:
+        require(ctx, "member.deactivate")
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
         member = _get(repo, member_id)
         member.active = active
+        audit.record(
+            uow.session, ctx, "member.active" if active else "member.deactivate", member.member_no
+        )
         member.updated_at = ctx.clock.now()
         uow.commit()
         return _profile(repo, member)
@@ -302,9 +318,29 @@ def record_visit(
 
 
 def get_profile(ctx: AppContext, member_id: int) -> MemberProfile:
+    """The member's profile; for roles that may not see full numbers, the phone is masked
+    (as everywhere else on screen)."""
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
-        return _profile(repo, _get(repo, member_id))
+        profile = _profile(repo, _get(repo, member_id))
+    if ctx.staff is not None and not ctx.staff.may("phone.full"):
+        from dataclasses import replace
+
+        profile = replace(profile, phone=profile.phone_masked)
+    return profile
+
+
+def reveal_phone(ctx: AppContext, member_id: int) -> str:
+    """The full number, for managers; every look is in the audit trail."""
+    from app import audit
+    from app.staff import require
+
+    require(ctx, "phone.full")
+    with ctx.uow() as uow:
+        member = _get(MemberRepository(uow.session), member_id)
+        phone, member_no = member.phone, member.member_no
+    audit.log(ctx, "phone.view", member_no)
+    return phone
 
 
 def list_visits(

@@ -155,6 +155,20 @@ MESSAGES: dict[str, str] = {
     "backup.bad_source": QT_TRANSLATE_NOOP(
         "errors", "That backup is damaged ({problems}); it was not restored."
     ),
+    "permission.denied": QT_TRANSLATE_NOOP(
+        "errors", "Your role ({role}) may not do this; please ask a manager."
+    ),
+    "login.failed": QT_TRANSLATE_NOOP("errors", "Wrong user name or password."),
+    "login.locked": QT_TRANSLATE_NOOP(
+        "errors", "Too many wrong passwords: this account is locked for {minutes} minutes."
+    ),
+    "staff.username": QT_TRANSLATE_NOOP(
+        "errors", "A user name is 2 to 32 small letters, digits, dots or dashes."
+    ),
+    "staff.role": QT_TRANSLATE_NOOP("errors", "Please choose a role."),
+    "staff.password": QT_TRANSLATE_NOOP("errors", "A password has at least 6 characters."),
+    "staff.first_owner": QT_TRANSLATE_NOOP("errors", "The first account is the owner's."),
+    "staff.duplicate": QT_TRANSLATE_NOOP("errors", "The user name {username} is taken."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

@@ -1,0 +1,87 @@
+"""The audit trail: append-only, each entry chained to the previous by a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from db.models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: datetime
+    staff: str
+    action: str
+    target: str
+    detail: str
+
+
+def _digest(prev: str, at: datetime, staff: str, action: str, target: str, detail: str) -> str:
+    body = json.dumps([prev, at.isoformat(), staff, action, target, detail], ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def record(s: Session, ctx: AppContext, action: str, target: str = "", detail: str = "") -> None:
+    """Adds an entry in the caller's transaction: it exists only if the action does."""
+    staff = ctx.staff.username if ctx.staff is not None else "system"
+    last = s.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    prev = last or GENESIS
+    at = ctx.clock.now()
+    s.add(
+        AuditEntry(
+            at=at,
+            staff=staff,
+            action=action,
+            target=target[:64],
+            detail=detail,
+            prev_hash=prev,
+            hash=_digest(prev, at, staff, action, target[:64], detail),
+        )
+    )
+
+
+def log(ctx: AppContext, action: str, target: str = "", detail: str = "") -> None:
+    """An entry on its own (a login, a view of a full phone number)."""
+    with ctx.uow() as uow:
+        uow.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        record(uow.session, ctx, action, target, detail)
+        uow.commit()
+
+
+def verify(ctx: AppContext) -> int | None:
+    """The id of the first entry that does not match the chain, or None if intact."""
+    prev = GENESIS
+    with ctx.uow() as uow:
+        for e in uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            if e.prev_hash != prev or e.hash != _digest(
+                prev, e.at, e.staff, e.action, e.target, e.detail
+            ):
+                return e.id
+            prev = e.hash
+    return None
+
+
+def entries(
+    ctx: AppContext, action: str | None = None, staff: str | None = None, limit: int = 500
+) -> list[AuditLine]:
+    """Newest first, optionally filtered (the owner's audit viewer)."""
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if staff:
+        stmt = stmt.where(AuditEntry.staff == staff)
+    with ctx.uow() as uow:
+        return [
+            AuditLine(e.id, e.at, e.staff, e.action, e.target, e.detail)
+            for e in uow.session.scalars(stmt)
+        ]

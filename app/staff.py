@@ -1,0 +1,170 @@
+"""Staff accounts, logins with lockout, and what each role may do (enforced here)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from app import audit
+from app.context import AppContext
+from app.errors import Conflict, FrontdeskError, ValidationError
+from app.members import text_field
+from db.models import Staff
+
+ROLES = ("receptionist", "manager", "owner")
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z0-9_.-]{2,32}$")
+_hasher = PasswordHasher()
+
+# What each role may do beyond the counter's everyday work.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "receptionist": frozenset(),
+    "manager": frozenset(
+        {
+            "coupon.void",
+            "points.adjust",
+            "sla.policy",
+            "tiers.edit",
+            "members.export",
+            "phone.full",
+            "member.deactivate",
+        }
+    ),
+    "owner": frozenset(
+        {
+            "coupon.void",
+            "points.adjust",
+            "sla.policy",
+            "tiers.edit",
+            "members.export",
+            "phone.full",
+            "member.deactivate",
+            "staff.manage",
+            "audit.view",
+            "backup.restore",
+        }
+    ),
+}
+
+
+class Forbidden(FrontdeskError):
+    code = "permission.denied"
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """Who is logged in at this counter."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+def require(ctx: AppContext, permission: str) -> None:
+    """Refuses the action unless the logged-in staff member's role allows it. A context
+    with nobody logged in is the administrator's command line, which may do anything."""
+    if ctx.staff is not None and not ctx.staff.may(permission):
+        raise Forbidden(action=permission, role=ctx.staff.role)
+
+
+def has_staff(ctx: AppContext) -> bool:
+    with ctx.uow() as uow:
+        return bool(uow.session.scalar(select(func.count()).select_from(Staff)))
+
+
+def _validate(username: str, display_name: str, role: str, password: str) -> tuple[str, str]:
+    user = (username or "").strip().lower()
+    if not _USERNAME.match(user):
+        raise ValidationError("staff.username", field="username")
+    name = text_field(display_name, "name", required=True, max_len=64)
+    if role not in ROLES:
+        raise ValidationError("staff.role", field="role")
+    if len(password or "") < 6 or len(password) > 128:
+        raise ValidationError("staff.password", field="password")
+    return user, name
+
+
+def create_staff(
+    ctx: AppContext, username: str, display_name: str, role: str, password: str
+) -> StaffSession:
+    """The first account (the owner, at first start) needs nobody; later ones need the
+    owner. Passwords are stored only as argon2 hashes."""
+    user, name = _validate(username, display_name, role, password)
+    with ctx.uow() as uow:
+        s = uow.session
+        first = not s.scalar(select(func.count()).select_from(Staff))
+        if first and role != "owner":
+            raise ValidationError("staff.first_owner", field="role")
+        if not first:
+            require(ctx, "staff.manage")
+        if s.scalar(select(Staff).where(Staff.username == user)) is not None:
+            raise Conflict("staff.duplicate", field="username", username=user)
+        row = Staff(
+            username=user,
+            display_name=name,
+            role=role,
+            password_hash=_hasher.hash(password),
+            failed_attempts=0,
+            active=True,
+            created_at=ctx.clock.now(),
+        )
+        s.add(row)
+        s.flush()
+        audit.record(s, ctx, "staff.create", user, role)
+        uow.commit()
+        return StaffSession(row.id, row.username, row.display_name, row.role)
+
+
+def login(ctx: AppContext, username: str, password: str) -> StaffSession:
+    """Checks the password; five wrong ones lock the account for 15 minutes. On success
+    the context acts as this staff member from now on."""
+    user = (username or "").strip().lower()
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        row = s.scalar(select(Staff).where(Staff.username == user))
+        if row is None or not row.active:
+            audit.record(s, ctx, "login.failed", user, "unknown user")
+            uow.commit()
+            raise FrontdeskError("login.failed")
+        if row.locked_until is not None and row.locked_until > now:
+            uow.commit()
+            raise FrontdeskError(
+                "login.locked", minutes=int((row.locked_until - now).total_seconds() // 60) + 1
+            )
+        try:
+            _hasher.verify(row.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            row.failed_attempts += 1
+            if row.failed_attempts >= MAX_FAILURES:
+                row.locked_until = now + LOCKOUT
+                row.failed_attempts = 0
+            audit.record(s, ctx, "login.failed", user, "wrong password")
+            uow.commit()
+            raise FrontdeskError("login.failed") from None
+        row.failed_attempts = 0
+        row.locked_until = None
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        session = StaffSession(row.id, row.username, row.display_name, row.role)
+        ctx.staff = session
+        audit.record(s, ctx, "login", user)
+        uow.commit()
+        return session
+
+
+def logout(ctx: AppContext) -> None:
+    if ctx.staff is not None:
+        audit.log(ctx, "logout", ctx.staff.username)
+    ctx.staff = None
