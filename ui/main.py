@@ -93,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         added = seed_if_empty(ctx)
         if added:
             log.info("added %d demo members to %s", added, data_dir)
+    if not args.quit_after_start and not sign_in(ctx):
+        ctx.close()
+        lock.release()
+        return 0
     from app.loyalty import expire_points
 
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
@@ -113,6 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx.close()
     lock.release()
     return code
+
+
+def sign_in(ctx: object) -> bool:
+    """The owner's account on first start, then a login. False: the user gave up."""
+    from app import staff
+    from app.context import AppContext
+    from ui.login import LoginDialog, SetupOwnerDialog
+
+    assert isinstance(ctx, AppContext)
+    dialog = LoginDialog(ctx) if staff.has_staff(ctx) else SetupOwnerDialog(ctx)
+    return bool(dialog.exec()) and ctx.staff is not None
 
 
 def _daily_backup(ctx: object, data_dir: object, on_start: bool) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -34,10 +36,20 @@ CLOCK_JUMP_SECONDS = 120
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, store_name: str = "", auto_review: bool = False) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        store_name: str = "",
+        auto_review: bool = False,
+        idle_minutes: int = 10,
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = ctx
+        # Idle lock: any key or click counts as activity.
+        self.idle_minutes = idle_minutes
+        self._last_input = time.monotonic()
+        self._lock_dialog: QDialog | None = None
         self.setWindowTitle(self.tr("Frontdesk") + (f" — {store_name}" if store_name else ""))
         self.resize(1280, 800)
 
@@ -76,6 +88,8 @@ class MainWindow(QMainWindow):
         self.care.follow_ups_due.connect(self.on_follow_ups_due)
         self.care.refresh_reminders()
         self.sla_label = QLabel(objectName="slaStatus")
+        self.staff_label = QLabel(objectName="staffStatus")
+        self.statusBar().addPermanentWidget(self.staff_label)
         self.clock_label = QLabel(objectName="statusClock")
         self.statusBar().addPermanentWidget(self.sla_label)
         self.statusBar().addPermanentWidget(self.clock_label)
@@ -94,6 +108,10 @@ class MainWindow(QMainWindow):
         self.on_tick()
         self.nav.setCurrentRow(0)
         self.member_desk.search_box.setFocus()
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        lock_key = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
+        lock_key.activated.connect(self.lock)
+        self.apply_role()
         if auto_review and loyalty.refresh_due(ctx):
             # Monthly tier review (downgrades, segments) and points expiry, when due,
             # in the background: the counter can work meanwhile.
@@ -116,8 +134,58 @@ class MainWindow(QMainWindow):
         elif self.pages.widget(index) is self.coupons:
             self.coupons.code_box.setFocus()
 
+    def apply_role(self) -> None:
+        """Shows who is signed in and hides what their role may not do (the services
+        refuse it anyway)."""
+        who = self.ctx.staff
+        self.staff_label.setText(f"{who.display_name} ({who.role})" if who else "")
+        allowed = (lambda p: True) if who is None else who.may
+        self.coupons.buttons["voidCouponButton"].setVisible(allowed("coupon.void"))
+        self.complaints.policy_button.setVisible(allowed("sla.policy"))
+        self.care.tiers_button.setVisible(allowed("tiers.edit"))
+        self.member_desk.profile.adjust_button.setVisible(allowed("points.adjust"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._last_input = time.monotonic()
+        return False
+
+    def check_idle(self, now: float | None = None) -> bool:
+        """Locks the counter after idle_minutes without a key or click (0: never)."""
+        now = time.monotonic() if now is None else now
+        if (
+            self.idle_minutes
+            and self.ctx.staff is not None
+            and self._lock_dialog is None
+            and now - self._last_input >= self.idle_minutes * 60
+        ):
+            self.lock()
+            return True
+        return False
+
+    @Slot()
+    def lock(self) -> None:
+        from app import staff
+        from ui.login import LoginDialog
+
+        if self.ctx.staff is None or self._lock_dialog is not None:
+            return
+        staff.logout(self.ctx)
+        self.apply_role()
+        dialog = LoginDialog(self.ctx, self, locked=True)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.finished.connect(self._unlocked)
+        self._lock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self, _result: int) -> None:
+        self._lock_dialog = None
+        self._last_input = time.monotonic()
+        self.apply_role()
+
     @Slot()
     def on_tick(self) -> None:
+        self.check_idle()
         now = self.ctx.clock.now()
         mono = time.monotonic()
         drift = (now - self._last_wall).total_seconds() - (mono - self._last_mono)

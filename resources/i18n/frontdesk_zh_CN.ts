@@ -69,111 +69,111 @@
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="172" />
+        <location filename="../../ui/care/page.py" line="168" />
         <source>Invite back: we miss you</source>
         <translation>邀请回店：好久不见</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="175" />
+        <location filename="../../ui/care/page.py" line="171" />
         <source>Birthday greeting</source>
         <translation>生日问候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="178" />
+        <location filename="../../ui/care/page.py" line="174" />
         <source>Ask how the complaint was handled</source>
         <translation>回访投诉处理情况</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="188" />
+        <location filename="../../ui/care/page.py" line="184" />
         <source>Call done…</source>
         <translation>已回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="197" />
+        <location filename="../../ui/care/page.py" line="193" />
         <source>Run tier and segment review now</source>
         <translation>立即重新评定等级和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="204" />
+        <location filename="../../ui/care/page.py" line="200" />
         <source>Tiers…</source>
         <translation>会员等级…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="214" />
-        <location filename="../../ui/care/page.py" line="237" />
+        <location filename="../../ui/care/page.py" line="210" />
+        <location filename="../../ui/care/page.py" line="249" />
         <source>Lapsing</source>
         <translation>流失预警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="215" />
-        <location filename="../../ui/care/page.py" line="238" />
+        <location filename="../../ui/care/page.py" line="211" />
+        <location filename="../../ui/care/page.py" line="250" />
         <source>Birthdays this week</source>
         <translation>本周生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="216" />
-        <location filename="../../ui/care/page.py" line="239" />
+        <location filename="../../ui/care/page.py" line="212" />
+        <location filename="../../ui/care/page.py" line="251" />
         <source>After a complaint</source>
         <translation>投诉后关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="217" />
-        <location filename="../../ui/care/page.py" line="240" />
+        <location filename="../../ui/care/page.py" line="213" />
+        <location filename="../../ui/care/page.py" line="252" />
         <source>Calls due</source>
         <translation>待回访</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="218" />
+        <location filename="../../ui/care/page.py" line="214" />
         <source>Tiers and segments</source>
         <translation>等级与分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="254" />
+        <location filename="../../ui/care/page.py" line="267" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 个月各等级营收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="255" />
+        <location filename="../../ui/care/page.py" line="268" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 频次，M 消费；3 为最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="256" />
+        <location filename="../../ui/care/page.py" line="269" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="257" />
+        <location filename="../../ui/care/page.py" line="270" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未评定：运行一次即可查看分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="282" />
+        <location filename="../../ui/care/page.py" line="295" />
         <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
         <translation>已发放 %1 张券。可在优惠券页面（F6）打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="292" />
+        <location filename="../../ui/care/page.py" line="305" />
         <source>Select a call first.</source>
         <translation>请先选择一条回访。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="333" />
+        <location filename="../../ui/care/page.py" line="346" />
         <source>Reading visits…</source>
         <translation>正在读取消费记录…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="333" />
+        <location filename="../../ui/care/page.py" line="346" />
         <source>Members %1 / %2</source>
         <translation>会员 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="339" />
+        <location filename="../../ui/care/page.py" line="352" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>评定完成：%1 位会员，升级 %2，降级 %3，用时 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="351" />
+        <location filename="../../ui/care/page.py" line="364" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>评定中途停止，请重新运行。详细信息已写入日志。</translation>
     </message>
@@ -458,134 +458,134 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="104" />
+        <location filename="../../ui/coupons/page.py" line="99" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="108" />
+        <location filename="../../ui/coupons/page.py" line="103" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="111" />
-        <location filename="../../ui/coupons/page.py" line="117" />
+        <location filename="../../ui/coupons/page.py" line="106" />
+        <location filename="../../ui/coupons/page.py" line="112" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="131" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="132" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="133" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="134" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="135" />
+        <location filename="../../ui/coupons/page.py" line="130" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="145" />
+        <location filename="../../ui/coupons/page.py" line="140" />
         <source>store name on coupons</source>
         <translation>券面门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="148" />
+        <location filename="../../ui/coupons/page.py" line="143" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="167" />
+        <location filename="../../ui/coupons/page.py" line="162" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="170" />
+        <location filename="../../ui/coupons/page.py" line="165" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="196" />
+        <location filename="../../ui/coupons/page.py" line="191" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="198" />
+        <location filename="../../ui/coupons/page.py" line="193" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="205" />
+        <location filename="../../ui/coupons/page.py" line="200" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="234" />
+        <location filename="../../ui/coupons/page.py" line="229" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="239" />
+        <location filename="../../ui/coupons/page.py" line="234" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="272" />
+        <location filename="../../ui/coupons/page.py" line="267" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="288" />
-        <location filename="../../ui/coupons/page.py" line="310" />
+        <location filename="../../ui/coupons/page.py" line="283" />
+        <location filename="../../ui/coupons/page.py" line="305" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="299" />
+        <location filename="../../ui/coupons/page.py" line="294" />
         <source>Issued %1 coupons for %2.</source>
         <translation>已为“%2”发放 %1 张券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="319" />
+        <location filename="../../ui/coupons/page.py" line="314" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="332" />
+        <location filename="../../ui/coupons/page.py" line="327" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="332" />
+        <location filename="../../ui/coupons/page.py" line="327" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="359" />
+        <location filename="../../ui/coupons/page.py" line="354" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="364" />
+        <location filename="../../ui/coupons/page.py" line="359" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已将 %1 张券保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="384" />
+        <location filename="../../ui/coupons/page.py" line="379" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -616,27 +616,27 @@
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="38" />
+        <location filename="../../ui/care/page.py" line="39" />
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="39" />
+        <location filename="../../ui/care/page.py" line="40" />
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="40" />
+        <location filename="../../ui/care/page.py" line="41" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="41" />
+        <location filename="../../ui/care/page.py" line="42" />
         <source>Purpose</source>
         <translation>回访目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="42" />
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
@@ -726,64 +726,88 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="76" />
+        <source>Locked — sign in to continue</source>
+        <translation>已锁定 — 请登录后继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="76" />
+        <location filename="../../ui/login.py" line="86" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="83" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="84" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="41" />
+        <location filename="../../ui/main_window.py" line="53" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="55" />
+        <location filename="../../ui/main_window.py" line="67" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="56" />
+        <location filename="../../ui/main_window.py" line="68" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="57" />
+        <location filename="../../ui/main_window.py" line="69" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="58" />
+        <location filename="../../ui/main_window.py" line="70" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="96" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128" />
+        <location filename="../../ui/main_window.py" line="196" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140" />
+        <location filename="../../ui/main_window.py" line="208" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153" />
+        <location filename="../../ui/main_window.py" line="221" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="227" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="229" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167" />
+        <location filename="../../ui/main_window.py" line="235" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -973,23 +997,23 @@
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="113" />
+        <location filename="../../ui/care/page.py" line="109" />
         <source>Issue coupons to selection…</source>
         <translation>给所选会员发券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="116" />
+        <location filename="../../ui/care/page.py" line="112" />
         <source>Schedule follow-up call…</source>
         <translation>安排回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="118" />
+        <location filename="../../ui/care/page.py" line="114" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="138" />
-        <location filename="../../ui/care/page.py" line="149" />
+        <location filename="../../ui/care/page.py" line="134" />
+        <location filename="../../ui/care/page.py" line="145" />
         <source>Select one or more members first.</source>
         <translation>请先选择会员。</translation>
     </message>
@@ -1334,6 +1358,44 @@
         <location filename="../../ui/care/dialogs.py" line="177" />
         <source>Give as a coupon (¥1 per 100 points)</source>
         <translation>兑换成优惠券（100 积分 = ¥1）</translation>
+    </message>
+</context>
+<context>
+    <name>SetupOwnerDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="20" />
+        <source>Welcome — create the owner's account</source>
+        <translation>欢迎使用 — 请创建店主账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="25" />
+        <source>This account can add staff, see the audit trail and restore backups. Keep the password safe.</source>
+        <translation>店主账号可以添加员工、查看操作日志、恢复备份。请妥善保管密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="38" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="39" />
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="40" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="41" />
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="49" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -2417,6 +2479,71 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="145" />
+        <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
+        <translation>前台助手已经在这台电脑上打开了（数据目录 {folder}），请切换到那个窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="150" />
+        <source>Keep at least one backup.</source>
+        <translation>至少保留一份备份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="151" />
+        <source>Cannot write backups to {folder}: {reason}</source>
+        <translation>无法把备份写入 {folder}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="152" />
+        <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
+        <translation>备份副本未通过校验（{problems}），已保留原有备份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="155" />
+        <source>That backup is damaged ({problems}); it was not restored.</source>
+        <translation>该备份已损坏（{problems}），未执行恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="158" />
+        <source>Your role ({role}) may not do this; please ask a manager.</source>
+        <translation>您的角色（{role}）无权进行此操作，请联系经理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="161" />
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="162" />
+        <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
+        <translation>密码错误次数过多，账号已锁定 {minutes} 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="165" />
+        <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
+        <translation>用户名为 2 到 32 位小写字母、数字、点或短横线。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="168" />
+        <source>Please choose a role.</source>
+        <translation>请选择角色。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="169" />
+        <source>A password has at least 6 characters.</source>
+        <translation>密码至少 6 位。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="170" />
+        <source>The first account is the owner's.</source>
+        <translation>第一个账号必须是店主。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="171" />
+        <source>The user name {username} is taken.</source>
+        <translation>用户名 {username} 已被使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="172" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>

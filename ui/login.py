@@ -1,0 +1,106 @@
+"""Signing in at the counter: the owner's account at first start, then a login, and the
+lock after the counter has been left idle."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from app import staff as st
+from app.context import AppContext
+from ui.actions import call
+from ui.forms import FormDialog
+
+
+class SetupOwnerDialog(FormDialog):
+    """First start: the owner creates their account (they add staff later)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setupOwnerDialog")
+        self.setMinimumWidth(460)
+        self.setWindowTitle(self.tr("Welcome — create the owner's account"))
+        self.ctx = ctx
+        self.session: st.StaffSession | None = None
+        intro = QLabel(
+            self.tr(
+                "This account can add staff, see the audit trail and "
+                "restore backups. Keep the password safe."
+            )
+        )
+        intro.setWordWrap(True)
+        self.form.addRow(intro)
+        self.username = QLineEdit(objectName="setupUsername")
+        self.display = QLineEdit(objectName="setupName")
+        self.password = QLineEdit(objectName="setupPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit(objectName="setupPasswordAgain")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget, key in (
+            (self.tr("User name"), self.username, "username"),
+            (self.tr("Your name"), self.display, "name"),
+            (self.tr("Password"), self.password, "password"),
+            (self.tr("Password again"), self.again, "again"),
+        ):
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
+        self.username.setFocus()
+
+    def on_save(self) -> None:
+        if self.password.text() != self.again.text():
+            self.show_error(self.tr("The two passwords differ."), "again")
+            return
+        if (
+            call(
+                self,
+                st.create_staff,
+                self.ctx,
+                self.username.text(),
+                self.display.text(),
+                "owner",
+                self.password.text(),
+            )
+            is None
+        ):
+            return
+        self.session = call(self, st.login, self.ctx, self.username.text(), self.password.text())
+        if self.session is not None:
+            self.accept()
+
+
+class LoginDialog(FormDialog):
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, locked: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setMinimumWidth(380)
+        self.setWindowTitle(
+            self.tr("Locked — sign in to continue") if locked else self.tr("Sign in")
+        )
+        self.ctx = ctx
+        self.session: st.StaffSession | None = None
+        self.username = QLineEdit(objectName="loginUsername")
+        self.password = QLineEdit(objectName="loginPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(self.tr("User name"), self.username)
+        self.form.addRow(self.tr("Password"), self.password)
+        self.fields.update({"username": self.username, "password": self.password})
+        self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Sign in"))
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.on_save)
+        self.username.setFocus()
+
+    def on_save(self) -> None:
+        session = call(self, st.login, self.ctx, self.username.text(), self.password.text())
+        if session is None:
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.session = session
+        self.accept()
+
+    def reject(self) -> None:
+        # While locked, the counter stays locked: closing the dialog is not a way in.
+        if self.ctx.staff is None:
+            return super().reject()
+        return None
