@@ -60,6 +60,9 @@ def log(ctx: AppContext, action: str, target: str = "", detail: str = "") -> Non
 
 def verify(ctx: AppContext) -> int | None:
     """The id of the first entry that does not match the chain, or None if intact."""
+    from app.staff import require
+
+    require(ctx, "audit.view")
     prev = GENESIS
     with ctx.uow() as uow:
         for e in uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
@@ -75,6 +78,9 @@ def entries(
     ctx: AppContext, action: str | None = None, staff: str | None = None, limit: int = 500
 ) -> list[AuditLine]:
     """Newest first, optionally filtered (the owner's audit viewer)."""
+    from app.staff import require
+
+    require(ctx, "audit.view")
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if action:
         stmt = stmt.where(AuditEntry.action == action)

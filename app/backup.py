@@ -171,3 +171,114 @@ def restore(database: Path | str, backup: Path | str) -> Path:
     finally:
         source.close()
     return kept
+
+
+BACKUP_DIR_KEY = "backup_dir"
+PENDING_RESTORE = "restore-pending.txt"
+
+
+def backup_dir(ctx: AppContext) -> Path:
+    """Where automatic backups go: the owner's choice (a USB drive), else <data>/backups."""
+    from db.models import Setting
+
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, BACKUP_DIR_KEY)
+        chosen = row.value if row is not None else ""
+    if chosen:
+        return Path(chosen)
+    return Path(ctx.data_dir or ".") / "backups"
+
+
+def set_backup_dir(ctx: AppContext, folder: Path | str) -> Path:
+    from app import audit
+    from app.staff import require
+    from db.models import Setting
+
+    require(ctx, "backup.restore")
+    path = Path(folder).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".frontdesk-write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise FrontdeskError("backup.folder", folder=str(path), reason=str(exc)) from None
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, BACKUP_DIR_KEY) or Setting(key=BACKUP_DIR_KEY)
+        row.value = str(path)
+        uow.session.add(row)
+        audit.record(uow.session, ctx, "backup.folder", str(path)[:64])
+        uow.commit()
+    return path
+
+
+def schedule_restore(ctx: AppContext, backup: Path | str) -> Preview:
+    """Marks a backup to be restored at the next start, before the database is opened
+    (the running app cannot swap its own database)."""
+    from app import audit
+    from app.staff import require
+
+    require(ctx, "backup.restore")
+    shown = preview(backup)
+    if not shown.ok:
+        raise FrontdeskError("backup.bad_source", problems="; ".join(shown.problems[:3]))
+    (Path(ctx.data_dir or ".") / PENDING_RESTORE).write_text(
+        str(Path(backup).resolve()), encoding="utf-8"
+    )
+    audit.log(ctx, "backup.restore", Path(backup).name)
+    return shown
+
+
+def apply_pending_restore(data_dir: Path | str) -> Path | None:
+    """At start, before opening the database: carries out a scheduled restore. Returns the
+    file the replaced database was kept as, or None when nothing was scheduled."""
+    from db.engine import DB_FILENAME
+
+    marker = Path(data_dir) / PENDING_RESTORE
+    if not marker.exists():
+        return None
+    source = Path(marker.read_text(encoding="utf-8").strip())
+    try:
+        return restore(Path(data_dir) / DB_FILENAME, source)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+RUNNING_MARKER = "frontdesk.running"
+
+
+def quick_check(path: Path | str) -> list[str]:
+    """SQLite's quick_check (faster than the full check, same kinds of damage)."""
+    p = Path(path)
+    if not p.exists():
+        return []
+    try:
+        con = _raw(p)
+        try:
+            result = [r[0] for r in con.execute("PRAGMA quick_check")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"not a readable database: {exc}"]
+    return [] if result == ["ok"] else result[:20]
+
+
+def newest_good(folder: Path | str) -> BackupInfo | None:
+    """The newest backup in folder that passes the full check."""
+    for info in list_backups(folder):
+        if not check_file(info.path):
+            return info
+    return None
+
+
+def unclean_shutdown(data_dir: Path | str) -> bool:
+    """True when the last run did not end normally (crash, kill, power cut)."""
+    return (Path(data_dir) / RUNNING_MARKER).exists()
+
+
+def mark_running(data_dir: Path | str, running: bool) -> None:
+    marker = Path(data_dir) / RUNNING_MARKER
+    if running:
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+    else:
+        marker.unlink(missing_ok=True)

@@ -68,9 +68,9 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
-    from app.backup import backup_now
+    from app.backup import backup_dir, backup_now
 
-    folder = Path(args.to) if args.to else Path(ctx.data_dir or ".") / "backups"
+    folder = Path(args.to) if args.to else backup_dir(ctx)
     info = backup_now(ctx, folder, keep=args.keep)
     print(f"backup written: {info.path} ({info.size_bytes:,} bytes)")
     return 0

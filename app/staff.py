@@ -168,3 +168,30 @@ def logout(ctx: AppContext) -> None:
     if ctx.staff is not None:
         audit.log(ctx, "logout", ctx.staff.username)
     ctx.staff = None
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    locked: bool
+
+
+def list_staff(ctx: AppContext) -> list[StaffRow]:
+    require(ctx, "staff.manage")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        return [
+            StaffRow(
+                r.id,
+                r.username,
+                r.display_name,
+                r.role,
+                r.active,
+                r.locked_until is not None and r.locked_until > now,
+            )
+            for r in uow.session.scalars(select(Staff).order_by(Staff.id))
+        ]

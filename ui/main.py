@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.paths import resolve_data_dir
 
@@ -86,6 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quit_after_start:
             QMessageBox.critical(None, "Frontdesk", message)
         return 1
+    from app.backup import apply_pending_restore
+
+    try:
+        kept = apply_pending_restore(data_dir)
+        if kept is not None:
+            log.info("restored a backup; the previous database is kept as %s", kept)
+    except FrontdeskError as exc:
+        log.error("scheduled restore not done: %s", exc)
+    if not _database_sound(data_dir, args.quit_after_start):
+        lock.release()
+        return 2
     ctx = AppContext.open(data_dir)
     if args.demo:
         from app.demo import seed_if_empty
@@ -111,12 +123,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, report)
     if not args.quit_after_start:
         _daily_backup(ctx, data_dir, on_start=True)
+    from app.backup import mark_running
+
+    mark_running(data_dir, True)
     code = app.exec()
+    mark_running(data_dir, False)
     if not args.quit_after_start:
         _daily_backup(ctx, data_dir, on_start=False)
     ctx.close()
     lock.release()
     return code
+
+
+def _database_sound(data_dir: Path, quiet: bool) -> bool:
+    """After a crash or power cut, SQLite's quick check runs before anything else. A
+    damaged database is explained, with the offer to restore the newest good backup."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from app import backup
+    from db.engine import DB_FILENAME
+    from ui.format import local_datetime
+
+    if not backup.unclean_shutdown(data_dir):
+        return True
+    problems = backup.quick_check(data_dir / DB_FILENAME)
+    backup.mark_running(data_dir, False)
+    if not problems:
+        log.info("last run ended abruptly; the database checked out fine")
+        return True
+    log.error("database damaged: %s", problems)
+    good = backup.newest_good(data_dir / "backups")
+    text = (
+        QCoreApplication.translate(
+            "startup",
+            "The database in %1 is damaged (%2). This can happen after a power cut "
+            "while the disk was writing.",
+        )
+        .replace("%1", str(data_dir))
+        .replace("%2", "; ".join(problems[:2]))
+    )
+    if good is None:
+        if not quiet:
+            QMessageBox.critical(
+                None,
+                "Frontdesk",
+                text
+                + "\n\n"
+                + QCoreApplication.translate(
+                    "startup",
+                    "No good backup was found. Please call for support; the file "
+                    "has not been changed.",
+                ),
+            )
+        return False
+    question = (
+        text
+        + "\n\n"
+        + QCoreApplication.translate(
+            "startup",
+            "Restore the newest good backup, taken %1? The damaged file is kept beside it.",
+        ).replace("%1", local_datetime(good.taken_at))
+    )
+    if quiet or QMessageBox.question(None, "Frontdesk", question) != QMessageBox.StandardButton.Yes:
+        return False
+    backup.restore(data_dir / DB_FILENAME, good.path)
+    return True
 
 
 def sign_in(ctx: object) -> bool:
@@ -134,13 +206,14 @@ def _daily_backup(ctx: object, data_dir: object, on_start: bool) -> None:
     """A backup on every exit, and at start when the newest is over a day old. A failed
     backup is logged and never stops the counter."""
     from datetime import timedelta
-    from pathlib import Path
 
     from app.backup import backup_now, list_backups
     from app.context import AppContext
 
     assert isinstance(ctx, AppContext)
-    folder = Path(str(data_dir)) / "backups"
+    from app.backup import backup_dir
+
+    folder = backup_dir(ctx)
     try:
         newest = list_backups(folder)[:1]
         if on_start and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):

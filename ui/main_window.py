@@ -22,6 +22,7 @@ from app import loyalty
 from app.complaints import BreachAlert
 from app.context import AppContext
 from app.members import MemberProfile
+from ui.admin.page import AdminPage
 from ui.alerts import AlertCenter
 from ui.care.page import CarePage
 from ui.complaints import labels
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")
         self.add_page(self.tr("Coupons  F6"), self.coupons, "F6")
         self.add_page(self.tr("Guest care  F7"), self.care, "F7")
+        self.admin = AdminPage(ctx)
+        self.admin_index = self.add_page(self.tr("Administration  F9"), self.admin, "F9")
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
@@ -126,6 +129,8 @@ class MainWindow(QMainWindow):
         return index
 
     def show_page(self, index: int) -> None:
+        if self.nav.item(index).isHidden():
+            return
         self.nav.setCurrentRow(index)
         if self.pages.widget(index) is self.member_desk:
             self.member_desk.focus_search()
@@ -144,6 +149,10 @@ class MainWindow(QMainWindow):
         self.complaints.policy_button.setVisible(allowed("sla.policy"))
         self.care.tiers_button.setVisible(allowed("tiers.edit"))
         self.member_desk.profile.adjust_button.setVisible(allowed("points.adjust"))
+        # Only the owner sees Administration (the services refuse everyone else anyway).
+        self.nav.item(self.admin_index).setHidden(not allowed("staff.manage"))
+        if not allowed("staff.manage") and self.pages.currentWidget() is self.admin:
+            self.show_page(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):

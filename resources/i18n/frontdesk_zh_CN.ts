@@ -1,6 +1,135 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="141" />
+        <source>Add staff…</source>
+        <translation>添加员工…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="149" />
+        <source>action, e.g. coupon.void</source>
+        <translation>操作，如 coupon.void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="151" />
+        <source>Verify the chain</source>
+        <translation>校验日志链</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="162" />
+        <source>Use this folder</source>
+        <translation>使用此文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="164" />
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="167" />
+        <source>Restore selected at next start…</source>
+        <translation>下次启动时恢复所选备份…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="174" />
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="186" />
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="187" />
+        <source>Audit trail</source>
+        <translation>操作日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="188" />
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="225" />
+        <source>The audit trail is intact.</source>
+        <translation>操作日志完整，未被篡改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="228" />
+        <source>The audit trail was altered at entry %1.</source>
+        <translation>操作日志在第 %1 条被改动过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="235" />
+        <source>Backups will be written to %1.</source>
+        <translation>备份将写入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="242" />
+        <source>Backup written: %1</source>
+        <translation>已备份：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="250" />
+        <source>Choose a backup first.</source>
+        <translation>请先选择一个备份。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="256" />
+        <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
+        <translation>将在下次启动时恢复 %1（%2 位会员，%3 条消费，最近消费 %4）。当前数据会另外保留。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="52" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="53" />
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="54" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="55" />
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="56" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>BackupModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+</context>
+<context>
     <name>CampaignDialog</name>
     <message>
         <location filename="../../ui/coupons/dialogs.py" line="148" />
@@ -728,23 +857,23 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="76" />
+        <location filename="../../ui/login.py" line="78" />
         <source>Locked — sign in to continue</source>
         <translation>已锁定 — 请登录后继续</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="76" />
-        <location filename="../../ui/login.py" line="86" />
+        <location filename="../../ui/login.py" line="78" />
+        <location filename="../../ui/login.py" line="88" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="83" />
+        <location filename="../../ui/login.py" line="85" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="84" />
+        <location filename="../../ui/login.py" line="86" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -752,62 +881,67 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="53" />
+        <location filename="../../ui/main_window.py" line="54" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67" />
+        <location filename="../../ui/main_window.py" line="68" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/main_window.py" line="69" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69" />
+        <location filename="../../ui/main_window.py" line="70" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70" />
+        <location filename="../../ui/main_window.py" line="71" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="73" />
+        <source>Administration  F9</source>
+        <translation>系统管理  F9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="99" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196" />
+        <location filename="../../ui/main_window.py" line="205" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="230" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227" />
+        <location filename="../../ui/main_window.py" line="236" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229" />
+        <location filename="../../ui/main_window.py" line="238" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235" />
+        <location filename="../../ui/main_window.py" line="244" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1352,7 +1486,7 @@
     <message>
         <location filename="../../ui/care/dialogs.py" line="174" />
         <source>Staff</source>
-        <translation>经手人</translation>
+        <translation>员工</translation>
     </message>
     <message>
         <location filename="../../ui/care/dialogs.py" line="177" />
@@ -1363,37 +1497,37 @@
 <context>
     <name>SetupOwnerDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="20" />
+        <location filename="../../ui/login.py" line="21" />
         <source>Welcome — create the owner's account</source>
         <translation>欢迎使用 — 请创建店主账号</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="25" />
+        <location filename="../../ui/login.py" line="26" />
         <source>This account can add staff, see the audit trail and restore backups. Keep the password safe.</source>
         <translation>店主账号可以添加员工、查看操作日志、恢复备份。请妥善保管密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="38" />
+        <location filename="../../ui/login.py" line="39" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="39" />
+        <location filename="../../ui/login.py" line="40" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="40" />
+        <location filename="../../ui/login.py" line="41" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="41" />
+        <location filename="../../ui/login.py" line="42" />
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="49" />
+        <location filename="../../ui/login.py" line="50" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1555,6 +1689,87 @@
     </message>
 </context>
 <context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="83" />
+        <source>Add staff</source>
+        <translation>添加员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="89" />
+        <source>Receptionist</source>
+        <translation>前台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="90" />
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="91" />
+        <source>Owner</source>
+        <translation>店主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="97" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="98" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="99" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="100" />
+        <source>First password</source>
+        <translation>初始密码</translation>
+    </message>
+</context>
+<context>
+    <name>StaffModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="42" />
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="44" />
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="44" />
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
     <name>StepDialog</name>
     <message>
         <location filename="../../ui/complaints/dialogs.py" line="152" />
@@ -1594,7 +1809,7 @@
     <message>
         <location filename="../../ui/complaints/dialogs.py" line="167" />
         <source>Staff</source>
-        <translation>经手人</translation>
+        <translation>员工</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/dialogs.py" line="170" />
@@ -1771,7 +1986,7 @@
     <message>
         <location filename="../../ui/members/dialogs.py" line="138" />
         <source>Staff</source>
-        <translation>经手人</translation>
+        <translation>员工</translation>
     </message>
     <message>
         <location filename="../../ui/members/dialogs.py" line="145" />
@@ -1804,7 +2019,7 @@
     <message>
         <location filename="../../ui/members/models.py" line="85" />
         <source>Staff</source>
-        <translation>经手人</translation>
+        <translation>员工</translation>
     </message>
 </context>
 <context>
@@ -2664,6 +2879,24 @@
         <location filename="../../ui/actions.py" line="48" />
         <source>comment</source>
         <translation>意见</translation>
+    </message>
+</context>
+<context>
+    <name>startup</name>
+    <message>
+        <location filename="../../ui/main.py" line="158" />
+        <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
+        <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="173" />
+        <source>No good backup was found. Please call for support; the file has not been changed.</source>
+        <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="183" />
+        <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
+        <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>
 </context>
 </TS>

@@ -53,3 +53,32 @@ def test_second_instance_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         )
     assert proc.returncode == 1
     assert "already running" in proc.stderr
+
+
+def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path) -> None:
+    """A run that ended abruptly leaves its marker; the next start checks the database,
+    and (in smoke mode, where nobody can answer) refuses to open a damaged one."""
+    from app import backup
+    from db.engine import DB_FILENAME
+
+    ctx = AppContext.open(tmp_path)
+    info = backup.backup_now(ctx, tmp_path / "backups")
+    ctx.close()
+    db = tmp_path / DB_FILENAME
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a torn page
+    db.write_bytes(bytes(data))
+    backup.mark_running(tmp_path, True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDESK_LANG": "en"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "ui.main", "--data-dir", str(tmp_path), "--quit-after-start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "database damaged" in proc.stderr
+    good = backup.newest_good(tmp_path / "backups")
+    assert good is not None and good.path == info.path

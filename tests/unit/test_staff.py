@@ -86,6 +86,9 @@ def test_manager_may_and_it_is_audited(team: AppContext) -> None:
     coupons.void(team, coupon.code, "陈经理", "发错了")
     loyalty.adjust_points(team, member.id, 50, "补偿", "陈经理")
     assert members.reveal_phone(team, member.id) == "13800138000"
+    with pytest.raises(st.Forbidden):
+        audit.entries(team)  # the audit trail is the owner's to read
+    st.login(team, "boss", "owner-pass")
     actions = [e.action for e in audit.entries(team, staff="mgr")]
     assert actions[:4] == ["phone.view", "points.adjust", "coupon.void", "login"]
 

@@ -1,0 +1,1 @@
+"""The owner's administration: staff, the audit trail, backups."""

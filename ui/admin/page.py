@@ -1,0 +1,263 @@
+"""Administration (owner): staff accounts, the audit trail, backups and restore."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit
+from app import backup as bk
+from app import staff as st
+from app.context import AppContext
+from app.errors import FrontdeskError
+from ui.actions import call, error_text
+from ui.format import local_datetime
+from ui.forms import FormDialog
+from ui.table import DISPLAY, RowsTableModel
+
+
+class StaffModel(RowsTableModel[st.StaffRow]):
+    def headers(self) -> list[str]:
+        return [self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Status")]
+
+    def data(self, index: Any, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        r = self._rows[index.row()]
+        status = (
+            self.tr("locked")
+            if r.locked
+            else (self.tr("active") if r.active else self.tr("disabled"))
+        )
+        return [r.username, r.display_name, r.role, status][index.column()]
+
+
+class AuditModel(RowsTableModel[audit.AuditLine]):
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Time"),
+            self.tr("Staff"),
+            self.tr("Action"),
+            self.tr("Target"),
+            self.tr("Detail"),
+        ]
+
+    def data(self, index: Any, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        e = self._rows[index.row()]
+        return [local_datetime(e.at), e.staff, e.action, e.target, e.detail][index.column()]
+
+
+class BackupModel(RowsTableModel[bk.BackupInfo]):
+    def headers(self) -> list[str]:
+        return [self.tr("Taken"), self.tr("File"), self.tr("Size")]
+
+    def data(self, index: Any, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        b = self._rows[index.row()]
+        return [local_datetime(b.taken_at), b.path.name, f"{b.size_bytes / 1_048_576:.1f} MB"][
+            index.column()
+        ]
+
+
+class StaffDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("staffDialog")
+        self.setWindowTitle(self.tr("Add staff"))
+        self.ctx = ctx
+        self.username = QLineEdit(objectName="staffUsername")
+        self.display = QLineEdit(objectName="staffName")
+        self.role = QComboBox(objectName="staffRole")
+        for code, text in (
+            ("receptionist", self.tr("Receptionist")),
+            ("manager", self.tr("Manager")),
+            ("owner", self.tr("Owner")),
+        ):
+            self.role.addItem(text, code)
+        self.password = QLineEdit(objectName="staffPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget, key in (
+            (self.tr("User name"), self.username, "username"),
+            (self.tr("Name"), self.display, "name"),
+            (self.tr("Role"), self.role, "role"),
+            (self.tr("First password"), self.password, "password"),
+        ):
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
+
+    def on_save(self) -> None:
+        if (
+            call(
+                self,
+                st.create_staff,
+                self.ctx,
+                self.username.text(),
+                self.display.text(),
+                str(self.role.currentData()),
+                self.password.text(),
+            )
+            is not None
+        ):
+            self.accept()
+
+
+def _table(name: str, model: RowsTableModel[Any]) -> QTableView:
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class AdminPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adminPage")
+        self.ctx = ctx
+        self.message = QLabel(objectName="adminMessage")
+        self.message.setWordWrap(True)
+        self.staff_model, self.audit_model = StaffModel(self), AuditModel(self)
+        self.backup_model = BackupModel(self)
+
+        add = QPushButton(self.tr("Add staff…"), objectName="addStaffButton")
+        add.clicked.connect(self.open_staff_dialog)
+        staff_tab = QWidget()
+        staff_layout = QVBoxLayout(staff_tab)
+        staff_layout.addWidget(add)
+        staff_layout.addWidget(_table("staffList", self.staff_model), 1)
+
+        self.action_filter = QLineEdit(objectName="auditFilter")
+        self.action_filter.setPlaceholderText(self.tr("action, e.g. coupon.void"))
+        self.action_filter.returnPressed.connect(self.reload)
+        verify = QPushButton(self.tr("Verify the chain"), objectName="verifyAuditButton")
+        verify.clicked.connect(self.on_verify)
+        audit_tab = QWidget()
+        audit_layout = QVBoxLayout(audit_tab)
+        row = QHBoxLayout()
+        row.addWidget(self.action_filter, 1)
+        row.addWidget(verify)
+        audit_layout.addLayout(row)
+        audit_layout.addWidget(_table("auditList", self.audit_model), 1)
+
+        self.folder = QLineEdit(objectName="backupFolder")
+        save_folder = QPushButton(self.tr("Use this folder"), objectName="backupFolderButton")
+        save_folder.clicked.connect(self.on_folder)
+        backup_now = QPushButton(self.tr("Back up now"), objectName="backupNowButton")
+        backup_now.clicked.connect(self.on_backup)
+        self.restore_button = QPushButton(
+            self.tr("Restore selected at next start…"), objectName="restoreButton"
+        )
+        self.restore_button.clicked.connect(self.on_restore)
+        self.backup_view = _table("backupList", self.backup_model)
+        backup_tab = QWidget()
+        backup_layout = QVBoxLayout(backup_tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Backup folder")))
+        row.addWidget(self.folder, 1)
+        row.addWidget(save_folder)
+        backup_layout.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(backup_now)
+        row.addWidget(self.restore_button)
+        row.addStretch(1)
+        backup_layout.addLayout(row)
+        backup_layout.addWidget(self.backup_view, 1)
+
+        self.tabs = QTabWidget(objectName="adminTabs")
+        self.tabs.addTab(staff_tab, self.tr("Staff"))
+        self.tabs.addTab(audit_tab, self.tr("Audit trail"))
+        self.tabs.addTab(backup_tab, self.tr("Backups"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "color: #0a7d32;")
+        self.message.setText(text)
+
+    def reload(self) -> None:
+        """Refused quietly for roles that may not see it (the page is hidden for them)."""
+        try:
+            self.staff_model.set_rows(st.list_staff(self.ctx))
+            self.audit_model.set_rows(
+                audit.entries(self.ctx, self.action_filter.text().strip() or None)
+            )
+        except FrontdeskError as exc:
+            self.say(html.escape(error_text(exc)), error=True)
+            return
+        folder = bk.backup_dir(self.ctx)
+        self.folder.setText(str(folder))
+        self.backup_model.set_rows(bk.list_backups(folder) if folder.exists() else [])
+
+    def showEvent(self, event: Any) -> None:
+        self.reload()
+        super().showEvent(event)
+
+    def open_staff_dialog(self) -> StaffDialog:
+        dialog = StaffDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def on_verify(self) -> None:
+        broken = call(self, audit.verify, self.ctx)
+        if broken is None:
+            self.say(self.tr("The audit trail is intact."))
+        else:
+            self.say(
+                self.tr("The audit trail was altered at entry %1.").replace("%1", str(broken)),
+                error=True,
+            )
+
+    @Slot()
+    def on_folder(self) -> None:
+        if call(self, bk.set_backup_dir, self.ctx, self.folder.text()) is not None:
+            self.say(self.tr("Backups will be written to %1.").replace("%1", self.folder.text()))
+            self.reload()
+
+    @Slot()
+    def on_backup(self) -> None:
+        info = call(self, bk.backup_now, self.ctx, bk.backup_dir(self.ctx))
+        if info is not None:
+            self.say(self.tr("Backup written: %1").replace("%1", str(info.path)))
+            self.reload()
+
+    @Slot()
+    def on_restore(self) -> None:
+        index = self.backup_view.currentIndex()
+        chosen = self.backup_model.row_at(index.row()) if index.isValid() else None
+        if chosen is None:
+            self.say(self.tr("Choose a backup first."), error=True)
+            return
+        shown = call(self, bk.schedule_restore, self.ctx, chosen.path)
+        if shown is not None:
+            self.say(
+                self.tr(
+                    "Will restore %1 (%2 members, %3 visits, last visit %4) when "
+                    "Frontdesk next starts. The current data is kept beside it."
+                )
+                .replace("%1", chosen.path.name)
+                .replace("%2", f"{shown.members:,}")
+                .replace("%3", f"{shown.visits:,}")
+                .replace("%4", shown.last_visit or "—")
+            )
