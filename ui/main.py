@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
     window = MainWindow(ctx, auto_review=not args.quit_after_start)
+    window.hourly = lambda: _daily_backup(ctx, data_dir, on_start=True)  # "on_start": if due
     window.show()
     if args.quit_after_start:
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -51,6 +52,9 @@ class MainWindow(QMainWindow):
         self.idle_minutes = idle_minutes
         self._last_input = time.monotonic()
         self._lock_dialog: QDialog | None = None
+        # Called about once an hour (the daily backup decides itself whether it is due).
+        self.hourly: Callable[[], None] | None = None
+        self._ticks = 0
         self.setWindowTitle(self.tr("Frontdesk") + (f" — {store_name}" if store_name else ""))
         self.resize(1280, 800)
 
@@ -143,7 +147,14 @@ class MainWindow(QMainWindow):
         """Shows who is signed in and hides what their role may not do (the services
         refuse it anyway)."""
         who = self.ctx.staff
-        self.staff_label.setText(f"{who.display_name} ({who.role})" if who else "")
+        roles = {
+            "receptionist": self.tr("receptionist"),
+            "manager": self.tr("manager"),
+            "owner": self.tr("owner"),
+        }
+        self.staff_label.setText(
+            f"{who.display_name} ({roles.get(who.role, who.role)})" if who else ""
+        )
         allowed = (lambda p: True) if who is None else who.may
         self.coupons.buttons["voidCouponButton"].setVisible(allowed("coupon.void"))
         self.complaints.policy_button.setVisible(allowed("sla.policy"))
@@ -195,6 +206,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_tick(self) -> None:
         self.check_idle()
+        self._ticks += 1
+        if self.hourly is not None and self._ticks % 3600 == 0:
+            self.hourly()
         now = self.ctx.clock.now()
         mono = time.monotonic()
         drift = (now - self._last_wall).total_seconds() - (mono - self._last_mono)

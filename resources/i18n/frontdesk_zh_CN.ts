@@ -18,67 +18,67 @@
         <translation>校验日志链</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="162" />
+        <location filename="../../ui/admin/page.py" line="165" />
         <source>Use this folder</source>
         <translation>使用此文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="164" />
+        <location filename="../../ui/admin/page.py" line="167" />
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="167" />
+        <location filename="../../ui/admin/page.py" line="170" />
         <source>Restore selected at next start…</source>
         <translation>下次启动时恢复所选备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="174" />
+        <location filename="../../ui/admin/page.py" line="177" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="186" />
+        <location filename="../../ui/admin/page.py" line="189" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="187" />
+        <location filename="../../ui/admin/page.py" line="190" />
         <source>Audit trail</source>
         <translation>操作日志</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="188" />
+        <location filename="../../ui/admin/page.py" line="191" />
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="225" />
+        <location filename="../../ui/admin/page.py" line="228" />
         <source>The audit trail is intact.</source>
         <translation>操作日志完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="228" />
+        <location filename="../../ui/admin/page.py" line="231" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日志在第 %1 条被改动过。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="235" />
+        <location filename="../../ui/admin/page.py" line="238" />
         <source>Backups will be written to %1.</source>
         <translation>备份将写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="242" />
+        <location filename="../../ui/admin/page.py" line="245" />
         <source>Backup written: %1</source>
         <translation>已备份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="250" />
+        <location filename="../../ui/admin/page.py" line="253" />
         <source>Choose a backup first.</source>
         <translation>请先选择一个备份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="256" />
+        <location filename="../../ui/admin/page.py" line="259" />
         <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
         <translation>将在下次启动时恢复 %1（%2 位会员，%3 条消费，最近消费 %4）。当前数据会另外保留。</translation>
     </message>
@@ -881,67 +881,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="54" />
+        <location filename="../../ui/main_window.py" line="58" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/main_window.py" line="72" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69" />
+        <location filename="../../ui/main_window.py" line="73" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70" />
+        <location filename="../../ui/main_window.py" line="74" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71" />
+        <location filename="../../ui/main_window.py" line="75" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73" />
+        <location filename="../../ui/main_window.py" line="77" />
         <source>Administration  F9</source>
         <translation>系统管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="103" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="151" />
+        <source>receptionist</source>
+        <translation>前台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="152" />
+        <source>manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="153" />
+        <source>owner</source>
+        <translation>店主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="219" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="231" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230" />
+        <location filename="../../ui/main_window.py" line="244" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236" />
+        <location filename="../../ui/main_window.py" line="250" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238" />
+        <location filename="../../ui/main_window.py" line="252" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="258" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -2884,17 +2899,17 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="158" />
+        <location filename="../../ui/main.py" line="159" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="173" />
+        <location filename="../../ui/main.py" line="174" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="183" />
+        <location filename="../../ui/main.py" line="184" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

@@ -156,7 +156,10 @@ class AdminPage(QWidget):
         row.addWidget(self.action_filter, 1)
         row.addWidget(verify)
         audit_layout.addLayout(row)
-        audit_layout.addWidget(_table("auditList", self.audit_model), 1)
+        audit_view = _table("auditList", self.audit_model)
+        for col, width in enumerate((150, 90, 140, 160)):
+            audit_view.setColumnWidth(col, width)
+        audit_layout.addWidget(audit_view, 1)
 
         self.folder = QLineEdit(objectName="backupFolder")
         save_folder = QPushButton(self.tr("Use this folder"), objectName="backupFolderButton")
