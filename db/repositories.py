@@ -207,12 +207,22 @@ class LoyaltyRepository:
                 return None if d is None else d.isoformat(" ", "microseconds")
 
             assignments = ", ".join(f"{f} = excluded.{f}" for f in fields)
+            conn = self.session.connection()
+            # A big rewrite is faster with the lapse index built once afterwards (a
+            # sort) than kept up to date row by row (random inserts): 11 s -> ~6 s.
+            rebuild = len(rows) > 50_000
+            if rebuild:
+                conn.exec_driver_sql("DROP INDEX IF EXISTS ix_member_stats_lapse")
             self.session.connection().exec_driver_sql(
                 f"INSERT INTO member_stats (member_id, {', '.join(fields)}) "
                 f"VALUES (?, ?, ?, ?, ?, ?, ?) "
                 f"ON CONFLICT (member_id) DO UPDATE SET {assignments}",
                 [(r[0], r[1], r[2], r[3], text(r[4]), r[5], text(r[6])) for r in rows],
             )
+            if rebuild:
+                conn.exec_driver_sql(
+                    "CREATE INDEX ix_member_stats_lapse ON member_stats (lapse_at)"
+                )
             return
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
