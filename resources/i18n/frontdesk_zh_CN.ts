@@ -2075,7 +2075,7 @@
     <message>
         <location filename="../../ui/complaints/labels.py" line="11" />
         <source>Phone</source>
-        <translation>手机</translation>
+        <translation>电话</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="12" />

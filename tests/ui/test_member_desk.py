@@ -169,3 +169,15 @@ def test_bundled_cjk_font_registered(qapp: QApplication) -> None:
     assert "WenQuanYi Micro Hei" in QFontDatabase.families()
     assert "WenQuanYi Micro Hei" in qapp.font().families()
     assert QFontMetrics(qapp.font()).inFontUcs4(ord("张"))
+
+
+def test_traditional_chinese(qtbot: QtBot, qapp: QApplication, ctx: AppContext) -> None:
+    assert install_translations(qapp, "zh_TW")
+    try:
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        assert win.nav.item(0).text().startswith("會員")
+        assert win.member_desk.model.headers()[0] == "姓名"
+        assert "優惠券" in win.nav.item(2).text()
+    finally:
+        install_translations(qapp, "en")

@@ -1,0 +1,2917 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_TW">
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="141" />
+        <source>Add staff…</source>
+        <translation>新增員工…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="149" />
+        <source>action, e.g. coupon.void</source>
+        <translation>操作，如 coupon.void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="151" />
+        <source>Verify the chain</source>
+        <translation>校驗日誌鏈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="165" />
+        <source>Use this folder</source>
+        <translation>使用此資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="167" />
+        <source>Back up now</source>
+        <translation>立即備份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="170" />
+        <source>Restore selected at next start…</source>
+        <translation>下次啟動時恢復所選備份…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="177" />
+        <source>Backup folder</source>
+        <translation>備份資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="189" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="190" />
+        <source>Audit trail</source>
+        <translation>操作日誌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="191" />
+        <source>Backups</source>
+        <translation>備份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="228" />
+        <source>The audit trail is intact.</source>
+        <translation>操作日誌完整，未被篡改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="231" />
+        <source>The audit trail was altered at entry %1.</source>
+        <translation>操作日誌在第 %1 條被改動過。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="238" />
+        <source>Backups will be written to %1.</source>
+        <translation>備份將寫入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="245" />
+        <source>Backup written: %1</source>
+        <translation>已備份：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="253" />
+        <source>Choose a backup first.</source>
+        <translation>請先選擇一個備份。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="259" />
+        <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
+        <translation>將在下次啟動時恢復 %1（%2 位會員，%3 條消費，最近消費 %4）。當前資料會另外保留。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="52" />
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="53" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="54" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="55" />
+        <source>Target</source>
+        <translation>物件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="56" />
+        <source>Detail</source>
+        <translation>詳情</translation>
+    </message>
+</context>
+<context>
+    <name>BackupModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>Taken</source>
+        <translation>備份時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="148" />
+        <source>New campaign</source>
+        <translation>新建活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="157" />
+        <source>e.g. 十一月生日礼</source>
+        <translation>如 十一月生日禮</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="158" />
+        <source>Campaign</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="159" />
+        <source>Name *</source>
+        <translation>名稱 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="164" />
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="165" />
+        <source>At most (coupons)</source>
+        <translation>最多發放（張）</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignTableModel</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="59" />
+        <source>Campaign</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="60" />
+        <source>Kind</source>
+        <translation>型別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="61" />
+        <source>Offer</source>
+        <translation>優惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="62" />
+        <source>Issued</source>
+        <translation>已發放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="63" />
+        <source>Redeemed</source>
+        <translation>已核銷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="64" />
+        <source>Redemption rate</source>
+        <translation>核銷率</translation>
+    </message>
+</context>
+<context>
+    <name>CarePage</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="168" />
+        <source>Invite back: we miss you</source>
+        <translation>邀請回店：好久不見</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="171" />
+        <source>Birthday greeting</source>
+        <translation>生日問候</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="174" />
+        <source>Ask how the complaint was handled</source>
+        <translation>回訪投訴處理情況</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="184" />
+        <source>Call done…</source>
+        <translation>已回訪…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="193" />
+        <source>Run tier and segment review now</source>
+        <translation>立即重新評定等級和分群</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="200" />
+        <source>Tiers…</source>
+        <translation>會員等級…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="210" />
+        <location filename="../../ui/care/page.py" line="249" />
+        <source>Lapsing</source>
+        <translation>流失預警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="211" />
+        <location filename="../../ui/care/page.py" line="250" />
+        <source>Birthdays this week</source>
+        <translation>本週生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="212" />
+        <location filename="../../ui/care/page.py" line="251" />
+        <source>After a complaint</source>
+        <translation>投訴後關懷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="213" />
+        <location filename="../../ui/care/page.py" line="252" />
+        <source>Calls due</source>
+        <translation>待回訪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="214" />
+        <source>Tiers and segments</source>
+        <translation>等級與分群</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="267" />
+        <source>Revenue in the last 12 months by tier</source>
+        <translation>近 12 個月各等級營收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="268" />
+        <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
+        <translation>RFM 分群（R 最近到店，F 頻次，M 消費；3 為最好）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="269" />
+        <source>Satisfaction by month (share of 4-5 scores)</source>
+        <translation>每月滿意度（4-5 分佔比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="270" />
+        <source>No review yet: run one to see segments.</source>
+        <translation>尚未評定：執行一次即可檢視分群。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="295" />
+        <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
+        <translation>已發放 %1 張券。可在優惠券頁面（F6）列印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="305" />
+        <source>Select a call first.</source>
+        <translation>請先選擇一條回訪。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="346" />
+        <source>Reading visits…</source>
+        <translation>正在讀取消費記錄…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="346" />
+        <source>Members %1 / %2</source>
+        <translation>會員 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="352" />
+        <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
+        <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="364" />
+        <source>The review stopped before the end; run it again. Details are in the log.</source>
+        <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDialog</name>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="52" />
+        <source>Log complaint</source>
+        <translation>登記投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="64" />
+        <source>optional</source>
+        <translation>選填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="69" />
+        <source>What happened, in the guest's words</source>
+        <translation>發生了什麼（按客人的原話記錄）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="76" />
+        <source>Guest name</source>
+        <translation>客人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <source>Guest phone</source>
+        <translation>客人電話</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="81" />
+        <source>Category</source>
+        <translation>類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="82" />
+        <source>Severity</source>
+        <translation>緊急程度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="83" />
+        <source>Description *</source>
+        <translation>投訴內容 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="84" />
+        <source>Taken by</source>
+        <translation>接待人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="106" />
+        <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
+        <translation>緊急：須在 %1 分鐘內解決，並立即通知經理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="109" />
+        <source>First response due within %1 minutes.</source>
+        <translation>須在 %1 分鐘內首次回應客人。</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintTableModel</name>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="80" />
+        <source>Overdue %1</source>
+        <translation>已超時 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="81" />
+        <source>%1h %2m</source>
+        <translation>%1小時%2分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="82" />
+        <source>%1d %2h</source>
+        <translation>%1天%2小時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="52" />
+        <source>No.</source>
+        <translation>編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="53" />
+        <source>Guest</source>
+        <translation>客人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="54" />
+        <source>Category</source>
+        <translation>類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="55" />
+        <source>Severity</source>
+        <translation>緊急程度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="56" />
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="57" />
+        <source>Next deadline</source>
+        <translation>下一時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="58" />
+        <source>Time left</source>
+        <translation>剩餘時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="59" />
+        <source>Assignee</source>
+        <translation>負責人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="60" />
+        <source>Logged</source>
+        <translation>登記時間</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsPage</name>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="69" />
+        <source>Log complaint (Ctrl+L)</source>
+        <translation>登記投訴 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="73" />
+        <source>SLA report</source>
+        <translation>時限報表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="75" />
+        <source>SLA policy…</source>
+        <translation>時限設定…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="101" />
+        <source>Respond</source>
+        <translation>回應</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="102" />
+        <source>Investigate</source>
+        <translation>調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="103" />
+        <source>Answer</source>
+        <translation>答覆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="104" />
+        <source>Close</source>
+        <translation>結案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="105" />
+        <source>Reopen</source>
+        <translation>重新開啟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="106" />
+        <source>Escalate</source>
+        <translation>升級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="107" />
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="108" />
+        <source>Compensation coupon</source>
+        <translation>補償券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="116" />
+        <source>Complaint</source>
+        <translation>投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="186" />
+        <source>Open: %1    Overdue: %2</source>
+        <translation>未結：%1    超時：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="207" />
+        <source>No complaint selected.</source>
+        <translation>未選擇投訴。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="217" />
+        <source>assignee</source>
+        <translation>負責人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="218" />
+        <source>due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="226" />
+        <source>met %1</source>
+        <translation>%1 完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="227" />
+        <source>(late)</source>
+        <translation>（超時）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="230" />
+        <source>missed</source>
+        <translation>已超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="232" />
+        <source>open</source>
+        <translation>進行中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="238" />
+        <source>urgent case</source>
+        <translation>緊急投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="238" />
+        <source>by staff</source>
+        <translation>員工手動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="244" />
+        <source>%1 overdue</source>
+        <translation>%1超時</translation>
+    </message>
+</context>
+<context>
+    <name>CouponDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="108" />
+        <source>Compensation coupon</source>
+        <translation>補償券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="108" />
+        <source>New coupon</source>
+        <translation>新建優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="116" />
+        <source>member no., card or phone; empty = bearer</source>
+        <translation>會員號、卡號或手機號；留空為不記名券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="119" />
+        <source>For member</source>
+        <translation>發給會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="133" />
+        <source>No member with that number, card or phone.</source>
+        <translation>沒有找到這個會員號、卡號或手機號對應的會員。</translation>
+    </message>
+</context>
+<context>
+    <name>CouponsPage</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="99" />
+        <source>Scan or type the coupon code</source>
+        <translation>掃描或輸入券碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="103" />
+        <source>bill (¥)</source>
+        <translation>賬單金額（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="106" />
+        <location filename="../../ui/coupons/page.py" line="112" />
+        <source>Redeem</source>
+        <translation>核銷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="126" />
+        <source>New coupon…</source>
+        <translation>新建優惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="127" />
+        <source>New campaign…</source>
+        <translation>新建活動…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="128" />
+        <source>Issue campaign…</source>
+        <translation>發放活動券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="129" />
+        <source>Print campaign</source>
+        <translation>列印活動券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="130" />
+        <source>Void coupon…</source>
+        <translation>作廢優惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="140" />
+        <source>store name on coupons</source>
+        <translation>券面門店名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="143" />
+        <source>Print as</source>
+        <translation>列印格式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="162" />
+        <source>Campaigns</source>
+        <translation>營銷活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="165" />
+        <source>Scan a coupon: its details show here before you redeem it.</source>
+        <translation>請掃描優惠券：核銷前會在這裡顯示券的詳情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="191" />
+        <source>bearer coupon</source>
+        <translation>不記名券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="193" />
+        <source>valid %1 to %2</source>
+        <translation>有效期 %1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="200" />
+        <source>minimum bill %1</source>
+        <translation>最低消費 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="229" />
+        <source>Redeemed %1. Discount %2, to pay %3.</source>
+        <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="234" />
+        <source>Give: %1</source>
+        <translation>請贈送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="267" />
+        <source>Issued %1: %2</source>
+        <translation>已發放 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="283" />
+        <location filename="../../ui/coupons/page.py" line="305" />
+        <source>Choose a campaign in the list first.</source>
+        <translation>請先在列表中選擇一個活動。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="294" />
+        <source>Issued %1 coupons for %2.</source>
+        <translation>已為“%2”發放 %1 張券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="314" />
+        <source>This campaign has no unused coupons to print.</source>
+        <translation>該活動沒有可列印的未使用券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="327" />
+        <source>Rendering coupons…</source>
+        <translation>正在生成優惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="327" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="354" />
+        <source>Printing cancelled; no file was written.</source>
+        <translation>已取消列印，沒有生成檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="359" />
+        <source>Saved %1 coupons to %2.</source>
+        <translation>已將 %1 張券儲存到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="379" />
+        <source>Voided %1.</source>
+        <translation>已作廢 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="42" />
+        <source>Schedule follow-up call (%1 members)</source>
+        <translation>安排回訪（%1 位會員）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="56" />
+        <source>Call on</source>
+        <translation>回訪日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="57" />
+        <source>Who calls</source>
+        <translation>回訪人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="58" />
+        <source>Purpose *</source>
+        <translation>回訪目的 *</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpTableModel</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="39" />
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="40" />
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="41" />
+        <source>Phone</source>
+        <translation>手機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="42" />
+        <source>Purpose</source>
+        <translation>回訪目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="43" />
+        <source>Who calls</source>
+        <translation>回訪人</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../ui/forms.py" line="33" />
+        <source>Save</source>
+        <translation>儲存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="34" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>IssueCampaignDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="197" />
+        <source>Issue coupons — %1</source>
+        <translation>發放優惠券 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="204" />
+        <source>Birthdays from</source>
+        <translation>生日在</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="205" />
+        <source>No visit for</source>
+        <translation>超過</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="206" />
+        <source>These members</source>
+        <translation>指定會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="218" />
+        <source> days without a visit</source>
+        <translation> 天未到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="220" />
+        <source>member nos., cards or phones, comma separated</source>
+        <translation>會員號、卡號或手機號，用逗號分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="224" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="248" />
+        <source>Issue</source>
+        <translation>發放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="279" />
+        <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
+        <translation>將有 %1 位會員收到優惠券（已領取過的會員會跳過）。</translation>
+    </message>
+</context>
+<context>
+    <name>IssueToSelectionDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="120" />
+        <source>Issue coupons to %1 members</source>
+        <translation>給 %1 位會員發券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="129" />
+        <source>Campaign</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="131" />
+        <source>Issue</source>
+        <translation>發放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="133" />
+        <source>Create a campaign on the Coupons page (F6) first.</source>
+        <translation>請先在優惠券頁面（F6）建立活動。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="78" />
+        <source>Locked — sign in to continue</source>
+        <translation>已鎖定 — 請登入後繼續</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="78" />
+        <location filename="../../ui/login.py" line="88" />
+        <source>Sign in</source>
+        <translation>登入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="85" />
+        <source>User name</source>
+        <translation>使用者名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="86" />
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="58" />
+        <source>Frontdesk</source>
+        <translation>前臺助手</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="72" />
+        <source>Members  F1</source>
+        <translation>會員  F1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="73" />
+        <source>Complaints  F4</source>
+        <translation>投訴  F4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="74" />
+        <source>Coupons  F6</source>
+        <translation>優惠券  F6</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="75" />
+        <source>Guest care  F7</source>
+        <translation>客戶關懷  F7</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="77" />
+        <source>Administration  F9</source>
+        <translation>系統管理  F9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="103" />
+        <source>Ready</source>
+        <translation>就緒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="151" />
+        <source>receptionist</source>
+        <translation>前臺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="152" />
+        <source>manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="153" />
+        <source>owner</source>
+        <translation>店主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="219" />
+        <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
+        <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="231" />
+        <source>Complaints open: %1 · overdue: %2</source>
+        <translation>未結投訴：%1 · 超時：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="244" />
+        <source>%1 %2: %3 overdue</source>
+        <translation>%1 %2：%3已超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="250" />
+        <source>escalated to %1</source>
+        <translation>已升級給%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="252" />
+        <source>Complaint deadline missed</source>
+        <translation>投訴處理超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="258" />
+        <source>Calls due: %1</source>
+        <translation>待回訪：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MemberComplaintsModel</name>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="241" />
+        <source>No.</source>
+        <translation>編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="242" />
+        <source>Logged</source>
+        <translation>登記時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="243" />
+        <source>Category</source>
+        <translation>類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="244" />
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/models.py" line="245" />
+        <source>Satisfaction</source>
+        <translation>滿意度</translation>
+    </message>
+</context>
+<context>
+    <name>MemberCouponsModel</name>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="27" />
+        <source>Code</source>
+        <translation>券碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="28" />
+        <source>Offer</source>
+        <translation>優惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="29" />
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="30" />
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/models.py" line="31" />
+        <source>Campaign</source>
+        <translation>活動</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDesk</name>
+    <message>
+        <location filename="../../ui/members/desk.py" line="53" />
+        <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
+        <translation>手機號、尾號 4 位、姓名、拼音（zs = 張三）、卡號或會員號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="57" />
+        <source>New member (Ctrl+N)</source>
+        <translation>新建會員 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="150" />
+        <source>Type or scan to find a member. Enter opens, Esc clears.</source>
+        <translation>輸入或掃碼查詢會員。回車開啟，Esc 清空。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="152" />
+        <source>No member found. Ctrl+N adds a new one.</source>
+        <translation>沒有找到會員。按 Ctrl+N 新建。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="155" />
+        <source>Showing the first %1 matches — type more to narrow down.</source>
+        <translation>顯示前 %1 條結果，繼續輸入可縮小範圍。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="160" />
+        <source>%1 found.</source>
+        <translation>找到 %1 位會員。</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDialog</name>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="33" />
+        <source>Edit member</source>
+        <translation>編輯會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="33" />
+        <source>New member</source>
+        <translation>新建會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="37" />
+        <source>11-digit mobile, e.g. 13800138000</source>
+        <translation>11 位手機號，如 13800138000</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="40" />
+        <source>Not given</source>
+        <translation>未填寫</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="41" />
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="42" />
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="46" />
+        <source>e.g. 1990-05-21</source>
+        <translation>如 1990-05-21</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="48" />
+        <source>scan the card, or leave empty</source>
+        <translation>刷卡錄入，或留空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="50" />
+        <source>separate with commas</source>
+        <translation>用逗號分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="59" />
+        <source>Name *</source>
+        <translation>名稱 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="60" />
+        <source>Phone *</source>
+        <translation>手機 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="61" />
+        <source>Gender</source>
+        <translation>性別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="62" />
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="63" />
+        <source>Card no.</source>
+        <translation>卡號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="64" />
+        <source>Tags</source>
+        <translation>標籤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="65" />
+        <source>Preferences</source>
+        <translation>偏好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="66" />
+        <source>Allergies</source>
+        <translation>過敏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="67" />
+        <source>Notes</source>
+        <translation>備註</translation>
+    </message>
+</context>
+<context>
+    <name>MemberListTab</name>
+    <message>
+        <location filename="../../ui/care/page.py" line="109" />
+        <source>Issue coupons to selection…</source>
+        <translation>給所選會員發券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="112" />
+        <source>Schedule follow-up call…</source>
+        <translation>安排回訪…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="114" />
+        <source>Select all</source>
+        <translation>全選</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="134" />
+        <location filename="../../ui/care/page.py" line="145" />
+        <source>Select one or more members first.</source>
+        <translation>請先選擇會員。</translation>
+    </message>
+</context>
+<context>
+    <name>MemberProfileView</name>
+    <message>
+        <location filename="../../ui/members/profile.py" line="59" />
+        <source>← Back (Esc)</source>
+        <translation>← 返回 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="61" />
+        <source>Record visit (F5)</source>
+        <translation>登記消費 (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="63" />
+        <source>Edit (F2)</source>
+        <translation>編輯 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="66" />
+        <source>Complaint (Ctrl+L)</source>
+        <translation>投訴 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="70" />
+        <source>Adjust points</source>
+        <translation>調整積分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="71" />
+        <source>Survey</source>
+        <translation>滿意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="113" />
+        <source>Details</source>
+        <translation>基本資訊</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="116" />
+        <source>Phone</source>
+        <translation>手機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="117" />
+        <source>Card no.</source>
+        <translation>卡號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="118" />
+        <source>Gender</source>
+        <translation>性別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="119" />
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="120" />
+        <source>Tags</source>
+        <translation>標籤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="121" />
+        <source>Member since</source>
+        <translation>入會時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="128" />
+        <source>Preferences and care</source>
+        <translation>偏好與關懷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="131" />
+        <source>Allergies</source>
+        <translation>過敏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="132" />
+        <source>Preferences</source>
+        <translation>偏好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="133" />
+        <source>Notes</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="140" />
+        <source>Spending</source>
+        <translation>消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="143" />
+        <source>Visits</source>
+        <translation>到店次數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="144" />
+        <source>Total spend</source>
+        <translation>累計消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="145" />
+        <source>Average per visit</source>
+        <translation>客單價</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="146" />
+        <source>Last visit</source>
+        <translation>最近到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="182" />
+        <source>Visit history</source>
+        <translation>消費記錄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="183" />
+        <source>Complaints</source>
+        <translation>投訴記錄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="192" />
+        <source>Coupons</source>
+        <translation>優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="194" />
+        <source>Points and tier</source>
+        <translation>積分與等級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="218" />
+        <source>Member no. %1 · tier %2 · %3 points</source>
+        <translation>會員號 %1 · %2 會員 · 積分 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="274" />
+        <source>earned</source>
+        <translation>獲得</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="275" />
+        <source>used</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="276" />
+        <source>adjusted</source>
+        <translation>調整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="277" />
+        <source>expired</source>
+        <translation>過期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="291" />
+        <source>Tier changes</source>
+        <translation>等級變動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="291" />
+        <source>Points ledger</source>
+        <translation>積分明細</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="223" />
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="69" />
+        <source>Use points (F8)</source>
+        <translation>積分抵扣 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="225" />
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="225" />
+        <source>Reactivate</source>
+        <translation>重新啟用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="227" />
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="227" />
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="227" />
+        <source>Not given</source>
+        <translation>未填寫</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="236" />
+        <source>None recorded</source>
+        <translation>無記錄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="242" />
+        <source>never</source>
+        <translation>從未到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="253" />
+        <source>Complaints (%1)</source>
+        <translation>投訴記錄（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="258" />
+        <source>Coupons (%1 usable)</source>
+        <translation>優惠券（%1 張可用）</translation>
+    </message>
+</context>
+<context>
+    <name>MemberTableModel</name>
+    <message>
+        <location filename="../../ui/members/models.py" line="35" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="36" />
+        <source>Phone</source>
+        <translation>手機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="37" />
+        <source>Member no.</source>
+        <translation>會員號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="38" />
+        <source>Card no.</source>
+        <translation>卡號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="39" />
+        <source>Visits</source>
+        <translation>到店次數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="40" />
+        <source>Total spend</source>
+        <translation>累計消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="41" />
+        <source>Last visit</source>
+        <translation>最近到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="42" />
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="49" />
+        <source>%1 (deactivated)</source>
+        <translation>%1（已停用）</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="91" />
+        <source>Call with %1</source>
+        <translation>回訪 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="98" />
+        <source>Purpose</source>
+        <translation>回訪目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="99" />
+        <source>Outcome *</source>
+        <translation>回訪結果 *</translation>
+    </message>
+</context>
+<context>
+    <name>PointsDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="160" />
+        <source>Adjust points</source>
+        <translation>調整積分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="160" />
+        <source>Use points</source>
+        <translation>積分抵扣</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="162" />
+        <source>balance %1</source>
+        <translation>餘額 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="170" />
+        <source>Points (100 = ¥1)</source>
+        <translation>積分（100 分 = ¥1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="170" />
+        <source>Points (+ add, − take)</source>
+        <translation>積分（+ 增加，− 扣減）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="173" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="173" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="174" />
+        <source>Staff *</source>
+        <translation>經手人 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="174" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="177" />
+        <source>Give as a coupon (¥1 per 100 points)</source>
+        <translation>兌換成優惠券（100 積分 = ¥1）</translation>
+    </message>
+</context>
+<context>
+    <name>SetupOwnerDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="21" />
+        <source>Welcome — create the owner's account</source>
+        <translation>歡迎使用 — 請建立店主賬號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="26" />
+        <source>This account can add staff, see the audit trail and restore backups. Keep the password safe.</source>
+        <translation>店主賬號可以新增員工、檢視操作日誌、恢復備份。請妥善保管密碼。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="39" />
+        <source>User name</source>
+        <translation>使用者名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="40" />
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="41" />
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="42" />
+        <source>Password again</source>
+        <translation>再次輸入密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="50" />
+        <source>The two passwords differ.</source>
+        <translation>兩次輸入的密碼不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>SlaPolicyDialog</name>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="54" />
+        <source>SLA policy and store calendar</source>
+        <translation>投訴時限與門店日曆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> h</source>
+        <translation> 小時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="58" />
+        <source> working days</source>
+        <translation> 個工作日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="67" />
+        <source>Mon</source>
+        <translation>週一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="68" />
+        <source>Tue</source>
+        <translation>週二</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="69" />
+        <source>Wed</source>
+        <translation>週三</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="70" />
+        <source>Thu</source>
+        <translation>週四</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="71" />
+        <source>Fri</source>
+        <translation>週五</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="72" />
+        <source>Sat</source>
+        <translation>週六</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="73" />
+        <source>Sun</source>
+        <translation>週日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="83" />
+        <source>e.g. 2027-01-01, 2027-02-06</source>
+        <translation>如 2027-01-01, 2027-02-06</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="89" />
+        <source>First response within</source>
+        <translation>首次回應時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="90" />
+        <source>Urgent: solution within</source>
+        <translation>緊急投訴解決時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="91" />
+        <source>Investigation within</source>
+        <translation>調查時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="92" />
+        <source>Final answer within</source>
+        <translation>最終答覆時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="93" />
+        <source>Warn when due within</source>
+        <translation>提前提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="94" />
+        <source>Escalate to</source>
+        <translation>升級給</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="95" />
+        <source>Holidays</source>
+        <translation>節假日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="96" />
+        <source>Make-up working days</source>
+        <translation>調休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="100" />
+        <source>Rest days</source>
+        <translation>休息日</translation>
+    </message>
+</context>
+<context>
+    <name>SlaReportDialog</name>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="130" />
+        <source>SLA report — last %1 days</source>
+        <translation>時限報表 — 最近 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="163" />
+        <source>Complaints logged</source>
+        <translation>登記投訴數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="164" />
+        <source>Open now</source>
+        <translation>當前未結</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="165" />
+        <source>Overdue now</source>
+        <translation>當前超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="166" />
+        <source>Median first response (minutes)</source>
+        <translation>首次回應時間中位數（分鐘）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="167" />
+        <source>Average satisfaction</source>
+        <translation>平均滿意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="168" />
+        <source>On time, by stage</source>
+        <translation>各階段按時率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="169" />
+        <source>By category</source>
+        <translation>按類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="170" />
+        <source>By channel</source>
+        <translation>按渠道</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="83" />
+        <source>Add staff</source>
+        <translation>新增員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="89" />
+        <source>Receptionist</source>
+        <translation>前臺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="90" />
+        <source>Manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="91" />
+        <source>Owner</source>
+        <translation>店主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="97" />
+        <source>User name</source>
+        <translation>使用者名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="98" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="99" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="100" />
+        <source>First password</source>
+        <translation>初始密碼</translation>
+    </message>
+</context>
+<context>
+    <name>StaffModel</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>User name</source>
+        <translation>使用者名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="35" />
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="42" />
+        <source>locked</source>
+        <translation>已鎖定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="44" />
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="44" />
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <source>Respond to the guest</source>
+        <translation>回應客人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <source>Start investigation</source>
+        <translation>開始調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <source>Final answer to the guest</source>
+        <translation>給客人最終答覆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <source>Close complaint</source>
+        <translation>結案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <source>Reopen complaint</source>
+        <translation>重新開啟投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="157" />
+        <source>Escalate to manager</source>
+        <translation>升級給經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="158" />
+        <source>Add note</source>
+        <translation>新增備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="167" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <source>What was said/done *</source>
+        <translation>說了什麼/做了什麼 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <source>Answer given *</source>
+        <translation>答覆內容 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="172" />
+        <source>Why reopened *</source>
+        <translation>重新開啟的原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="173" />
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="178" />
+        <source>Root cause</source>
+        <translation>根本原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="183" />
+        <source>Remedy *</source>
+        <translation>補救措施 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="191" />
+        <source>Guest satisfaction (1-5) *</source>
+        <translation>客人滿意度（1-5） *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="199" />
+        <source>Please say what was said or done.</source>
+        <translation>請填寫對客人說了什麼或做了什麼。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="208" />
+        <source>Please choose the guest's satisfaction, 1 to 5.</source>
+        <translation>請選擇客人的滿意度（1 到 5）。</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyDialog</name>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="230" />
+        <source>How was your visit?</source>
+        <translation>本次體驗如何？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="241" />
+        <source>Score</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="242" />
+        <source>Comment</source>
+        <translation>意見</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="246" />
+        <source>Please choose a score from 1 to 5.</source>
+        <translation>請選擇 1 到 5 分。</translation>
+    </message>
+</context>
+<context>
+    <name>TermsFields</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="40" />
+        <source>e.g. 足疗 60 分钟</source>
+        <translation>如 足療 60 分鐘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="45" />
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="48" />
+        <source>Coupon gives</source>
+        <translation>優惠方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="50" />
+        <source>Free item</source>
+        <translation>贈送專案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="52" />
+        <source>Minimum bill (¥)</source>
+        <translation>最低消費（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="56" />
+        <source>Valid for</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="67" />
+        <source>Amount off (¥)</source>
+        <translation>減免金額（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="69" />
+        <source>Percent off (%)</source>
+        <translation>折扣（減 %）</translation>
+    </message>
+</context>
+<context>
+    <name>TierDialog</name>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="21" />
+        <source>Membership tiers</source>
+        <translation>會員等級設定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="28" />
+        <source>Tier</source>
+        <translation>等級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="29" />
+        <source>12-month spend from (¥)</source>
+        <translation>近 12 個月消費滿（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="30" />
+        <source>and visits from</source>
+        <translation>且到店滿（次）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="31" />
+        <source>Discount %</source>
+        <translation>折扣 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/tiers.py" line="32" />
+        <source>Points per ¥100</source>
+        <translation>每 ¥100 積分</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="128" />
+        <source>Record visit — %1</source>
+        <translation>登記消費 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="131" />
+        <source>amount in yuan, e.g. 128.50</source>
+        <translation>金額（元），如 128.50</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="133" />
+        <source>what was served, e.g. 搓澡、足疗</source>
+        <translation>消費專案，如 搓澡、足療</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="136" />
+        <source>Amount (¥) *</source>
+        <translation>金額（¥） *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="137" />
+        <source>Items</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="138" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="145" />
+        <source>%1 member: %2% off</source>
+        <translation>%1 會員：享 %2% 優惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="153" />
+        <source>Allergies: %1</source>
+        <translation>過敏：%1</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTableModel</name>
+    <message>
+        <location filename="../../ui/members/models.py" line="85" />
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="85" />
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="85" />
+        <source>Items</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/models.py" line="85" />
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="299" />
+        <source>Void coupon</source>
+        <translation>作廢優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="306" />
+        <source>Code</source>
+        <translation>券碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <source>Manager *</source>
+        <translation>經理 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="308" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/dialogs.py" line="312" />
+        <source>Void</source>
+        <translation>作廢</translation>
+    </message>
+</context>
+<context>
+    <name>complaints</name>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="10" />
+        <source>Counter</source>
+        <translation>前臺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="11" />
+        <source>Phone</source>
+        <translation>電話</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="12" />
+        <source>Online / WeChat</source>
+        <translation>線上 / 微信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="13" />
+        <source>Review site</source>
+        <translation>點評網站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="19" />
+        <source>Service</source>
+        <translation>服務</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="20" />
+        <source>Hygiene</source>
+        <translation>衛生</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="21" />
+        <source>Food / product</source>
+        <translation>餐飲 / 商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="22" />
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="23" />
+        <source>Facilities / equipment</source>
+        <translation>設施 / 裝置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="24" />
+        <source>Booking</source>
+        <translation>預訂</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="25" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="31" />
+        <source>Normal</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="32" />
+        <source>Urgent</source>
+        <translation>緊急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="38" />
+        <source>New</source>
+        <translation>新登記</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="39" />
+        <location filename="../../ui/complaints/labels.py" line="59" />
+        <source>Responded</source>
+        <translation>已回應</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="40" />
+        <source>Investigating</source>
+        <translation>調查中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="41" />
+        <location filename="../../ui/complaints/labels.py" line="61" />
+        <source>Answered</source>
+        <translation>已答覆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="42" />
+        <location filename="../../ui/complaints/labels.py" line="62" />
+        <source>Closed</source>
+        <translation>已結案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="43" />
+        <location filename="../../ui/complaints/labels.py" line="63" />
+        <source>Reopened</source>
+        <translation>重新開啟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="49" />
+        <source>First response</source>
+        <translation>首次回應</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="50" />
+        <source>Solution</source>
+        <translation>現場解決</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="51" />
+        <source>Investigation</source>
+        <translation>調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="52" />
+        <source>Final answer</source>
+        <translation>最終答覆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="58" />
+        <source>Logged</source>
+        <translation>已登記</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="60" />
+        <source>Investigation started</source>
+        <translation>開始調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="64" />
+        <source>Escalated</source>
+        <translation>已升級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="65" />
+        <source>Deadline missed</source>
+        <translation>超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="66" />
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+</context>
+<context>
+    <name>coupons</name>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="44" />
+        <source>Save coupons as PDF</source>
+        <translation>將優惠券儲存為 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="13" />
+        <source>Amount off</source>
+        <translation>代金券（減金額）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="14" />
+        <source>Percent off</source>
+        <translation>折扣券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="15" />
+        <source>Free item / service</source>
+        <translation>贈送專案 / 服務</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="21" />
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="22" />
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="23" />
+        <source>Voided</source>
+        <translation>已作廢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="24" />
+        <source>Expired</source>
+        <translation>已過期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="25" />
+        <source>Not yet valid</source>
+        <translation>未到使用日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="31" />
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="32" />
+        <source>Win-back</source>
+        <translation>喚回老客</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="33" />
+        <source>Complaint compensation</source>
+        <translation>投訴補償</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="34" />
+        <source>Festival</source>
+        <translation>節日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="35" />
+        <source>Member day</source>
+        <translation>會員日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="36" />
+        <source>Single coupon</source>
+        <translation>單張券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="42" />
+        <source>A4 sheet (8 per page)</source>
+        <translation>A4 紙（每頁 8 張）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="43" />
+        <source>A6 card</source>
+        <translation>A6 卡片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="44" />
+        <source>58 mm receipt</source>
+        <translation>58 毫米小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="45" />
+        <source>80 mm receipt</source>
+        <translation>80 毫米小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="51" />
+        <source>%1 off</source>
+        <translation>減 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="53" />
+        <source>%1% off</source>
+        <translation>%1% 優惠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="54" />
+        <source>Free: %1</source>
+        <translation>贈送：%1</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../ui/actions.py" line="81" />
+        <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
+        <translation>抱歉，程式出了點問題，本次操作沒有儲存。詳細資訊已寫入日誌。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="92" />
+        <source>Frontdesk</source>
+        <translation>前臺助手</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="16" />
+        <source>That input is not valid.</source>
+        <translation>輸入的內容無效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="17" />
+        <source>Not found.</source>
+        <translation>未找到。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="18" />
+        <source>That clashes with what is already saved.</source>
+        <translation>與已儲存的資料衝突。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="19" />
+        <source>Please fill in {field}.</source>
+        <translation>請填寫{field}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="20" />
+        <source>{field} contains invisible control characters; please retype it.</source>
+        <translation>{field}含有不可見的控制字元，請重新輸入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="23" />
+        <source>{field} is too long (at most {max} characters).</source>
+        <translation>{field}太長了（最多 {max} 個字）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="24" />
+        <source>Please enter the guest's name.</source>
+        <translation>請輸入客人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="25" />
+        <source>Please enter a phone number.</source>
+        <translation>請輸入手機號。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="26" />
+        <source>“{value}” is not a valid phone number. Check the digits (11 for a mobile).</source>
+        <translation>“{value}”不是有效的電話號碼，請檢查位數（手機號為 11 位）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="29" />
+        <source>This phone number already belongs to member {member_no} ({name}).</source>
+        <translation>這個手機號已屬於會員 {member_no}（{name}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="32" />
+        <source>A card number is 4 to 32 letters, digits or dashes.</source>
+        <translation>卡號應為 4 到 32 位字母、數字或短橫線。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="35" />
+        <source>This card number is already used by member {member_no}.</source>
+        <translation>這個卡號已被會員 {member_no} 使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="38" />
+        <source>Gender must be female, male or left empty.</source>
+        <translation>性別只能是女、男或不填。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="39" />
+        <source>The birthday cannot be in the future.</source>
+        <translation>生日不能晚於今天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="40" />
+        <source>Please check the birthday's year.</source>
+        <translation>請檢查生日的年份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="41" />
+        <source>“{value}” is not a date; write it like 1990-05-21.</source>
+        <translation>“{value}”不是日期，請按 1990-05-21 的格式填寫。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="44" />
+        <source>“{value}” is not a date; write it like 2027-01-01.</source>
+        <translation>“{value}”不是日期，請按 2027-01-01 的格式填寫。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="47" />
+        <source>At most {max} tags per member.</source>
+        <translation>每位會員最多 {max} 個標籤。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="48" />
+        <source>That member no longer exists.</source>
+        <translation>該會員已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="49" />
+        <source>Member {member_no} is deactivated; reactivate them first.</source>
+        <translation>會員 {member_no} 已停用，請先重新啟用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="52" />
+        <source>Another counter saved at the same moment; please try again.</source>
+        <translation>另一臺收銀機同時儲存了資料，請再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="55" />
+        <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
+        <translation>“{value}”不是金額，請按 128 或 128.50 的格式填寫。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="58" />
+        <source>An amount cannot be negative.</source>
+        <translation>金額不能為負數。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="59" />
+        <source>That amount is too large; please check it.</source>
+        <translation>金額過大，請核對。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="60" />
+        <source>A visit cannot be in the future.</source>
+        <translation>消費時間不能晚於現在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="61" />
+        <source>The visit time is not valid.</source>
+        <translation>消費時間無效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="62" />
+        <source>The file is neither UTF-8 nor GBK text.</source>
+        <translation>檔案編碼既不是 UTF-8 也不是 GBK。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="63" />
+        <source>The file is empty.</source>
+        <translation>檔案是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="64" />
+        <source>The file has no column for: {columns}.</source>
+        <translation>檔案缺少這些列：{columns}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="65" />
+        <source>Please choose how the complaint came in.</source>
+        <translation>請選擇投訴渠道。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="66" />
+        <source>Please choose a category.</source>
+        <translation>請選擇類別。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="67" />
+        <source>Severity must be normal or urgent.</source>
+        <translation>緊急程度只能是普通或緊急。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="68" />
+        <source>Please give the guest's name or phone (or pick the member).</source>
+        <translation>請填寫客人姓名或電話（或選擇會員）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="71" />
+        <source>That complaint no longer exists.</source>
+        <translation>該投訴已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="72" />
+        <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
+        <translation>投訴 {ref} 當前為“{status}”，不能轉為“{to}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="75" />
+        <source>{ref} is closed; reopen it first.</source>
+        <translation>投訴 {ref} 已結案，請先重新開啟。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="76" />
+        <source>The guest's satisfaction is a score from 1 to 5.</source>
+        <translation>客人滿意度為 1 到 5 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="79" />
+        <source>{field} must be between {min} and {max}.</source>
+        <translation>{field}必須在 {min} 到 {max} 之間。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="80" />
+        <source>Rest days must be weekdays, and at least one day must be a working day.</source>
+        <translation>休息日須為星期幾，且至少保留一個工作日。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="83" />
+        <source>“{value}” is not a known time zone.</source>
+        <translation>“{value}”不是有效的時區。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="84" />
+        <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
+        <translation>“{value}”不是優惠券碼。券碼為 12 位字母和數字，如 ABCD-EFGH-JKMN。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="88" />
+        <source>“{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
+        <translation>“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="93" />
+        <source>“{value}” was not issued by this store. Do not accept it.</source>
+        <translation>“{value}”不是本店發放的券，請勿接受。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="96" />
+        <source>{value} looks right but is not in this store's records. Do not accept it.</source>
+        <translation>{value} 格式正確，但本店沒有這張券的記錄，請勿接受。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="99" />
+        <source>Coupon {code} has already been used.</source>
+        <translation>優惠券 {code} 已經使用過了。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="100" />
+        <source>Coupon {code} was voided by a manager.</source>
+        <translation>優惠券 {code} 已被經理作廢。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="101" />
+        <source>Coupon {code} expired on {date}.</source>
+        <translation>優惠券 {code} 已於 {date} 過期。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="102" />
+        <source>Coupon {code} can be used from {date}.</source>
+        <translation>優惠券 {code} 從 {date} 起才能使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="103" />
+        <source>This coupon needs a bill of at least {min_cents}.</source>
+        <translation>此券需消費滿 {min_cents} 才能使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="106" />
+        <source>Please choose what the coupon gives.</source>
+        <translation>請選擇優惠方式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="107" />
+        <source>The amount off must be more than zero.</source>
+        <translation>減免金額必須大於零。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="108" />
+        <source>A percentage off is 1 to 90.</source>
+        <translation>折扣須在 1% 到 90% 之間。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="109" />
+        <source>A coupon is valid for 1 to 3660 days.</source>
+        <translation>有效期須為 1 到 3660 天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="110" />
+        <source>Could not make a new code; try again.</source>
+        <translation>無法生成新券碼，請重試。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="111" />
+        <source>That coupon no longer exists.</source>
+        <translation>該優惠券已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="112" />
+        <source>Please choose the kind of campaign.</source>
+        <translation>請選擇活動型別。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="113" />
+        <source>The campaign limit must be at least 1.</source>
+        <translation>活動發放上限至少為 1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="114" />
+        <source>Coupons per member: 1 to 100.</source>
+        <translation>每位會員 1 到 100 張。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="115" />
+        <source>The birthday window must start before it ends and span at most a year.</source>
+        <translation>生日範圍的開始須早於結束，且不超過一年。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="118" />
+        <source>The number of days must be 1 to 3650.</source>
+        <translation>天數須為 1 到 3650。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="119" />
+        <source>That campaign no longer exists.</source>
+        <translation>該活動已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="120" />
+        <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
+        <translation>該活動最多發放 {max} 張，只能再發 {left} 張。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="123" />
+        <source>Unknown print layout.</source>
+        <translation>未知的列印格式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="124" />
+        <source>There are no coupons to print.</source>
+        <translation>沒有可列印的優惠券。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="125" />
+        <source>Not enough points: {need} needed, {have} available.</source>
+        <translation>積分不足：需要 {need}，現有 {have}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="128" />
+        <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
+        <translation>積分按百兌換優惠券（100 積分 = ¥1）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="131" />
+        <source>Please enter a whole number of points.</source>
+        <translation>請輸入整數積分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="132" />
+        <source>The lowest tier must ask for nothing, so every member has a tier.</source>
+        <translation>最低等級不能設門檻，這樣每位會員都有等級。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="135" />
+        <source>Tier {tier} must ask at least as much as the tiers below it.</source>
+        <translation>{tier} 等級的門檻不能低於下面的等級。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="138" />
+        <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
+        <translation>{tier} 等級：折扣 0-50%，每 ¥100 積 0-1000 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="141" />
+        <source>The call time is not valid.</source>
+        <translation>回訪時間無效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="142" />
+        <source>That follow-up no longer exists.</source>
+        <translation>該回訪已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="143" />
+        <source>That call is already done.</source>
+        <translation>該回訪已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="144" />
+        <source>The score is 1 to 5.</source>
+        <translation>評分為 1 到 5 分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="145" />
+        <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
+        <translation>前臺助手已經在這臺電腦上打開了（資料目錄 {folder}），請切換到那個視窗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="150" />
+        <source>Keep at least one backup.</source>
+        <translation>至少保留一份備份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="151" />
+        <source>Cannot write backups to {folder}: {reason}</source>
+        <translation>無法把備份寫入 {folder}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="152" />
+        <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
+        <translation>備份副本未通過校驗（{problems}），已保留原有備份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="155" />
+        <source>That backup is damaged ({problems}); it was not restored.</source>
+        <translation>該備份已損壞（{problems}），未執行恢復。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="158" />
+        <source>Your role ({role}) may not do this; please ask a manager.</source>
+        <translation>您的角色（{role}）無權進行此操作，請聯絡經理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="161" />
+        <source>Wrong user name or password.</source>
+        <translation>使用者名稱或密碼錯誤。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="162" />
+        <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
+        <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="165" />
+        <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
+        <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="168" />
+        <source>Please choose a role.</source>
+        <translation>請選擇角色。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="169" />
+        <source>A password has at least 6 characters.</source>
+        <translation>密碼至少 6 位。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="170" />
+        <source>The first account is the owner's.</source>
+        <translation>第一個賬號必須是店主。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="171" />
+        <source>The user name {username} is taken.</source>
+        <translation>使用者名稱 {username} 已被使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="172" />
+        <source>This row has more cells than the header.</source>
+        <translation>這一行的列數比表頭多。</translation>
+    </message>
+</context>
+<context>
+    <name>fields</name>
+    <message>
+        <location filename="../../ui/actions.py" line="26" />
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="27" />
+        <source>phone</source>
+        <translation>手機號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="28" />
+        <source>card no.</source>
+        <translation>卡號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="29" />
+        <source>birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="30" />
+        <source>preferences</source>
+        <translation>偏好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="31" />
+        <source>allergies</source>
+        <translation>過敏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="32" />
+        <source>notes</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="33" />
+        <source>tags</source>
+        <translation>標籤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="34" />
+        <source>items</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="35" />
+        <source>amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="36" />
+        <source>staff</source>
+        <translation>經手人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="37" />
+        <source>description</source>
+        <translation>投訴內容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="38" />
+        <source>note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="39" />
+        <source>root cause</source>
+        <translation>根本原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="40" />
+        <source>remedy</source>
+        <translation>補救措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="41" />
+        <source>guest name</source>
+        <translation>客人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="42" />
+        <source>holidays</source>
+        <translation>節假日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="43" />
+        <source>make-up working days</source>
+        <translation>調休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="44" />
+        <source>manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="45" />
+        <source>purpose</source>
+        <translation>回訪目的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="46" />
+        <source>outcome</source>
+        <translation>回訪結果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="47" />
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="48" />
+        <source>comment</source>
+        <translation>意見</translation>
+    </message>
+</context>
+<context>
+    <name>startup</name>
+    <message>
+        <location filename="../../ui/main.py" line="159" />
+        <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
+        <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="174" />
+        <source>No good backup was found. Please call for support; the file has not been changed.</source>
+        <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="184" />
+        <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
+        <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
+    </message>
+</context>
+</TS>
