@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,6 +42,12 @@ class FormDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.fields: dict[str, QWidget] = {}
+
+    def add_rows(self, rows: Iterable[tuple[Any, QWidget, str]]) -> None:
+        """Adds labelled fields; `key` is the field name errors from app/ point at."""
+        for label, widget, key in rows:
+            self.form.addRow(label, widget)
+            self.fields[key] = widget
 
     def show_error(self, text: str, field: str | None) -> None:
         self.error.setText(text)

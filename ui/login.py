@@ -35,14 +35,14 @@ class SetupOwnerDialog(FormDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit(objectName="setupPasswordAgain")
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget, key in (
-            (self.tr("User name"), self.username, "username"),
-            (self.tr("Your name"), self.display, "name"),
-            (self.tr("Password"), self.password, "password"),
-            (self.tr("Password again"), self.again, "again"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("User name"), self.username, "username"),
+                (self.tr("Your name"), self.display, "name"),
+                (self.tr("Password"), self.password, "password"),
+                (self.tr("Password again"), self.again, "again"),
+            )
+        )
         self.username.setFocus()
 
     def on_save(self) -> None:

@@ -93,14 +93,14 @@ class StaffDialog(FormDialog):
             self.role.addItem(text, code)
         self.password = QLineEdit(objectName="staffPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget, key in (
-            (self.tr("User name"), self.username, "username"),
-            (self.tr("Name"), self.display, "name"),
-            (self.tr("Role"), self.role, "role"),
-            (self.tr("First password"), self.password, "password"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("User name"), self.username, "username"),
+                (self.tr("Name"), self.display, "name"),
+                (self.tr("Role"), self.role, "role"),
+                (self.tr("First password"), self.password, "password"),
+            )
+        )
 
     def on_save(self) -> None:
         if (

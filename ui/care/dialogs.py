@@ -52,13 +52,13 @@ class FollowUpDialog(FormDialog):
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.assignee = QLineEdit(objectName="followUpAssignee")
         self.purpose = QLineEdit(purpose, objectName="followUpPurpose")
-        for label, widget, key in (
-            (self.tr("Call on"), self.due, "due_at"),
-            (self.tr("Who calls"), self.assignee, "assignee"),
-            (self.tr("Purpose *"), self.purpose, "purpose"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("Call on"), self.due, "due_at"),
+                (self.tr("Who calls"), self.assignee, "assignee"),
+                (self.tr("Purpose *"), self.purpose, "purpose"),
+            )
+        )
 
     def on_save(self) -> None:
         d = self.due.date()

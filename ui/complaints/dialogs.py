@@ -83,9 +83,7 @@ class ComplaintDialog(FormDialog):
             (self.tr("Description *"), self.description, "description"),
             (self.tr("Taken by"), self.taken_by, "taken_by"),
         ]
-        for label, widget, key in rows:
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(rows)
         self.form.addRow("", self.hint)
         self.category.currentIndexChanged.connect(self.on_category_changed)
         self.severity.currentIndexChanged.connect(self.update_hint)

@@ -85,18 +85,18 @@ class SlaPolicyDialog(FormDialog):
             ", ".join(d.isoformat() for d in p.makeup_workdays), objectName="slaMakeup"
         )
         self.manager = QLineEdit(p.manager, objectName="slaManager")
-        for label, widget, key in (
-            (self.tr("First response within"), self.response, "response_minutes"),
-            (self.tr("Urgent: solution within"), self.solution, "urgent_solution_minutes"),
-            (self.tr("Investigation within"), self.investigation, "investigation_hours"),
-            (self.tr("Final answer within"), self.answer, "answer_working_days"),
-            (self.tr("Warn when due within"), self.soon, "due_soon_minutes"),
-            (self.tr("Escalate to"), self.manager, "manager"),
-            (self.tr("Holidays"), self.holidays, "holidays"),
-            (self.tr("Make-up working days"), self.makeup, "makeup_workdays"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("First response within"), self.response, "response_minutes"),
+                (self.tr("Urgent: solution within"), self.solution, "urgent_solution_minutes"),
+                (self.tr("Investigation within"), self.investigation, "investigation_hours"),
+                (self.tr("Final answer within"), self.answer, "answer_working_days"),
+                (self.tr("Warn when due within"), self.soon, "due_soon_minutes"),
+                (self.tr("Escalate to"), self.manager, "manager"),
+                (self.tr("Holidays"), self.holidays, "holidays"),
+                (self.tr("Make-up working days"), self.makeup, "makeup_workdays"),
+            )
+        )
         self.form.insertRow(5, self.tr("Rest days"), self.rest)
         self.policy = p
 

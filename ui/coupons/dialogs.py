@@ -44,19 +44,19 @@ class TermsFields:
         self.days.setValue(30)
         self.days.setSuffix(QCoreApplication.translate("TermsFields", " days"))
         self.value_label = QLabel()
-        for label, widget, key in (
-            (QCoreApplication.translate("TermsFields", "Coupon gives"), self.kind, "kind"),
-            (self.value_label, self.value, "value"),
-            (QCoreApplication.translate("TermsFields", "Free item"), self.item, "item"),
+        dialog.add_rows(
             (
-                QCoreApplication.translate("TermsFields", "Minimum bill (¥)"),
-                self.min_spend,
-                "min_spend",
-            ),
-            (QCoreApplication.translate("TermsFields", "Valid for"), self.days, "valid_days"),
-        ):
-            dialog.form.addRow(label, widget)
-            dialog.fields[key] = widget
+                (QCoreApplication.translate("TermsFields", "Coupon gives"), self.kind, "kind"),
+                (self.value_label, self.value, "value"),
+                (QCoreApplication.translate("TermsFields", "Free item"), self.item, "item"),
+                (
+                    QCoreApplication.translate("TermsFields", "Minimum bill (¥)"),
+                    self.min_spend,
+                    "min_spend",
+                ),
+                (QCoreApplication.translate("TermsFields", "Valid for"), self.days, "valid_days"),
+            )
+        )
         self.kind.currentIndexChanged.connect(self.on_kind)
         self.on_kind()
 
@@ -302,13 +302,13 @@ class VoidDialog(FormDialog):
         self.code = QLineEdit(code, objectName="voidCode")
         self.by = QLineEdit(objectName="voidBy")
         self.reason = QLineEdit(objectName="voidReason")
-        for label, widget, key in (
-            (self.tr("Code"), self.code, "code"),
-            (self.tr("Manager *"), self.by, "staff"),
-            (self.tr("Reason *"), self.reason, "note"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("Code"), self.code, "code"),
+                (self.tr("Manager *"), self.by, "staff"),
+                (self.tr("Reason *"), self.reason, "note"),
+            )
+        )
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Void"))
 
     def on_save(self) -> None:

@@ -66,9 +66,7 @@ class MemberDialog(FormDialog):
             (self.tr("Allergies"), self.allergies, "allergies"),
             (self.tr("Notes"), self.notes, "notes"),
         ]
-        for label, widget, key in rows:
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(rows)
         if profile:
             self.name.setText(profile.name)
             self.phone.setText(profile.phone)
@@ -132,13 +130,13 @@ class VisitDialog(FormDialog):
         self.items = QLineEdit(objectName="visitItemsEdit")
         self.items.setPlaceholderText(self.tr("what was served, e.g. 搓澡、足疗"))
         self.staff = QLineEdit(staff, objectName="visitStaffEdit")
-        for label, widget, key in (
-            (self.tr("Amount (¥) *"), self.amount, "amount"),
-            (self.tr("Items"), self.items, "items"),
-            (self.tr("Staff"), self.staff, "staff"),
-        ):
-            self.form.addRow(label, widget)
-            self.fields[key] = widget
+        self.add_rows(
+            (
+                (self.tr("Amount (¥) *"), self.amount, "amount"),
+                (self.tr("Items"), self.items, "items"),
+                (self.tr("Staff"), self.staff, "staff"),
+            )
+        )
         tier = next((t for t in loyalty.list_tiers(ctx) if t.code == profile.tier), None)
         if tier is not None and tier.discount_percent:
             benefit = QLabel(
