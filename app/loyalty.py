@@ -177,11 +177,15 @@ def stats_of(s: Session, member_id: int) -> MemberStats | None:
     return s.get(MemberStats, member_id)
 
 
-def tier_of(ctx: AppContext, member_id: int) -> str:
+def tier_code(s: Session, member_id: int) -> str:
     """The member's tier code (the lowest tier until their first review or upgrade)."""
+    row = stats_of(s, member_id)
+    return row.tier if row else _tiers(s)[-1].code
+
+
+def tier_of(ctx: AppContext, member_id: int) -> str:
     with ctx.uow() as uow:
-        row = stats_of(uow.session, member_id)
-        return row.tier if row else _tiers(uow.session)[-1].code
+        return tier_code(uow.session, member_id)
 
 
 def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:

@@ -457,14 +457,9 @@ def _visit_row(v: Visit) -> VisitRow:
     return VisitRow(v.id, v.visited_at, v.amount_cents, v.items, v.staff)
 
 
-def _tier_code(repo: MemberRepository, member_id: int) -> str:
-    from app.loyalty import _tiers, stats_of
-
-    stats = stats_of(repo.session, member_id)
-    return stats.tier if stats else _tiers(repo.session)[-1].code
-
-
 def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
+    from app.loyalty import tier_code  # loyalty builds on members, not the reverse
+
     repo.session.refresh(m)
     return MemberProfile(
         id=m.id,
@@ -486,6 +481,6 @@ def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
         created_at=m.created_at,
         updated_at=m.updated_at,
         recent_visits=[_visit_row(v) for v in repo.visits(m.id, 20)],
-        tier=_tier_code(repo, m.id),
+        tier=tier_code(repo.session, m.id),
         points_balance=m.points_balance,
     )

@@ -9,8 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.paths import resolve_data_dir
+
+if TYPE_CHECKING:
+    from app.context import AppContext
 
 log = logging.getLogger("frontdesk")
 
@@ -113,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
     window = MainWindow(ctx, auto_review=not args.quit_after_start)
-    window.hourly = lambda: _daily_backup(ctx, data_dir, on_start=True)  # "on_start": if due
+    window.hourly = lambda: _daily_backup(ctx, only_if_due=True)
     window.show()
     if args.quit_after_start:
 
@@ -123,14 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, report)
     if not args.quit_after_start:
-        _daily_backup(ctx, data_dir, on_start=True)
+        _daily_backup(ctx, only_if_due=True)
     from app.backup import mark_running
 
     mark_running(data_dir, True)
     code = app.exec()
     mark_running(data_dir, False)
     if not args.quit_after_start:
-        _daily_backup(ctx, data_dir, on_start=False)
+        _daily_backup(ctx, only_if_due=False)
     ctx.close()
     lock.release()
     return code
@@ -203,21 +207,17 @@ def sign_in(ctx: object) -> bool:
     return bool(dialog.exec()) and ctx.staff is not None
 
 
-def _daily_backup(ctx: object, data_dir: object, on_start: bool) -> None:
-    """A backup on every exit, and at start when the newest is over a day old. A failed
-    backup is logged and never stops the counter."""
+def _daily_backup(ctx: AppContext, only_if_due: bool) -> None:
+    """A backup on every exit, and when the newest is over a day old (checked at start
+    and hourly). A failed backup is logged and never stops the counter."""
     from datetime import timedelta
 
-    from app.backup import backup_now, list_backups
-    from app.context import AppContext
-
-    assert isinstance(ctx, AppContext)
-    from app.backup import backup_dir
+    from app.backup import backup_dir, backup_now, list_backups
 
     folder = backup_dir(ctx)
     try:
         newest = list_backups(folder)[:1]
-        if on_start and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):
+        if only_if_due and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):
             return
         info = backup_now(ctx, folder)
         log.info("backup written to %s", info.path)
