@@ -179,6 +179,9 @@ def seed_demo(
         done += n
         if progress:
             progress(done, members)
+    from app.dashboard import mark_stale
+
+    mark_stale(ctx)  # bulk rows bypass the dashboard's day book: recount it
     return done
 
 
@@ -195,4 +198,7 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     from app.loyalty import refresh
 
     refresh(ctx)  # tiers and segments for the demo visits
+    from app.dashboard import ensure_totals
+
+    ensure_totals(ctx)
     return added

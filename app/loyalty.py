@@ -200,6 +200,11 @@ def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
         )
         s.add(stats)
     current = by_code.get(stats.tier) or tiers[-1]
+    from app import dashboard
+
+    n_before, first_before, last_before = dashboard.prior_visits(s, member.id, visit)
+    lapse_before = _lapse_at(last_before, first_before, n_before) if n_before else None
+    dashboard.count_visit(s, member.id, visit, current.code, lapse_before)
     points = visit.amount_cents * current.points_per_100 // 10000
     if points > 0:
         s.add(

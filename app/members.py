@@ -204,6 +204,9 @@ def insert_member(repo: MemberRepository, values: dict[str, object], now: dateti
     repo.session.add(member)
     repo.session.flush()
     _index(repo, member)
+    from app import dashboard, loyalty
+
+    dashboard.count_new_member(repo.session, now, loyalty.tier_code(repo.session, member.id))
     return member
 
 

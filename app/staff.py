@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "members.export",
             "phone.full",
             "member.deactivate",
+            "dashboard.view",
+            "settings.edit",
         }
     ),
     "owner": frozenset(
@@ -45,6 +47,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "members.export",
             "phone.full",
             "member.deactivate",
+            "dashboard.view",
+            "settings.edit",
             "staff.manage",
             "audit.view",
             "backup.restore",

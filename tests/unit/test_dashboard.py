@@ -1,0 +1,288 @@
+"""The dashboard's figures against a small store whose every number is worked out by hand.
+
+The store (times in Beijing, UTC+8; the period is October 2026):
+- A, joined 1 Sep: visits 10 Sep ¥100, 5 Oct ¥200, 6 Oct ¥300 -> two returns, both on time
+  (fewer than 3 earlier visits: 60 days' grace).
+- B, joined 3 Oct: visits 3 Oct ¥500 -> a first visit, not a return.
+- C, joined 1 Jan: visits 10, 20, 30 Jan ¥100 each (usual interval 10 days, lapsing after
+  15), then 10 Oct ¥1,000 -> a return, late.
+- D, joined 15 Oct: four visits of ¥600 on 20-23 Oct (the 4th makes ¥2,400 and 4 visits:
+  tier B, but that visit is billed at C), then 24 Oct ¥100 at tier B -> four returns, on time.
+- E, joined 1 Aug: a visit at 30 Sep 17:00 UTC (= 1 Oct 01:00 in Beijing) ¥50 counts in
+  October; one at 31 Oct 16:30 UTC (= 1 Nov 00:30) ¥70 does not.
+
+October: revenue ¥4,550 over 10 visits; tier B ¥100 (1 visit), tier C ¥4,450 (9 visits);
+returns 7, on time 6; new members 2 (B, D).
+Surveys in October: 5, 4, 3, 5, 2 -> 3 of 5 satisfied; a 1 in September is outside.
+Complaints in October: c1 service/phone answered in time; c2 facilities/counter (urgent)
+solved after 7 minutes, never answered; c3 service/counter, never touched; c4 in November.
+  response 1 of 2 on time, solution 0 of 1, investigation 1 of 3, answer 1 of 3.
+Coupons issued in October: campaign X 4 (1 redeemed), campaign Y 2 (2 redeemed), one
+single coupon (not redeemed).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app import complaints as cp
+from app import coupons as cu
+from app import dashboard as db_
+from app.clock import FakeClock
+from app.context import AppContext
+from app.errors import ValidationError
+from app.loyalty import record_survey
+from app.members import record_visit
+from db.models import DailyTotal
+from tests.helpers import make_member
+
+OCTOBER = db_.Period(date(2026, 10, 1), date(2026, 10, 31))
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def cst(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC) - timedelta(hours=8)
+
+
+class Store:
+    def __init__(self, ctx: AppContext, clock: FakeClock) -> None:
+        self.ctx, self.clock = ctx, clock
+
+    def at(self, when: datetime) -> Store:
+        self.clock.set(when)
+        return self
+
+    def member(self, name: str, joined: datetime) -> int:
+        self.at(joined)
+        return make_member(self.ctx, name).id
+
+    def visit(self, member_id: int, when: datetime, yuan: int) -> None:
+        self.at(when)
+        record_visit(self.ctx, member_id, yuan * 100)
+
+
+@pytest.fixture
+def store(ctx: AppContext, clock: FakeClock) -> dict[str, int]:
+    s = Store(ctx, clock)
+    ids = {}
+    ids["C"] = s.member("陈一", cst(2026, 1, 1, 12))
+    for d in (10, 20, 30):
+        s.visit(ids["C"], cst(2026, 1, d, 12), 100)
+    ids["E"] = s.member("尹五", cst(2026, 8, 1, 12))
+    ids["A"] = s.member("安二", cst(2026, 9, 1, 12))
+    s.visit(ids["A"], cst(2026, 9, 10, 12), 100)
+    s.visit(ids["E"], utc(2026, 9, 30, 17), 50)
+    ids["B"] = s.member("白三", cst(2026, 10, 3, 11))
+    s.visit(ids["B"], cst(2026, 10, 3, 12), 500)
+    s.visit(ids["A"], cst(2026, 10, 5, 12), 200)
+    s.visit(ids["A"], cst(2026, 10, 6, 12), 300)
+    s.visit(ids["C"], cst(2026, 10, 10, 12), 1000)
+    ids["D"] = s.member("丁四", cst(2026, 10, 15, 12))
+    for d in (20, 21, 22, 23):
+        s.visit(ids["D"], cst(2026, 10, d, 12), 600)
+    s.visit(ids["D"], cst(2026, 10, 24, 12), 100)
+    s.visit(ids["E"], utc(2026, 10, 31, 16, 30), 70)
+
+    # Surveys.
+    s.at(cst(2026, 9, 20, 12))
+    record_survey(ctx, 1, member_id=ids["A"])
+    for day, score in ((2, 5), (9, 4), (16, 3), (23, 5), (30, 2)):
+        s.at(cst(2026, 10, day, 15))
+        record_survey(ctx, score, member_id=ids["A"])
+
+    # Complaints.
+    def log(category: str, channel: str, when: datetime) -> int:
+        s.at(when)
+        data = cp.ComplaintInput(channel, category, "…", guest_name="散客")
+        return cp.log_complaint(ctx, data).id
+
+    c1 = log("service", "phone", cst(2026, 10, 8, 10))
+    s.at(cst(2026, 10, 8, 10, 10))
+    cp.respond(ctx, c1, "王丽", "sorry")
+    s.at(cst(2026, 10, 8, 12))
+    cp.answer(ctx, c1, "王丽", "fixed")
+    c2 = log("facilities", "counter", cst(2026, 10, 12, 10))
+    s.at(cst(2026, 10, 12, 10, 7))
+    cp.respond(ctx, c2, "王丽", "moved the guest")
+    log("service", "counter", cst(2026, 10, 20, 10))
+    log("food", "online", cst(2026, 11, 1, 10))
+
+    # Coupons.
+    s.at(cst(2026, 10, 1, 9))
+    terms = cu.CouponTerms(kind="amount", value=1000, valid_days=60)
+    x = cu.create_campaign(ctx, "festival", "国庆", terms, per_member=1)
+    y = cu.create_campaign(ctx, "member_day", "会员日", terms, per_member=1)
+    s.at(cst(2026, 10, 15, 13))
+    xs = cu.issue_campaign(ctx, x.id, [ids["A"], ids["B"], ids["C"], ids["D"]])
+    s.at(cst(2026, 10, 16, 13))
+    cu.redeem(ctx, xs[0].code, 20000)
+    s.at(cst(2026, 10, 25, 13))
+    for c in cu.issue_campaign(ctx, y.id, [ids["A"], ids["B"]]):
+        cu.redeem(ctx, c.code, 20000)
+    s.at(cst(2026, 10, 26, 13))
+    cu.issue_coupon(ctx, terms, member_id=ids["E"])
+    ids["X"], ids["Y"] = x.id, y.id
+    s.at(cst(2026, 11, 2, 10))
+    return ids
+
+
+def test_visit_figures(ctx: AppContext, store: dict[str, int]) -> None:
+    board = db_.compute(ctx, OCTOBER)
+    assert board.revenue_cents == 455000
+    assert board.visits == 10
+    assert board.average_bill_cents == 45500
+    tiers = {t.code: t for t in board.by_tier}
+    assert (tiers["B"].revenue_cents, tiers["B"].visits) == (10000, 1)
+    assert (tiers["C"].revenue_cents, tiers["C"].visits) == (445000, 9)
+    assert tiers["VIP"].revenue_cents == tiers["A"].revenue_cents == 0
+    assert tiers["B"].share == pytest.approx(100 / 4550)
+    assert [t.code for t in board.by_tier] == ["VIP", "A", "B", "C"]
+    assert (board.returns, board.on_time_returns) == (7, 6)
+    assert board.retention_rate == pytest.approx(6 / 7)
+    assert board.new_members == 2
+    assert [m.month for m in board.months] == ["2026-10"]
+    assert board.months[0].revenue_cents == 455000
+
+
+def test_satisfaction(ctx: AppContext, store: dict[str, int]) -> None:
+    board = db_.compute(ctx, OCTOBER)
+    assert (board.surveys, board.satisfied) == (5, 3)
+    assert board.satisfaction_rate == pytest.approx(0.6)
+    assert board.targets.satisfaction_pct == 90
+    assert (board.months[0].surveys, board.months[0].satisfied) == (5, 3)
+
+
+def test_complaints_and_sla(ctx: AppContext, store: dict[str, int]) -> None:
+    board = db_.compute(ctx, OCTOBER)
+    assert board.complaints == 3
+    assert board.by_category == {"service": 2, "facilities": 1}
+    assert board.by_channel == {"phone": 1, "counter": 2}
+    rates = {s.stage: (s.decided, s.on_time) for s in board.stages}
+    assert rates == {
+        "response": (2, 1),
+        "solution": (1, 0),
+        "investigation": (3, 1),
+        "answer": (3, 1),
+    }
+    assert board.on_time_rate == pytest.approx(3 / 9)
+
+
+def test_campaign_redemption(ctx: AppContext, store: dict[str, int]) -> None:
+    board = db_.compute(ctx, OCTOBER)
+    got = {(c.name, c.kind): (c.issued, c.redeemed) for c in board.campaigns}
+    assert got == {
+        ("国庆", "festival"): (4, 1),
+        ("会员日", "member_day"): (2, 2),
+        ("", "single"): (1, 0),
+    }
+    assert board.redemption_rate == pytest.approx(3 / 7)
+
+
+def test_a_longer_period_has_a_month_per_row(ctx: AppContext, store: dict[str, int]) -> None:
+    board = db_.compute(ctx, db_.Period(date(2026, 1, 1), date(2026, 11, 2)))
+    months = {m.month: m for m in board.months}
+    assert len(months) == 11
+    assert months["2026-01"].revenue_cents == 30000
+    assert months["2026-02"].revenue_cents == 0
+    assert months["2026-09"].revenue_cents == 10000  # E's 30 Sep 17:00 UTC is October
+    assert months["2026-11"].revenue_cents == 7000
+    assert sum(m.new_members for m in board.months) == 5
+    assert board.revenue_cents == 30000 + 10000 + 455000 + 7000
+
+
+def test_rebuilt_day_book_matches_the_live_one(ctx: AppContext, store: dict[str, int]) -> None:
+    def by_day() -> dict[date, tuple[int, ...]]:
+        with ctx.uow() as uow:
+            t = DailyTotal
+            rows = uow.session.execute(
+                select(
+                    t.day,
+                    func.sum(t.visits),
+                    func.sum(t.revenue_cents),
+                    func.sum(t.returns),
+                    func.sum(t.on_time_returns),
+                    func.sum(t.new_members),
+                ).group_by(t.day)
+            )
+            return {r[0]: tuple(r[1:]) for r in rows}
+
+    live = by_day()
+    assert db_.rebuild_totals(ctx) == 15
+    assert by_day() == live
+    # Rebuilt, past visits count in the member's current tier: D is now B.
+    tiers = {t.code: t.revenue_cents for t in db_.compute(ctx, OCTOBER).by_tier}
+    assert tiers["B"] == 250000
+
+
+def test_bulk_import_marks_the_day_book_stale(ctx: AppContext) -> None:
+    from app.demo import seed_demo
+
+    seed_demo(ctx, 50, visits_per_member=3)
+    assert db_.ensure_totals(ctx) is True
+    assert db_.ensure_totals(ctx) is False
+    year = db_.Period(date(2022, 6, 1), date(2026, 11, 2))
+    board = db_.compute(ctx, year)
+    with ctx.uow() as uow:
+        total = uow.session.scalar(select(func.sum(DailyTotal.revenue_cents)))
+    assert board.revenue_cents == total > 0
+    assert board.new_members == 50
+
+
+def test_drill_downs(ctx: AppContext, store: dict[str, int]) -> None:
+    sat = db_.drill(ctx, "satisfaction", OCTOBER)
+    assert [r[3] for r in sat.rows] == [2, 5, 3, 4, 5]  # newest first
+    assert db_.drill(ctx, "satisfaction", OCTOBER, "unsatisfied").rows[0][3] == 2
+    ret = db_.drill(ctx, "retention", OCTOBER)
+    assert len(ret.rows) == 7 and sum(1 for r in ret.rows if not r[-1]) == 1
+    late = db_.drill(ctx, "retention", OCTOBER, "late")
+    assert [r[2] for r in late.rows] == ["陈一"]
+    assert late.member_ids == [store["C"]]
+    assert late.rows[0][3] == 253 and late.rows[0][4] == 10  # days since, usual interval
+    new = db_.drill(ctx, "new_members", OCTOBER)
+    assert [r[2] for r in new.rows] == ["丁四", "白三"]
+    cat = db_.drill(ctx, "category", OCTOBER, "service")
+    assert len(cat.rows) == 2 and {r[4] for r in cat.rows} == {"phone", "counter"}
+    assert len(db_.drill(ctx, "channel", OCTOBER, "counter").rows) == 2
+    stage = db_.drill(ctx, "stage", OCTOBER, "response")
+    assert sorted(r[-1] for r in stage.rows) == [False, True]
+    camp = db_.drill(ctx, "campaign", OCTOBER, str(store["X"]))
+    assert len(camp.rows) == 4 and sum(1 for r in camp.rows if r[-1] is not None) == 1
+    single = db_.drill(ctx, "campaign", OCTOBER, "")
+    assert [r[3] for r in single.rows] == ["尹五"]
+    tier = db_.drill(ctx, "tier", OCTOBER, "B")
+    assert [r[1] for r in tier.rows] == ["丁四"]
+    with pytest.raises(ValidationError):
+        db_.drill(ctx, "nonsense", OCTOBER)
+
+
+def test_targets_are_the_stores_own(ctx: AppContext) -> None:
+    assert db_.get_targets(ctx) == db_.Targets()
+    db_.set_targets(ctx, db_.Targets(satisfaction_pct=85, on_time_pct=90))
+    assert db_.get_targets(ctx).satisfaction_pct == 85
+    with pytest.raises(ValidationError):
+        db_.Targets(satisfaction_pct=120)
+    with pytest.raises(ValidationError):
+        db_.Targets(retention_pct=-1)
+
+
+def test_periods() -> None:
+    today = date(2026, 11, 22)
+    assert db_.Period.preset("this_month", today) == db_.Period(date(2026, 11, 1), today)
+    assert db_.Period.preset("last_month", today) == OCTOBER
+    assert db_.Period.preset("this_quarter", today).start == date(2026, 10, 1)
+    assert db_.Period.preset("this_year", today).start == date(2026, 1, 1)
+    assert db_.Period.preset("last_12_months", today).start == date(2025, 12, 1)
+    assert db_.Period.preset("last_12_months", date(2026, 12, 5)).start == date(2026, 1, 1)
+    assert db_.Period(date(2026, 1, 31), date(2026, 3, 1)).months() == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+    ]
+    with pytest.raises(ValidationError):
+        db_.Period(date(2026, 2, 1), date(2026, 1, 1))
