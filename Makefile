@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 TS      := $(wildcard resources/i18n/*.ts)
 QM      := $(TS:.ts=.qm)
 
-.PHONY: run test lint bench translations i18n shots clean
+.PHONY: run test lint bench translations i18n shots clean package package-smoke
 
 $(STAMP): pyproject.toml scripts/ensure-system.sh
 	bash scripts/ensure-system.sh
@@ -32,6 +32,15 @@ test: $(STAMP) translations lint
 
 bench: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -p no:cacheprovider tests/bench
+
+# A one-folder app in dist/frontdesk (fonts, translations, migrations inside), then a smoke
+# test: the built binary starts offscreen on a new data folder, opens its database, quits.
+package: $(STAMP) translations
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN build.spec
+	$(MAKE) package-smoke
+
+package-smoke:
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/package_smoke.py dist/frontdesk/frontdesk
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(QM)

@@ -395,8 +395,10 @@ class Dashboard:
 
 def compute(ctx: AppContext, period: Period) -> Dashboard:
     """Every figure of the dashboard for the period (store-local days)."""
+    from app import staff
     from app.loyalty import _tiers
 
+    staff.require(ctx, "dashboard.view")
     started = time.perf_counter()
     now = ctx.clock.now()
     board = Dashboard(period=period, targets=get_targets(ctx))
@@ -562,6 +564,9 @@ def drill(ctx: AppContext, kind: str, period: Period, key: str | None = None) ->
     """The rows behind one number of the dashboard (at most DRILL_LIMIT, newest first)."""
     if kind not in DRILLS:
         raise ValidationError("drill.unknown", field="kind", value=kind)
+    from app import staff
+
+    staff.require(ctx, "dashboard.view")
     with ctx.uow() as uow:
         s = uow.session
         lo, hi = period.bounds(store_tz(s))

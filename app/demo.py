@@ -185,6 +185,88 @@ def seed_demo(
     return done
 
 
+COMPLAINT_TEXTS = {
+    "service": "技师迟到二十分钟，客人等待不满",
+    "hygiene": "更衣柜里有上一位客人的毛巾",
+    "food": "自助餐菜品偏凉",
+    "price": "结账金额与团购价不符",
+    "facilities": "桑拿房温度上不去",
+    "booking": "预约的包间被占用",
+    "other": "停车场指引不清楚",
+}
+SURVEY_COMMENTS = ["", "", "", "服务很周到", "水温合适", "下次还来", "等待时间有点长", "环境干净"]
+
+
+def seed_activity(ctx: AppContext, days: int = 180, seed: int = 7) -> None:
+    """Demo complaints (with their SLA steps), surveys and campaign coupons over the last
+    `days` days, made through the real services on a clock set in the past, so every
+    figure of the dashboard has something to show."""
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from app import complaints as cp
+    from app import coupons as cu
+    from app.clock import FakeClock
+    from app.loyalty import record_survey
+    from db.models import Member
+
+    rng = random.Random(seed)
+    now = ctx.clock.now()
+    clock = FakeClock(now - timedelta(days=days))
+    past = dataclasses.replace(ctx, clock=clock, staff=None)
+    with ctx.uow() as uow:
+        ids = list(uow.session.scalars(select(Member.id).where(Member.active.is_(True))))
+    if not ids:
+        return
+
+    def at(day: float) -> None:
+        clock.set(now - timedelta(days=days) + timedelta(days=day))
+
+    for _ in range(70):  # complaints
+        at(rng.uniform(0, days - 1) + rng.uniform(0.4, 0.5))
+        category = rng.choice(list(COMPLAINT_TEXTS))
+        data = cp.ComplaintInput(
+            rng.choice(("counter", "counter", "phone", "online", "review")),
+            category,
+            COMPLAINT_TEXTS[category],
+            member_id=rng.choice(ids),
+            taken_by=rng.choice(STAFF),
+        )
+        c = cp.log_complaint(past, data)
+        who = rng.choice(STAFF)
+        clock.advance(minutes=rng.choice((2, 4, 6, 9, 12, 14, 18, 25)))
+        cp.respond(past, c.id, who, "已致歉并了解情况")
+        if rng.random() < 0.85:
+            clock.advance(hours=rng.choice((1, 3, 8, 20, 30, 60)))
+            cp.answer(past, c.id, who, "已处理并回复客人", root_cause="流程疏漏")
+            if rng.random() < 0.8:
+                clock.advance(hours=rng.choice((2, 12, 24)))
+                score = rng.choice((5, 5, 4, 4, 4, 3, 2))
+                cp.close(past, c.id, who, "流程疏漏", "致歉并赠送补偿券", score)
+    for _ in range(320):  # surveys after visits
+        at(rng.uniform(0, days - 0.1))
+        score = rng.choice((5, 5, 5, 4, 4, 4, 4, 3, 2, 1))
+        record_survey(past, score, rng.choice(SURVEY_COMMENTS), member_id=rng.choice(ids))
+    terms = cu.CouponTerms(kind="amount", value=2000, min_spend_cents=10000, valid_days=30)
+    plans = [
+        ("birthday", "生日礼券", 60),
+        ("winback", "老客回归券", 90),
+        ("festival", "国庆节满减", 150),
+        ("member_day", "会员日立减", 80),
+    ]
+    for n, (kind, name, count) in enumerate(plans):
+        at(days * (n + 1) / (len(plans) + 1))
+        campaign = cu.create_campaign(past, kind, name, terms, per_member=1)
+        issued = cu.issue_campaign(past, campaign.id, rng.sample(ids, min(count, len(ids))))
+        redeem_share = (0.55, 0.25, 0.4, 0.35)[n]
+        issued_at = clock.now()
+        for coupon in issued:
+            if rng.random() < redeem_share:
+                clock.set(issued_at + timedelta(hours=rng.uniform(1, 24 * 25)))
+                cu.redeem(past, coupon.code, rng.randrange(150, 600) * 100, rng.choice(STAFF))
+
+
 def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     """Demo data for a first start: only into a store that has no members yet."""
     with ctx.uow() as uow:
@@ -201,4 +283,5 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     from app.dashboard import ensure_totals
 
     ensure_totals(ctx)
+    seed_activity(ctx)
     return added

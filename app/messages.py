@@ -22,6 +22,22 @@ MESSAGES: dict[str, str] = {
     ),
     "text.too_long": QT_TRANSLATE_NOOP("errors", "{field} is too long (at most {max} characters)."),
     "name.invalid": QT_TRANSLATE_NOOP("errors", "Please enter the guest's name."),
+    "period.order": QT_TRANSLATE_NOOP("errors", "The period ends before it starts."),
+    "period.too_long": QT_TRANSLATE_NOOP(
+        "errors", "Please choose a period of at most {years} years."
+    ),
+    "period.unknown": QT_TRANSLATE_NOOP("errors", "Unknown period “{value}”."),
+    "target.range": QT_TRANSLATE_NOOP("errors", "A target is a percentage from {min} to {max}."),
+    "drill.unknown": QT_TRANSLATE_NOOP("errors", "There is no list behind “{value}”."),
+    "settings.language": QT_TRANSLATE_NOOP("errors", "“{value}” is not a language the app speaks."),
+    "settings.range": QT_TRANSLATE_NOOP("errors", "{field} must be from {min} to {max}."),
+    "settings.logo": QT_TRANSLATE_NOOP("errors", "The logo must be a picture (PNG, JPEG or BMP)."),
+    "settings.logo_size": QT_TRANSLATE_NOOP(
+        "errors", "The logo is too large (at most {max} KB); please choose a smaller picture."
+    ),
+    "sla.hours": QT_TRANSLATE_NOOP(
+        "errors", "Opening hours must be times like 10:00 and 02:00 (closing after midnight)."
+    ),
     "phone.required": QT_TRANSLATE_NOOP("errors", "Please enter a phone number."),
     "phone.invalid": QT_TRANSLATE_NOOP(
         "errors", "“{value}” is not a valid phone number. Check the digits (11 for a mobile)."

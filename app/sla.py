@@ -28,6 +28,10 @@ class SlaPolicy:
     holidays: tuple[date, ...] = ()
     # Weekend days worked to make up for a holiday (调休): working days after all.
     makeup_workdays: tuple[date, ...] = ()
+    # Opening hours in minutes from midnight; closing may be after midnight (26:00 = 02:00
+    # the next morning). A final answer is due by closing time of its last working day.
+    open_minute: int = 10 * 60
+    close_minute: int = 24 * 60
     timezone: str = "Asia/Shanghai"
     manager: str = "值班经理"
     due_soon_minutes: int = 5
@@ -46,6 +50,15 @@ class SlaPolicy:
                 raise ValidationError("sla.out_of_range", field=name, min=low, max=high)
         if not set(self.rest_weekdays) <= set(range(7)) or len(set(self.rest_weekdays)) >= 7:
             raise ValidationError("sla.rest_days", field="rest_weekdays")
+        for value in (self.open_minute, self.close_minute):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValidationError("sla.hours", field="hours")
+        if not (
+            0 <= self.open_minute < 24 * 60
+            and self.open_minute + 60 <= self.close_minute <= self.open_minute + 24 * 60
+            and self.close_minute <= 36 * 60
+        ):
+            raise ValidationError("sla.hours", field="hours")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -91,7 +104,8 @@ class SlaPolicy:
         """End of the n-th working day after the local day of `from_instant`, in UTC."""
         local_day = from_instant.astimezone(self.tz).date()
         last = self.add_working_days(local_day, self.answer_working_days)
-        end = datetime.combine(last, time(23, 59, 59), tzinfo=self.tz)
+        midnight = datetime.combine(last, time(0), tzinfo=self.tz)
+        end = midnight + timedelta(minutes=self.close_minute, seconds=-1)
         return end.astimezone(UTC)
 
     # --- storage ---------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""How dates, times and money look on screen."""
+"""How dates, times, numbers and money look on screen, in the language the UI speaks.
+
+Chinese (mainland) counters read ISO dates (2026-11-22), Taiwan writes 2026/11/22, English
+reads 22 Nov 2026. Money is the store's (yuan) whatever the UI language; thousands are
+grouped in every language."""
 
 from __future__ import annotations
 
@@ -6,19 +10,39 @@ from datetime import date, datetime
 
 from app.money import format_cents
 
+_DATE_FORMATS = {"zh_CN": "%Y-%m-%d", "zh_TW": "%Y/%m/%d", "en": "%d %b %Y"}
+_date_format = _DATE_FORMATS["zh_CN"]
+
+
+def set_language(language: str) -> None:
+    global _date_format
+    _date_format = _DATE_FORMATS.get(language, _DATE_FORMATS["zh_CN"])
+
 
 def money(cents: int) -> str:
     return format_cents(cents)
+
+
+def number(n: int) -> str:
+    return f"{n:,}"
+
+
+def percent(rate: float | None) -> str:
+    """0.857 -> 85.7%; no data -> an em dash (not 0%, which would be a result)."""
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"
 
 
 def local_datetime(instant: datetime | None) -> str:
     """A stored UTC instant in the PC's local time, e.g. 2026-11-22 19:05."""
     if instant is None:
         return ""
-    return instant.astimezone().strftime("%Y-%m-%d %H:%M")
+    return instant.astimezone().strftime(f"{_date_format} %H:%M")
 
 
 def local_date(day: date | None) -> str:
     if day is None:
         return ""
-    return day.isoformat()
+    return day.strftime(_date_format)

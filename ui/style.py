@@ -59,6 +59,9 @@ def install_translations(app: QApplication, language: str) -> bool:
         app.removeTranslator(old)
     _installed.clear()
     QLocale.setDefault(QLocale(language))
+    from ui import format as formats
+
+    formats.set_language(language)
     if language == "en":
         return True
     ok = False

@@ -1,0 +1,546 @@
+"""The manager's dashboard: targets beside actuals for a chosen period, charts, and the
+list behind every number (click a tile, a bar or a slice)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QPieSlice,
+    QValueAxis,
+)
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QMargins,
+    QObject,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import dashboard as dash
+from app.context import AppContext
+from ui.actions import call
+from ui.complaints import labels
+from ui.dashboard.drill import DrillDialog
+from ui.format import money, percent
+
+GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
+TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
+
+
+class Tile(QFrame):
+    """One number: its name, the actual, the target, green when the target is met."""
+
+    clicked = Signal()
+
+    def __init__(self, name: str, object_name: str) -> None:
+        super().__init__(objectName=object_name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setMinimumWidth(150)
+        self.title = QLabel(name)
+        self.value = QLabel("—", objectName=f"{object_name}Value")
+        self.detail = QLabel("", objectName=f"{object_name}Detail")
+        font = QFont(self.value.font())
+        font.setPointSize(font.pointSize() + 9)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.detail.setStyleSheet("color: #607d8b;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        for w in (self.title, self.value, self.detail):
+            layout.addWidget(w)
+
+    def show_figure(self, value: str, detail: str, met: bool | None) -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        colour = NEUTRAL if met is None else GOOD if met else BAD
+        self.value.setStyleSheet(f"color: {colour};")
+
+    def mousePressEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
+class RebuildWorker(QObject):
+    """Recounts the day book off the GUI thread (after an upgrade or a bulk import)."""
+
+    done = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    @Slot()
+    def run(self) -> None:
+        import logging
+
+        try:
+            dash.ensure_totals(self.ctx)
+        except Exception as exc:
+            logging.getLogger(__name__).exception("day book rebuild failed")
+            self.failed.emit(str(exc))
+            return
+        self.done.emit()
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    """The application's font (with the bundled CJK fallback) at another size."""
+    font = QFont(QApplication.font())
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setTitleFont(_font(11, bold=True))
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setFont(_font(9))
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    return chart
+
+
+class DashboardPage(QWidget):
+    """Signals: member_requested(int) when a row of a drill-down is opened."""
+
+    member_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.board: dash.Dashboard | None = None
+        self._thread: QThread | None = None
+        self._worker: RebuildWorker | None = None
+
+        self.preset = QComboBox(objectName="periodPreset")
+        for key, text in self.preset_names().items():
+            self.preset.addItem(text, key)
+        self.preset.addItem(self.tr("Custom dates"), "custom")
+        self.start = QDateEdit(objectName="periodStart", calendarPopup=True)
+        self.end = QDateEdit(objectName="periodEnd", calendarPopup=True)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.refresh_button = QPushButton(self.tr("Refresh"), objectName="dashboardRefresh")
+        self.pdf_button = QPushButton(self.tr("Report PDF…"), objectName="reportPdf")
+        self.csv_button = QPushButton(self.tr("Report CSV…"), objectName="reportCsv")
+        self.status = QLabel("", objectName="dashboardStatus")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Period")))
+        bar.addWidget(self.preset)
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel("–"))
+        bar.addWidget(self.end)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
+        bar.addWidget(self.pdf_button)
+        bar.addWidget(self.csv_button)
+
+        self.tiles = {
+            "satisfaction": Tile(self.tr("Satisfaction"), "tileSatisfaction"),
+            "stage": Tile(self.tr("SLA on time"), "tileSla"),
+            "retention": Tile(self.tr("Retention"), "tileRetention"),
+            "campaign": Tile(self.tr("Coupon redemption"), "tileRedemption"),
+            "tier": Tile(self.tr("Revenue"), "tileRevenue"),
+            "new_members": Tile(self.tr("New members"), "tileNewMembers"),
+            "category": Tile(self.tr("Complaints"), "tileComplaints"),
+        }
+        tiles = QHBoxLayout()
+        tiles.setSpacing(8)
+        for kind, tile in self.tiles.items():
+            tiles.addWidget(tile)
+            tile.clicked.connect(lambda k=kind: self.open_drill(k, None))
+
+        self.views: dict[str, QChartView] = {}
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        names = ("months", "tiers", "stages", "categories", "channels", "campaigns")
+        for n, name in enumerate(names):
+            view = QChartView(objectName=f"chart_{name}")
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(260)
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.views[name] = view
+            grid.addWidget(view, n // 3, n % 3)
+
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addLayout(tiles)
+        inner.addLayout(grid, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+
+        self.preset.currentIndexChanged.connect(self.on_preset)
+        self.refresh_button.clicked.connect(self.reload)
+        self.start.dateChanged.connect(self.on_dates_edited)
+        self.end.dateChanged.connect(self.on_dates_edited)
+        self.pdf_button.clicked.connect(self.on_pdf)
+        self.csv_button.clicked.connect(self.on_csv)
+        self._setting_dates = False
+        self.preset.setCurrentIndex(list(dash.PRESETS).index("this_month"))
+        self.on_preset()
+
+    @staticmethod
+    def preset_names() -> dict[str, str]:
+        tr = QCoreApplication.translate
+        return {
+            "this_month": tr("DashboardPage", "This month"),
+            "last_month": tr("DashboardPage", "Last month"),
+            "this_quarter": tr("DashboardPage", "This quarter"),
+            "this_year": tr("DashboardPage", "This year"),
+            "last_30_days": tr("DashboardPage", "Last 30 days"),
+            "last_12_months": tr("DashboardPage", "Last 12 months"),
+        }
+
+    # --- period ----------------------------------------------------------------------------
+
+    def today(self) -> date:
+        from app.coupons import _store_today
+
+        return _store_today(self.ctx)
+
+    def period(self) -> dash.Period:
+        return dash.Period(self.start.date().toPython(), self.end.date().toPython())
+
+    @Slot()
+    def on_preset(self) -> None:
+        key = self.preset.currentData()
+        if key == "custom":
+            return
+        period = dash.Period.preset(key, self.today())
+        self._setting_dates = True
+        self.start.setDate(QDate(period.start))
+        self.end.setDate(QDate(period.end))
+        self._setting_dates = False
+        if self.isVisible():
+            self.reload()
+
+    @Slot()
+    def on_dates_edited(self) -> None:
+        if not self._setting_dates:
+            self.preset.setCurrentIndex(self.preset.count() - 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()
+
+    # --- figures ---------------------------------------------------------------------------
+
+    @Slot()
+    def reload(self) -> None:
+        if self._thread is not None:
+            return
+        with self.ctx.uow() as uow:
+            from db.models import Setting
+
+            row = uow.session.get(Setting, dash.STALE_KEY)
+            stale = row is not None and row.value == "1"
+        if stale:
+            self.start_rebuild()
+            return
+        period = call(self, lambda: self.period())
+        if period is None:
+            return
+        board = call(self, lambda: dash.compute(self.ctx, period))
+        if board is None:
+            return
+        self.show_board(board)
+
+    def start_rebuild(self) -> None:
+        self.status.setText(self.tr("Counting past visits for the dashboard…"))
+        self._thread = QThread(self)
+        self._worker = RebuildWorker(self.ctx)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.done.connect(self._rebuilt)
+        self._worker.failed.connect(self._rebuilt)
+        self._thread.start()
+
+    @Slot()
+    def _rebuilt(self, *_args: object) -> None:
+        assert self._thread is not None
+        self._thread.quit()
+        self._thread.wait()
+        self._thread = None
+        self._worker = None
+        self.status.setText("")
+        self.reload()
+
+    def show_board(self, board: dash.Dashboard) -> None:
+        self.board = board
+        t = board.targets
+
+        def rate_tile(kind: str, rate: float | None, target: int, detail: str) -> None:
+            met = None if rate is None else rate * 100 >= target
+            self.tiles[kind].show_figure(
+                percent(rate),
+                self.tr("target %1 · %2").replace("%1", f"{target}%").replace("%2", detail),
+                met,
+            )
+
+        rate_tile(
+            "satisfaction",
+            board.satisfaction_rate,
+            t.satisfaction_pct,
+            self.tr("%n survey(s)", "", board.surveys),
+        )
+        decided = sum(s.decided for s in board.stages)
+        rate_tile(
+            "stage", board.on_time_rate, t.on_time_pct, self.tr("%n deadline(s)", "", decided)
+        )
+        rate_tile(
+            "retention",
+            board.retention_rate,
+            t.retention_pct,
+            self.tr("%n return visit(s)", "", board.returns),
+        )
+        issued = sum(c.issued for c in board.campaigns)
+        rate_tile(
+            "campaign",
+            board.redemption_rate,
+            t.redemption_pct,
+            self.tr("%n coupon(s)", "", issued),
+        )
+        self.tiles["tier"].show_figure(
+            money(board.revenue_cents),
+            self.tr("%n visit(s)", "", board.visits)
+            + " · "
+            + self.tr("avg %1").replace("%1", money(board.average_bill_cents)),
+            None,
+        )
+        self.tiles["new_members"].show_figure(str(board.new_members), "", None)
+        self.tiles["category"].show_figure(str(board.complaints), "", None)
+        self.status.setText(self.tr("Computed in %1 ms").replace("%1", f"{board.computed_ms:.0f}"))
+        self.draw_charts(board)
+
+    def draw_charts(self, board: dash.Dashboard) -> None:
+        self.views["months"].setChart(self.months_chart(board))
+        self.views["tiers"].setChart(self.tiers_chart(board))
+        self.views["stages"].setChart(self.stages_chart(board))
+        cats = labels.categories()
+        chans = labels.channels()
+        self.views["categories"].setChart(
+            self.count_chart(self.tr("Complaints by category"), board.by_category, cats, "category")
+        )
+        self.views["channels"].setChart(
+            self.count_chart(self.tr("Complaints by channel"), board.by_channel, chans, "channel")
+        )
+        self.views["campaigns"].setChart(self.campaigns_chart(board))
+
+    def months_chart(self, board: dash.Dashboard) -> QChart:
+        chart = _chart(self.tr("Revenue by month (¥)"))
+        series = QBarSeries()
+        revenue = QBarSet(self.tr("Revenue"))
+        revenue.setColor(QColor("#1565c0"))
+        for m in board.months:
+            revenue.append(m.revenue_cents / 100)
+        series.append(revenue)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([m.month[2:] for m in board.months])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.0f")
+        top = max((m.revenue_cents / 100 for m in board.months), default=0)
+        axis_y.setRange(0, max(top * 1.1, 1))
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        return chart
+
+    def tiers_chart(self, board: dash.Dashboard) -> QChart:
+        chart = _chart(self.tr("Revenue share by tier"))
+        series = QPieSeries()
+        for n, t in enumerate(board.by_tier):
+            if t.revenue_cents <= 0:
+                continue
+            piece = series.append(f"{t.name} {percent(t.share)}", t.revenue_cents / 100)
+            piece.setColor(QColor(TIER_COLOURS[n % len(TIER_COLOURS)]))
+            piece.setLabelFont(_font(9))
+            piece.setProperty("tier", t.code)
+        series.clicked.connect(self.on_slice)
+        chart.addSeries(series)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        return chart
+
+    def stages_chart(self, board: dash.Dashboard) -> QChart:
+        chart = _chart(
+            self.tr("SLA on time by stage (target %1%)").replace(
+                "%1", str(board.targets.on_time_pct)
+            )
+        )
+        names = labels.stages()
+        bar = QBarSet(self.tr("On time %"))
+        stages = [s for s in board.stages if s.decided]
+        for s in stages:
+            bar.append(round((s.rate or 0) * 100, 1))
+        bar.setColor(QColor("#00897b"))
+        series = QBarSeries()
+        series.append(bar)
+        series.clicked.connect(lambda i, _set: self.open_drill("stage", stages[i].stage))
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([names.get(s.stage, s.stage) for s in stages])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setRange(0, 100)
+        axis_y.setLabelFormat("%d%%")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        return chart
+
+    def count_chart(
+        self, title: str, counts: dict[str, int], names: dict[str, str], kind: str
+    ) -> QChart:
+        chart = _chart(title)
+        keys = sorted(counts, key=lambda k: -counts[k])
+        bar = QBarSet(title)
+        bar.setColor(QColor("#ef6c00"))
+        for k in keys:
+            bar.append(counts[k])
+        series = QBarSeries()
+        series.append(bar)
+        series.clicked.connect(lambda i, _set: self.open_drill(kind, keys[i]))
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([names.get(k, k) for k in keys])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        axis_y.setRange(0, max(max(counts.values(), default=0) * 1.15, 1))
+        axis_y.setTickCount(min(max(max(counts.values(), default=0), 1), 5) + 1)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        return chart
+
+    def campaigns_chart(self, board: dash.Dashboard) -> QChart:
+        chart = _chart(
+            self.tr("Redemption by campaign (target %1%)").replace(
+                "%1", str(board.targets.redemption_pct)
+            )
+        )
+        campaigns = list(reversed(board.campaigns[:8]))
+        bar = QBarSet(self.tr("Redeemed %"))
+        bar.setColor(QColor("#6a1b9a"))
+        for c in campaigns:
+            bar.append(round((c.rate or 0) * 100, 1))
+        series = QHorizontalBarSeries()
+        series.append(bar)
+        series.clicked.connect(
+            lambda i, _set: self.open_drill("campaign", str(campaigns[i].campaign_id or ""))
+        )
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        single = self.tr("Single coupons")
+        axis_y.append([f"{c.name or single} ({c.issued})" for c in campaigns])
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        chart.legend().hide()
+        return chart
+
+    # --- drill-down and reports ------------------------------------------------------------
+
+    @Slot(QPieSlice)
+    def on_slice(self, piece: QPieSlice) -> None:
+        self.open_drill("tier", piece.property("tier"))
+
+    def open_drill(self, kind: str, key: str | None) -> DrillDialog | None:
+        period = call(self, lambda: self.period())
+        if period is None:
+            return None
+        result = call(self, lambda: dash.drill(self.ctx, kind, period, key))
+        if result is None:
+            return None
+        dialog = DrillDialog(result, key, self)
+        dialog.member_requested.connect(self.member_requested)
+        dialog.open()
+        return dialog
+
+    def export(self, path: str, kind: str) -> bool:
+        from app import report
+
+        if self.board is None:
+            return False
+        board = self.board
+        done = call(
+            self,
+            lambda: (
+                report.write_pdf(self.ctx, board, path)
+                if kind == "pdf"
+                else report.write_csv(board, path)
+            ),
+        )
+        if done is None:
+            return False
+        self.status.setText(self.tr("Saved %1").replace("%1", path))
+        return True
+
+    @Slot()
+    def on_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save report"), self.default_name("pdf"), "PDF (*.pdf)"
+        )
+        if path and self.export(path, "pdf"):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    @Slot()
+    def on_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save report"), self.default_name("csv"), "CSV (*.csv)"
+        )
+        if path:
+            self.export(path, "csv")
+
+    def default_name(self, ext: str) -> str:
+        p = self.period()
+        return f"frontdesk-report-{p.start.isoformat()}-{p.end.isoformat()}.{ext}"
