@@ -484,7 +484,7 @@ def write_pdf(
         bottomMargin=16 * mm,
         title=f"{store} {t['title']} {p.start}–{p.end}",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)  # type: ignore[arg-type]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     os.replace(tmp, target)
     return target
 

@@ -23,7 +23,12 @@ def main(ts_path: str, map_path: str) -> int:
         if tr is None:
             continue
         if source in mapping:
-            tr.text = mapping[source]
+            forms = tr.findall("numerusform")
+            if forms:  # Chinese has one plural form
+                for form in forms:
+                    form.text = mapping[source]
+            else:
+                tr.text = mapping[source]
             tr.attrib.pop("type", None)
         elif tr.get("type") == "unfinished":
             missing += 1

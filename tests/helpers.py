@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from app import members
+from app.clock import FakeClock
 from app.context import AppContext
 from app.members import MemberInput, MemberProfile
 
@@ -129,3 +133,99 @@ def crash_runs(base: str, runs: int, seed: int = 1) -> tuple[int, int]:
             ctx.close()
         lost += len(promised - stored)
     return lost, corrupt
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def cst(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC) - timedelta(hours=8)
+
+
+class _Store:
+    def __init__(self, ctx: AppContext, clock: FakeClock, record_visit: Any) -> None:
+        self.ctx, self.clock, self.record_visit = ctx, clock, record_visit
+
+    def at(self, when: datetime) -> _Store:
+        self.clock.set(when)
+        return self
+
+    def member(self, name: str, joined: datetime) -> int:
+        self.at(joined)
+        return make_member(self.ctx, name).id
+
+    def visit(self, member_id: int, when: datetime, yuan: int) -> None:
+        self.at(when)
+        self.record_visit(self.ctx, member_id, yuan * 100)
+
+
+def october_store(ctx: AppContext, clock: FakeClock) -> dict[str, int]:
+    """The store of tests/unit/test_dashboard.py, whose figures are worked out by hand
+    there (October 2026, Beijing time); returns the members' and campaigns' ids."""
+    from app import complaints as cp
+    from app import coupons as cu
+    from app.loyalty import record_survey
+    from app.members import record_visit
+
+    s = _Store(ctx, clock, record_visit)
+    ids = {}
+    ids["C"] = s.member("陈一", cst(2026, 1, 1, 12))
+    for d in (10, 20, 30):
+        s.visit(ids["C"], cst(2026, 1, d, 12), 100)
+    ids["E"] = s.member("尹五", cst(2026, 8, 1, 12))
+    ids["A"] = s.member("安二", cst(2026, 9, 1, 12))
+    s.visit(ids["A"], cst(2026, 9, 10, 12), 100)
+    s.visit(ids["E"], utc(2026, 9, 30, 17), 50)
+    ids["B"] = s.member("白三", cst(2026, 10, 3, 11))
+    s.visit(ids["B"], cst(2026, 10, 3, 12), 500)
+    s.visit(ids["A"], cst(2026, 10, 5, 12), 200)
+    s.visit(ids["A"], cst(2026, 10, 6, 12), 300)
+    s.visit(ids["C"], cst(2026, 10, 10, 12), 1000)
+    ids["D"] = s.member("丁四", cst(2026, 10, 15, 12))
+    for d in (20, 21, 22, 23):
+        s.visit(ids["D"], cst(2026, 10, d, 12), 600)
+    s.visit(ids["D"], cst(2026, 10, 24, 12), 100)
+    s.visit(ids["E"], utc(2026, 10, 31, 16, 30), 70)
+
+    # Surveys.
+    s.at(cst(2026, 9, 20, 12))
+    record_survey(ctx, 1, member_id=ids["A"])
+    for day, score in ((2, 5), (9, 4), (16, 3), (23, 5), (30, 2)):
+        s.at(cst(2026, 10, day, 15))
+        record_survey(ctx, score, member_id=ids["A"])
+
+    # Complaints.
+    def log(category: str, channel: str, when: datetime) -> int:
+        s.at(when)
+        data = cp.ComplaintInput(channel, category, "…", guest_name="散客")
+        return cp.log_complaint(ctx, data).id
+
+    c1 = log("service", "phone", cst(2026, 10, 8, 10))
+    s.at(cst(2026, 10, 8, 10, 10))
+    cp.respond(ctx, c1, "王丽", "sorry")
+    s.at(cst(2026, 10, 8, 12))
+    cp.answer(ctx, c1, "王丽", "fixed")
+    c2 = log("facilities", "counter", cst(2026, 10, 12, 10))
+    s.at(cst(2026, 10, 12, 10, 7))
+    cp.respond(ctx, c2, "王丽", "moved the guest")
+    log("service", "counter", cst(2026, 10, 20, 10))
+    log("food", "online", cst(2026, 11, 1, 10))
+
+    # Coupons.
+    s.at(cst(2026, 10, 1, 9))
+    terms = cu.CouponTerms(kind="amount", value=1000, valid_days=60)
+    x = cu.create_campaign(ctx, "festival", "国庆", terms, per_member=1)
+    y = cu.create_campaign(ctx, "member_day", "会员日", terms, per_member=1)
+    s.at(cst(2026, 10, 15, 13))
+    xs = cu.issue_campaign(ctx, x.id, [ids["A"], ids["B"], ids["C"], ids["D"]])
+    s.at(cst(2026, 10, 16, 13))
+    cu.redeem(ctx, xs[0].code, 20000)
+    s.at(cst(2026, 10, 25, 13))
+    for c in cu.issue_campaign(ctx, y.id, [ids["A"], ids["B"]]):
+        cu.redeem(ctx, c.code, 20000)
+    s.at(cst(2026, 10, 26, 13))
+    cu.issue_coupon(ctx, terms, member_id=ids["E"])
+    ids["X"], ids["Y"] = x.id, y.id
+    s.at(cst(2026, 11, 2, 10))
+    return ids

@@ -46,6 +46,14 @@ def field_label(field: str) -> str:
         "outcome": QCoreApplication.translate("fields", "outcome"),
         "reason": QCoreApplication.translate("fields", "reason"),
         "comment": QCoreApplication.translate("fields", "comment"),
+        "idle_lock_minutes": QCoreApplication.translate("fields", "idle lock minutes"),
+        "backup_keep": QCoreApplication.translate("fields", "backups to keep"),
+        "coupon_printer": QCoreApplication.translate("fields", "coupon printer"),
+        "report_printer": QCoreApplication.translate("fields", "report printer"),
+        "satisfaction_pct": QCoreApplication.translate("fields", "satisfaction target"),
+        "on_time_pct": QCoreApplication.translate("fields", "on-time target"),
+        "retention_pct": QCoreApplication.translate("fields", "retention target"),
+        "redemption_pct": QCoreApplication.translate("fields", "redemption target"),
     }
     return labels.get(field, field)
 

@@ -27,7 +27,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--lang",
         choices=("zh_CN", "zh_TW", "en"),
-        default=os.environ.get("FRONTDESK_LANG", "zh_CN"),
+        default=os.environ.get("FRONTDESK_LANG") or None,
+        help="UI language (default: the store's setting, zh_CN at first)",
     )
     parser.add_argument(
         "--demo", action="store_true", help="on first start (no members yet), add demo members"
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Frontdesk")
     register_fonts(app)
     apply_style(app)
-    install_translations(app, args.lang)
+    install_translations(app, args.lang or "zh_CN")
 
     data_dir = resolve_data_dir(args.data_dir)
     from app.errors import FrontdeskError
@@ -113,12 +114,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.close()
         lock.release()
         return 0
+    from app import settings as st
     from app.loyalty import expire_points
 
+    if args.lang is None and st.language(ctx) != "zh_CN":
+        install_translations(app, st.language(ctx))  # the store's chosen language
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
-    window = MainWindow(ctx, auto_review=not args.quit_after_start)
-    window.hourly = lambda: _daily_backup(ctx, only_if_due=True)
-    window.show()
+    windows: list[MainWindow] = []
+
+    def open_window(auto_review: bool) -> MainWindow:
+        window = MainWindow(ctx, auto_review=auto_review)
+        window.hourly = lambda: _daily_backup(ctx, only_if_due=True)
+        window.language_changed.connect(switch_language)
+        window.show()
+        windows[:] = [window]
+        return window
+
+    def switch_language(language: str) -> None:
+        """The settings changed the language: a new window in it replaces this one."""
+        old = windows[0]
+        install_translations(app, language)
+        new = open_window(auto_review=False)
+        new.setGeometry(old.geometry())
+        old.hide()
+        old.close()
+        old.deleteLater()
+
+    open_window(auto_review=not args.quit_after_start)
     if args.quit_after_start:
 
         def report() -> None:
@@ -219,7 +241,9 @@ def _daily_backup(ctx: AppContext, only_if_due: bool) -> None:
         newest = list_backups(folder)[:1]
         if only_if_due and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):
             return
-        info = backup_now(ctx, folder)
+        from app.settings import load
+
+        info = backup_now(ctx, folder, keep=load(ctx).backup_keep)
         log.info("backup written to %s", info.path)
     except Exception:
         log.exception("automatic backup failed")

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,6 +31,7 @@ from ui.care.page import CarePage
 from ui.complaints import labels
 from ui.complaints.page import ComplaintsPage
 from ui.coupons.page import CouponsPage
+from ui.dashboard.page import DashboardPage
 from ui.format import local_datetime
 from ui.members.desk import MemberDesk
 from ui.style import style_widget
@@ -38,24 +41,32 @@ CLOCK_JUMP_SECONDS = 120
 
 
 class MainWindow(QMainWindow):
+    """Signals: language_changed(str) when the settings switch the UI language (main.py
+    then opens a new window in that language; this one closes)."""
+
+    language_changed = Signal(str)
+
     def __init__(
         self,
         ctx: AppContext,
-        store_name: str = "",
         auto_review: bool = False,
-        idle_minutes: int = 10,
+        idle_minutes: int | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = ctx
         # Idle lock: any key or click counts as activity.
+        if idle_minutes is None:
+            from app import settings as st
+
+            idle_minutes = st.load(ctx).idle_lock_minutes
         self.idle_minutes = idle_minutes
         self._last_input = time.monotonic()
         self._lock_dialog: QDialog | None = None
         # Called about once an hour (the daily backup decides itself whether it is due).
         self.hourly: Callable[[], None] | None = None
         self._ticks = 0
-        self.setWindowTitle(self.tr("Frontdesk") + (f" — {store_name}" if store_name else ""))
+        self.update_title()
         self.resize(1280, 800)
 
         self.nav = QListWidget(objectName="navList")
@@ -75,6 +86,14 @@ class MainWindow(QMainWindow):
         self.add_page(self.tr("Guest care  F7"), self.care, "F7")
         self.admin = AdminPage(ctx)
         self.admin_index = self.add_page(self.tr("Administration  F9"), self.admin, "F9")
+        self.dashboard = DashboardPage(ctx)
+        self.dashboard_index = self.add_page(self.tr("Dashboard  F10"), self.dashboard, "F10")
+        self.dashboard.member_requested.connect(self.open_member)
+        self.settings_button = QPushButton(self.tr("Settings  Ctrl+,"), objectName="settingsButton")
+        self.settings_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.settings_button.clicked.connect(self.open_settings)
+        settings_key = QShortcut(QKeySequence("Ctrl+,"), self)
+        settings_key.activated.connect(self.open_settings)
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
@@ -85,7 +104,18 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        rail = QVBoxLayout()
+        rail.setContentsMargins(0, 0, 0, 0)
+        rail.setSpacing(0)
+        rail.addWidget(self.nav, 1)
+        rail.addWidget(self.settings_button)
+        self.settings_button.setFixedWidth(self.nav.width())
+        self.settings_button.setStyleSheet(
+            "QPushButton { background: #2f3b4c; color: #e8edf3; border: none; "
+            "padding: 12px 14px; text-align: left; font-size: 12pt; } "
+            "QPushButton:hover { background: #3b4a5e; }"
+        )
+        layout.addLayout(rail)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -160,9 +190,13 @@ class MainWindow(QMainWindow):
         self.complaints.policy_button.setVisible(allowed("sla.policy"))
         self.care.tiers_button.setVisible(allowed("tiers.edit"))
         self.member_desk.profile.adjust_button.setVisible(allowed("points.adjust"))
-        # Only the owner sees Administration (the services refuse everyone else anyway).
+        # Only the owner sees Administration, managers and the owner the dashboard and
+        # settings (the services refuse everyone else anyway).
         self.nav.item(self.admin_index).setHidden(not allowed("staff.manage"))
-        if not allowed("staff.manage") and self.pages.currentWidget() is self.admin:
+        self.nav.item(self.dashboard_index).setHidden(not allowed("dashboard.view"))
+        self.settings_button.setVisible(allowed("settings.edit"))
+        hidden = self.nav.item(self.pages.currentIndex())
+        if hidden is not None and hidden.isHidden():
             self.show_page(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -274,6 +308,36 @@ class MainWindow(QMainWindow):
         self.show_page(self.pages.indexOf(self.complaints))
         dialog = self.complaints.open_log_dialog(member)
         dialog.finished.connect(lambda _r: self.member_desk.profile.refresh())
+
+    @Slot(int)
+    def open_member(self, member_id: int) -> None:
+        self.show_page(self.pages.indexOf(self.member_desk))
+        self.member_desk.open_member(member_id)
+
+    @Slot()
+    def open_settings(self) -> QDialog | None:
+        from app import settings as st
+        from ui.settings import SettingsDialog
+
+        if self.ctx.staff is not None and not self.ctx.staff.may("settings.edit"):
+            return None
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.language_changed.connect(self.language_changed)
+
+        def saved(result: int) -> None:
+            if result:
+                self.idle_minutes = st.load(self.ctx).idle_lock_minutes
+                self.update_title()
+
+        dialog.finished.connect(saved)
+        dialog.open()
+        return dialog
+
+    def update_title(self) -> None:
+        from app.coupons import store_name
+
+        name = store_name(self.ctx)
+        self.setWindowTitle(self.tr("Frontdesk") + (f" — {name}" if name else ""))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()

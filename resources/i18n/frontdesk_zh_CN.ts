@@ -68,17 +68,17 @@
         <translation>备份将写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="245" />
+        <location filename="../../ui/admin/page.py" line="248" />
         <source>Backup written: %1</source>
         <translation>已备份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="253" />
+        <location filename="../../ui/admin/page.py" line="256" />
         <source>Choose a backup first.</source>
         <translation>请先选择一个备份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="259" />
+        <location filename="../../ui/admin/page.py" line="262" />
         <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
         <translation>将在下次启动时恢复 %1（%2 位会员，%3 条消费，最近消费 %4）。当前数据会另外保留。</translation>
     </message>
@@ -182,12 +182,12 @@
     <message>
         <location filename="../../ui/coupons/page.py" line="62" />
         <source>Issued</source>
-        <translation>已发放</translation>
+        <translation>发放时间</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="63" />
         <source>Redeemed</source>
-        <translation>已核销</translation>
+        <translation>核销时间</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="64" />
@@ -365,12 +365,12 @@
         <translation>接待人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="106" />
+        <location filename="../../ui/complaints/dialogs.py" line="104" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>紧急：须在 %1 分钟内解决，并立即通知经理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="109" />
+        <location filename="../../ui/complaints/dialogs.py" line="107" />
         <source>First response due within %1 minutes.</source>
         <translation>须在 %1 分钟内首次回应客人。</translation>
     </message>
@@ -720,6 +720,387 @@
     </message>
 </context>
 <context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="150" />
+        <source>Custom dates</source>
+        <translation>自定义日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="155" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="156" />
+        <source>Report PDF…</source>
+        <translation>导出报表 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="157" />
+        <source>Report CSV…</source>
+        <translation>导出报表 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="160" />
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="172" />
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="173" />
+        <source>SLA on time</source>
+        <translation>投诉时效达成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="174" />
+        <source>Retention</source>
+        <translation>按期回访率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="175" />
+        <source>Coupon redemption</source>
+        <translation>优惠券核销率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="176" />
+        <location filename="../../ui/dashboard/page.py" line="369" />
+        <source>Revenue</source>
+        <translation>营业额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="177" />
+        <source>New members</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="178" />
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="223" />
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="224" />
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="225" />
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="226" />
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="227" />
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="228" />
+        <source>Last 12 months</source>
+        <translation>近 12 个月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="286" />
+        <source>Counting past visits for the dashboard…</source>
+        <translation>正在统计历史到店数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="313" />
+        <source>target %1 · %2</source>
+        <translation>目标 %1 · %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="321" />
+        <source>%n survey(s)</source>
+        <translation>
+            <numerusform>%n 份调查</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="325" />
+        <source>%n deadline(s)</source>
+        <translation>
+            <numerusform>%n 个时限</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="331" />
+        <source>%n return visit(s)</source>
+        <translation>
+            <numerusform>%n 次回头到店</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="338" />
+        <source>%n coupon(s)</source>
+        <translation>
+            <numerusform>%n 张券</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="342" />
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n 次到店</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="344" />
+        <source>avg %1</source>
+        <translation>客单价 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="349" />
+        <source>Computed in %1 ms</source>
+        <translation>用时 %1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="359" />
+        <source>Complaints by category</source>
+        <translation>投诉类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="362" />
+        <source>Complaints by channel</source>
+        <translation>投诉渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="367" />
+        <source>Revenue by month (¥)</source>
+        <translation>月度营业额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="389" />
+        <source>Revenue share by tier</source>
+        <translation>各等级营业额占比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="405" />
+        <source>SLA on time by stage (target %1%)</source>
+        <translation>各环节时效达成率（目标 %1%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="410" />
+        <source>On time %</source>
+        <translation>达成率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="459" />
+        <source>Redemption by campaign (target %1%)</source>
+        <translation>各活动核销率（目标 %1%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="464" />
+        <source>Redeemed %</source>
+        <translation>核销率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="475" />
+        <source>Single coupons</source>
+        <translation>单张发放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="521" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="527" />
+        <location filename="../../ui/dashboard/page.py" line="538" />
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDialog</name>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="29" />
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="30" />
+        <source>Logged / joined</source>
+        <translation>登记/入会时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="31" />
+        <source>Issued</source>
+        <translation>发放时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="32" />
+        <source>Redeemed</source>
+        <translation>核销时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="33" />
+        <source>Member no.</source>
+        <translation>会员号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="34" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="35" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="36" />
+        <source>Comment</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="37" />
+        <source>Days since last visit</source>
+        <translation>距上次到店（天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="38" />
+        <source>Usual interval (days)</source>
+        <translation>平时间隔（天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="39" />
+        <source>On time</source>
+        <translation>按期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="40" />
+        <source>Visits</source>
+        <translation>到店次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="41" />
+        <source>Total spend</source>
+        <translation>累计消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="42" />
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <source>Spend, 12 months</source>
+        <translation>近 12 个月消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="44" />
+        <source>Visits, 12 months</source>
+        <translation>近 12 个月到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="45" />
+        <source>Ref.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="46" />
+        <source>Guest</source>
+        <translation>客人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="47" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="48" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="49" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="50" />
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="51" />
+        <source>Due</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="52" />
+        <source>Met</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="53" />
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="59" />
+        <source>Surveys</source>
+        <translation>满意度调查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="60" />
+        <source>Return visits</source>
+        <translation>回头客到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="61" />
+        <source>New members</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="62" />
+        <source>Members of the tier, by 12-month spend</source>
+        <translation>该等级会员（按近 12 个月消费排序）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <source>Complaint deadlines</source>
+        <translation>投诉时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/drill.py" line="131" />
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="133" />
+        <source>the first %1 are shown</source>
+        <translation>仅显示前 %1 条</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpDialog</name>
     <message>
         <location filename="../../ui/care/dialogs.py" line="42" />
@@ -727,17 +1108,17 @@
         <translation>安排回访（%1 位会员）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Call on</source>
         <translation>回访日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="58" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="58" />
+        <location filename="../../ui/care/dialogs.py" line="59" />
         <source>Purpose *</source>
         <translation>回访目的 *</translation>
     </message>
@@ -747,7 +1128,7 @@
     <message>
         <location filename="../../ui/care/page.py" line="39" />
         <source>Due</source>
-        <translation>到期</translation>
+        <translation>时限</translation>
     </message>
     <message>
         <location filename="../../ui/care/page.py" line="40" />
@@ -773,12 +1154,12 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="33" />
+        <location filename="../../ui/forms.py" line="36" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="34" />
+        <location filename="../../ui/forms.py" line="37" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -881,82 +1262,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="58" />
+        <location filename="../../ui/main_window.py" line="340" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72" />
+        <location filename="../../ui/main_window.py" line="83" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="88" />
         <source>Administration  F9</source>
         <translation>系统管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="90" />
+        <source>Dashboard  F10</source>
+        <translation>经营看板  F10</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="92" />
+        <source>Settings  Ctrl+,</source>
+        <translation>设置  Ctrl+,</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="133" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="181" />
         <source>receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153" />
+        <location filename="../../ui/main_window.py" line="183" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219" />
+        <location filename="../../ui/main_window.py" line="253" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231" />
+        <location filename="../../ui/main_window.py" line="265" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="278" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="284" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252" />
+        <location filename="../../ui/main_window.py" line="286" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258" />
+        <location filename="../../ui/main_window.py" line="292" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1287,7 +1678,7 @@
     <message>
         <location filename="../../ui/members/profile.py" line="183" />
         <source>Complaints</source>
-        <translation>投诉记录</translation>
+        <translation>投诉</translation>
     </message>
     <message>
         <location filename="../../ui/members/profile.py" line="192" />
@@ -1377,7 +1768,7 @@
     <message>
         <location filename="../../ui/members/profile.py" line="242" />
         <source>never</source>
-        <translation>从未到店</translation>
+        <translation>从不</translation>
     </message>
     <message>
         <location filename="../../ui/members/profile.py" line="253" />
@@ -1510,6 +1901,211 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings.py" line="79" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="102" />
+        <source>Choose picture…</source>
+        <translation>选择图片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="103" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="115" />
+        <source>Store name</source>
+        <translation>门店名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="116" />
+        <source>Logo (coupons, reports)</source>
+        <translation>标志（用于优惠券和报表）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="117" />
+        <source>Language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="119" />
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="124" />
+        <location filename="../../ui/settings.py" line="277" />
+        <source>No logo</source>
+        <translation>无标志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="137" />
+        <source>A closing time before the opening time means after midnight.</source>
+        <translation>打烊时间早于营业时间表示次日凌晨打烊。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="144" />
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="145" />
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="146" />
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="147" />
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="148" />
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="149" />
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="150" />
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="159" />
+        <source>Opens</source>
+        <translation>营业时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="160" />
+        <source>Closes</source>
+        <translation>打烊时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="162" />
+        <source>Rest days (no SLA working day)</source>
+        <translation>休息日（不计投诉工作日）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="165" />
+        <source>Hours</source>
+        <translation>营业时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="178" />
+        <source>Coupon layout</source>
+        <translation>优惠券版式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="179" />
+        <source>Coupon printer</source>
+        <translation>优惠券打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="180" />
+        <source>Report printer</source>
+        <translation>报表打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="181" />
+        <source>Printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="189" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="190" />
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="192" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="203" />
+        <source>Lock the counter after</source>
+        <translation>空闲自动锁屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="204" />
+        <location filename="../../ui/settings.py" line="282" />
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="205" />
+        <source>Backups to keep</source>
+        <translation>保留备份份数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="209" />
+        <source>Safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="216" />
+        <source>Satisfaction (scores 4-5)</source>
+        <translation>满意度（4-5 分占比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="217" />
+        <source>Complaint deadlines met</source>
+        <translation>投诉时效达成率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="218" />
+        <source>Guests back within their usual interval</source>
+        <translation>回头客按期回访率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="219" />
+        <source>Coupons redeemed</source>
+        <translation>优惠券核销率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="228" />
+        <source>Targets</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="241" />
+        <source>The PC's default printer</source>
+        <translation>本机默认打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="245" />
+        <source>(not connected)</source>
+        <translation>（未连接）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="259" />
+        <source>Store logo</source>
+        <translation>门店标志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="259" />
+        <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+</context>
+<context>
     <name>SetupOwnerDialog</name>
     <message>
         <location filename="../../ui/login.py" line="21" />
@@ -1522,22 +2118,22 @@
         <translation>店主账号可以添加员工、查看操作日志、恢复备份。请妥善保管密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="39" />
+        <location filename="../../ui/login.py" line="40" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="40" />
+        <location filename="../../ui/login.py" line="41" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="41" />
+        <location filename="../../ui/login.py" line="42" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="42" />
+        <location filename="../../ui/login.py" line="43" />
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
@@ -1610,42 +2206,42 @@
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="89" />
+        <location filename="../../ui/complaints/policy.py" line="90" />
         <source>First response within</source>
         <translation>首次回应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="90" />
+        <location filename="../../ui/complaints/policy.py" line="91" />
         <source>Urgent: solution within</source>
         <translation>紧急投诉解决时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91" />
+        <location filename="../../ui/complaints/policy.py" line="92" />
         <source>Investigation within</source>
         <translation>调查时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="92" />
+        <location filename="../../ui/complaints/policy.py" line="93" />
         <source>Final answer within</source>
         <translation>最终答复时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="93" />
+        <location filename="../../ui/complaints/policy.py" line="94" />
         <source>Warn when due within</source>
         <translation>提前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="94" />
+        <location filename="../../ui/complaints/policy.py" line="95" />
         <source>Escalate to</source>
         <translation>升级给</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
+        <location filename="../../ui/complaints/policy.py" line="96" />
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="96" />
+        <location filename="../../ui/complaints/policy.py" line="97" />
         <source>Make-up working days</source>
         <translation>调休上班日</translation>
     </message>
@@ -1726,22 +2322,22 @@
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="97" />
+        <location filename="../../ui/admin/page.py" line="98" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="98" />
+        <location filename="../../ui/admin/page.py" line="99" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="99" />
+        <location filename="../../ui/admin/page.py" line="100" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="100" />
+        <location filename="../../ui/admin/page.py" line="101" />
         <source>First password</source>
         <translation>初始密码</translation>
     </message>
@@ -1787,87 +2383,87 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="150" />
         <source>Respond to the guest</source>
         <translation>回应客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="151" />
         <source>Start investigation</source>
         <translation>开始调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
         <source>Final answer to the guest</source>
         <translation>给客人最终答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
         <source>Close complaint</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <location filename="../../ui/complaints/dialogs.py" line="154" />
         <source>Reopen complaint</source>
         <translation>重新打开投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="157" />
+        <location filename="../../ui/complaints/dialogs.py" line="155" />
         <source>Escalate to manager</source>
         <translation>升级给经理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="158" />
+        <location filename="../../ui/complaints/dialogs.py" line="156" />
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="167" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <location filename="../../ui/complaints/dialogs.py" line="168" />
         <source>What was said/done *</source>
         <translation>说了什么/做了什么 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <location filename="../../ui/complaints/dialogs.py" line="169" />
         <source>Answer given *</source>
         <translation>答复内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="172" />
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>Why reopened *</source>
         <translation>重新打开的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="173" />
+        <location filename="../../ui/complaints/dialogs.py" line="171" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="178" />
+        <location filename="../../ui/complaints/dialogs.py" line="176" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="183" />
+        <location filename="../../ui/complaints/dialogs.py" line="181" />
         <source>Remedy *</source>
         <translation>补救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="191" />
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人满意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="199" />
+        <location filename="../../ui/complaints/dialogs.py" line="197" />
         <source>Please say what was said or done.</source>
         <translation>请填写对客人说了什么或做了什么。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="208" />
+        <location filename="../../ui/complaints/dialogs.py" line="206" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>请选择客人的满意度（1 到 5）。</translation>
     </message>
@@ -1887,7 +2483,7 @@
     <message>
         <location filename="../../ui/care/dialogs.py" line="242" />
         <source>Comment</source>
-        <translation>意见</translation>
+        <translation>评价</translation>
     </message>
     <message>
         <location filename="../../ui/care/dialogs.py" line="246" />
@@ -1908,22 +2504,22 @@
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="48" />
+        <location filename="../../ui/coupons/dialogs.py" line="49" />
         <source>Coupon gives</source>
         <translation>优惠方式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="50" />
+        <location filename="../../ui/coupons/dialogs.py" line="51" />
         <source>Free item</source>
         <translation>赠送项目</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="52" />
+        <location filename="../../ui/coupons/dialogs.py" line="53" />
         <source>Minimum bill (¥)</source>
         <translation>最低消费（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="56" />
+        <location filename="../../ui/coupons/dialogs.py" line="57" />
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -1974,42 +2570,42 @@
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="128" />
+        <location filename="../../ui/members/dialogs.py" line="126" />
         <source>Record visit — %1</source>
         <translation>登记消费 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="131" />
+        <location filename="../../ui/members/dialogs.py" line="129" />
         <source>amount in yuan, e.g. 128.50</source>
         <translation>金额（元），如 128.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="133" />
+        <location filename="../../ui/members/dialogs.py" line="131" />
         <source>what was served, e.g. 搓澡、足疗</source>
         <translation>消费项目，如 搓澡、足疗</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="136" />
+        <location filename="../../ui/members/dialogs.py" line="135" />
         <source>Amount (¥) *</source>
         <translation>金额（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="137" />
+        <location filename="../../ui/members/dialogs.py" line="136" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="138" />
+        <location filename="../../ui/members/dialogs.py" line="137" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="145" />
+        <location filename="../../ui/members/dialogs.py" line="143" />
         <source>%1 member: %2% off</source>
         <translation>%1 会员：享 %2% 优惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="153" />
+        <location filename="../../ui/members/dialogs.py" line="151" />
         <source>Allergies: %1</source>
         <translation>过敏：%1</translation>
     </message>
@@ -2045,17 +2641,17 @@
         <translation>作废优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="306" />
+        <location filename="../../ui/coupons/dialogs.py" line="307" />
         <source>Code</source>
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <location filename="../../ui/coupons/dialogs.py" line="308" />
         <source>Manager *</source>
         <translation>经理 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="308" />
+        <location filename="../../ui/coupons/dialogs.py" line="309" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
@@ -2328,12 +2924,12 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="81" />
+        <location filename="../../ui/actions.py" line="89" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92" />
+        <location filename="../../ui/actions.py" line="100" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -2374,406 +2970,456 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="25" />
+        <source>The period ends before it starts.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="26" />
+        <source>Please choose a period of at most {years} years.</source>
+        <translation>统计期间最长 {years} 年，请缩短。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="29" />
+        <source>Unknown period “{value}”.</source>
+        <translation>未知的期间“{value}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="30" />
+        <source>A target is a percentage from {min} to {max}.</source>
+        <translation>目标是 {min} 到 {max} 之间的百分比。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="31" />
+        <source>There is no list behind “{value}”.</source>
+        <translation>“{value}”没有明细列表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="32" />
+        <source>“{value}” is not a language the app speaks.</source>
+        <translation>不支持“{value}”这种界面语言。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="33" />
+        <source>{field} must be from {min} to {max}.</source>
+        <translation>{field}必须在 {min} 到 {max} 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="34" />
+        <source>The logo must be a picture (PNG, JPEG or BMP).</source>
+        <translation>标志必须是图片（PNG、JPEG 或 BMP）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="35" />
+        <source>The logo is too large (at most {max} KB); please choose a smaller picture.</source>
+        <translation>标志图片太大（最多 {max} KB），请选择较小的图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="38" />
+        <source>Opening hours must be times like 10:00 and 02:00 (closing after midnight).</source>
+        <translation>营业时间请填写如 10:00 和 02:00（次日凌晨打烊）这样的时间，且至少营业 1 小时。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="41" />
         <source>Please enter a phone number.</source>
         <translation>请输入手机号。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="26" />
+        <location filename="../../app/messages.py" line="42" />
         <source>“{value}” is not a valid phone number. Check the digits (11 for a mobile).</source>
         <translation>“{value}”不是有效的电话号码，请检查位数（手机号为 11 位）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="29" />
+        <location filename="../../app/messages.py" line="45" />
         <source>This phone number already belongs to member {member_no} ({name}).</source>
         <translation>这个手机号已属于会员 {member_no}（{name}）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="32" />
+        <location filename="../../app/messages.py" line="48" />
         <source>A card number is 4 to 32 letters, digits or dashes.</source>
         <translation>卡号应为 4 到 32 位字母、数字或短横线。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="35" />
+        <location filename="../../app/messages.py" line="51" />
         <source>This card number is already used by member {member_no}.</source>
         <translation>这个卡号已被会员 {member_no} 使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="38" />
+        <location filename="../../app/messages.py" line="54" />
         <source>Gender must be female, male or left empty.</source>
         <translation>性别只能是女、男或不填。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="39" />
+        <location filename="../../app/messages.py" line="55" />
         <source>The birthday cannot be in the future.</source>
         <translation>生日不能晚于今天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="40" />
+        <location filename="../../app/messages.py" line="56" />
         <source>Please check the birthday's year.</source>
         <translation>请检查生日的年份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="41" />
+        <location filename="../../app/messages.py" line="57" />
         <source>“{value}” is not a date; write it like 1990-05-21.</source>
         <translation>“{value}”不是日期，请按 1990-05-21 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="44" />
+        <location filename="../../app/messages.py" line="60" />
         <source>“{value}” is not a date; write it like 2027-01-01.</source>
         <translation>“{value}”不是日期，请按 2027-01-01 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="47" />
+        <location filename="../../app/messages.py" line="63" />
         <source>At most {max} tags per member.</source>
         <translation>每位会员最多 {max} 个标签。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="48" />
+        <location filename="../../app/messages.py" line="64" />
         <source>That member no longer exists.</source>
         <translation>该会员已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="49" />
+        <location filename="../../app/messages.py" line="65" />
         <source>Member {member_no} is deactivated; reactivate them first.</source>
         <translation>会员 {member_no} 已停用，请先重新启用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="52" />
+        <location filename="../../app/messages.py" line="68" />
         <source>Another counter saved at the same moment; please try again.</source>
         <translation>另一台收银机同时保存了数据，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="55" />
+        <location filename="../../app/messages.py" line="71" />
         <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
         <translation>“{value}”不是金额，请按 128 或 128.50 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="58" />
+        <location filename="../../app/messages.py" line="74" />
         <source>An amount cannot be negative.</source>
         <translation>金额不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="59" />
+        <location filename="../../app/messages.py" line="75" />
         <source>That amount is too large; please check it.</source>
         <translation>金额过大，请核对。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="60" />
+        <location filename="../../app/messages.py" line="76" />
         <source>A visit cannot be in the future.</source>
         <translation>消费时间不能晚于现在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="61" />
+        <location filename="../../app/messages.py" line="77" />
         <source>The visit time is not valid.</source>
         <translation>消费时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="62" />
+        <location filename="../../app/messages.py" line="78" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>文件编码既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="63" />
+        <location filename="../../app/messages.py" line="79" />
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="64" />
+        <location filename="../../app/messages.py" line="80" />
         <source>The file has no column for: {columns}.</source>
         <translation>文件缺少这些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="65" />
+        <location filename="../../app/messages.py" line="81" />
         <source>Please choose how the complaint came in.</source>
         <translation>请选择投诉渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="66" />
+        <location filename="../../app/messages.py" line="82" />
         <source>Please choose a category.</source>
         <translation>请选择类别。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="67" />
+        <location filename="../../app/messages.py" line="83" />
         <source>Severity must be normal or urgent.</source>
         <translation>紧急程度只能是普通或紧急。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="68" />
+        <location filename="../../app/messages.py" line="84" />
         <source>Please give the guest's name or phone (or pick the member).</source>
         <translation>请填写客人姓名或电话（或选择会员）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="71" />
+        <location filename="../../app/messages.py" line="87" />
         <source>That complaint no longer exists.</source>
         <translation>该投诉已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="72" />
+        <location filename="../../app/messages.py" line="88" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投诉 {ref} 当前为“{status}”，不能转为“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="75" />
+        <location filename="../../app/messages.py" line="91" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投诉 {ref} 已结案，请先重新打开。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="76" />
+        <location filename="../../app/messages.py" line="92" />
         <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人满意度为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="79" />
+        <location filename="../../app/messages.py" line="95" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必须在 {min} 到 {max} 之间。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="80" />
+        <location filename="../../app/messages.py" line="96" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日须为星期几，且至少保留一个工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="83" />
+        <location filename="../../app/messages.py" line="99" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的时区。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="84" />
+        <location filename="../../app/messages.py" line="100" />
         <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
         <translation>“{value}”不是优惠券码。券码为 12 位字母和数字，如 ABCD-EFGH-JKMN。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="88" />
+        <location filename="../../app/messages.py" line="104" />
         <source>“{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
         <translation>“{value}”有输入错误（校验位不符）。请重新扫描或逐位核对。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="93" />
+        <location filename="../../app/messages.py" line="109" />
         <source>“{value}” was not issued by this store. Do not accept it.</source>
         <translation>“{value}”不是本店发放的券，请勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="96" />
+        <location filename="../../app/messages.py" line="112" />
         <source>{value} looks right but is not in this store's records. Do not accept it.</source>
         <translation>{value} 格式正确，但本店没有这张券的记录，请勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="99" />
+        <location filename="../../app/messages.py" line="115" />
         <source>Coupon {code} has already been used.</source>
         <translation>优惠券 {code} 已经使用过了。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="100" />
+        <location filename="../../app/messages.py" line="116" />
         <source>Coupon {code} was voided by a manager.</source>
         <translation>优惠券 {code} 已被经理作废。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="101" />
+        <location filename="../../app/messages.py" line="117" />
         <source>Coupon {code} expired on {date}.</source>
         <translation>优惠券 {code} 已于 {date} 过期。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="102" />
+        <location filename="../../app/messages.py" line="118" />
         <source>Coupon {code} can be used from {date}.</source>
         <translation>优惠券 {code} 从 {date} 起才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="103" />
+        <location filename="../../app/messages.py" line="119" />
         <source>This coupon needs a bill of at least {min_cents}.</source>
         <translation>此券需消费满 {min_cents} 才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="106" />
+        <location filename="../../app/messages.py" line="122" />
         <source>Please choose what the coupon gives.</source>
         <translation>请选择优惠方式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="107" />
+        <location filename="../../app/messages.py" line="123" />
         <source>The amount off must be more than zero.</source>
         <translation>减免金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="108" />
+        <location filename="../../app/messages.py" line="124" />
         <source>A percentage off is 1 to 90.</source>
         <translation>折扣须在 1% 到 90% 之间。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="109" />
+        <location filename="../../app/messages.py" line="125" />
         <source>A coupon is valid for 1 to 3660 days.</source>
         <translation>有效期须为 1 到 3660 天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="110" />
+        <location filename="../../app/messages.py" line="126" />
         <source>Could not make a new code; try again.</source>
         <translation>无法生成新券码，请重试。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="111" />
+        <location filename="../../app/messages.py" line="127" />
         <source>That coupon no longer exists.</source>
         <translation>该优惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="112" />
+        <location filename="../../app/messages.py" line="128" />
         <source>Please choose the kind of campaign.</source>
         <translation>请选择活动类型。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="113" />
+        <location filename="../../app/messages.py" line="129" />
         <source>The campaign limit must be at least 1.</source>
         <translation>活动发放上限至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="114" />
+        <location filename="../../app/messages.py" line="130" />
         <source>Coupons per member: 1 to 100.</source>
         <translation>每位会员 1 到 100 张。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="115" />
+        <location filename="../../app/messages.py" line="131" />
         <source>The birthday window must start before it ends and span at most a year.</source>
         <translation>生日范围的开始须早于结束，且不超过一年。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="118" />
+        <location filename="../../app/messages.py" line="134" />
         <source>The number of days must be 1 to 3650.</source>
         <translation>天数须为 1 到 3650。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="119" />
+        <location filename="../../app/messages.py" line="135" />
         <source>That campaign no longer exists.</source>
         <translation>该活动已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="120" />
+        <location filename="../../app/messages.py" line="136" />
         <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
         <translation>该活动最多发放 {max} 张，只能再发 {left} 张。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="123" />
+        <location filename="../../app/messages.py" line="139" />
         <source>Unknown print layout.</source>
         <translation>未知的打印格式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="124" />
+        <location filename="../../app/messages.py" line="140" />
         <source>There are no coupons to print.</source>
         <translation>没有可打印的优惠券。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="125" />
+        <location filename="../../app/messages.py" line="141" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>积分不足：需要 {need}，现有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="128" />
+        <location filename="../../app/messages.py" line="144" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>积分按百兑换优惠券（100 积分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="131" />
+        <location filename="../../app/messages.py" line="147" />
         <source>Please enter a whole number of points.</source>
         <translation>请输入整数积分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="132" />
+        <location filename="../../app/messages.py" line="148" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等级不能设门槛，这样每位会员都有等级。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="135" />
+        <location filename="../../app/messages.py" line="151" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等级的门槛不能低于下面的等级。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="138" />
+        <location filename="../../app/messages.py" line="154" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等级：折扣 0-50%，每 ¥100 积 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="141" />
+        <location filename="../../app/messages.py" line="157" />
         <source>The call time is not valid.</source>
         <translation>回访时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="142" />
+        <location filename="../../app/messages.py" line="158" />
         <source>That follow-up no longer exists.</source>
         <translation>该回访已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="143" />
+        <location filename="../../app/messages.py" line="159" />
         <source>That call is already done.</source>
         <translation>该回访已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="144" />
+        <location filename="../../app/messages.py" line="160" />
         <source>The score is 1 to 5.</source>
         <translation>评分为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="145" />
+        <location filename="../../app/messages.py" line="161" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前台助手已经在这台电脑上打开了（数据目录 {folder}），请切换到那个窗口。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="150" />
+        <location filename="../../app/messages.py" line="166" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份备份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="151" />
+        <location filename="../../app/messages.py" line="167" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>无法把备份写入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="152" />
+        <location filename="../../app/messages.py" line="168" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>备份副本未通过校验（{problems}），已保留原有备份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="155" />
+        <location filename="../../app/messages.py" line="171" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>该备份已损坏（{problems}），未执行恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="158" />
+        <location filename="../../app/messages.py" line="174" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）无权进行此操作，请联系经理。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="161" />
+        <location filename="../../app/messages.py" line="177" />
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="162" />
+        <location filename="../../app/messages.py" line="178" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密码错误次数过多，账号已锁定 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="165" />
+        <location filename="../../app/messages.py" line="181" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>用户名为 2 到 32 位小写字母、数字、点或短横线。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="168" />
+        <location filename="../../app/messages.py" line="184" />
         <source>Please choose a role.</source>
         <translation>请选择角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="169" />
+        <location filename="../../app/messages.py" line="185" />
         <source>A password has at least 6 characters.</source>
         <translation>密码至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="170" />
+        <location filename="../../app/messages.py" line="186" />
         <source>The first account is the owner's.</source>
         <translation>第一个账号必须是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="171" />
+        <location filename="../../app/messages.py" line="187" />
         <source>The user name {username} is taken.</source>
         <translation>用户名 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="172" />
+        <location filename="../../app/messages.py" line="188" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -2895,21 +3541,61 @@
         <source>comment</source>
         <translation>意见</translation>
     </message>
+    <message>
+        <location filename="../../ui/actions.py" line="49" />
+        <source>idle lock minutes</source>
+        <translation>自动锁屏分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="50" />
+        <source>backups to keep</source>
+        <translation>保留备份份数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="51" />
+        <source>coupon printer</source>
+        <translation>优惠券打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="52" />
+        <source>report printer</source>
+        <translation>报表打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="53" />
+        <source>satisfaction target</source>
+        <translation>满意度目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="54" />
+        <source>on-time target</source>
+        <translation>时效目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="55" />
+        <source>retention target</source>
+        <translation>回访率目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="56" />
+        <source>redemption target</source>
+        <translation>核销率目标</translation>
+    </message>
 </context>
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="159" />
+        <location filename="../../ui/main.py" line="185" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="174" />
+        <location filename="../../ui/main.py" line="200" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="184" />
+        <location filename="../../ui/main.py" line="210" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

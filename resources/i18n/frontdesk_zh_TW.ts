@@ -68,17 +68,17 @@
         <translation>備份將寫入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="245" />
+        <location filename="../../ui/admin/page.py" line="248" />
         <source>Backup written: %1</source>
         <translation>已備份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="253" />
+        <location filename="../../ui/admin/page.py" line="256" />
         <source>Choose a backup first.</source>
         <translation>請先選擇一個備份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="259" />
+        <location filename="../../ui/admin/page.py" line="262" />
         <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
         <translation>將在下次啟動時恢復 %1（%2 位會員，%3 條消費，最近消費 %4）。當前資料會另外保留。</translation>
     </message>
@@ -182,12 +182,12 @@
     <message>
         <location filename="../../ui/coupons/page.py" line="62" />
         <source>Issued</source>
-        <translation>已發放</translation>
+        <translation>發放時間</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="63" />
         <source>Redeemed</source>
-        <translation>已核銷</translation>
+        <translation>核銷時間</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="64" />
@@ -365,12 +365,12 @@
         <translation>接待人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="106" />
+        <location filename="../../ui/complaints/dialogs.py" line="104" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>緊急：須在 %1 分鐘內解決，並立即通知經理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="109" />
+        <location filename="../../ui/complaints/dialogs.py" line="107" />
         <source>First response due within %1 minutes.</source>
         <translation>須在 %1 分鐘內首次回應客人。</translation>
     </message>
@@ -720,6 +720,387 @@
     </message>
 </context>
 <context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="150" />
+        <source>Custom dates</source>
+        <translation>自定義日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="155" />
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="156" />
+        <source>Report PDF…</source>
+        <translation>匯出報表 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="157" />
+        <source>Report CSV…</source>
+        <translation>匯出報表 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="160" />
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="172" />
+        <source>Satisfaction</source>
+        <translation>滿意度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="173" />
+        <source>SLA on time</source>
+        <translation>投訴時效達成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="174" />
+        <source>Retention</source>
+        <translation>按期回訪率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="175" />
+        <source>Coupon redemption</source>
+        <translation>優惠券核銷率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="176" />
+        <location filename="../../ui/dashboard/page.py" line="369" />
+        <source>Revenue</source>
+        <translation>營業額</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="177" />
+        <source>New members</source>
+        <translation>新會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="178" />
+        <source>Complaints</source>
+        <translation>投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="223" />
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="224" />
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="225" />
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="226" />
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="227" />
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="228" />
+        <source>Last 12 months</source>
+        <translation>近 12 個月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="286" />
+        <source>Counting past visits for the dashboard…</source>
+        <translation>正在統計歷史到店資料…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="313" />
+        <source>target %1 · %2</source>
+        <translation>目標 %1 · %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="321" />
+        <source>%n survey(s)</source>
+        <translation>
+            <numerusform>%n 份调查</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="325" />
+        <source>%n deadline(s)</source>
+        <translation>
+            <numerusform>%n 个时限</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="331" />
+        <source>%n return visit(s)</source>
+        <translation>
+            <numerusform>%n 次回头到店</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="338" />
+        <source>%n coupon(s)</source>
+        <translation>
+            <numerusform>%n 张券</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/page.py" line="342" />
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n 次到店</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="344" />
+        <source>avg %1</source>
+        <translation>客單價 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="349" />
+        <source>Computed in %1 ms</source>
+        <translation>用時 %1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="359" />
+        <source>Complaints by category</source>
+        <translation>投訴類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="362" />
+        <source>Complaints by channel</source>
+        <translation>投訴渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="367" />
+        <source>Revenue by month (¥)</source>
+        <translation>月度營業額（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="389" />
+        <source>Revenue share by tier</source>
+        <translation>各等級營業額佔比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="405" />
+        <source>SLA on time by stage (target %1%)</source>
+        <translation>各環節時效達成率（目標 %1%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="410" />
+        <source>On time %</source>
+        <translation>達成率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="459" />
+        <source>Redemption by campaign (target %1%)</source>
+        <translation>各活動核銷率（目標 %1%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="464" />
+        <source>Redeemed %</source>
+        <translation>核銷率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="475" />
+        <source>Single coupons</source>
+        <translation>單張發放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="521" />
+        <source>Saved %1</source>
+        <translation>已儲存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="527" />
+        <location filename="../../ui/dashboard/page.py" line="538" />
+        <source>Save report</source>
+        <translation>儲存報表</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDialog</name>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="29" />
+        <source>When</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="30" />
+        <source>Logged / joined</source>
+        <translation>登記/入會時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="31" />
+        <source>Issued</source>
+        <translation>發放時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="32" />
+        <source>Redeemed</source>
+        <translation>核銷時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="33" />
+        <source>Member no.</source>
+        <translation>會員號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="34" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="35" />
+        <source>Score</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="36" />
+        <source>Comment</source>
+        <translation>評價</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="37" />
+        <source>Days since last visit</source>
+        <translation>距上次到店（天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="38" />
+        <source>Usual interval (days)</source>
+        <translation>平時間隔（天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="39" />
+        <source>On time</source>
+        <translation>按期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="40" />
+        <source>Visits</source>
+        <translation>到店次數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="41" />
+        <source>Total spend</source>
+        <translation>累計消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="42" />
+        <source>Tier</source>
+        <translation>等級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <source>Spend, 12 months</source>
+        <translation>近 12 個月消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="44" />
+        <source>Visits, 12 months</source>
+        <translation>近 12 個月到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="45" />
+        <source>Ref.</source>
+        <translation>編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="46" />
+        <source>Guest</source>
+        <translation>客人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="47" />
+        <source>Category</source>
+        <translation>類別</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="48" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="49" />
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="50" />
+        <source>Stage</source>
+        <translation>環節</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="51" />
+        <source>Due</source>
+        <translation>時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="52" />
+        <source>Met</source>
+        <translation>完成時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="53" />
+        <source>Code</source>
+        <translation>券碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="59" />
+        <source>Surveys</source>
+        <translation>滿意度調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="60" />
+        <source>Return visits</source>
+        <translation>回頭客到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="61" />
+        <source>New members</source>
+        <translation>新會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="62" />
+        <source>Members of the tier, by 12-month spend</source>
+        <translation>該等級會員（按近 12 個月消費排序）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <source>Complaints</source>
+        <translation>投訴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <source>Complaint deadlines</source>
+        <translation>投訴時限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <source>Coupons</source>
+        <translation>優惠券</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/dashboard/drill.py" line="131" />
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="133" />
+        <source>the first %1 are shown</source>
+        <translation>僅顯示前 %1 條</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpDialog</name>
     <message>
         <location filename="../../ui/care/dialogs.py" line="42" />
@@ -727,17 +1108,17 @@
         <translation>安排回訪（%1 位會員）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Call on</source>
         <translation>回訪日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="58" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="58" />
+        <location filename="../../ui/care/dialogs.py" line="59" />
         <source>Purpose *</source>
         <translation>回訪目的 *</translation>
     </message>
@@ -747,7 +1128,7 @@
     <message>
         <location filename="../../ui/care/page.py" line="39" />
         <source>Due</source>
-        <translation>到期</translation>
+        <translation>時限</translation>
     </message>
     <message>
         <location filename="../../ui/care/page.py" line="40" />
@@ -773,12 +1154,12 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="33" />
+        <location filename="../../ui/forms.py" line="36" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="34" />
+        <location filename="../../ui/forms.py" line="37" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -881,82 +1262,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="58" />
+        <location filename="../../ui/main_window.py" line="340" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72" />
+        <location filename="../../ui/main_window.py" line="83" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="88" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="90" />
+        <source>Dashboard  F10</source>
+        <translation>經營看板  F10</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="92" />
+        <source>Settings  Ctrl+,</source>
+        <translation>設定  Ctrl+,</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="133" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="181" />
         <source>receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153" />
+        <location filename="../../ui/main_window.py" line="183" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219" />
+        <location filename="../../ui/main_window.py" line="253" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231" />
+        <location filename="../../ui/main_window.py" line="265" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="278" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="284" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252" />
+        <location filename="../../ui/main_window.py" line="286" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258" />
+        <location filename="../../ui/main_window.py" line="292" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1287,7 +1678,7 @@
     <message>
         <location filename="../../ui/members/profile.py" line="183" />
         <source>Complaints</source>
-        <translation>投訴記錄</translation>
+        <translation>投訴</translation>
     </message>
     <message>
         <location filename="../../ui/members/profile.py" line="192" />
@@ -1377,7 +1768,7 @@
     <message>
         <location filename="../../ui/members/profile.py" line="242" />
         <source>never</source>
-        <translation>從未到店</translation>
+        <translation>從不</translation>
     </message>
     <message>
         <location filename="../../ui/members/profile.py" line="253" />
@@ -1510,6 +1901,211 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings.py" line="79" />
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="102" />
+        <source>Choose picture…</source>
+        <translation>選擇圖片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="103" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="115" />
+        <source>Store name</source>
+        <translation>門店名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="116" />
+        <source>Logo (coupons, reports)</source>
+        <translation>標誌（用於優惠券和報表）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="117" />
+        <source>Language</source>
+        <translation>介面語言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="119" />
+        <source>Store</source>
+        <translation>門店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="124" />
+        <location filename="../../ui/settings.py" line="277" />
+        <source>No logo</source>
+        <translation>無標誌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="137" />
+        <source>A closing time before the opening time means after midnight.</source>
+        <translation>打烊時間早於營業時間表示次日凌晨打烊。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="144" />
+        <source>Mon</source>
+        <translation>週一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="145" />
+        <source>Tue</source>
+        <translation>週二</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="146" />
+        <source>Wed</source>
+        <translation>週三</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="147" />
+        <source>Thu</source>
+        <translation>週四</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="148" />
+        <source>Fri</source>
+        <translation>週五</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="149" />
+        <source>Sat</source>
+        <translation>週六</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="150" />
+        <source>Sun</source>
+        <translation>週日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="159" />
+        <source>Opens</source>
+        <translation>營業時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="160" />
+        <source>Closes</source>
+        <translation>打烊時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="162" />
+        <source>Rest days (no SLA working day)</source>
+        <translation>休息日（不計投訴工作日）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="165" />
+        <source>Hours</source>
+        <translation>營業時間</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="178" />
+        <source>Coupon layout</source>
+        <translation>優惠券版式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="179" />
+        <source>Coupon printer</source>
+        <translation>優惠券印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="180" />
+        <source>Report printer</source>
+        <translation>報表印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="181" />
+        <source>Printing</source>
+        <translation>列印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="189" />
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="190" />
+        <source>never</source>
+        <translation>從不</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="192" />
+        <source>Choose…</source>
+        <translation>選擇…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="203" />
+        <source>Lock the counter after</source>
+        <translation>空閒自動鎖屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="204" />
+        <location filename="../../ui/settings.py" line="282" />
+        <source>Backup folder</source>
+        <translation>備份資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="205" />
+        <source>Backups to keep</source>
+        <translation>保留備份份數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="209" />
+        <source>Safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="216" />
+        <source>Satisfaction (scores 4-5)</source>
+        <translation>滿意度（4-5 分佔比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="217" />
+        <source>Complaint deadlines met</source>
+        <translation>投訴時效達成率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="218" />
+        <source>Guests back within their usual interval</source>
+        <translation>回頭客按期回訪率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="219" />
+        <source>Coupons redeemed</source>
+        <translation>優惠券核銷率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="228" />
+        <source>Targets</source>
+        <translation>目標</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="241" />
+        <source>The PC's default printer</source>
+        <translation>本機預設印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="245" />
+        <source>(not connected)</source>
+        <translation>（未連線）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="259" />
+        <source>Store logo</source>
+        <translation>門店標誌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="259" />
+        <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
+        <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+</context>
+<context>
     <name>SetupOwnerDialog</name>
     <message>
         <location filename="../../ui/login.py" line="21" />
@@ -1522,22 +2118,22 @@
         <translation>店主賬號可以新增員工、檢視操作日誌、恢復備份。請妥善保管密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="39" />
+        <location filename="../../ui/login.py" line="40" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="40" />
+        <location filename="../../ui/login.py" line="41" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="41" />
+        <location filename="../../ui/login.py" line="42" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="42" />
+        <location filename="../../ui/login.py" line="43" />
         <source>Password again</source>
         <translation>再次輸入密碼</translation>
     </message>
@@ -1610,42 +2206,42 @@
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="89" />
+        <location filename="../../ui/complaints/policy.py" line="90" />
         <source>First response within</source>
         <translation>首次回應時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="90" />
+        <location filename="../../ui/complaints/policy.py" line="91" />
         <source>Urgent: solution within</source>
         <translation>緊急投訴解決時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91" />
+        <location filename="../../ui/complaints/policy.py" line="92" />
         <source>Investigation within</source>
         <translation>調查時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="92" />
+        <location filename="../../ui/complaints/policy.py" line="93" />
         <source>Final answer within</source>
         <translation>最終答覆時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="93" />
+        <location filename="../../ui/complaints/policy.py" line="94" />
         <source>Warn when due within</source>
         <translation>提前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="94" />
+        <location filename="../../ui/complaints/policy.py" line="95" />
         <source>Escalate to</source>
         <translation>升級給</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
+        <location filename="../../ui/complaints/policy.py" line="96" />
         <source>Holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="96" />
+        <location filename="../../ui/complaints/policy.py" line="97" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
     </message>
@@ -1726,22 +2322,22 @@
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="97" />
+        <location filename="../../ui/admin/page.py" line="98" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="98" />
+        <location filename="../../ui/admin/page.py" line="99" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="99" />
+        <location filename="../../ui/admin/page.py" line="100" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="100" />
+        <location filename="../../ui/admin/page.py" line="101" />
         <source>First password</source>
         <translation>初始密碼</translation>
     </message>
@@ -1787,87 +2383,87 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="150" />
         <source>Respond to the guest</source>
         <translation>回應客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="151" />
         <source>Start investigation</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
         <source>Final answer to the guest</source>
         <translation>給客人最終答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
         <source>Close complaint</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <location filename="../../ui/complaints/dialogs.py" line="154" />
         <source>Reopen complaint</source>
         <translation>重新開啟投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="157" />
+        <location filename="../../ui/complaints/dialogs.py" line="155" />
         <source>Escalate to manager</source>
         <translation>升級給經理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="158" />
+        <location filename="../../ui/complaints/dialogs.py" line="156" />
         <source>Add note</source>
         <translation>新增備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="167" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <location filename="../../ui/complaints/dialogs.py" line="168" />
         <source>What was said/done *</source>
         <translation>說了什麼/做了什麼 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <location filename="../../ui/complaints/dialogs.py" line="169" />
         <source>Answer given *</source>
         <translation>答覆內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="172" />
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>Why reopened *</source>
         <translation>重新開啟的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="173" />
+        <location filename="../../ui/complaints/dialogs.py" line="171" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="178" />
+        <location filename="../../ui/complaints/dialogs.py" line="176" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="183" />
+        <location filename="../../ui/complaints/dialogs.py" line="181" />
         <source>Remedy *</source>
         <translation>補救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="191" />
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人滿意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="199" />
+        <location filename="../../ui/complaints/dialogs.py" line="197" />
         <source>Please say what was said or done.</source>
         <translation>請填寫對客人說了什麼或做了什麼。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="208" />
+        <location filename="../../ui/complaints/dialogs.py" line="206" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>請選擇客人的滿意度（1 到 5）。</translation>
     </message>
@@ -1887,7 +2483,7 @@
     <message>
         <location filename="../../ui/care/dialogs.py" line="242" />
         <source>Comment</source>
-        <translation>意見</translation>
+        <translation>評價</translation>
     </message>
     <message>
         <location filename="../../ui/care/dialogs.py" line="246" />
@@ -1908,22 +2504,22 @@
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="48" />
+        <location filename="../../ui/coupons/dialogs.py" line="49" />
         <source>Coupon gives</source>
         <translation>優惠方式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="50" />
+        <location filename="../../ui/coupons/dialogs.py" line="51" />
         <source>Free item</source>
         <translation>贈送專案</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="52" />
+        <location filename="../../ui/coupons/dialogs.py" line="53" />
         <source>Minimum bill (¥)</source>
         <translation>最低消費（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="56" />
+        <location filename="../../ui/coupons/dialogs.py" line="57" />
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -1974,42 +2570,42 @@
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="128" />
+        <location filename="../../ui/members/dialogs.py" line="126" />
         <source>Record visit — %1</source>
         <translation>登記消費 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="131" />
+        <location filename="../../ui/members/dialogs.py" line="129" />
         <source>amount in yuan, e.g. 128.50</source>
         <translation>金額（元），如 128.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="133" />
+        <location filename="../../ui/members/dialogs.py" line="131" />
         <source>what was served, e.g. 搓澡、足疗</source>
         <translation>消費專案，如 搓澡、足療</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="136" />
+        <location filename="../../ui/members/dialogs.py" line="135" />
         <source>Amount (¥) *</source>
         <translation>金額（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="137" />
+        <location filename="../../ui/members/dialogs.py" line="136" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="138" />
+        <location filename="../../ui/members/dialogs.py" line="137" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="145" />
+        <location filename="../../ui/members/dialogs.py" line="143" />
         <source>%1 member: %2% off</source>
         <translation>%1 會員：享 %2% 優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="153" />
+        <location filename="../../ui/members/dialogs.py" line="151" />
         <source>Allergies: %1</source>
         <translation>過敏：%1</translation>
     </message>
@@ -2045,17 +2641,17 @@
         <translation>作廢優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="306" />
+        <location filename="../../ui/coupons/dialogs.py" line="307" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <location filename="../../ui/coupons/dialogs.py" line="308" />
         <source>Manager *</source>
         <translation>經理 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="308" />
+        <location filename="../../ui/coupons/dialogs.py" line="309" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
@@ -2328,12 +2924,12 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="81" />
+        <location filename="../../ui/actions.py" line="89" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程式出了點問題，本次操作沒有儲存。詳細資訊已寫入日誌。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92" />
+        <location filename="../../ui/actions.py" line="100" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -2374,406 +2970,456 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="25" />
+        <source>The period ends before it starts.</source>
+        <translation>結束日期早於開始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="26" />
+        <source>Please choose a period of at most {years} years.</source>
+        <translation>統計期間最長 {years} 年，請縮短。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="29" />
+        <source>Unknown period “{value}”.</source>
+        <translation>未知的期間“{value}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="30" />
+        <source>A target is a percentage from {min} to {max}.</source>
+        <translation>目標是 {min} 到 {max} 之間的百分比。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="31" />
+        <source>There is no list behind “{value}”.</source>
+        <translation>“{value}”沒有明細列表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="32" />
+        <source>“{value}” is not a language the app speaks.</source>
+        <translation>不支援“{value}”這種介面語言。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="33" />
+        <source>{field} must be from {min} to {max}.</source>
+        <translation>{field}必須在 {min} 到 {max} 之間。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="34" />
+        <source>The logo must be a picture (PNG, JPEG or BMP).</source>
+        <translation>標誌必須是圖片（PNG、JPEG 或 BMP）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="35" />
+        <source>The logo is too large (at most {max} KB); please choose a smaller picture.</source>
+        <translation>標誌圖片太大（最多 {max} KB），請選擇較小的圖片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="38" />
+        <source>Opening hours must be times like 10:00 and 02:00 (closing after midnight).</source>
+        <translation>營業時間請填寫如 10:00 和 02:00（次日凌晨打烊）這樣的時間，且至少營業 1 小時。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="41" />
         <source>Please enter a phone number.</source>
         <translation>請輸入手機號。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="26" />
+        <location filename="../../app/messages.py" line="42" />
         <source>“{value}” is not a valid phone number. Check the digits (11 for a mobile).</source>
         <translation>“{value}”不是有效的電話號碼，請檢查位數（手機號為 11 位）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="29" />
+        <location filename="../../app/messages.py" line="45" />
         <source>This phone number already belongs to member {member_no} ({name}).</source>
         <translation>這個手機號已屬於會員 {member_no}（{name}）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="32" />
+        <location filename="../../app/messages.py" line="48" />
         <source>A card number is 4 to 32 letters, digits or dashes.</source>
         <translation>卡號應為 4 到 32 位字母、數字或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="35" />
+        <location filename="../../app/messages.py" line="51" />
         <source>This card number is already used by member {member_no}.</source>
         <translation>這個卡號已被會員 {member_no} 使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="38" />
+        <location filename="../../app/messages.py" line="54" />
         <source>Gender must be female, male or left empty.</source>
         <translation>性別只能是女、男或不填。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="39" />
+        <location filename="../../app/messages.py" line="55" />
         <source>The birthday cannot be in the future.</source>
         <translation>生日不能晚於今天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="40" />
+        <location filename="../../app/messages.py" line="56" />
         <source>Please check the birthday's year.</source>
         <translation>請檢查生日的年份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="41" />
+        <location filename="../../app/messages.py" line="57" />
         <source>“{value}” is not a date; write it like 1990-05-21.</source>
         <translation>“{value}”不是日期，請按 1990-05-21 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="44" />
+        <location filename="../../app/messages.py" line="60" />
         <source>“{value}” is not a date; write it like 2027-01-01.</source>
         <translation>“{value}”不是日期，請按 2027-01-01 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="47" />
+        <location filename="../../app/messages.py" line="63" />
         <source>At most {max} tags per member.</source>
         <translation>每位會員最多 {max} 個標籤。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="48" />
+        <location filename="../../app/messages.py" line="64" />
         <source>That member no longer exists.</source>
         <translation>該會員已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="49" />
+        <location filename="../../app/messages.py" line="65" />
         <source>Member {member_no} is deactivated; reactivate them first.</source>
         <translation>會員 {member_no} 已停用，請先重新啟用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="52" />
+        <location filename="../../app/messages.py" line="68" />
         <source>Another counter saved at the same moment; please try again.</source>
         <translation>另一臺收銀機同時儲存了資料，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="55" />
+        <location filename="../../app/messages.py" line="71" />
         <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
         <translation>“{value}”不是金額，請按 128 或 128.50 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="58" />
+        <location filename="../../app/messages.py" line="74" />
         <source>An amount cannot be negative.</source>
         <translation>金額不能為負數。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="59" />
+        <location filename="../../app/messages.py" line="75" />
         <source>That amount is too large; please check it.</source>
         <translation>金額過大，請核對。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="60" />
+        <location filename="../../app/messages.py" line="76" />
         <source>A visit cannot be in the future.</source>
         <translation>消費時間不能晚於現在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="61" />
+        <location filename="../../app/messages.py" line="77" />
         <source>The visit time is not valid.</source>
         <translation>消費時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="62" />
+        <location filename="../../app/messages.py" line="78" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>檔案編碼既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="63" />
+        <location filename="../../app/messages.py" line="79" />
         <source>The file is empty.</source>
         <translation>檔案是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="64" />
+        <location filename="../../app/messages.py" line="80" />
         <source>The file has no column for: {columns}.</source>
         <translation>檔案缺少這些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="65" />
+        <location filename="../../app/messages.py" line="81" />
         <source>Please choose how the complaint came in.</source>
         <translation>請選擇投訴渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="66" />
+        <location filename="../../app/messages.py" line="82" />
         <source>Please choose a category.</source>
         <translation>請選擇類別。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="67" />
+        <location filename="../../app/messages.py" line="83" />
         <source>Severity must be normal or urgent.</source>
         <translation>緊急程度只能是普通或緊急。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="68" />
+        <location filename="../../app/messages.py" line="84" />
         <source>Please give the guest's name or phone (or pick the member).</source>
         <translation>請填寫客人姓名或電話（或選擇會員）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="71" />
+        <location filename="../../app/messages.py" line="87" />
         <source>That complaint no longer exists.</source>
         <translation>該投訴已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="72" />
+        <location filename="../../app/messages.py" line="88" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投訴 {ref} 當前為“{status}”，不能轉為“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="75" />
+        <location filename="../../app/messages.py" line="91" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投訴 {ref} 已結案，請先重新開啟。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="76" />
+        <location filename="../../app/messages.py" line="92" />
         <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人滿意度為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="79" />
+        <location filename="../../app/messages.py" line="95" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必須在 {min} 到 {max} 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="80" />
+        <location filename="../../app/messages.py" line="96" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日須為星期幾，且至少保留一個工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="83" />
+        <location filename="../../app/messages.py" line="99" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的時區。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="84" />
+        <location filename="../../app/messages.py" line="100" />
         <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
         <translation>“{value}”不是優惠券碼。券碼為 12 位字母和數字，如 ABCD-EFGH-JKMN。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="88" />
+        <location filename="../../app/messages.py" line="104" />
         <source>“{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
         <translation>“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="93" />
+        <location filename="../../app/messages.py" line="109" />
         <source>“{value}” was not issued by this store. Do not accept it.</source>
         <translation>“{value}”不是本店發放的券，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="96" />
+        <location filename="../../app/messages.py" line="112" />
         <source>{value} looks right but is not in this store's records. Do not accept it.</source>
         <translation>{value} 格式正確，但本店沒有這張券的記錄，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="99" />
+        <location filename="../../app/messages.py" line="115" />
         <source>Coupon {code} has already been used.</source>
         <translation>優惠券 {code} 已經使用過了。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="100" />
+        <location filename="../../app/messages.py" line="116" />
         <source>Coupon {code} was voided by a manager.</source>
         <translation>優惠券 {code} 已被經理作廢。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="101" />
+        <location filename="../../app/messages.py" line="117" />
         <source>Coupon {code} expired on {date}.</source>
         <translation>優惠券 {code} 已於 {date} 過期。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="102" />
+        <location filename="../../app/messages.py" line="118" />
         <source>Coupon {code} can be used from {date}.</source>
         <translation>優惠券 {code} 從 {date} 起才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="103" />
+        <location filename="../../app/messages.py" line="119" />
         <source>This coupon needs a bill of at least {min_cents}.</source>
         <translation>此券需消費滿 {min_cents} 才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="106" />
+        <location filename="../../app/messages.py" line="122" />
         <source>Please choose what the coupon gives.</source>
         <translation>請選擇優惠方式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="107" />
+        <location filename="../../app/messages.py" line="123" />
         <source>The amount off must be more than zero.</source>
         <translation>減免金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="108" />
+        <location filename="../../app/messages.py" line="124" />
         <source>A percentage off is 1 to 90.</source>
         <translation>折扣須在 1% 到 90% 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="109" />
+        <location filename="../../app/messages.py" line="125" />
         <source>A coupon is valid for 1 to 3660 days.</source>
         <translation>有效期須為 1 到 3660 天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="110" />
+        <location filename="../../app/messages.py" line="126" />
         <source>Could not make a new code; try again.</source>
         <translation>無法生成新券碼，請重試。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="111" />
+        <location filename="../../app/messages.py" line="127" />
         <source>That coupon no longer exists.</source>
         <translation>該優惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="112" />
+        <location filename="../../app/messages.py" line="128" />
         <source>Please choose the kind of campaign.</source>
         <translation>請選擇活動型別。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="113" />
+        <location filename="../../app/messages.py" line="129" />
         <source>The campaign limit must be at least 1.</source>
         <translation>活動發放上限至少為 1。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="114" />
+        <location filename="../../app/messages.py" line="130" />
         <source>Coupons per member: 1 to 100.</source>
         <translation>每位會員 1 到 100 張。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="115" />
+        <location filename="../../app/messages.py" line="131" />
         <source>The birthday window must start before it ends and span at most a year.</source>
         <translation>生日範圍的開始須早於結束，且不超過一年。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="118" />
+        <location filename="../../app/messages.py" line="134" />
         <source>The number of days must be 1 to 3650.</source>
         <translation>天數須為 1 到 3650。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="119" />
+        <location filename="../../app/messages.py" line="135" />
         <source>That campaign no longer exists.</source>
         <translation>該活動已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="120" />
+        <location filename="../../app/messages.py" line="136" />
         <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
         <translation>該活動最多發放 {max} 張，只能再發 {left} 張。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="123" />
+        <location filename="../../app/messages.py" line="139" />
         <source>Unknown print layout.</source>
         <translation>未知的列印格式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="124" />
+        <location filename="../../app/messages.py" line="140" />
         <source>There are no coupons to print.</source>
         <translation>沒有可列印的優惠券。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="125" />
+        <location filename="../../app/messages.py" line="141" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>積分不足：需要 {need}，現有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="128" />
+        <location filename="../../app/messages.py" line="144" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>積分按百兌換優惠券（100 積分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="131" />
+        <location filename="../../app/messages.py" line="147" />
         <source>Please enter a whole number of points.</source>
         <translation>請輸入整數積分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="132" />
+        <location filename="../../app/messages.py" line="148" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等級不能設門檻，這樣每位會員都有等級。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="135" />
+        <location filename="../../app/messages.py" line="151" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等級的門檻不能低於下面的等級。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="138" />
+        <location filename="../../app/messages.py" line="154" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等級：折扣 0-50%，每 ¥100 積 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="141" />
+        <location filename="../../app/messages.py" line="157" />
         <source>The call time is not valid.</source>
         <translation>回訪時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="142" />
+        <location filename="../../app/messages.py" line="158" />
         <source>That follow-up no longer exists.</source>
         <translation>該回訪已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="143" />
+        <location filename="../../app/messages.py" line="159" />
         <source>That call is already done.</source>
         <translation>該回訪已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="144" />
+        <location filename="../../app/messages.py" line="160" />
         <source>The score is 1 to 5.</source>
         <translation>評分為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="145" />
+        <location filename="../../app/messages.py" line="161" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前臺助手已經在這臺電腦上打開了（資料目錄 {folder}），請切換到那個視窗。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="150" />
+        <location filename="../../app/messages.py" line="166" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份備份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="151" />
+        <location filename="../../app/messages.py" line="167" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>無法把備份寫入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="152" />
+        <location filename="../../app/messages.py" line="168" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>備份副本未通過校驗（{problems}），已保留原有備份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="155" />
+        <location filename="../../app/messages.py" line="171" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>該備份已損壞（{problems}），未執行恢復。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="158" />
+        <location filename="../../app/messages.py" line="174" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）無權進行此操作，請聯絡經理。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="161" />
+        <location filename="../../app/messages.py" line="177" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="162" />
+        <location filename="../../app/messages.py" line="178" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="165" />
+        <location filename="../../app/messages.py" line="181" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="168" />
+        <location filename="../../app/messages.py" line="184" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="169" />
+        <location filename="../../app/messages.py" line="185" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="170" />
+        <location filename="../../app/messages.py" line="186" />
         <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="171" />
+        <location filename="../../app/messages.py" line="187" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="172" />
+        <location filename="../../app/messages.py" line="188" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
@@ -2895,21 +3541,61 @@
         <source>comment</source>
         <translation>意見</translation>
     </message>
+    <message>
+        <location filename="../../ui/actions.py" line="49" />
+        <source>idle lock minutes</source>
+        <translation>自動鎖屏分鐘數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="50" />
+        <source>backups to keep</source>
+        <translation>保留備份份數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="51" />
+        <source>coupon printer</source>
+        <translation>優惠券印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="52" />
+        <source>report printer</source>
+        <translation>報表印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="53" />
+        <source>satisfaction target</source>
+        <translation>滿意度目標</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="54" />
+        <source>on-time target</source>
+        <translation>時效目標</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="55" />
+        <source>retention target</source>
+        <translation>回訪率目標</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="56" />
+        <source>redemption target</source>
+        <translation>核銷率目標</translation>
+    </message>
 </context>
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="159" />
+        <location filename="../../ui/main.py" line="185" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="174" />
+        <location filename="../../ui/main.py" line="200" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="184" />
+        <location filename="../../ui/main.py" line="210" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

@@ -23,113 +23,24 @@ single coupon (not redeemed).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from app import complaints as cp
-from app import coupons as cu
 from app import dashboard as db_
 from app.clock import FakeClock
 from app.context import AppContext
 from app.errors import ValidationError
-from app.loyalty import record_survey
-from app.members import record_visit
 from db.models import DailyTotal
-from tests.helpers import make_member
+from tests.helpers import october_store
 
 OCTOBER = db_.Period(date(2026, 10, 1), date(2026, 10, 31))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def cst(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC) - timedelta(hours=8)
-
-
-class Store:
-    def __init__(self, ctx: AppContext, clock: FakeClock) -> None:
-        self.ctx, self.clock = ctx, clock
-
-    def at(self, when: datetime) -> Store:
-        self.clock.set(when)
-        return self
-
-    def member(self, name: str, joined: datetime) -> int:
-        self.at(joined)
-        return make_member(self.ctx, name).id
-
-    def visit(self, member_id: int, when: datetime, yuan: int) -> None:
-        self.at(when)
-        record_visit(self.ctx, member_id, yuan * 100)
-
-
 @pytest.fixture
 def store(ctx: AppContext, clock: FakeClock) -> dict[str, int]:
-    s = Store(ctx, clock)
-    ids = {}
-    ids["C"] = s.member("陈一", cst(2026, 1, 1, 12))
-    for d in (10, 20, 30):
-        s.visit(ids["C"], cst(2026, 1, d, 12), 100)
-    ids["E"] = s.member("尹五", cst(2026, 8, 1, 12))
-    ids["A"] = s.member("安二", cst(2026, 9, 1, 12))
-    s.visit(ids["A"], cst(2026, 9, 10, 12), 100)
-    s.visit(ids["E"], utc(2026, 9, 30, 17), 50)
-    ids["B"] = s.member("白三", cst(2026, 10, 3, 11))
-    s.visit(ids["B"], cst(2026, 10, 3, 12), 500)
-    s.visit(ids["A"], cst(2026, 10, 5, 12), 200)
-    s.visit(ids["A"], cst(2026, 10, 6, 12), 300)
-    s.visit(ids["C"], cst(2026, 10, 10, 12), 1000)
-    ids["D"] = s.member("丁四", cst(2026, 10, 15, 12))
-    for d in (20, 21, 22, 23):
-        s.visit(ids["D"], cst(2026, 10, d, 12), 600)
-    s.visit(ids["D"], cst(2026, 10, 24, 12), 100)
-    s.visit(ids["E"], utc(2026, 10, 31, 16, 30), 70)
-
-    # Surveys.
-    s.at(cst(2026, 9, 20, 12))
-    record_survey(ctx, 1, member_id=ids["A"])
-    for day, score in ((2, 5), (9, 4), (16, 3), (23, 5), (30, 2)):
-        s.at(cst(2026, 10, day, 15))
-        record_survey(ctx, score, member_id=ids["A"])
-
-    # Complaints.
-    def log(category: str, channel: str, when: datetime) -> int:
-        s.at(when)
-        data = cp.ComplaintInput(channel, category, "…", guest_name="散客")
-        return cp.log_complaint(ctx, data).id
-
-    c1 = log("service", "phone", cst(2026, 10, 8, 10))
-    s.at(cst(2026, 10, 8, 10, 10))
-    cp.respond(ctx, c1, "王丽", "sorry")
-    s.at(cst(2026, 10, 8, 12))
-    cp.answer(ctx, c1, "王丽", "fixed")
-    c2 = log("facilities", "counter", cst(2026, 10, 12, 10))
-    s.at(cst(2026, 10, 12, 10, 7))
-    cp.respond(ctx, c2, "王丽", "moved the guest")
-    log("service", "counter", cst(2026, 10, 20, 10))
-    log("food", "online", cst(2026, 11, 1, 10))
-
-    # Coupons.
-    s.at(cst(2026, 10, 1, 9))
-    terms = cu.CouponTerms(kind="amount", value=1000, valid_days=60)
-    x = cu.create_campaign(ctx, "festival", "国庆", terms, per_member=1)
-    y = cu.create_campaign(ctx, "member_day", "会员日", terms, per_member=1)
-    s.at(cst(2026, 10, 15, 13))
-    xs = cu.issue_campaign(ctx, x.id, [ids["A"], ids["B"], ids["C"], ids["D"]])
-    s.at(cst(2026, 10, 16, 13))
-    cu.redeem(ctx, xs[0].code, 20000)
-    s.at(cst(2026, 10, 25, 13))
-    for c in cu.issue_campaign(ctx, y.id, [ids["A"], ids["B"]]):
-        cu.redeem(ctx, c.code, 20000)
-    s.at(cst(2026, 10, 26, 13))
-    cu.issue_coupon(ctx, terms, member_id=ids["E"])
-    ids["X"], ids["Y"] = x.id, y.id
-    s.at(cst(2026, 11, 2, 10))
-    return ids
+    return october_store(ctx, clock)
 
 
 def test_visit_figures(ctx: AppContext, store: dict[str, int]) -> None:

@@ -240,7 +240,10 @@ class AdminPage(QWidget):
 
     @Slot()
     def on_backup(self) -> None:
-        info = call(self, bk.backup_now, self.ctx, bk.backup_dir(self.ctx))
+        from app.settings import load
+
+        keep = load(self.ctx).backup_keep
+        info = call(self, bk.backup_now, self.ctx, bk.backup_dir(self.ctx), keep)
         if info is not None:
             self.say(self.tr("Backup written: %1").replace("%1", str(info.path)))
             self.reload()

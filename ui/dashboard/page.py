@@ -219,14 +219,13 @@ class DashboardPage(QWidget):
 
     @staticmethod
     def preset_names() -> dict[str, str]:
-        tr = QCoreApplication.translate
         return {
-            "this_month": tr("DashboardPage", "This month"),
-            "last_month": tr("DashboardPage", "Last month"),
-            "this_quarter": tr("DashboardPage", "This quarter"),
-            "this_year": tr("DashboardPage", "This year"),
-            "last_30_days": tr("DashboardPage", "Last 30 days"),
-            "last_12_months": tr("DashboardPage", "Last 12 months"),
+            "this_month": QCoreApplication.translate("DashboardPage", "This month"),
+            "last_month": QCoreApplication.translate("DashboardPage", "Last month"),
+            "this_quarter": QCoreApplication.translate("DashboardPage", "This quarter"),
+            "this_year": QCoreApplication.translate("DashboardPage", "This year"),
+            "last_30_days": QCoreApplication.translate("DashboardPage", "Last 30 days"),
+            "last_12_months": QCoreApplication.translate("DashboardPage", "Last 12 months"),
         }
 
     # --- period ----------------------------------------------------------------------------

@@ -1,0 +1,248 @@
+"""The manager's dashboard, its drill-downs and reports, the settings dialog and switching
+the UI language, driven as a user would (offscreen)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCharts import QBarSeries, QPieSeries
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from app import complaints as cp
+from app import dashboard as dash
+from app import settings as st
+from app import staff
+from app.clock import FakeClock
+from app.context import AppContext
+from app.staff import Forbidden
+from tests.helpers import october_store
+from ui import format as formats
+from ui.dashboard.drill import DrillDialog
+from ui.main_window import MainWindow
+from ui.settings import SettingsDialog
+from ui.style import install_translations
+
+
+def signed_in(ctx: AppContext, role: str) -> None:
+    staff.create_staff(ctx, "boss", "老板", "owner", "secret1")
+    if role != "owner":
+        staff.login(ctx, "boss", "secret1")
+        staff.create_staff(ctx, "who", "值班", role, "secret1")
+    staff.login(ctx, "who" if role != "owner" else "boss", "secret1")
+
+
+def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def october(win: MainWindow) -> None:
+    page = win.dashboard
+    page.start.setDate(QDate(2026, 10, 1))
+    page.end.setDate(QDate(2026, 10, 31))
+    page.refresh_button.click()
+
+
+def test_dashboard_shows_the_hand_computed_october(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, english: None
+) -> None:
+    ids = october_store(ctx, clock)
+    signed_in(ctx, "manager")
+    win = open_window(qtbot, ctx)
+    assert not win.nav.item(win.dashboard_index).isHidden()
+    win.show_page(win.dashboard_index)
+    october(win)
+    page = win.dashboard
+    assert page.preset.currentData() == "custom"
+    tiles = page.tiles
+    assert tiles["satisfaction"].value.text() == "60%"
+    assert "target 90%" in tiles["satisfaction"].detail.text()
+    assert tiles["stage"].value.text() == "33.3%"
+    assert tiles["retention"].value.text() == "85.7%"
+    assert tiles["campaign"].value.text() == "42.9%"
+    assert tiles["tier"].value.text() == "¥4,550.00"
+    assert tiles["new_members"].value.text() == "2"
+    assert tiles["category"].value.text() == "3"
+    # Below target in red, above in green.
+    red, green = QColor("#c62828").name(), QColor("#2e7d32").name()
+    assert red in tiles["satisfaction"].value.styleSheet()
+    assert green in tiles["retention"].value.styleSheet()
+    # Charts: revenue share by tier has B and C; the stage chart has four bars.
+    pie = page.views["tiers"].chart().series()[0]
+    assert isinstance(pie, QPieSeries)
+    assert sorted(s.property("tier") for s in pie.slices()) == ["B", "C"]
+    stages = page.views["stages"].chart().series()[0]
+    assert isinstance(stages, QBarSeries) and stages.barSets()[0].count() == 4
+
+    # A click on the satisfaction tile lists the five surveys; opening one shows the member.
+    qtbot.mouseClick(tiles["satisfaction"], Qt.MouseButton.LeftButton)
+    dialog = page.findChild(DrillDialog)
+    assert dialog is not None and dialog.model.rowCount() == 5
+    dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+    with qtbot.waitSignal(page.member_requested) as opened:
+        dialog.on_open()
+    assert opened.args == [ids["A"]]
+    assert win.pages.currentWidget() is win.member_desk
+    assert win.member_desk.profile.profile.id == ids["A"]
+
+    # A click on a bar drills into that bar: complaints of the first category (service: 2).
+    win.show_page(win.dashboard_index)
+    categories = page.views["categories"].chart().series()[0]
+    categories.clicked.emit(0, categories.barSets()[0])
+    drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
+    assert drills and drills[-1].model.rowCount() == 2
+    assert drills[-1].model.data(drills[-1].model.index(0, 3)) == "Service"
+    pie.clicked.emit(next(s for s in pie.slices() if s.property("tier") == "B"))
+    drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
+    assert drills[-1].drill.kind == "tier" and drills[-1].model.rowCount() == 1
+
+
+def test_receptionist_has_no_dashboard(qtbot: QtBot, ctx: AppContext, english: None) -> None:
+    signed_in(ctx, "receptionist")
+    win = open_window(qtbot, ctx)
+    assert win.nav.item(win.dashboard_index).isHidden()
+    assert not win.settings_button.isVisible()
+    win.show_page(win.dashboard_index)
+    assert win.pages.currentWidget() is not win.dashboard
+    period = dash.Period(date(2026, 10, 1), date(2026, 10, 31))
+    with pytest.raises(Forbidden):
+        dash.compute(ctx, period)
+    with pytest.raises(Forbidden):
+        dash.drill(ctx, "satisfaction", period)
+
+
+def test_reports_pdf_and_csv(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, tmp_path: Path, english: None
+) -> None:
+    october_store(ctx, clock)
+    from app.coupons import set_store_name
+
+    set_store_name(ctx, "悦泉汤泉")
+    win = open_window(qtbot, ctx)
+    win.show_page(win.dashboard_index)
+    october(win)
+    pdf, table = tmp_path / "report.pdf", tmp_path / "report.csv"
+    assert win.dashboard.export(str(pdf), "pdf")
+    assert win.dashboard.export(str(table), "csv")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "悦泉汤泉" in text and "2026-10-01" in text and "2026-10-31" in text
+    for figure in ("60%", "33.3%", "85.7%", "42.9%", "¥4,550.00"):
+        assert figure in text
+    assert "未达标" in text and "达标" in text  # satisfaction missed, retention met
+    rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines()))
+    kpis = {r[1]: r[2:] for r in rows if r and r[0] == "kpi"}
+    assert kpis["满意度（4-5 分占比）"] == ["60%", "90%", "未达标"]
+    assert kpis["回头客按期回访率"] == ["85.7%", "60%", "达标"]
+    assert ["month", "2026-10", "4550.00", "10", "2", "5"] in rows
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_settings_dialog_saves_every_part(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, english: None
+) -> None:
+    signed_in(ctx, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.store_name.setText("悦泉汤泉 二店")
+    picture = tmp_path / "logo.jpg"
+    image = QImage(1200, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1565c0"))
+    assert image.save(str(picture))
+    assert dialog.use_logo_file(str(picture))
+    dialog.opens.setTime(QTime(11, 0))
+    dialog.closes.setTime(QTime(2, 0))  # after midnight
+    for i, box in enumerate(dialog.rest_days):
+        box.setChecked(i == 0)  # rest on Mondays only
+    dialog.idle.setValue(5)
+    dialog.keep.setValue(30)
+    dialog.goal_boxes["satisfaction_pct"].setValue(85)
+    dialog.backup_folder.setText(str(tmp_path / "usb"))
+    dialog.layout_box.setCurrentIndex(dialog.layout_box.findData("a6"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result() == 1
+    saved = st.load(ctx)
+    assert (saved.idle_lock_minutes, saved.backup_keep, saved.coupon_layout) == (5, 30, "a6")
+    policy = cp.get_policy(ctx)
+    assert (policy.open_minute, policy.close_minute, policy.rest_weekdays) == (660, 1560, (0,))
+    assert dash.get_targets(ctx).satisfaction_pct == 85
+    from app.backup import backup_dir
+    from app.coupons import store_name
+
+    assert store_name(ctx) == "悦泉汤泉 二店"
+    assert backup_dir(ctx) == tmp_path / "usb"
+    logo = st.logo_path(ctx)
+    assert logo is not None
+    stored = QImage(str(logo))
+    assert (stored.width(), stored.height()) == (600, 200)  # scaled down, PNG
+    # The final answer is now due at closing time (02:00 the next morning) of the third
+    # working day: logged Friday 6 Nov 2026, Mondays off -> Sat, Sun, Tue -> Wed 02:00.
+    from datetime import UTC, datetime
+
+    due = policy.answer_due(datetime(2026, 11, 6, 4, 0, tzinfo=UTC))
+    assert due.astimezone(policy.tz).strftime("%a %d %H:%M:%S") == "Wed 11 01:59:59"
+
+
+def test_settings_refuse_bad_input_and_change_nothing(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, english: None
+) -> None:
+    signed_in(ctx, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    not_a_picture = tmp_path / "logo.png"
+    not_a_picture.write_text("hello", encoding="utf-8")
+    assert not dialog.use_logo_file(str(not_a_picture))
+    assert "picture" in dialog.error.text()
+    dialog.store_name.setText("   ")
+    dialog.opens.setTime(QTime(10, 0))
+    dialog.closes.setTime(QTime(10, 30))  # open half an hour: refused (at least an hour)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result() == 0
+    assert "Opening hours" in dialog.error.text()
+    assert st.logo_path(ctx) is None
+    assert cp.get_policy(ctx).open_minute == 600
+    for box in dialog.rest_days:
+        box.setChecked(True)
+    dialog.closes.setTime(QTime(22, 0))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result() == 0
+    assert cp.get_policy(ctx).rest_weekdays == (5, 6)
+
+
+def test_switching_the_language_changes_what_is_shown(
+    qtbot: QtBot, ctx: AppContext, qapp: QApplication
+) -> None:
+    signed_in(ctx, "owner")
+    try:
+        install_translations(qapp, "zh_CN")
+        win = open_window(qtbot, ctx)
+        assert win.nav.item(0).text().startswith("会员")
+        assert formats.local_date(date(2026, 11, 22)) == "2026-11-22"
+        dialog = win.open_settings()
+        assert isinstance(dialog, SettingsDialog)
+        assert dialog.windowTitle() == "设置"
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        with qtbot.waitSignal(win.language_changed) as changed:
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        assert changed.args == ["en"] and st.language(ctx) == "en"
+        # What main.py does with the signal: a new window in the new language.
+        install_translations(qapp, "en")
+        english = open_window(qtbot, ctx)
+        assert english.nav.item(0).text() == "Members  F1"
+        assert english.nav.item(english.dashboard_index).text() == "Dashboard  F10"
+        assert formats.local_date(date(2026, 11, 22)) == "22 Nov 2026"
+        install_translations(qapp, "zh_TW")
+        taiwan = open_window(qtbot, ctx)
+        assert taiwan.nav.item(0).text().startswith("會員")
+        assert formats.local_date(date(2026, 11, 22)) == "2026/11/22"
+    finally:
+        install_translations(qapp, "en")

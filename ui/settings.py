@@ -1,0 +1,351 @@
+"""The settings dialog: store name and logo, language, opening hours and rest days (the
+SLA working days), printing, backups, idle lock and the dashboard's targets.
+
+Every part is checked before anything is saved; each is then saved by its own service
+(which checks the signed-in role)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Slot
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QWidget,
+)
+
+from app import backup as bk
+from app import complaints as cp
+from app import dashboard as dash
+from app import settings as st
+from app.context import AppContext
+from app.coupons import store_name
+from app.errors import FrontdeskError, ValidationError
+from app.sla import SlaPolicy
+from ui.actions import call, error_text
+from ui.coupons import labels as coupon_labels
+from ui.forms import FormDialog
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
+LOGO_MAX = (600, 300)  # pixels: plenty for a receipt or a report heading
+
+
+def printer_names() -> list[str]:
+    try:
+        from PySide6.QtPrintSupport import QPrinterInfo
+
+        return list(QPrinterInfo.availablePrinterNames())
+    except ImportError:
+        return []
+
+
+def logo_png(path: str) -> bytes:
+    """The chosen picture, scaled down to LOGO_MAX and stored as PNG."""
+    image = QImage(path)
+    if image.isNull():
+        raise ValidationError("settings.logo", field="logo")
+    if image.width() > LOGO_MAX[0] or image.height() > LOGO_MAX[1]:
+        image = image.scaled(
+            LOGO_MAX[0],
+            LOGO_MAX[1],
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+class SettingsDialog(FormDialog):
+    """Signals: language_changed(str) after a save that changed the language."""
+
+    language_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("Settings"))
+        self.ctx = ctx
+        self.current = st.load(ctx)
+        self.policy = cp.get_policy(ctx)
+        self.targets = dash.get_targets(ctx)
+        self.new_logo: bytes | None = None
+        self.saved: st.StoreSettings | None = None
+        self.remove_logo = False
+        may = ctx.staff.may if ctx.staff is not None else (lambda _p: True)
+
+        tabs = QTabWidget(objectName="settingsTabs")
+        # The FormDialog's own form holds nothing; each tab has its own.
+        self.layout().insertWidget(0, tabs)
+
+        # --- store --------------------------------------------------------------------------
+        store = QWidget()
+        store_form = self._form(store)
+        self.store_name = QLineEdit(store_name(ctx), objectName="storeName")
+        self.store_name.setMaxLength(40)
+        self.logo_preview = QLabel(objectName="logoPreview")
+        self.logo_preview.setFixedSize(200, 80)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px dashed #b0bec5;")
+        choose_logo = QPushButton(self.tr("Choose picture…"), objectName="chooseLogo")
+        clear_logo = QPushButton(self.tr("Remove"), objectName="removeLogo")
+        choose_logo.clicked.connect(self.on_choose_logo)
+        clear_logo.clicked.connect(self.on_remove_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addWidget(choose_logo)
+        logo_row.addWidget(clear_logo)
+        logo_row.addStretch(1)
+        self.language = QComboBox(objectName="languageBox")
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(list(LANGUAGE_NAMES).index(self.current.language))
+        store_form.addRow(self.tr("Store name"), self.store_name)
+        store_form.addRow(self.tr("Logo (coupons, reports)"), logo_row)
+        store_form.addRow(self.tr("Language"), self.language)
+        self.fields.update({"name": self.store_name, "language": self.language})
+        tabs.addTab(store, self.tr("Store"))
+        path = st.logo_path(ctx)
+        if path is not None:
+            self.logo_preview.setPixmap(self._scaled(QPixmap(str(path))))
+        else:
+            self.logo_preview.setText(self.tr("No logo"))
+
+        # --- hours --------------------------------------------------------------------------
+        hours = QWidget()
+        hours_form = self._form(hours)
+        self.opens = QTimeEdit(objectName="opensAt")
+        self.closes = QTimeEdit(objectName="closesAt")
+        for edit in (self.opens, self.closes):
+            edit.setDisplayFormat("HH:mm")
+        self.opens.setTime(QTime(self.policy.open_minute // 60, self.policy.open_minute % 60))
+        close = self.policy.close_minute % (24 * 60)
+        self.closes.setTime(QTime(close // 60, close % 60))
+        hint = QLabel(
+            self.tr("A closing time before the opening time means after midnight."),
+            objectName="hoursHint",
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #607d8b;")
+        days = QHBoxLayout()
+        names = [
+            self.tr("Mon"),
+            self.tr("Tue"),
+            self.tr("Wed"),
+            self.tr("Thu"),
+            self.tr("Fri"),
+            self.tr("Sat"),
+            self.tr("Sun"),
+        ]
+        self.rest_days: list[QCheckBox] = []
+        for i, name in enumerate(names):
+            box = QCheckBox(name, objectName=f"restDay{i}")
+            box.setChecked(i in self.policy.rest_weekdays)
+            days.addWidget(box)
+            self.rest_days.append(box)
+        days.addStretch(1)
+        hours_form.addRow(self.tr("Opens"), self.opens)
+        hours_form.addRow(self.tr("Closes"), self.closes)
+        hours_form.addRow("", hint)
+        hours_form.addRow(self.tr("Rest days (no SLA working day)"), days)
+        self.fields.update({"hours": self.opens, "rest_weekdays": self.rest_days[0]})
+        hours.setEnabled(may("sla.policy"))
+        tabs.addTab(hours, self.tr("Hours"))
+
+        # --- printing -----------------------------------------------------------------------
+        printing = QWidget()
+        print_form = self._form(printing)
+        self.layout_box = QComboBox(objectName="couponLayout")
+        for code, text in coupon_labels.layouts().items():
+            self.layout_box.addItem(text, code)
+        self.layout_box.setCurrentIndex(
+            max(self.layout_box.findData(self.current.coupon_layout), 0)
+        )
+        self.coupon_printer = self._printer_box("couponPrinter", self.current.coupon_printer)
+        self.report_printer = self._printer_box("reportPrinter", self.current.report_printer)
+        print_form.addRow(self.tr("Coupon layout"), self.layout_box)
+        print_form.addRow(self.tr("Coupon printer"), self.coupon_printer)
+        print_form.addRow(self.tr("Report printer"), self.report_printer)
+        tabs.addTab(printing, self.tr("Printing"))
+
+        # --- safety -------------------------------------------------------------------------
+        safety = QWidget()
+        safety_form = self._form(safety)
+        self.idle = QSpinBox(objectName="idleMinutes")
+        self.idle.setRange(0, 240)
+        self.idle.setValue(self.current.idle_lock_minutes)
+        self.idle.setSuffix(self.tr(" min"))
+        self.idle.setSpecialValueText(self.tr("never"))
+        self.backup_folder = QLineEdit(str(bk.backup_dir(ctx)), objectName="backupFolder")
+        browse = QPushButton(self.tr("Choose…"), objectName="chooseBackupFolder")
+        browse.clicked.connect(self.on_choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder, 1)
+        folder_row.addWidget(browse)
+        owner = may("backup.restore")
+        self.backup_folder.setEnabled(owner)
+        browse.setEnabled(owner)
+        self.keep = QSpinBox(objectName="backupKeep")
+        self.keep.setRange(1, 365)
+        self.keep.setValue(self.current.backup_keep)
+        safety_form.addRow(self.tr("Lock the counter after"), self.idle)
+        safety_form.addRow(self.tr("Backup folder"), folder_row)
+        safety_form.addRow(self.tr("Backups to keep"), self.keep)
+        self.fields.update(
+            {"idle_lock_minutes": self.idle, "backup_keep": self.keep, "folder": self.backup_folder}
+        )
+        tabs.addTab(safety, self.tr("Safety"))
+
+        # --- targets ------------------------------------------------------------------------
+        goals = QWidget()
+        goals_form = self._form(goals)
+        self.goal_boxes: dict[str, QSpinBox] = {}
+        goal_names = {
+            "satisfaction_pct": self.tr("Satisfaction (scores 4-5)"),
+            "on_time_pct": self.tr("Complaint deadlines met"),
+            "retention_pct": self.tr("Guests back within their usual interval"),
+            "redemption_pct": self.tr("Coupons redeemed"),
+        }
+        for key, text in goal_names.items():
+            box = QSpinBox(objectName=f"target_{key}")
+            box.setRange(0, 100)
+            box.setSuffix(" %")
+            box.setValue(getattr(self.targets, key))
+            goals_form.addRow(text, box)
+            self.goal_boxes[key] = box
+        tabs.addTab(goals, self.tr("Targets"))
+        self.tabs = tabs
+        self.resize(620, 420)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _form(self, page: QWidget) -> QFormLayout:
+        form = QFormLayout(page)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        return form
+
+    def _printer_box(self, name: str, current: str) -> QComboBox:
+        box = QComboBox(objectName=name)
+        box.addItem(self.tr("The PC's default printer"), "")
+        for printer in printer_names():
+            box.addItem(printer, printer)
+        if current and box.findData(current) < 0:
+            box.addItem(current + " " + self.tr("(not connected)"), current)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        return box
+
+    def _scaled(self, pixmap: QPixmap) -> QPixmap:
+        return pixmap.scaled(
+            self.logo_preview.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+
+    @Slot()
+    def on_choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Store logo"), "", self.tr("Pictures (*.png *.jpg *.jpeg *.bmp)")
+        )
+        if path:
+            self.use_logo_file(path)
+
+    def use_logo_file(self, path: str) -> bool:
+        png = call(self, logo_png, path)
+        if png is None:
+            return False
+        self.new_logo, self.remove_logo = png, False
+        image = QImage.fromData(png)
+        self.logo_preview.setPixmap(self._scaled(QPixmap.fromImage(image)))
+        return True
+
+    @Slot()
+    def on_remove_logo(self) -> None:
+        self.new_logo, self.remove_logo = None, True
+        self.logo_preview.clear()
+        self.logo_preview.setText(self.tr("No logo"))
+
+    @Slot()
+    def on_choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Backup folder"), self.backup_folder.text()
+        )
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def _open_close(self) -> tuple[int, int]:
+        o, c = self.opens.time(), self.closes.time()
+        open_minute = o.hour() * 60 + o.minute()
+        close_minute = c.hour() * 60 + c.minute()
+        if close_minute <= open_minute:
+            close_minute += 24 * 60  # after midnight
+        if close_minute == open_minute + 24 * 60 and open_minute == 0:
+            close_minute = 24 * 60
+        return open_minute, close_minute
+
+    def collect(self) -> tuple[st.StoreSettings, SlaPolicy, dash.Targets]:
+        """Everything the dialog holds, validated; raises the first problem."""
+        settings = self.current.with_changes(
+            language=self.language.currentData(),
+            idle_lock_minutes=self.idle.value(),
+            coupon_layout=self.layout_box.currentData(),
+            coupon_printer=self.coupon_printer.currentData(),
+            report_printer=self.report_printer.currentData(),
+            backup_keep=self.keep.value(),
+        )
+        open_minute, close_minute = self._open_close()
+        rest = tuple(i for i, box in enumerate(self.rest_days) if box.isChecked())
+        policy = self.policy.with_changes(
+            open_minute=open_minute, close_minute=close_minute, rest_weekdays=rest
+        )
+        targets = dash.Targets(**{k: box.value() for k, box in self.goal_boxes.items()})
+        return settings, policy, targets
+
+    def on_save(self) -> None:
+        try:
+            settings, policy, targets = self.collect()
+        except FrontdeskError as exc:
+            self.show_error(error_text(exc), exc.params.get("field"))
+            return
+        ctx = self.ctx
+        steps: list[tuple[bool, object, tuple[object, ...]]] = [
+            (
+                self.store_name.text().strip() != store_name(ctx),
+                st.set_store_name,
+                (ctx, self.store_name.text()),
+            ),
+            (policy != self.policy, cp.set_policy, (ctx, policy)),
+            (targets != self.targets, dash.set_targets, (ctx, targets)),
+            (
+                self.backup_folder.isEnabled()
+                and bool(self.backup_folder.text().strip())
+                and self.backup_folder.text().strip() != str(bk.backup_dir(ctx)),
+                bk.set_backup_dir,
+                (ctx, self.backup_folder.text().strip()),
+            ),
+            (self.new_logo is not None, st.set_logo, (ctx, self.new_logo)),
+            (self.remove_logo, self._remove_logo, ()),
+            (True, st.save, (ctx, settings)),
+        ]
+        for wanted, fn, args in steps:
+            if wanted and call(self, fn, *args) is None:  # type: ignore[arg-type]
+                return  # the reason is shown; what was saved before it stays saved
+        self.saved = settings
+        self.accept()
+        if settings.language != self.current.language:
+            self.language_changed.emit(settings.language)
+
+    def _remove_logo(self) -> bool:
+        st.set_logo(self.ctx, None)
+        return True
