@@ -11,6 +11,7 @@ import segno
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -135,7 +136,14 @@ def _fit(canvas: Canvas, text: str, size: float, width: float) -> float:
 
 
 def _coupon(
-    canvas: Canvas, c: CouponView, x: float, y: float, spec: Layout, store: str, lang: str
+    canvas: Canvas,
+    c: CouponView,
+    x: float,
+    y: float,
+    spec: Layout,
+    store: str,
+    lang: str,
+    logo: ImageReader | None = None,
 ) -> None:
     w, h = spec.width, spec.height
     pad = 4 * mm if spec.page is not None else 3 * mm
@@ -147,14 +155,24 @@ def _coupon(
         canvas.rect(x, y, w, h)
         canvas.restoreState()
     top = y + h - pad
-    canvas.setFont(FONT, _fit(canvas, store, 11, inner))
-    canvas.drawString(x + pad, top - 10, store)
+    name_x = x + pad
+    head = 14.0  # the store name's line
+    if logo is not None:
+        # The store's logo, 8 mm high, left of the store name.
+        lw, lh = logo.getSize()
+        height = 8 * mm
+        width = min(height * lw / lh, inner / 3)
+        canvas.drawImage(logo, x + pad, top - height + 1, width, height, mask="auto")
+        name_x += width + 2 * mm
+        head = height + 3
+    canvas.setFont(FONT, _fit(canvas, store, 11, inner - (name_x - x - pad)))
+    canvas.drawString(name_x, top - head + 4, store)
     title = headline(c, lang)
     size = _fit(
         canvas, title, spec.title_size, inner if spec.page != A4 else inner - spec.qr - 3 * mm
     )
     canvas.setFont(FONT, size)
-    cursor = top - 14 - size
+    cursor = top - head - size
     canvas.drawString(x + pad, cursor, title)
     body = lines(c, lang)
     side_qr = spec.page == A4
@@ -193,14 +211,17 @@ def render(
     lang: str = "zh_CN",
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    logo: Path | str | None = None,
 ) -> bool:
-    """Writes the coupons to one PDF. Returns False (and leaves no file) if cancelled."""
+    """Writes the coupons to one PDF. Returns False (and leaves no file) if cancelled.
+    `logo`: the store's logo (PNG), printed beside the store name on every coupon."""
     if layout not in SPECS:
         raise ValidationError("pdf.layout", field="layout")
     if not coupons:
         raise ValidationError("pdf.nothing", field=None)
     register_font()
     spec = SPECS[layout]
+    picture = ImageReader(str(logo)) if logo is not None else None
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     page = spec.page or (spec.width, spec.height)
@@ -225,7 +246,7 @@ def render(
             y = page[1] - spec.margin - (row + 1) * spec.height - row * gap_y
         else:
             x, y = 0.0, 0.0
-        _coupon(canvas, c, x, y, spec, store, lang)
+        _coupon(canvas, c, x, y, spec, store, lang, picture)
         if progress is not None and (i % 25 == 0 or i == total - 1):
             progress(i + 1, total)
     canvas.save()

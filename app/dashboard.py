@@ -613,38 +613,48 @@ def _surveys(s: Session, lo: datetime, hi: datetime, key: str | None, now: datet
 
 
 def _retention(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
+    """Return visits in the period, newest first, each with the gap since the member's
+    visit before and their usual interval; key "late": only those that came too late."""
     from app.loyalty import _lapse_at
 
-    visits = list(
-        s.execute(
-            select(Visit.id, Visit.member_id, Visit.visited_at)
-            .where(Visit.visited_at >= lo, Visit.visited_at < hi)
-            .order_by(Visit.visited_at.desc())
-            .limit(4 * DRILL_LIMIT)
-        )
-    )
-    names = _names(s, {v[1] for v in visits})
     rows: list[tuple[Any, ...]] = []
     ids: list[int | None] = []
-    for vid, mid, at in visits:
-        n, first, last = s.execute(
-            select(func.count(), func.min(Visit.visited_at), func.max(Visit.visited_at)).where(
-                Visit.member_id == mid, Visit.visited_at <= at, Visit.id != vid
+    batch, offset = 1000, 0
+    while len(rows) <= DRILL_LIMIT:
+        visits = list(
+            s.execute(
+                select(Visit.id, Visit.member_id, Visit.visited_at)
+                .where(Visit.visited_at >= lo, Visit.visited_at < hi)
+                .order_by(Visit.visited_at.desc(), Visit.id.desc())
+                .offset(offset)
+                .limit(batch)
             )
-        ).one()
-        if not n:
-            continue  # a first visit is not a return
-        first, last = _aware(first), _aware(last)
-        lapse = _lapse_at(last, first, int(n))
-        assert lapse is not None and last is not None
-        on_time = at <= lapse
-        if key == "late" and on_time:
-            continue
-        usual = (lapse - last) / 1.5
-        rows.append((at, *names.get(mid, ("", "")), (at - last).days, round(usual.days), on_time))
-        ids.append(mid)
-        if len(rows) > DRILL_LIMIT:
+        )
+        if not visits:
             break
+        offset += batch
+        names = _names(s, {v[1] for v in visits})
+        for vid, mid, at in visits:
+            n, first, last = s.execute(
+                select(func.count(), func.min(Visit.visited_at), func.max(Visit.visited_at)).where(
+                    Visit.member_id == mid, Visit.visited_at <= at, Visit.id != vid
+                )
+            ).one()
+            if not n:
+                continue  # a first visit is not a return
+            first, last = _aware(first), _aware(last)
+            lapse = _lapse_at(last, first, int(n))
+            assert lapse is not None and last is not None
+            on_time = at <= lapse
+            if key == "late" and on_time:
+                continue
+            usual = (lapse - last) / 1.5
+            rows.append(
+                (at, *names.get(mid, ("", "")), (at - last).days, round(usual.days), on_time)
+            )
+            ids.append(mid)
+            if len(rows) > DRILL_LIMIT:
+                break
     return rows, ids
 
 

@@ -149,6 +149,43 @@ def _care(
     win.grab().save(str(out / f"member_loyalty_{lang}.png"))
 
 
+def _dashboard(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lang: str) -> None:
+    from app import dashboard as dash
+    from app.coupons import set_store_name
+    from app.demo import seed_activity
+    from ui.dashboard.drill import DrillDialog
+    from ui.settings import SettingsDialog
+
+    set_store_name(ctx, "悦泉汤泉会馆")
+    seed_activity(ctx)
+    dash.ensure_totals(ctx)
+    page = win.dashboard
+    win.resize(1440, 900)
+    win.show_page(win.dashboard_index)
+    page.preset.setCurrentIndex(page.preset.findData("last_12_months"))
+    page.reload()
+    app.processEvents()
+    win.grab().save(str(out / f"dashboard_{lang}.png"))
+    page.open_drill("retention", "late")
+    app.processEvents()
+    drill = page.findChildren(DrillDialog)[-1]
+    drill.grab().save(str(out / f"dashboard_drill_{lang}.png"))
+    drill.close()
+    settings = SettingsDialog(ctx, win)
+    settings.show()
+    for i in range(settings.tabs.count()):
+        settings.tabs.setCurrentIndex(i)
+        app.processEvents()
+        settings.grab().save(str(out / f"settings_{i}_{lang}.png"))
+    settings.close()
+    pdf = out / f"report_{lang}.pdf"
+    page.export(str(pdf), "pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "70", "-png", str(pdf), str(out / f"report_{lang}")], check=True
+        )
+
+
 def main() -> None:
     lang = sys.argv[1] if len(sys.argv) > 1 else "zh_CN"
     out = Path("shots")
@@ -216,6 +253,7 @@ def main() -> None:
     report.grab().save(str(out / f"sla_report_{lang}.png"))
     _coupons(app, ctx, win, out, lang)
     _care(app, ctx, clock, win, out, lang)
+    _dashboard(app, ctx, win, out, lang)
     print("saved to", out.resolve())
 
 

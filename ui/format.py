@@ -14,9 +14,18 @@ _DATE_FORMATS = {"zh_CN": "%Y-%m-%d", "zh_TW": "%Y/%m/%d", "en": "%d %b %Y"}
 _date_format = _DATE_FORMATS["zh_CN"]
 
 
+_language = "zh_CN"
+
+
 def set_language(language: str) -> None:
-    global _date_format
-    _date_format = _DATE_FORMATS.get(language, _DATE_FORMATS["zh_CN"])
+    global _date_format, _language
+    _language = language if language in _DATE_FORMATS else "zh_CN"
+    _date_format = _DATE_FORMATS[_language]
+
+
+def language() -> str:
+    """The UI's language (also used for the words printed on reports)."""
+    return _language
 
 
 def money(cents: int) -> str:

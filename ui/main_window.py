@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         style_widget(self.nav)
         self.nav.setFixedWidth(170)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget(objectName="pages")
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
@@ -328,6 +329,7 @@ class MainWindow(QMainWindow):
             if result:
                 self.idle_minutes = st.load(self.ctx).idle_lock_minutes
                 self.update_title()
+                self.coupons.use_settings()
 
         dialog.finished.connect(saved)
         dialog.open()

@@ -227,7 +227,7 @@ class SettingsDialog(FormDialog):
             self.goal_boxes[key] = box
         tabs.addTab(goals, self.tr("Targets"))
         self.tabs = tabs
-        self.resize(620, 420)
+        self.resize(640, 330)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -238,7 +238,7 @@ class SettingsDialog(FormDialog):
 
     def _printer_box(self, name: str, current: str) -> QComboBox:
         box = QComboBox(objectName=name)
-        box.addItem(self.tr("The PC's default printer"), "")
+        box.addItem(self.tr("Ask each time (open in the PDF viewer)"), "")
         for printer in printer_names():
             box.addItem(printer, printer)
         if current and box.findData(current) < 0:

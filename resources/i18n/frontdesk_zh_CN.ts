@@ -165,32 +165,32 @@
 <context>
     <name>CampaignTableModel</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="59" />
+        <location filename="../../ui/coupons/page.py" line="55" />
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="60" />
+        <location filename="../../ui/coupons/page.py" line="56" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="61" />
+        <location filename="../../ui/coupons/page.py" line="57" />
         <source>Offer</source>
         <translation>优惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="62" />
+        <location filename="../../ui/coupons/page.py" line="58" />
         <source>Issued</source>
         <translation>发放时间</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="63" />
+        <location filename="../../ui/coupons/page.py" line="59" />
         <source>Redeemed</source>
         <translation>核销时间</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="64" />
+        <location filename="../../ui/coupons/page.py" line="60" />
         <source>Redemption rate</source>
         <translation>核销率</translation>
     </message>
@@ -587,58 +587,58 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="99" />
+        <location filename="../../ui/coupons/page.py" line="98" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="103" />
+        <location filename="../../ui/coupons/page.py" line="102" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="106" />
-        <location filename="../../ui/coupons/page.py" line="112" />
+        <location filename="../../ui/coupons/page.py" line="105" />
+        <location filename="../../ui/coupons/page.py" line="111" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="125" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="130" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="140" />
+        <location filename="../../ui/coupons/page.py" line="139" />
         <source>store name on coupons</source>
         <translation>券面门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="143" />
+        <location filename="../../ui/coupons/page.py" line="142" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="161" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
@@ -704,17 +704,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="354" />
+        <location filename="../../ui/coupons/page.py" line="355" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="359" />
+        <location filename="../../ui/coupons/page.py" line="360" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已将 %1 张券保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="379" />
+        <location filename="../../ui/coupons/page.py" line="386" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -722,204 +722,184 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="150" />
+        <location filename="../../ui/dashboard/page.py" line="151" />
         <source>Custom dates</source>
         <translation>自定义日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="155" />
+        <location filename="../../ui/dashboard/page.py" line="156" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="156" />
+        <location filename="../../ui/dashboard/page.py" line="157" />
         <source>Report PDF…</source>
         <translation>导出报表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157" />
+        <location filename="../../ui/dashboard/page.py" line="158" />
         <source>Report CSV…</source>
         <translation>导出报表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="160" />
+        <location filename="../../ui/dashboard/page.py" line="161" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="172" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="174" />
         <source>SLA on time</source>
         <translation>投诉时效达成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174" />
+        <location filename="../../ui/dashboard/page.py" line="175" />
         <source>Retention</source>
         <translation>按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="176" />
         <source>Coupon redemption</source>
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="176" />
-        <location filename="../../ui/dashboard/page.py" line="369" />
+        <location filename="../../ui/dashboard/page.py" line="177" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="177" />
+        <location filename="../../ui/dashboard/page.py" line="178" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="178" />
+        <location filename="../../ui/dashboard/page.py" line="179" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="223" />
+        <location filename="../../ui/dashboard/page.py" line="224" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224" />
+        <location filename="../../ui/dashboard/page.py" line="225" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225" />
+        <location filename="../../ui/dashboard/page.py" line="226" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="226" />
+        <location filename="../../ui/dashboard/page.py" line="227" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="227" />
+        <location filename="../../ui/dashboard/page.py" line="228" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="228" />
+        <location filename="../../ui/dashboard/page.py" line="229" />
         <source>Last 12 months</source>
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="286" />
+        <location filename="../../ui/dashboard/page.py" line="287" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="313" />
-        <source>target %1 · %2</source>
-        <translation>目标 %1 · %2</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="321" />
-        <source>%n survey(s)</source>
-        <translation>
-            <numerusform>%n 份调查</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="325" />
-        <source>%n deadline(s)</source>
-        <translation>
-            <numerusform>%n 个时限</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="331" />
-        <source>%n return visit(s)</source>
-        <translation>
-            <numerusform>%n 次回头到店</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="338" />
-        <source>%n coupon(s)</source>
-        <translation>
-            <numerusform>%n 张券</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="342" />
-        <source>%n visit(s)</source>
-        <translation>
-            <numerusform>%n 次到店</numerusform>
-        </translation>
+        <location filename="../../ui/dashboard/page.py" line="314" />
+        <source>target %1</source>
+        <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="344" />
-        <source>avg %1</source>
+        <location filename="../../ui/dashboard/page.py" line="322" />
+        <source>Surveys: %1</source>
+        <translation>调查 %1 份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="329" />
+        <source>Deadlines: %1</source>
+        <translation>时限 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="335" />
+        <source>Return visits: %1</source>
+        <translation>回头到店 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="342" />
+        <source>Coupons: %1</source>
+        <translation>发券 %1 张</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="346" />
+        <source>Visits: %1</source>
+        <translation>到店 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="348" />
+        <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="349" />
+        <location filename="../../ui/dashboard/page.py" line="353" />
         <source>Computed in %1 ms</source>
         <translation>用时 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="359" />
+        <location filename="../../ui/dashboard/page.py" line="363" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="362" />
+        <location filename="../../ui/dashboard/page.py" line="366" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="367" />
+        <location filename="../../ui/dashboard/page.py" line="371" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="389" />
+        <location filename="../../ui/dashboard/page.py" line="398" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="405" />
+        <location filename="../../ui/dashboard/page.py" line="415" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="410" />
-        <source>On time %</source>
-        <translation>达成率 %</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard/page.py" line="459" />
+        <location filename="../../ui/dashboard/page.py" line="442" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="464" />
-        <source>Redeemed %</source>
-        <translation>核销率 %</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard/page.py" line="475" />
+        <location filename="../../ui/dashboard/page.py" line="441" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="521" />
+        <location filename="../../ui/dashboard/page.py" line="534" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="527" />
-        <location filename="../../ui/dashboard/page.py" line="538" />
+        <location filename="../../ui/dashboard/page.py" line="540" />
+        <location filename="../../ui/dashboard/page.py" line="551" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -1087,12 +1067,10 @@
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../ui/dashboard/drill.py" line="131" />
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>共 %n 条</numerusform>
-        </translation>
+        <source>Rows: %1</source>
+        <translation>共 %1 条</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="133" />
@@ -1262,92 +1240,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="340" />
+        <location filename="../../ui/main_window.py" line="342" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="87" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88" />
+        <location filename="../../ui/main_window.py" line="89" />
         <source>Administration  F9</source>
         <translation>系统管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="91" />
         <source>Dashboard  F10</source>
         <translation>经营看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>Settings  Ctrl+,</source>
         <translation>设置  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133" />
+        <location filename="../../ui/main_window.py" line="134" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="183" />
         <source>manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="184" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253" />
+        <location filename="../../ui/main_window.py" line="254" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265" />
+        <location filename="../../ui/main_window.py" line="266" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284" />
+        <location filename="../../ui/main_window.py" line="285" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286" />
+        <location filename="../../ui/main_window.py" line="287" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292" />
+        <location filename="../../ui/main_window.py" line="293" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1986,7 +1964,7 @@
     <message>
         <location filename="../../ui/settings.py" line="159" />
         <source>Opens</source>
-        <translation>营业时间</translation>
+        <translation>开门时间</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="160" />
@@ -2086,8 +2064,8 @@
     </message>
     <message>
         <location filename="../../ui/settings.py" line="241" />
-        <source>The PC's default printer</source>
-        <translation>本机默认打印机</translation>
+        <source>Ask each time (open in the PDF viewer)</source>
+        <translation>每次询问（用 PDF 阅读器打开）</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="245" />
@@ -2811,7 +2789,7 @@
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="44" />
+        <location filename="../../ui/coupons/page.py" line="45" />
         <source>Save coupons as PDF</source>
         <translation>将优惠券保存为 PDF</translation>
     </message>

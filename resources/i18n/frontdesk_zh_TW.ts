@@ -165,32 +165,32 @@
 <context>
     <name>CampaignTableModel</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="59" />
+        <location filename="../../ui/coupons/page.py" line="55" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="60" />
+        <location filename="../../ui/coupons/page.py" line="56" />
         <source>Kind</source>
         <translation>型別</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="61" />
+        <location filename="../../ui/coupons/page.py" line="57" />
         <source>Offer</source>
         <translation>優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="62" />
+        <location filename="../../ui/coupons/page.py" line="58" />
         <source>Issued</source>
         <translation>發放時間</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="63" />
+        <location filename="../../ui/coupons/page.py" line="59" />
         <source>Redeemed</source>
         <translation>核銷時間</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="64" />
+        <location filename="../../ui/coupons/page.py" line="60" />
         <source>Redemption rate</source>
         <translation>核銷率</translation>
     </message>
@@ -587,58 +587,58 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="99" />
+        <location filename="../../ui/coupons/page.py" line="98" />
         <source>Scan or type the coupon code</source>
         <translation>掃描或輸入券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="103" />
+        <location filename="../../ui/coupons/page.py" line="102" />
         <source>bill (¥)</source>
         <translation>賬單金額（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="106" />
-        <location filename="../../ui/coupons/page.py" line="112" />
+        <location filename="../../ui/coupons/page.py" line="105" />
+        <location filename="../../ui/coupons/page.py" line="111" />
         <source>Redeem</source>
         <translation>核銷</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="125" />
         <source>New coupon…</source>
         <translation>新建優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New campaign…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>Issue campaign…</source>
         <translation>發放活動券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Print campaign</source>
         <translation>列印活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="130" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Void coupon…</source>
         <translation>作廢優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="140" />
+        <location filename="../../ui/coupons/page.py" line="139" />
         <source>store name on coupons</source>
         <translation>券面門店名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="143" />
+        <location filename="../../ui/coupons/page.py" line="142" />
         <source>Print as</source>
         <translation>列印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="161" />
         <source>Campaigns</source>
         <translation>營銷活動</translation>
     </message>
@@ -704,17 +704,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="354" />
+        <location filename="../../ui/coupons/page.py" line="355" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="359" />
+        <location filename="../../ui/coupons/page.py" line="360" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已將 %1 張券儲存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="379" />
+        <location filename="../../ui/coupons/page.py" line="386" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -722,204 +722,184 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="150" />
+        <location filename="../../ui/dashboard/page.py" line="151" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="155" />
+        <location filename="../../ui/dashboard/page.py" line="156" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="156" />
+        <location filename="../../ui/dashboard/page.py" line="157" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157" />
+        <location filename="../../ui/dashboard/page.py" line="158" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="160" />
+        <location filename="../../ui/dashboard/page.py" line="161" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="172" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="174" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174" />
+        <location filename="../../ui/dashboard/page.py" line="175" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="176" />
         <source>Coupon redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="176" />
-        <location filename="../../ui/dashboard/page.py" line="369" />
+        <location filename="../../ui/dashboard/page.py" line="177" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="177" />
+        <location filename="../../ui/dashboard/page.py" line="178" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="178" />
+        <location filename="../../ui/dashboard/page.py" line="179" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="223" />
+        <location filename="../../ui/dashboard/page.py" line="224" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224" />
+        <location filename="../../ui/dashboard/page.py" line="225" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225" />
+        <location filename="../../ui/dashboard/page.py" line="226" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="226" />
+        <location filename="../../ui/dashboard/page.py" line="227" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="227" />
+        <location filename="../../ui/dashboard/page.py" line="228" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="228" />
+        <location filename="../../ui/dashboard/page.py" line="229" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="286" />
+        <location filename="../../ui/dashboard/page.py" line="287" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="313" />
-        <source>target %1 · %2</source>
-        <translation>目標 %1 · %2</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="321" />
-        <source>%n survey(s)</source>
-        <translation>
-            <numerusform>%n 份调查</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="325" />
-        <source>%n deadline(s)</source>
-        <translation>
-            <numerusform>%n 个时限</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="331" />
-        <source>%n return visit(s)</source>
-        <translation>
-            <numerusform>%n 次回头到店</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="338" />
-        <source>%n coupon(s)</source>
-        <translation>
-            <numerusform>%n 张券</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/dashboard/page.py" line="342" />
-        <source>%n visit(s)</source>
-        <translation>
-            <numerusform>%n 次到店</numerusform>
-        </translation>
+        <location filename="../../ui/dashboard/page.py" line="314" />
+        <source>target %1</source>
+        <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="344" />
-        <source>avg %1</source>
+        <location filename="../../ui/dashboard/page.py" line="322" />
+        <source>Surveys: %1</source>
+        <translation>調查 %1 份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="329" />
+        <source>Deadlines: %1</source>
+        <translation>時限 %1 個</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="335" />
+        <source>Return visits: %1</source>
+        <translation>回頭到店 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="342" />
+        <source>Coupons: %1</source>
+        <translation>發券 %1 張</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="346" />
+        <source>Visits: %1</source>
+        <translation>到店 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="348" />
+        <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="349" />
+        <location filename="../../ui/dashboard/page.py" line="353" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="359" />
+        <location filename="../../ui/dashboard/page.py" line="363" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="362" />
+        <location filename="../../ui/dashboard/page.py" line="366" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="367" />
+        <location filename="../../ui/dashboard/page.py" line="371" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="389" />
+        <location filename="../../ui/dashboard/page.py" line="398" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="405" />
+        <location filename="../../ui/dashboard/page.py" line="415" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="410" />
-        <source>On time %</source>
-        <translation>達成率 %</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard/page.py" line="459" />
+        <location filename="../../ui/dashboard/page.py" line="442" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="464" />
-        <source>Redeemed %</source>
-        <translation>核銷率 %</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard/page.py" line="475" />
+        <location filename="../../ui/dashboard/page.py" line="441" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="521" />
+        <location filename="../../ui/dashboard/page.py" line="534" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="527" />
-        <location filename="../../ui/dashboard/page.py" line="538" />
+        <location filename="../../ui/dashboard/page.py" line="540" />
+        <location filename="../../ui/dashboard/page.py" line="551" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1087,12 +1067,10 @@
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../ui/dashboard/drill.py" line="131" />
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>共 %n 条</numerusform>
-        </translation>
+        <source>Rows: %1</source>
+        <translation>共 %1 條</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="133" />
@@ -1262,92 +1240,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="340" />
+        <location filename="../../ui/main_window.py" line="342" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="87" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88" />
+        <location filename="../../ui/main_window.py" line="89" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="91" />
         <source>Dashboard  F10</source>
         <translation>經營看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>Settings  Ctrl+,</source>
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133" />
+        <location filename="../../ui/main_window.py" line="134" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="183" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="184" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253" />
+        <location filename="../../ui/main_window.py" line="254" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265" />
+        <location filename="../../ui/main_window.py" line="266" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284" />
+        <location filename="../../ui/main_window.py" line="285" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286" />
+        <location filename="../../ui/main_window.py" line="287" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292" />
+        <location filename="../../ui/main_window.py" line="293" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1986,7 +1964,7 @@
     <message>
         <location filename="../../ui/settings.py" line="159" />
         <source>Opens</source>
-        <translation>營業時間</translation>
+        <translation>開門時間</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="160" />
@@ -2086,8 +2064,8 @@
     </message>
     <message>
         <location filename="../../ui/settings.py" line="241" />
-        <source>The PC's default printer</source>
-        <translation>本機預設印表機</translation>
+        <source>Ask each time (open in the PDF viewer)</source>
+        <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="245" />
@@ -2811,7 +2789,7 @@
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="44" />
+        <location filename="../../ui/coupons/page.py" line="45" />
         <source>Save coupons as PDF</source>
         <translation>將優惠券儲存為 PDF</translation>
     </message>

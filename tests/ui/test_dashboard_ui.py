@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCharts import QBarSeries, QPieSeries
+from PySide6.QtCharts import QHorizontalBarSeries, QPieSeries
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -66,7 +66,7 @@ def test_dashboard_shows_the_hand_computed_october(
     assert page.preset.currentData() == "custom"
     tiles = page.tiles
     assert tiles["satisfaction"].value.text() == "60%"
-    assert "target 90%" in tiles["satisfaction"].detail.text()
+    assert tiles["satisfaction"].detail.text() == "target 90%\nSurveys: 5"
     assert tiles["stage"].value.text() == "33.3%"
     assert tiles["retention"].value.text() == "85.7%"
     assert tiles["campaign"].value.text() == "42.9%"
@@ -82,7 +82,7 @@ def test_dashboard_shows_the_hand_computed_october(
     assert isinstance(pie, QPieSeries)
     assert sorted(s.property("tier") for s in pie.slices()) == ["B", "C"]
     stages = page.views["stages"].chart().series()[0]
-    assert isinstance(stages, QBarSeries) and stages.barSets()[0].count() == 4
+    assert isinstance(stages, QHorizontalBarSeries) and stages.barSets()[0].count() == 4
 
     # A click on the satisfaction tile lists the five surveys; opening one shows the member.
     qtbot.mouseClick(tiles["satisfaction"], Qt.MouseButton.LeftButton)
@@ -95,10 +95,11 @@ def test_dashboard_shows_the_hand_computed_october(
     assert win.pages.currentWidget() is win.member_desk
     assert win.member_desk.profile.profile.id == ids["A"]
 
-    # A click on a bar drills into that bar: complaints of the first category (service: 2).
+    # A click on a bar drills into that bar: the top one is the biggest category (service: 2).
     win.show_page(win.dashboard_index)
     categories = page.views["categories"].chart().series()[0]
-    categories.clicked.emit(0, categories.barSets()[0])
+    top = categories.barSets()[0].count() - 1  # bars are drawn bottom-up: the top is last
+    categories.clicked.emit(top, categories.barSets()[0])
     drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
     assert drills and drills[-1].model.rowCount() == 2
     assert drills[-1].model.data(drills[-1].model.index(0, 3)) == "Service"
@@ -138,11 +139,11 @@ def test_reports_pdf_and_csv(
     assert "悦泉汤泉" in text and "2026-10-01" in text and "2026-10-31" in text
     for figure in ("60%", "33.3%", "85.7%", "42.9%", "¥4,550.00"):
         assert figure in text
-    assert "未达标" in text and "达标" in text  # satisfaction missed, retention met
+    assert "missed" in text and "met" in text  # in the UI's language (English here)
     rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines()))
     kpis = {r[1]: r[2:] for r in rows if r and r[0] == "kpi"}
-    assert kpis["满意度（4-5 分占比）"] == ["60%", "90%", "未达标"]
-    assert kpis["回头客按期回访率"] == ["85.7%", "60%", "达标"]
+    assert kpis["Satisfaction (scores 4-5)"] == ["60%", "90%", "missed"]
+    assert kpis["Guests back within their usual interval"] == ["85.7%", "60%", "met"]
     assert ["month", "2026-10", "4550.00", "10", "2", "5"] in rows
     assert not list(tmp_path.glob("*.part"))
 

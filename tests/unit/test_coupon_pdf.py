@@ -92,3 +92,20 @@ def test_nothing_or_unknown_layout(batch: list[cs.CouponView], tmp_path: Path) -
         coupon_pdf.render([], "a4", tmp_path / "x.pdf")
     with pytest.raises(ValidationError):
         coupon_pdf.render(batch, "letter", tmp_path / "x.pdf")
+
+
+def test_store_logo_on_every_coupon(batch: list[cs.CouponView], tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (21, 101, 192)).save(logo)
+    target = tmp_path / "with-logo.pdf"
+    assert coupon_pdf.render(batch, "receipt80", target, store="悦泉汤泉", logo=logo)
+    pages = PdfReader(target).pages
+    assert len(pages) == len(batch)
+    for page in pages:
+        images = page.images
+        assert len(images) == 1 and images[0].image.size == (300, 100)
+    if shutil.which("pdftoppm"):  # the QR code and the barcode still scan beside it
+        found = _decode_pngs(target, tmp_path)
+        assert {f"QRCode:{c.code}" for c in batch} <= found

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons as cs
+from app import settings
 from app.context import AppContext
 from app.coupons import CampaignView, CouponView
 from app.errors import FrontdeskError
@@ -34,6 +34,7 @@ from ui.actions import call, error_text
 from ui.coupons import labels
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog, VoidDialog
 from ui.format import local_datetime
+from ui.printing import deliver
 from ui.table import DISPLAY, RowsTableModel
 
 
@@ -46,11 +47,6 @@ def ask_save_path(parent: QWidget, suggested: str) -> str | None:
         "PDF (*.pdf)",
     )
     return path or None
-
-
-def open_with_system(path: str) -> object:
-    """Opens the PDF in the PC's viewer, from where it goes to any printer."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 class CampaignTableModel(RowsTableModel[CampaignView]):
@@ -92,7 +88,10 @@ class CouponsPage(QWidget):
         self.ctx = ctx
         self.current: CouponView | None = None
         self.save_path: Callable[[QWidget, str], str | None] = ask_save_path
-        self.open_pdf: Callable[[str], object] = open_with_system
+        # Straight to the coupon printer chosen in the settings, else the PDF viewer.
+        self.open_pdf: Callable[[str], object] = lambda path: deliver(
+            path, settings.load(ctx).coupon_printer
+        )
         self.last_pdf: Path | None = None
 
         self.code_box = QLineEdit(objectName="couponCodeBox")
@@ -161,6 +160,7 @@ class CouponsPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(QLabel(self.tr("Campaigns")))
         layout.addWidget(self.campaign_view, 1)
+        self.use_settings()
         self.reload()
         self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
 
@@ -344,6 +344,7 @@ class CouponsPage(QWidget):
                 store=cs.store_name(self.ctx),
                 progress=step,
                 cancelled=progress.wasCanceled,
+                logo=settings.logo_path(self.ctx),
             )
         except FrontdeskError as exc:
             self.show_message(html.escape(error_text(exc)), "error")
@@ -363,6 +364,12 @@ class CouponsPage(QWidget):
         )
         self.open_pdf(target)
         return self.last_pdf
+
+    def use_settings(self) -> None:
+        """The store's default coupon layout (settings dialog)."""
+        index = self.layout_box.findData(settings.load(self.ctx).coupon_layout)
+        if index >= 0:
+            self.layout_box.setCurrentIndex(index)
 
     @Slot()
     def on_store_name(self) -> None:

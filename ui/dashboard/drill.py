@@ -128,7 +128,7 @@ class DrillDialog(QDialog):
         self.view.resizeColumnsToContents()
         self.view.doubleClicked.connect(self.on_open)
         self.view.activated.connect(self.on_open)
-        shown = self.tr("%n row(s)", "", len(drill.rows))
+        shown = title + " · " + self.tr("Rows: %1").replace("%1", str(len(drill.rows)))
         if drill.truncated:
             shown += " · " + self.tr("the first %1 are shown").replace("%1", str(dash.DRILL_LIMIT))
         self.count = QLabel(shown, objectName="drillCount")

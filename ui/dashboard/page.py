@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -49,7 +50,7 @@ from app.context import AppContext
 from ui.actions import call
 from ui.complaints import labels
 from ui.dashboard.drill import DrillDialog
-from ui.format import money, percent
+from ui.format import language, money, percent
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
@@ -310,7 +311,7 @@ class DashboardPage(QWidget):
             met = None if rate is None else rate * 100 >= target
             self.tiles[kind].show_figure(
                 percent(rate),
-                self.tr("target %1 · %2").replace("%1", f"{target}%").replace("%2", detail),
+                self.tr("target %1").replace("%1", f"{target}%") + "\n" + detail,
                 met,
             )
 
@@ -318,30 +319,33 @@ class DashboardPage(QWidget):
             "satisfaction",
             board.satisfaction_rate,
             t.satisfaction_pct,
-            self.tr("%n survey(s)", "", board.surveys),
+            self.tr("Surveys: %1").replace("%1", f"{board.surveys:,}"),
         )
         decided = sum(s.decided for s in board.stages)
         rate_tile(
-            "stage", board.on_time_rate, t.on_time_pct, self.tr("%n deadline(s)", "", decided)
+            "stage",
+            board.on_time_rate,
+            t.on_time_pct,
+            self.tr("Deadlines: %1").replace("%1", f"{decided:,}"),
         )
         rate_tile(
             "retention",
             board.retention_rate,
             t.retention_pct,
-            self.tr("%n return visit(s)", "", board.returns),
+            self.tr("Return visits: %1").replace("%1", f"{board.returns:,}"),
         )
         issued = sum(c.issued for c in board.campaigns)
         rate_tile(
             "campaign",
             board.redemption_rate,
             t.redemption_pct,
-            self.tr("%n coupon(s)", "", issued),
+            self.tr("Coupons: %1").replace("%1", f"{issued:,}"),
         )
         self.tiles["tier"].show_figure(
             money(board.revenue_cents),
-            self.tr("%n visit(s)", "", board.visits)
-            + " · "
-            + self.tr("avg %1").replace("%1", money(board.average_bill_cents)),
+            self.tr("Visits: %1").replace("%1", f"{board.visits:,}")
+            + "\n"
+            + self.tr("Average bill: %1").replace("%1", money(board.average_bill_cents)),
             None,
         )
         self.tiles["new_members"].show_figure(str(board.new_members), "", None)
@@ -365,21 +369,26 @@ class DashboardPage(QWidget):
 
     def months_chart(self, board: dash.Dashboard) -> QChart:
         chart = _chart(self.tr("Revenue by month (¥)"))
-        series = QBarSeries()
         revenue = QBarSet(self.tr("Revenue"))
         revenue.setColor(QColor("#1565c0"))
         for m in board.months:
             revenue.append(m.revenue_cents / 100)
+        series = QBarSeries()
         series.append(revenue)
         chart.addSeries(series)
+        # Month numbers (the title says they are months): "Dec" or "12月" get cut to "D…"
+        # when twelve bars share a third of the window.
         axis_x = QBarCategoryAxis()
-        axis_x.append([m.month[2:] for m in board.months])
+        axis_x.append([str(int(m.month[5:])) for m in board.months])
+        axis_x.setLabelsFont(_font(8))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%.0f")
+        axis_y.setLabelsFont(_font(8))
         top = max((m.revenue_cents / 100 for m in board.months), default=0)
         axis_y.setRange(0, max(top * 1.1, 1))
+        axis_y.applyNiceNumbers()
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().hide()
@@ -401,84 +410,88 @@ class DashboardPage(QWidget):
         return chart
 
     def stages_chart(self, board: dash.Dashboard) -> QChart:
-        chart = _chart(
-            self.tr("SLA on time by stage (target %1%)").replace(
-                "%1", str(board.targets.on_time_pct)
-            )
-        )
         names = labels.stages()
-        bar = QBarSet(self.tr("On time %"))
         stages = [s for s in board.stages if s.decided]
-        for s in stages:
-            bar.append(round((s.rate or 0) * 100, 1))
-        bar.setColor(QColor("#00897b"))
-        series = QBarSeries()
-        series.append(bar)
-        series.clicked.connect(lambda i, _set: self.open_drill("stage", stages[i].stage))
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([names.get(s.stage, s.stage) for s in stages])
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setRange(0, 100)
-        axis_y.setLabelFormat("%d%%")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        chart.legend().hide()
-        return chart
+        title = self.tr("SLA on time by stage (target %1%)").replace(
+            "%1", str(board.targets.on_time_pct)
+        )
+        return self.bar_chart(
+            title,
+            [names.get(s.stage, s.stage) for s in stages],
+            [round((s.rate or 0) * 100, 1) for s in stages],
+            "#00897b",
+            lambda i: self.open_drill("stage", stages[i].stage),
+            percent=True,
+        )
 
     def count_chart(
         self, title: str, counts: dict[str, int], names: dict[str, str], kind: str
     ) -> QChart:
-        chart = _chart(title)
         keys = sorted(counts, key=lambda k: -counts[k])
-        bar = QBarSet(title)
-        bar.setColor(QColor("#ef6c00"))
-        for k in keys:
-            bar.append(counts[k])
-        series = QBarSeries()
-        series.append(bar)
-        series.clicked.connect(lambda i, _set: self.open_drill(kind, keys[i]))
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([names.get(k, k) for k in keys])
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max(max(counts.values(), default=0) * 1.15, 1))
-        axis_y.setTickCount(min(max(max(counts.values(), default=0), 1), 5) + 1)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        chart.legend().hide()
-        return chart
+        return self.bar_chart(
+            title,
+            [names.get(k, k) for k in keys],
+            [float(counts[k]) for k in keys],
+            "#ef6c00",
+            lambda i: self.open_drill(kind, keys[i]),
+        )
 
     def campaigns_chart(self, board: dash.Dashboard) -> QChart:
-        chart = _chart(
-            self.tr("Redemption by campaign (target %1%)").replace(
-                "%1", str(board.targets.redemption_pct)
-            )
+        campaigns = board.campaigns[:8]
+        single = self.tr("Single coupons")
+        title = self.tr("Redemption by campaign (target %1%)").replace(
+            "%1", str(board.targets.redemption_pct)
         )
-        campaigns = list(reversed(board.campaigns[:8]))
-        bar = QBarSet(self.tr("Redeemed %"))
-        bar.setColor(QColor("#6a1b9a"))
-        for c in campaigns:
-            bar.append(round((c.rate or 0) * 100, 1))
+        return self.bar_chart(
+            title,
+            [f"{c.name or single} ({c.issued})" for c in campaigns],
+            [round((c.rate or 0) * 100, 1) for c in campaigns],
+            "#6a1b9a",
+            lambda i: self.open_drill("campaign", str(campaigns[i].campaign_id or "")),
+            percent=True,
+        )
+
+    def bar_chart(
+        self,
+        title: str,
+        names: list[str],
+        values: list[float],
+        colour: str,
+        on_click: Any,
+        percent: bool = False,
+    ) -> QChart:
+        """Horizontal bars, first item on top, labels at full length on the left and the
+        value at the end of each bar; a click on a bar calls on_click(index)."""
+        chart = _chart(title)
+        bar = QBarSet(title)
+        bar.setColor(QColor(colour))
+        bar.setLabelColor(QColor("#263238"))
+        bar.setLabelFont(_font(8))
+        for v in reversed(values):
+            bar.append(v)
         series = QHorizontalBarSeries()
         series.append(bar)
-        series.clicked.connect(
-            lambda i, _set: self.open_drill("campaign", str(campaigns[i].campaign_id or ""))
-        )
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsFormat("@value%" if percent else "@value")
+        count = len(values)
+        series.clicked.connect(lambda i, _set: on_click(count - 1 - i))
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
-        single = self.tr("Single coupons")
-        axis_y.append([f"{c.name or single} ({c.issued})" for c in campaigns])
+        axis_y.append(list(reversed(names)))
+        axis_y.setLabelsFont(_font(9))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         axis_x = QValueAxis()
-        axis_x.setRange(0, 100)
-        axis_x.setLabelFormat("%d%%")
+        axis_x.setLabelsFont(_font(8))
+        if percent:
+            axis_x.setRange(0, 100)
+            axis_x.setTickCount(5)
+            axis_x.setLabelFormat("%d%%")
+        else:
+            axis_x.setRange(0, max(max(values, default=0) * 1.2, 1))
+            axis_x.applyNiceNumbers()
+            axis_x.setLabelFormat("%d")
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().hide()
@@ -511,9 +524,9 @@ class DashboardPage(QWidget):
         done = call(
             self,
             lambda: (
-                report.write_pdf(self.ctx, board, path)
+                report.write_pdf(self.ctx, board, path, lang=language())
                 if kind == "pdf"
-                else report.write_csv(board, path)
+                else report.write_csv(board, path, lang=language())
             ),
         )
         if done is None:
@@ -527,10 +540,10 @@ class DashboardPage(QWidget):
             self, self.tr("Save report"), self.default_name("pdf"), "PDF (*.pdf)"
         )
         if path and self.export(path, "pdf"):
-            from PySide6.QtCore import QUrl
-            from PySide6.QtGui import QDesktopServices
+            from app import settings
+            from ui.printing import deliver
 
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            deliver(path, settings.load(self.ctx).report_printer)
 
     @Slot()
     def on_csv(self) -> None:

@@ -1,0 +1,79 @@
+"""Store settings: defaults, validation, permissions, the logo; opening hours in the SLA."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app import settings as st
+from app import staff
+from app.context import AppContext
+from app.errors import ValidationError
+from app.sla import SlaPolicy
+from app.staff import Forbidden
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def test_defaults_and_round_trip(ctx: AppContext) -> None:
+    assert st.load(ctx) == st.StoreSettings()
+    saved = st.save(ctx, st.StoreSettings(language="en", idle_lock_minutes=0, backup_keep=30))
+    assert st.load(ctx) == saved and st.language(ctx) == "en"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"language": "fr"},
+        {"idle_lock_minutes": -1},
+        {"idle_lock_minutes": 241},
+        {"backup_keep": 0},
+        {"coupon_layout": "a3"},
+        {"coupon_printer": "x" * 201},
+        {"idle_lock_minutes": True},
+    ],
+)
+def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        st.StoreSettings().with_changes(**changes)
+
+
+def test_receptionist_cannot_change_settings(ctx: AppContext) -> None:
+    staff.create_staff(ctx, "boss", "老板", "owner", "secret1")
+    staff.login(ctx, "boss", "secret1")
+    staff.create_staff(ctx, "desk", "前台", "receptionist", "secret1")
+    staff.login(ctx, "desk", "secret1")
+    with pytest.raises(Forbidden):
+        st.save(ctx, st.StoreSettings(language="en"))
+    with pytest.raises(Forbidden):
+        st.set_logo(ctx, PNG)
+    with pytest.raises(Forbidden):
+        st.set_store_name(ctx, "别的店")
+    assert st.load(ctx).language == "zh_CN" and st.logo_path(ctx) is None
+
+
+def test_logo(ctx: AppContext) -> None:
+    with pytest.raises(ValidationError):
+        st.set_logo(ctx, b"GIF89a")
+    with pytest.raises(ValidationError):
+        st.set_logo(ctx, PNG + b"\0" * st.MAX_LOGO_BYTES)
+    assert st.logo_path(ctx) is None
+    path = st.set_logo(ctx, PNG)
+    assert path is not None and path.read_bytes() == PNG and st.logo_path(ctx) == path
+    st.set_logo(ctx, None)
+    assert st.logo_path(ctx) is None
+
+
+def test_opening_hours_set_the_final_answer_time() -> None:
+    logged = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
+    default = SlaPolicy().answer_due(logged).astimezone(SlaPolicy().tz)
+    assert default.strftime("%a %H:%M:%S") == "Thu 23:59:59"
+    late = SlaPolicy(open_minute=600, close_minute=26 * 60)  # closes 02:00
+    assert late.answer_due(logged).astimezone(late.tz).strftime("%a %H:%M:%S") == "Fri 01:59:59"
+    early = SlaPolicy(open_minute=540, close_minute=21 * 60)
+    assert early.answer_due(logged).astimezone(early.tz).strftime("%a %H:%M") == "Thu 20:59"
+    for bad in ((600, 600), (600, 630), (600, 37 * 60), (-1, 600), (1440, 1500)):
+        with pytest.raises(ValidationError):
+            SlaPolicy(open_minute=bad[0], close_minute=bad[1])
+    assert SlaPolicy.from_json(late.to_json()) == late
