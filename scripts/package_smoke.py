@@ -18,7 +18,7 @@ def run(binary: str, data: Path, *extra: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     output = done.stdout + done.stderr
     if done.returncode != 0 or "STARTUP ready_s=" not in output:
@@ -38,7 +38,16 @@ def main() -> None:
         db.close()
         if members == 0 or days == 0:
             sys.exit(f"packaged app did not seed its database: {members} members, {days} days")
-        second = run(binary, data, "--lang", "zh_TW")
+        pdf = Path(tmp) / "report.pdf"
+        second = run(binary, data, "--lang", "zh_TW", "--smoke-report", str(pdf))
+        from pypdf import PdfReader
+
+        text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+        layouts = sorted(Path(tmp).glob("report.pdf.*.pdf"))
+        if len(layouts) != 4:
+            sys.exit(f"packaged app wrote {len(layouts)} coupon layouts, not 4")
+        if "悦泉汤泉会馆" not in text or "經營報表" not in text:
+            sys.exit(f"packaged app wrote a report without its Chinese text:\n{text[:300]}")
         ready = [line for line in (first + second).splitlines() if "STARTUP" in line]
         print(f"PACKAGE ok schema={version} members={members} {' '.join(ready)}")
 

@@ -38,6 +38,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="show the window, report the start-up time and quit (smoke test)",
     )
+    parser.add_argument("--smoke-report", help=argparse.SUPPRESS)  # packaging smoke test
     return parser.parse_args(argv)
 
 
@@ -145,6 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def report() -> None:
             print(f"STARTUP ready_s={time.perf_counter() - started:.3f}", flush=True)
+            if args.smoke_report:
+                try:
+                    _smoke_report(ctx, args.smoke_report, args.lang or "zh_CN")
+                except Exception:
+                    log.exception("smoke report failed")
+                    app.exit(3)
+                    return
             app.quit()
 
         QTimer.singleShot(0, report)
@@ -216,6 +224,30 @@ def _database_sound(data_dir: Path, quiet: bool) -> bool:
         return False
     backup.restore(data_dir / DB_FILENAME, good.path)
     return True
+
+
+def _smoke_report(ctx: AppContext, path: str, lang: str) -> None:
+    """The packaged app's smoke test: the dashboard for the last 12 months as a PDF report
+    (proves ReportLab, the bundled font and the day book work inside the bundle)."""
+    from app import dashboard, report
+
+    dashboard.ensure_totals(ctx)
+    today = ctx.clock.now().date()
+    board = dashboard.compute(ctx, dashboard.Period.preset("last_12_months", today))
+    report.write_pdf(ctx, board, path, lang=lang)
+    # And a coupon in every layout (QR code, Code128 barcode), not saved in the store.
+    from datetime import timedelta
+
+    from app import coupon_pdf
+    from app.coupons import CouponView
+
+    coupon = CouponView(
+        0, "SMK0SMK0SMK0", "amount", 1000, "", 0, today, today + timedelta(days=30),
+        None, "", None, "", ctx.clock.now(), None, None,
+    )  # fmt: skip
+    for layout in coupon_pdf.LAYOUTS:
+        coupon_pdf.render([coupon], layout, f"{path}.{layout}.pdf", store="smoke")
+    print(f"REPORT visits={board.visits} path={path}", flush=True)
 
 
 def sign_in(ctx: object) -> bool:
