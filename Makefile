@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 TS      := $(wildcard resources/i18n/*.ts)
 QM      := $(TS:.ts=.qm)
 
-.PHONY: run test lint bench translations i18n shots clean package package-smoke
+.PHONY: run test lint bench translations i18n shots clean package package-smoke package-onefile
 
 $(STAMP): pyproject.toml scripts/ensure-system.sh
 	bash scripts/ensure-system.sh
@@ -38,6 +38,13 @@ bench: $(STAMP) translations
 package: $(STAMP) translations
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN build.spec
 	$(MAKE) package-smoke
+
+# The same as one self-contained file: dist/onefile/frontdesk (slower first start: it
+# unpacks itself into a temporary folder).
+package-onefile: $(STAMP) translations
+	FRONTDESK_ONEFILE=1 $(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist/onefile --workpath build/onefile build.spec
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/package_smoke.py dist/onefile/frontdesk
 
 package-smoke:
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/package_smoke.py dist/frontdesk/frontdesk

@@ -84,10 +84,16 @@ def test_dashboard_shows_the_hand_computed_october(
     stages = page.views["stages"].chart().series()[0]
     assert isinstance(stages, QHorizontalBarSeries) and stages.barSets()[0].count() == 4
 
+    # Keyboard: Enter on a focused tile opens its list (new members: B and D).
+    tiles["new_members"].setFocus()
+    qtbot.keyClick(tiles["new_members"], Qt.Key.Key_Return)
+    listed = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
+    assert listed and listed[-1].model.rowCount() == 2
+    listed[-1].close()
     # A click on the satisfaction tile lists the five surveys; opening one shows the member.
     qtbot.mouseClick(tiles["satisfaction"], Qt.MouseButton.LeftButton)
-    dialog = page.findChild(DrillDialog)
-    assert dialog is not None and dialog.model.rowCount() == 5
+    dialog = [d for d in page.findChildren(DrillDialog) if d.isVisible()][-1]
+    assert dialog.model.rowCount() == 5
     dialog.view.setCurrentIndex(dialog.model.index(0, 0))
     with qtbot.waitSignal(page.member_requested) as opened:
         dialog.on_open()

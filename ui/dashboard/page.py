@@ -65,6 +65,9 @@ class Tile(QFrame):
         super().__init__(objectName=object_name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # Keyboard first: Tab reaches each tile, Enter or Space opens its list.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(f"#{object_name}:focus {{ border: 2px solid #3b7dd8; }}")
         self.setMinimumWidth(150)
         self.title = QLabel(name)
         self.value = QLabel("—", objectName=f"{object_name}Value")
@@ -74,6 +77,9 @@ class Tile(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.detail.setStyleSheet("color: #607d8b;")
+        # Two lines always, so every tile's number sits at the same height.
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
@@ -85,6 +91,12 @@ class Tile(QFrame):
         self.detail.setText(detail)
         colour = NEUTRAL if met is None else GOOD if met else BAD
         self.value.setStyleSheet(f"color: {colour};")
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
 
     def mousePressEvent(self, event: Any) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
