@@ -38,6 +38,17 @@ TEXT = {
         "bearer": "不记名，凭券使用",
         "once": "每券限用一次，不找零",
     },
+    "zh_TW": {
+        "amount": "{value} 抵用券",
+        "percent": "{value} 折券",
+        "item": "免費：{item}",
+        "min": "滿 {min} 可用",
+        "no_min": "無門檻",
+        "valid": "有效期 {start} 至 {end}",
+        "member": "會員：{name}",
+        "bearer": "不記名，憑券使用",
+        "once": "每券限用一次，不找零",
+    },
     "en": {
         "amount": "{value} off",
         "percent": "{value}% off",
@@ -85,7 +96,7 @@ def headline(c: CouponView, lang: str = "zh_CN") -> str:
     if c.kind == "amount":
         return t["amount"].format(value=format_cents(c.value).removesuffix(".00"))
     if c.kind == "percent":
-        value = (100 - c.value) / 10 if lang == "zh_CN" else c.value
+        value = (100 - c.value) / 10 if lang.startswith("zh") else c.value
         return t["percent"].format(value=f"{value:g}")
     return t["item"].format(item=c.item)
 

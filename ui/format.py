@@ -23,6 +23,14 @@ def set_language(language: str) -> None:
     _date_format = _DATE_FORMATS[_language]
 
 
+_QT_DATE_FORMATS = {"zh_CN": "yyyy-MM-dd", "zh_TW": "yyyy/MM/dd", "en": "d MMM yyyy"}
+
+
+def qt_date_format() -> str:
+    """The same date form for Qt's date editors."""
+    return _QT_DATE_FORMATS[_language]
+
+
 def language() -> str:
     """The UI's language (also used for the words printed on reports)."""
     return _language

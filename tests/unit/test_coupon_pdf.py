@@ -109,3 +109,13 @@ def test_store_logo_on_every_coupon(batch: list[cs.CouponView], tmp_path: Path) 
     if shutil.which("pdftoppm"):  # the QR code and the barcode still scan beside it
         found = _decode_pngs(target, tmp_path)
         assert {f"QRCode:{c.code}" for c in batch} <= found
+
+
+def test_traditional_chinese_coupons(batch: list[cs.CouponView], tmp_path: Path) -> None:
+    target = tmp_path / "tw.pdf"
+    assert coupon_pdf.render(batch, "a6", target, store="悅泉湯泉", lang="zh_TW")
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "¥50 抵用券" in text and "滿 ¥200.00 可用" in text
+    assert "8.5 折券" in text  # 15% off reads 8.5 折 in Chinese, as in zh_CN
+    assert "免費：足療一次" not in text and "免費：足疗一次" in text  # names stay as typed
+    assert "不記名，憑券使用" in text

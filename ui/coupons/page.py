@@ -345,6 +345,7 @@ class CouponsPage(QWidget):
                 progress=step,
                 cancelled=progress.wasCanceled,
                 logo=settings.logo_path(self.ctx),
+                lang=settings.language(self.ctx),  # the store's language, for its guests
             )
         except FrontdeskError as exc:
             self.show_message(html.escape(error_text(exc)), "error")

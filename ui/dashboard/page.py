@@ -50,7 +50,7 @@ from app.context import AppContext
 from ui.actions import call
 from ui.complaints import labels
 from ui.dashboard.drill import DrillDialog
-from ui.format import language, money, percent
+from ui.format import language, money, percent, qt_date_format
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
@@ -164,7 +164,7 @@ class DashboardPage(QWidget):
         self.start = QDateEdit(objectName="periodStart", calendarPopup=True)
         self.end = QDateEdit(objectName="periodEnd", calendarPopup=True)
         for edit in (self.start, self.end):
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(qt_date_format())
         self.refresh_button = QPushButton(self.tr("Refresh"), objectName="dashboardRefresh")
         self.pdf_button = QPushButton(self.tr("Report PDF…"), objectName="reportPdf")
         self.csv_button = QPushButton(self.tr("Report CSV…"), objectName="reportCsv")
