@@ -185,6 +185,14 @@ MESSAGES: dict[str, str] = {
     "staff.password": QT_TRANSLATE_NOOP("errors", "A password has at least 6 characters."),
     "staff.first_owner": QT_TRANSLATE_NOOP("errors", "The first account is the owner's."),
     "staff.duplicate": QT_TRANSLATE_NOOP("errors", "The user name {username} is taken."),
+    "staff.not_found": QT_TRANSLATE_NOOP("errors", "That staff account does not exist."),
+    "staff.self_disable": QT_TRANSLATE_NOOP(
+        "errors", "You cannot disable your own account while you are signed in with it."
+    ),
+    "staff.last_owner": QT_TRANSLATE_NOOP(
+        "errors", "This is the last owner's account; add another owner before disabling it."
+    ),
+    "staff.password_mismatch": QT_TRANSLATE_NOOP("errors", "The two passwords differ."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
 }
 

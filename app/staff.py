@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.context import AppContext
-from app.errors import Conflict, FrontdeskError, ValidationError
+from app.errors import Conflict, FrontdeskError, NotFound, ValidationError
 from app.members import text_field
 from db.models import Staff
 
@@ -127,6 +127,49 @@ def create_staff(
         audit.record(s, ctx, "staff.create", user, role)
         uow.commit()
         return StaffSession(row.id, row.username, row.display_name, row.role)
+
+
+def set_active(ctx: AppContext, staff_id: int, active: bool) -> bool:
+    """Disables an account (someone left) or enables it again; never deleted, so the
+    audit trail keeps its names. Nobody disables themselves or the last active owner."""
+    require(ctx, "staff.manage")
+    with ctx.uow() as uow:
+        s = uow.session
+        row = s.get(Staff, staff_id)
+        if row is None:
+            raise NotFound("staff.not_found", staff_id=staff_id)
+        if not active:
+            if ctx.staff is not None and ctx.staff.id == row.id:
+                raise Conflict("staff.self_disable")
+            owners = s.scalar(
+                select(func.count())
+                .select_from(Staff)
+                .where(Staff.role == "owner", Staff.active.is_(True), Staff.id != row.id)
+            )
+            if row.role == "owner" and not owners:
+                raise Conflict("staff.last_owner")
+        row.active = active
+        audit.record(s, ctx, "staff.enable" if active else "staff.disable", row.username)
+        uow.commit()
+    return True
+
+
+def reset_password(ctx: AppContext, staff_id: int, password: str) -> bool:
+    """The owner sets a new password (forgotten, or after a lock-out, which it clears)."""
+    require(ctx, "staff.manage")
+    if len(password or "") < 6 or len(password) > 128:
+        raise ValidationError("staff.password", field="password")
+    with ctx.uow() as uow:
+        s = uow.session
+        row = s.get(Staff, staff_id)
+        if row is None:
+            raise NotFound("staff.not_found", staff_id=staff_id)
+        row.password_hash = _hasher.hash(password)
+        row.failed_attempts = 0
+        row.locked_until = None
+        audit.record(s, ctx, "staff.password", row.username)
+        uow.commit()
+    return True
 
 
 def login(ctx: AppContext, username: str, password: str) -> StaffSession:

@@ -3,82 +3,107 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="141" />
+        <location filename="../../ui/admin/page.py" line="168" />
         <source>Add staff…</source>
         <translation>添加员工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="149" />
+        <location filename="../../ui/admin/page.py" line="170" />
+        <source>Disable / enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="172" />
+        <source>Reset password…</source>
+        <translation>重设密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="185" />
         <source>action, e.g. coupon.void</source>
         <translation>操作，如 coupon.void</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="151" />
+        <location filename="../../ui/admin/page.py" line="187" />
         <source>Verify the chain</source>
         <translation>校验日志链</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="165" />
+        <location filename="../../ui/admin/page.py" line="201" />
         <source>Use this folder</source>
         <translation>使用此文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="167" />
+        <location filename="../../ui/admin/page.py" line="203" />
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="170" />
+        <location filename="../../ui/admin/page.py" line="206" />
         <source>Restore selected at next start…</source>
         <translation>下次启动时恢复所选备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="177" />
+        <location filename="../../ui/admin/page.py" line="213" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="189" />
+        <location filename="../../ui/admin/page.py" line="225" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="190" />
+        <location filename="../../ui/admin/page.py" line="226" />
         <source>Audit trail</source>
         <translation>操作日志</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="191" />
+        <location filename="../../ui/admin/page.py" line="227" />
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="228" />
+        <location filename="../../ui/admin/page.py" line="263" />
+        <source>Choose a staff member in the list first.</source>
+        <translation>请先在列表中选择一名员工。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="274" />
+        <source>%1 can sign in again.</source>
+        <translation>%1 可以重新登录了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="276" />
+        <source>%1 can no longer sign in.</source>
+        <translation>%1 已不能登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="293" />
         <source>The audit trail is intact.</source>
         <translation>操作日志完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="231" />
+        <location filename="../../ui/admin/page.py" line="296" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日志在第 %1 条被改动过。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="238" />
+        <location filename="../../ui/admin/page.py" line="303" />
         <source>Backups will be written to %1.</source>
         <translation>备份将写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="248" />
+        <location filename="../../ui/admin/page.py" line="313" />
         <source>Backup written: %1</source>
         <translation>已备份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="256" />
+        <location filename="../../ui/admin/page.py" line="321" />
         <source>Choose a backup first.</source>
         <translation>请先选择一个备份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="262" />
+        <location filename="../../ui/admin/page.py" line="327" />
         <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
         <translation>将在下次启动时恢复 %1（%2 位会员，%3 条消费，最近消费 %4）。当前数据会另外保留。</translation>
     </message>
@@ -704,17 +729,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="355" />
+        <location filename="../../ui/coupons/page.py" line="356" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="360" />
+        <location filename="../../ui/coupons/page.py" line="361" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已将 %1 张券保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="386" />
+        <location filename="../../ui/coupons/page.py" line="387" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -722,184 +747,184 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="151" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>Custom dates</source>
         <translation>自定义日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="156" />
+        <location filename="../../ui/dashboard/page.py" line="168" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157" />
+        <location filename="../../ui/dashboard/page.py" line="169" />
         <source>Report PDF…</source>
         <translation>导出报表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="158" />
+        <location filename="../../ui/dashboard/page.py" line="170" />
         <source>Report CSV…</source>
         <translation>导出报表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="161" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="185" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174" />
+        <location filename="../../ui/dashboard/page.py" line="186" />
         <source>SLA on time</source>
         <translation>投诉时效达成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="187" />
         <source>Retention</source>
         <translation>按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="176" />
+        <location filename="../../ui/dashboard/page.py" line="188" />
         <source>Coupon redemption</source>
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="177" />
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="189" />
+        <location filename="../../ui/dashboard/page.py" line="384" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="178" />
+        <location filename="../../ui/dashboard/page.py" line="190" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="179" />
+        <location filename="../../ui/dashboard/page.py" line="191" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224" />
+        <location filename="../../ui/dashboard/page.py" line="236" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225" />
+        <location filename="../../ui/dashboard/page.py" line="237" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="226" />
+        <location filename="../../ui/dashboard/page.py" line="238" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="227" />
+        <location filename="../../ui/dashboard/page.py" line="239" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="228" />
+        <location filename="../../ui/dashboard/page.py" line="240" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="229" />
+        <location filename="../../ui/dashboard/page.py" line="241" />
         <source>Last 12 months</source>
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="287" />
+        <location filename="../../ui/dashboard/page.py" line="299" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="314" />
+        <location filename="../../ui/dashboard/page.py" line="326" />
         <source>target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="322" />
+        <location filename="../../ui/dashboard/page.py" line="334" />
         <source>Surveys: %1</source>
         <translation>调查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="329" />
+        <location filename="../../ui/dashboard/page.py" line="341" />
         <source>Deadlines: %1</source>
         <translation>时限 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="335" />
+        <location filename="../../ui/dashboard/page.py" line="347" />
         <source>Return visits: %1</source>
         <translation>回头到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="342" />
+        <location filename="../../ui/dashboard/page.py" line="354" />
         <source>Coupons: %1</source>
         <translation>发券 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="358" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="348" />
+        <location filename="../../ui/dashboard/page.py" line="360" />
         <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="353" />
+        <location filename="../../ui/dashboard/page.py" line="365" />
         <source>Computed in %1 ms</source>
         <translation>用时 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="363" />
+        <location filename="../../ui/dashboard/page.py" line="375" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="366" />
+        <location filename="../../ui/dashboard/page.py" line="378" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="371" />
+        <location filename="../../ui/dashboard/page.py" line="383" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="398" />
+        <location filename="../../ui/dashboard/page.py" line="410" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="415" />
+        <location filename="../../ui/dashboard/page.py" line="427" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="442" />
+        <location filename="../../ui/dashboard/page.py" line="454" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441" />
+        <location filename="../../ui/dashboard/page.py" line="453" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="534" />
+        <location filename="../../ui/dashboard/page.py" line="546" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="540" />
-        <location filename="../../ui/dashboard/page.py" line="551" />
+        <location filename="../../ui/dashboard/page.py" line="552" />
+        <location filename="../../ui/dashboard/page.py" line="563" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -1823,6 +1848,24 @@
         <location filename="../../ui/care/dialogs.py" line="99" />
         <source>Outcome *</source>
         <translation>回访结果 *</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="127" />
+        <source>New password for %1</source>
+        <translation>为 %1 设置新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="135" />
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="136" />
+        <source>Once more</source>
+        <translation>再输一次</translation>
     </message>
 </context>
 <context>
@@ -3398,6 +3441,26 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="188" />
+        <source>That staff account does not exist.</source>
+        <translation>该员工账号不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="189" />
+        <source>You cannot disable your own account while you are signed in with it.</source>
+        <translation>不能停用您当前登录的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="192" />
+        <source>This is the last owner's account; add another owner before disabling it.</source>
+        <translation>这是最后一个店主账号；请先添加另一个店主再停用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="195" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="196" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -3563,17 +3626,17 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="185" />
+        <location filename="../../ui/main.py" line="193" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="200" />
+        <location filename="../../ui/main.py" line="208" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="210" />
+        <location filename="../../ui/main.py" line="218" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

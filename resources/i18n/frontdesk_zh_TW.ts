@@ -3,82 +3,107 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="141" />
+        <location filename="../../ui/admin/page.py" line="168" />
         <source>Add staff…</source>
         <translation>新增員工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="149" />
+        <location filename="../../ui/admin/page.py" line="170" />
+        <source>Disable / enable</source>
+        <translation>停用 / 啟用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="172" />
+        <source>Reset password…</source>
+        <translation>重設密碼…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="185" />
         <source>action, e.g. coupon.void</source>
         <translation>操作，如 coupon.void</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="151" />
+        <location filename="../../ui/admin/page.py" line="187" />
         <source>Verify the chain</source>
         <translation>校驗日誌鏈</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="165" />
+        <location filename="../../ui/admin/page.py" line="201" />
         <source>Use this folder</source>
         <translation>使用此資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="167" />
+        <location filename="../../ui/admin/page.py" line="203" />
         <source>Back up now</source>
         <translation>立即備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="170" />
+        <location filename="../../ui/admin/page.py" line="206" />
         <source>Restore selected at next start…</source>
         <translation>下次啟動時恢復所選備份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="177" />
+        <location filename="../../ui/admin/page.py" line="213" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="189" />
+        <location filename="../../ui/admin/page.py" line="225" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="190" />
+        <location filename="../../ui/admin/page.py" line="226" />
         <source>Audit trail</source>
         <translation>操作日誌</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="191" />
+        <location filename="../../ui/admin/page.py" line="227" />
         <source>Backups</source>
         <translation>備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="228" />
+        <location filename="../../ui/admin/page.py" line="263" />
+        <source>Choose a staff member in the list first.</source>
+        <translation>請先在列表中選擇一名員工。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="274" />
+        <source>%1 can sign in again.</source>
+        <translation>%1 可以重新登入了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="276" />
+        <source>%1 can no longer sign in.</source>
+        <translation>%1 已不能登入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="293" />
         <source>The audit trail is intact.</source>
         <translation>操作日誌完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="231" />
+        <location filename="../../ui/admin/page.py" line="296" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日誌在第 %1 條被改動過。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="238" />
+        <location filename="../../ui/admin/page.py" line="303" />
         <source>Backups will be written to %1.</source>
         <translation>備份將寫入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="248" />
+        <location filename="../../ui/admin/page.py" line="313" />
         <source>Backup written: %1</source>
         <translation>已備份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="256" />
+        <location filename="../../ui/admin/page.py" line="321" />
         <source>Choose a backup first.</source>
         <translation>請先選擇一個備份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="262" />
+        <location filename="../../ui/admin/page.py" line="327" />
         <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
         <translation>將在下次啟動時恢復 %1（%2 位會員，%3 條消費，最近消費 %4）。當前資料會另外保留。</translation>
     </message>
@@ -704,17 +729,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="355" />
+        <location filename="../../ui/coupons/page.py" line="356" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="360" />
+        <location filename="../../ui/coupons/page.py" line="361" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已將 %1 張券儲存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="386" />
+        <location filename="../../ui/coupons/page.py" line="387" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -722,184 +747,184 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="151" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="156" />
+        <location filename="../../ui/dashboard/page.py" line="168" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157" />
+        <location filename="../../ui/dashboard/page.py" line="169" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="158" />
+        <location filename="../../ui/dashboard/page.py" line="170" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="161" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="185" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174" />
+        <location filename="../../ui/dashboard/page.py" line="186" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="187" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="176" />
+        <location filename="../../ui/dashboard/page.py" line="188" />
         <source>Coupon redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="177" />
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="189" />
+        <location filename="../../ui/dashboard/page.py" line="384" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="178" />
+        <location filename="../../ui/dashboard/page.py" line="190" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="179" />
+        <location filename="../../ui/dashboard/page.py" line="191" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224" />
+        <location filename="../../ui/dashboard/page.py" line="236" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225" />
+        <location filename="../../ui/dashboard/page.py" line="237" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="226" />
+        <location filename="../../ui/dashboard/page.py" line="238" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="227" />
+        <location filename="../../ui/dashboard/page.py" line="239" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="228" />
+        <location filename="../../ui/dashboard/page.py" line="240" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="229" />
+        <location filename="../../ui/dashboard/page.py" line="241" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="287" />
+        <location filename="../../ui/dashboard/page.py" line="299" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="314" />
+        <location filename="../../ui/dashboard/page.py" line="326" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="322" />
+        <location filename="../../ui/dashboard/page.py" line="334" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="329" />
+        <location filename="../../ui/dashboard/page.py" line="341" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="335" />
+        <location filename="../../ui/dashboard/page.py" line="347" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="342" />
+        <location filename="../../ui/dashboard/page.py" line="354" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="358" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="348" />
+        <location filename="../../ui/dashboard/page.py" line="360" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="353" />
+        <location filename="../../ui/dashboard/page.py" line="365" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="363" />
+        <location filename="../../ui/dashboard/page.py" line="375" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="366" />
+        <location filename="../../ui/dashboard/page.py" line="378" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="371" />
+        <location filename="../../ui/dashboard/page.py" line="383" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="398" />
+        <location filename="../../ui/dashboard/page.py" line="410" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="415" />
+        <location filename="../../ui/dashboard/page.py" line="427" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="442" />
+        <location filename="../../ui/dashboard/page.py" line="454" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441" />
+        <location filename="../../ui/dashboard/page.py" line="453" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="534" />
+        <location filename="../../ui/dashboard/page.py" line="546" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="540" />
-        <location filename="../../ui/dashboard/page.py" line="551" />
+        <location filename="../../ui/dashboard/page.py" line="552" />
+        <location filename="../../ui/dashboard/page.py" line="563" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1823,6 +1848,24 @@
         <location filename="../../ui/care/dialogs.py" line="99" />
         <source>Outcome *</source>
         <translation>回訪結果 *</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="127" />
+        <source>New password for %1</source>
+        <translation>為 %1 設定新密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="135" />
+        <source>New password</source>
+        <translation>新密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="136" />
+        <source>Once more</source>
+        <translation>再輸一次</translation>
     </message>
 </context>
 <context>
@@ -3398,6 +3441,26 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="188" />
+        <source>That staff account does not exist.</source>
+        <translation>該員工賬號不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="189" />
+        <source>You cannot disable your own account while you are signed in with it.</source>
+        <translation>不能停用您當前登入的賬號。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="192" />
+        <source>This is the last owner's account; add another owner before disabling it.</source>
+        <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="195" />
+        <source>The two passwords differ.</source>
+        <translation>兩次輸入的密碼不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="196" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
@@ -3563,17 +3626,17 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="185" />
+        <location filename="../../ui/main.py" line="193" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="200" />
+        <location filename="../../ui/main.py" line="208" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="210" />
+        <location filename="../../ui/main.py" line="218" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app import backup as bk
@@ -73,3 +74,59 @@ def test_receptionist_does_not_see_administration(qtbot: QtBot, ctx: AppContext)
     assert win.nav.item(win.admin_index).isHidden()
     win.show_page(win.admin_index)  # F9 does the same
     assert win.pages.currentWidget() is not win.admin
+
+
+def test_owner_disables_staff_and_resets_a_password(
+    qtbot: QtBot, ctx: AppContext, english: None
+) -> None:
+    from app.errors import Conflict, FrontdeskError
+    from ui.admin.page import PasswordDialog
+
+    st.create_staff(ctx, "boss", "老板", "owner", "secret1")
+    st.login(ctx, "boss", "secret1")
+    st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_page(win.admin_index)
+    page = win.admin
+    page.staff_view.selectRow(1)  # 小李
+    page.on_toggle_staff()
+    assert "can no longer sign in" in page.message.text()
+    assert [r.active for r in st.list_staff(ctx)] == [True, False]
+    boss = st.login(ctx, "boss", "secret1")
+    with pytest.raises(FrontdeskError):
+        st.login(ctx, "desk", "desk-pass")  # disabled: refused like an unknown user
+    st.login(ctx, "boss", "secret1")
+    page.staff_view.selectRow(1)
+    page.on_toggle_staff()
+    assert [r.active for r in st.list_staff(ctx)] == [True, True]
+    # Nobody disables themselves; the last owner stays.
+    page.staff_view.selectRow(0)
+    page.on_toggle_staff()
+    assert st.list_staff(ctx)[0].active
+    with pytest.raises(Conflict):
+        st.set_active(ctx, boss.id, False)
+    # Five wrong passwords lock 小李 out; the owner sets a new one, which also unlocks.
+    for _ in range(5):
+        with pytest.raises(FrontdeskError):
+            st.login(ctx, "desk", "wrong-pass")
+    st.login(ctx, "boss", "secret1")
+    page.reload()
+    page.staff_view.selectRow(1)
+    dialog = page.open_password_dialog()
+    assert isinstance(dialog, PasswordDialog)
+    dialog.password.setText("fresh-pass")
+    dialog.again.setText("fresh-pazz")
+    dialog.on_save()
+    assert "differ" in dialog.error.text() and dialog.result() == 0
+    dialog.again.setText("fresh-pass")
+    dialog.on_save()
+    assert dialog.result() == 1
+    assert st.login(ctx, "desk", "fresh-pass").username == "desk"
+    from app import audit
+
+    st.login(ctx, "boss", "secret1")
+    actions = [e.action for e in audit.entries(ctx, None)]
+    assert {"staff.disable", "staff.enable", "staff.password"} <= set(actions)

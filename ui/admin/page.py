@@ -118,6 +118,33 @@ class StaffDialog(FormDialog):
             self.accept()
 
 
+class PasswordDialog(FormDialog):
+    """The owner sets a new password for someone (forgotten, or locked out)."""
+
+    def __init__(self, ctx: AppContext, row: st.StaffRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("passwordDialog")
+        self.setWindowTitle(self.tr("New password for %1").replace("%1", row.display_name))
+        self.ctx, self.row = ctx, row
+        self.password = QLineEdit(objectName="newPassword")
+        self.again = QLineEdit(objectName="newPasswordAgain")
+        for box in (self.password, self.again):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_rows(
+            (
+                (self.tr("New password"), self.password, "password"),
+                (self.tr("Once more"), self.again, "again"),
+            )
+        )
+
+    def on_save(self) -> None:
+        if self.password.text() != self.again.text():
+            self.show_error(error_text(FrontdeskError("staff.password_mismatch")), "again")
+            return
+        if call(self, st.reset_password, self.ctx, self.row.id, self.password.text()):
+            self.accept()
+
+
 def _table(name: str, model: RowsTableModel[Any]) -> QTableView:
     view = QTableView(objectName=name)
     view.setModel(model)
@@ -140,10 +167,19 @@ class AdminPage(QWidget):
 
         add = QPushButton(self.tr("Add staff…"), objectName="addStaffButton")
         add.clicked.connect(self.open_staff_dialog)
+        toggle = QPushButton(self.tr("Disable / enable"), objectName="toggleStaffButton")
+        toggle.clicked.connect(self.on_toggle_staff)
+        reset = QPushButton(self.tr("Reset password…"), objectName="resetPasswordButton")
+        reset.clicked.connect(self.open_password_dialog)
+        staff_buttons = QHBoxLayout()
+        for button in (add, toggle, reset):
+            staff_buttons.addWidget(button)
+        staff_buttons.addStretch(1)
+        self.staff_view = _table("staffList", self.staff_model)
         staff_tab = QWidget()
         staff_layout = QVBoxLayout(staff_tab)
-        staff_layout.addWidget(add)
-        staff_layout.addWidget(_table("staffList", self.staff_model), 1)
+        staff_layout.addLayout(staff_buttons)
+        staff_layout.addWidget(self.staff_view, 1)
 
         self.action_filter = QLineEdit(objectName="auditFilter")
         self.action_filter.setPlaceholderText(self.tr("action, e.g. coupon.void"))
@@ -217,6 +253,35 @@ class AdminPage(QWidget):
 
     def open_staff_dialog(self) -> StaffDialog:
         dialog = StaffDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
+
+    def selected_staff(self) -> st.StaffRow | None:
+        row = self.staff_model.row_at(self.staff_view.currentIndex().row())
+        if row is None:
+            self.say(self.tr("Choose a staff member in the list first."), error=True)
+        return row
+
+    @Slot()
+    def on_toggle_staff(self) -> None:
+        row = self.selected_staff()
+        if row is None:
+            return
+        if call(self, st.set_active, self.ctx, row.id, not row.active):
+            self.reload()
+            text = (
+                self.tr("%1 can sign in again.")
+                if not row.active
+                else self.tr("%1 can no longer sign in.")
+            )
+            self.say(text.replace("%1", row.display_name))
+
+    def open_password_dialog(self) -> PasswordDialog | None:
+        row = self.selected_staff()
+        if row is None:
+            return None
+        dialog = PasswordDialog(self.ctx, row, self)
         dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog
