@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -202,7 +202,19 @@ def birthday_members(ctx: AppContext, start: date, end: date) -> list[int]:
             days.add((2, 29))
         day += timedelta(days=1)
     with ctx.uow() as uow:
-        rows = uow.session.execute(
+        s = uow.session
+        if s.get_bind().dialect.name == "sqlite":
+            # The expression index on 'MM-DD': a few index ranges, not a million rows.
+            wanted = [f"{m:02d}-{d:02d}" for m, d in sorted(days)]
+            return list(
+                s.scalars(
+                    select(Member.id).where(
+                        literal_column("substr(members.birthday, 6, 5)").in_(wanted),
+                        Member.active.is_(True),
+                    )
+                )
+            )
+        rows = s.execute(
             select(Member.id, Member.birthday).where(
                 Member.active.is_(True), Member.birthday.is_not(None)
             )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -65,6 +66,9 @@ class Member(Base):
 
 
 Index("ix_members_last_visit", Member.last_visit_at)
+# Month and day of the birthday ('MM-DD'), for this week's birthdays (SQLite expression index).
+BIRTHDAY_MD = text("substr(birthday, 6, 5)")
+Index("ix_members_birthday_md", BIRTHDAY_MD)
 
 
 class MemberStats(Base):
