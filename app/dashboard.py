@@ -215,9 +215,15 @@ def count_new_member(s: Session, created_at: datetime, tier: str) -> None:
 
 def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = None) -> int:
     """Recomputes the whole day book from visits and members (after a bulk import or an
-    upgrade). Past visits are counted in the member's current tier. Returns visits read."""
-    from app.loyalty import _lapse_at, _tiers
+    upgrade). Past visits are counted in the member's current tier. Returns visits read.
 
+    One pass over the covering index in (member, time) order; the same rule as a live
+    visit (app.loyalty._lapse_at), written out here with naive UTC values because this
+    loop runs millions of times."""
+    from app.loyalty import DEFAULT_LAPSE_DAYS, MIN_LAPSE, _tiers
+
+    default_grace = timedelta(days=DEFAULT_LAPSE_DAYS)
+    parse = datetime.fromisoformat
     with ctx.uow() as uow:
         s = uow.session
         tz = store_tz(s)
@@ -226,41 +232,66 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
         tiers: dict[int, str] = dict(
             conn.exec_driver_sql("SELECT member_id, tier FROM member_stats").all()
         )
-        book: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-        day_of = _day_cache(tz)
+        book: dict[tuple[str, str], list[int]] = {}
+        day_of = _hour_to_day(tz)
         rows = conn.exec_driver_sql(
             "SELECT member_id, visited_at, amount_cents FROM visits ORDER BY member_id, visited_at"
         )
         read = 0
-        current, n, first, last = -1, 0, None, None
+        current, n, tier = -1, 0, base
+        first = last = datetime.min
         for mid, at_text, amount in rows:
-            at = _parse(at_text)
             if mid != current:
-                current, n, first, last = mid, 0, None, None
-            entry = book[(day_of(at), tiers.get(mid, base))]
+                current, n, tier = mid, 0, tiers.get(mid, base)
+            key = (day_of(at_text), tier)
+            entry = book.get(key)
+            if entry is None:
+                entry = book[key] = [0, 0, 0, 0, 0]
             entry[0] += 1
             entry[1] += amount
+            at = parse(at_text)
             if n:
-                lapse = _lapse_at(last, first, n)
+                usual = (last - first) / (n - 1) if n >= 3 else None
+                grace = default_grace if usual is None else max(usual * 1.5, MIN_LAPSE)
                 entry[2] += 1
-                entry[3] += lapse is not None and at <= lapse
+                entry[3] += at <= last + grace
+            else:
+                first = at
             n += 1
-            first = first or at
             last = at
             read += 1
             if progress and read % 500_000 == 0:
                 progress(read)
         for mid, at_text in conn.exec_driver_sql("SELECT id, created_at FROM members"):
-            book[(day_of(_parse(at_text)), tiers.get(mid, base))][4] += 1
+            key = (day_of(at_text), tiers.get(mid, base))
+            book.setdefault(key, [0, 0, 0, 0, 0])[4] += 1
         conn.exec_driver_sql("DELETE FROM daily_totals")
         conn.exec_driver_sql(
             "INSERT INTO daily_totals (day, tier, visits, revenue_cents, returns, "
             "on_time_returns, new_members) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(d.isoformat(), t, *v) for (d, t), v in sorted(book.items())],
+            [(d, t, *v) for (d, t), v in sorted(book.items())],
         )
         s.merge(Setting(key=STALE_KEY, value="0"))
         uow.commit()
     return read
+
+
+def _hour_to_day(tz: ZoneInfo) -> Callable[[Any], str]:
+    """Stored UTC text ('2026-11-22 17:05:00.000000') -> the store-local day
+    ('2026-11-23'), looked up once per UTC hour (zone offsets change on the hour)."""
+    cache: dict[str, str] = {}
+
+    def day_of(text: Any) -> str:
+        if not isinstance(text, str):
+            text = text.isoformat(" ")
+        hour = text[:13]
+        day = cache.get(hour)
+        if day is None:
+            at = datetime.fromisoformat(hour + ":00").replace(tzinfo=UTC)
+            day = cache[hour] = at.astimezone(tz).date().isoformat()
+        return day
+
+    return day_of
 
 
 def ensure_totals(ctx: AppContext) -> bool:
@@ -277,27 +308,6 @@ def mark_stale(ctx: AppContext) -> None:
     with ctx.uow() as uow:
         uow.session.merge(Setting(key=STALE_KEY, value="1"))
         uow.commit()
-
-
-def _parse(text: Any) -> datetime:
-    # Naive UTC text as SQLAlchemy stores it; fromisoformat is the fast parser.
-    at = text if isinstance(text, datetime) else datetime.fromisoformat(text)
-    return at.replace(tzinfo=UTC)
-
-
-def _day_cache(tz: ZoneInfo) -> Callable[[datetime], date]:
-    """UTC instant -> store-local date, with the zone's offset looked up once per UTC hour
-    (millions of visits; offsets change on the hour at most)."""
-    offsets: dict[tuple[int, int, int, int], timedelta] = {}
-
-    def day_of(at: datetime) -> date:
-        key = (at.year, at.month, at.day, at.hour)
-        off = offsets.get(key)
-        if off is None:
-            off = offsets[key] = at.astimezone(tz).utcoffset() or timedelta(0)
-        return (at + off).date()
-
-    return day_of
 
 
 # --- the dashboard ------------------------------------------------------------------------------
