@@ -52,3 +52,19 @@ def upgrade(engine: Engine) -> bool:
 
     command.upgrade(alembic_config(engine), "head")
     return True
+
+
+def pending(path: Path) -> bool:
+    """True when the SQLite file at `path` exists and its schema is older than HEAD (the
+    app then says it is upgrading: on a big store an index takes a while to build)."""
+    if not path.exists():
+        return False
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is None or row[0] != HEAD

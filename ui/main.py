@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.context import AppContext
@@ -104,7 +104,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _database_sound(data_dir, args.quit_after_start):
         lock.release()
         return 2
+    from db.engine import DB_FILENAME
+    from db.migrate import pending
+
+    notice = None
+    if pending(data_dir / DB_FILENAME) and not args.quit_after_start:
+        # Upgrading a big store builds indexes: say so, rather than look frozen.
+        from PySide6.QtWidgets import QLabel
+
+        notice = QLabel(
+            QCoreApplication.translate(
+                "startup", "Upgrading the database to this version; please do not switch off…"
+            )
+        )
+        notice.setObjectName("upgradeNotice")
+        notice.setMargin(24)
+        notice.setWindowTitle("Frontdesk")
+        notice.show()
+        app.processEvents()
     ctx = AppContext.open(data_dir)
+    if notice is not None:
+        notice.close()
     if args.demo:
         from app.demo import seed_if_empty
 

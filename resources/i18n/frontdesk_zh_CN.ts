@@ -3626,17 +3626,22 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="193" />
+        <location filename="../../ui/main.py" line="116" />
+        <source>Upgrading the database to this version; please do not switch off…</source>
+        <translation>正在把数据库升级到新版本，请勿关机…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="213" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="208" />
+        <location filename="../../ui/main.py" line="228" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="218" />
+        <location filename="../../ui/main.py" line="238" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

@@ -3626,17 +3626,22 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="193" />
+        <location filename="../../ui/main.py" line="116" />
+        <source>Upgrading the database to this version; please do not switch off…</source>
+        <translation>正在把資料庫升級到新版本，請勿關機…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="213" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="208" />
+        <location filename="../../ui/main.py" line="228" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="218" />
+        <location filename="../../ui/main.py" line="238" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

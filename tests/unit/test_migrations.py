@@ -61,3 +61,21 @@ def test_upgrade_from_0003_keeps_member_data(tmp_path: Path) -> None:
         assert profile.points_balance == 0 and profile.tier == "C"
     finally:
         ctx.close()
+
+
+def test_pending_says_when_an_upgrade_will_run(tmp_path: Path) -> None:
+    import sqlite3
+
+    from db.migrate import HEAD, pending
+
+    path = tmp_path / "store.sqlite3"
+    assert not pending(path)  # a new store is created, not upgraded
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+    conn.execute("INSERT INTO alembic_version VALUES ('0005')")
+    conn.commit()
+    assert pending(path)
+    conn.execute("UPDATE alembic_version SET version_num = ?", (HEAD,))
+    conn.commit()
+    conn.close()
+    assert not pending(path)
