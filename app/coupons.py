@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, literal_column, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from db.models import (
     Redemption,
     Setting,
 )
-from db.repositories import updated_rows
+from db.repositories import MemberRepository, updated_rows
 
 SECRET_KEY = "coupon_secret"
 STORE_NAME_KEY = "store_name"
@@ -202,24 +202,7 @@ def birthday_members(ctx: AppContext, start: date, end: date) -> list[int]:
             days.add((2, 29))
         day += timedelta(days=1)
     with ctx.uow() as uow:
-        s = uow.session
-        if s.get_bind().dialect.name == "sqlite":
-            # The expression index on 'MM-DD': a few index ranges, not a million rows.
-            wanted = [f"{m:02d}-{d:02d}" for m, d in sorted(days)]
-            return list(
-                s.scalars(
-                    select(Member.id).where(
-                        literal_column("substr(members.birthday, 6, 5)").in_(wanted),
-                        Member.active.is_(True),
-                    )
-                )
-            )
-        rows = s.execute(
-            select(Member.id, Member.birthday).where(
-                Member.active.is_(True), Member.birthday.is_not(None)
-            )
-        )
-        return [mid for mid, bday in rows if bday and (bday.month, bday.day) in days]
+        return MemberRepository(uow.session).with_birthday_on(days)
 
 
 def _leap(year: int) -> bool:

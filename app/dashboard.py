@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
@@ -34,6 +33,7 @@ from db.models import (
     Survey,
     Visit,
 )
+from db.repositories import DashboardRepository
 
 TARGETS_KEY = "dashboard_targets"
 STALE_KEY = "daily_totals_stale"
@@ -158,23 +158,7 @@ def store_tz(s: Session) -> ZoneInfo:
 
 def _bump(s: Session, day: date, tier: str, **values: int) -> None:
     """Adds to one day-and-tier row of the day book, in the caller's transaction."""
-    row = {
-        "day": day,
-        "tier": tier,
-        "visits": 0,
-        "revenue_cents": 0,
-        "returns": 0,
-        "on_time_returns": 0,
-        "new_members": 0,
-    }
-    row.update(values)
-    stmt = sqlite_insert(DailyTotal).values(**row)
-    table = DailyTotal.__table__.c
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["day", "tier"],
-        set_={k: table[k] + stmt.excluded[k] for k in values},
-    )
-    s.execute(stmt)
+    DashboardRepository(s).add(day, tier, **values)
 
 
 def count_visit(
@@ -226,21 +210,16 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
     parse = datetime.fromisoformat
     with ctx.uow() as uow:
         s = uow.session
+        repo = DashboardRepository(s)
         tz = store_tz(s)
         base = _tiers(s)[-1].code
-        conn = s.connection()
-        tiers: dict[int, str] = dict(
-            conn.exec_driver_sql("SELECT member_id, tier FROM member_stats").all()
-        )
+        tiers = repo.tiers()
         book: dict[tuple[str, str], list[int]] = {}
         day_of = _hour_to_day(tz)
-        rows = conn.exec_driver_sql(
-            "SELECT member_id, visited_at, amount_cents FROM visits ORDER BY member_id, visited_at"
-        )
         read = 0
         current, n, tier = -1, 0, base
         first = last = datetime.min
-        for mid, at_text, amount in rows:
+        for mid, at_text, amount in repo.visits_in_member_order():
             if mid != current:
                 current, n, tier = mid, 0, tiers.get(mid, base)
             key = (day_of(at_text), tier)
@@ -262,28 +241,21 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
             read += 1
             if progress and read % 500_000 == 0:
                 progress(read)
-        for mid, at_text in conn.exec_driver_sql("SELECT id, created_at FROM members"):
+        for mid, at_text in repo.members_joined():
             key = (day_of(at_text), tiers.get(mid, base))
             book.setdefault(key, [0, 0, 0, 0, 0])[4] += 1
-        conn.exec_driver_sql("DELETE FROM daily_totals")
-        conn.exec_driver_sql(
-            "INSERT INTO daily_totals (day, tier, visits, revenue_cents, returns, "
-            "on_time_returns, new_members) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(d, t, *v) for (d, t), v in sorted(book.items())],
-        )
+        repo.replace_all([(d, t, *v) for (d, t), v in sorted(book.items())])  # type: ignore[misc]
         s.merge(Setting(key=STALE_KEY, value="0"))
         uow.commit()
     return read
 
 
-def _hour_to_day(tz: ZoneInfo) -> Callable[[Any], str]:
+def _hour_to_day(tz: ZoneInfo) -> Callable[[str], str]:
     """Stored UTC text ('2026-11-22 17:05:00.000000') -> the store-local day
     ('2026-11-23'), looked up once per UTC hour (zone offsets change on the hour)."""
     cache: dict[str, str] = {}
 
-    def day_of(text: Any) -> str:
-        if not isinstance(text, str):
-            text = text.isoformat(" ")
+    def day_of(text: str) -> str:
         hour = text[:13]
         day = cache.get(hour)
         if day is None:

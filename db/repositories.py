@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -15,6 +15,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -22,7 +23,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.models import Base, Member, MemberSearchKey, MemberStats, MemberTag, Visit
+from db.models import (
+    Base,
+    DailyTotal,
+    Member,
+    MemberSearchKey,
+    MemberStats,
+    MemberTag,
+    Visit,
+)
 from db.types import UTCDateTime
 
 # Greater than every other character in UTF-8 byte order (SQLite's BINARY
@@ -116,6 +125,28 @@ class MemberRepository:
                 ),
             )
         )
+
+    def with_birthday_on(self, month_days: Iterable[tuple[int, int]]) -> list[int]:
+        """Active members whose birthday falls on one of the (month, day) pairs. On
+        SQLite an expression index on 'MM-DD' answers it; elsewhere a filtered scan."""
+        wanted = sorted(set(month_days))
+        if self.session.get_bind().dialect.name == "sqlite":
+            md: Any = literal_column("substr(members.birthday, 6, 5)")  # ix_members_birthday_md
+            return list(
+                self.session.scalars(
+                    select(Member.id).where(
+                        md.in_([f"{m:02d}-{d:02d}" for m, d in wanted]),
+                        Member.active.is_(True),
+                    )
+                )
+            )
+        days = set(wanted)
+        rows = self.session.execute(
+            select(Member.id, Member.birthday).where(
+                Member.active.is_(True), Member.birthday.is_not(None)
+            )
+        )
+        return [mid for mid, bday in rows if bday and (bday.month, bday.day) in days]
 
     def visits(self, member_id: int, limit: int, offset: int = 0) -> list[Visit]:
         return list(
@@ -239,3 +270,86 @@ class LoyaltyRepository:
         if changes:
             # Core executemany: a review may record a few hundred thousand changes.
             self.session.connection().execute(insert(Base.metadata.tables["tier_changes"]), changes)
+
+
+class DashboardRepository:
+    """The dashboard's day book (daily_totals): added to in each visit's transaction,
+    rebuilt in one pass after a bulk import or an upgrade."""
+
+    COUNTS = ("visits", "revenue_cents", "returns", "on_time_returns", "new_members")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def add(self, day: date, tier: str, **values: int) -> None:
+        """Adds to one day-and-tier row (created at zero when missing)."""
+        row: dict[str, Any] = {"day": day, "tier": tier, **dict.fromkeys(self.COUNTS, 0)}
+        row.update(values)
+        if self.sqlite:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
+        stmt = upsert(DailyTotal).values(**row)
+        columns = DailyTotal.__table__.c
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["day", "tier"],
+            set_={k: columns[k] + stmt.excluded[k] for k in values},
+        )
+        self.session.execute(stmt)
+
+    def tiers(self) -> dict[int, str]:
+        return {
+            mid: tier
+            for mid, tier in self.session.execute(select(MemberStats.member_id, MemberStats.tier))
+        }
+
+    def visits_in_member_order(self) -> Iterable[tuple[int, str, int]]:
+        """(member id, visited_at as stored UTC text, amount) in (member, time) order, from
+        the covering index; streamed."""
+        if self.sqlite:  # the plain driver: several seconds faster over millions of rows
+            return cast(
+                Iterable[tuple[int, str, int]],
+                self.session.connection().exec_driver_sql(
+                    "SELECT member_id, visited_at, amount_cents FROM visits "
+                    "ORDER BY member_id, visited_at"
+                ),
+            )
+        return self._visits_any()
+
+    def _visits_any(self) -> Iterable[tuple[int, str, int]]:
+        stmt = (
+            select(
+                Visit.member_id,
+                Visit.visited_at,
+                Visit.amount_cents,
+            )
+            .order_by(Visit.member_id, Visit.visited_at)
+            .execution_options(yield_per=50_000)
+        )
+        for mid, at, amount in self.session.execute(stmt):
+            yield mid, _naive_text(at), amount
+
+    def members_joined(self) -> Iterable[tuple[int, str]]:
+        stmt = select(
+            Member.id, type_coerce(Member.created_at, String) if self.sqlite else Member.created_at
+        ).execution_options(yield_per=50_000)
+        for mid, at in self.session.execute(stmt):
+            yield mid, at if isinstance(at, str) else _naive_text(cast(datetime, at))
+
+    def replace_all(self, rows: list[tuple[str, str, int, int, int, int, int]]) -> None:
+        """rows: (day ISO, tier, visits, revenue, returns, on-time returns, new members)."""
+        self.session.execute(delete(DailyTotal))
+        if rows:
+            keys = ("day", "tier", *self.COUNTS)
+            self.session.execute(
+                insert(DailyTotal),
+                [dict(zip(keys, (date.fromisoformat(r[0]), *r[1:]), strict=True)) for r in rows],
+            )
+
+
+def _naive_text(at: datetime) -> str:
+    """An instant as SQLAlchemy stores it in SQLite: naive UTC, microseconds always."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(" ", "microseconds")

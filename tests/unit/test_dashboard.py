@@ -197,3 +197,30 @@ def test_periods() -> None:
     ]
     with pytest.raises(ValidationError):
         db_.Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_rebuild_through_the_portable_queries(
+    ctx: AppContext, store: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild's plain-SQL fast path (SQLite) and its portable path (other
+    databases) count the same."""
+    from db.repositories import DashboardRepository
+
+    def totals() -> list[tuple[object, ...]]:
+        t = DailyTotal
+        columns = (t.day, t.tier, t.visits, t.revenue_cents, t.returns, t.on_time_returns)
+        with ctx.uow() as uow:
+            rows = uow.session.execute(select(*columns, t.new_members).order_by(t.day, t.tier))
+            return [tuple(r) for r in rows]
+
+    db_.rebuild_totals(ctx)
+    fast = totals()
+    original = DashboardRepository.__init__
+
+    def portable(self: DashboardRepository, session: object) -> None:
+        original(self, session)  # type: ignore[arg-type]
+        self.sqlite = False
+
+    monkeypatch.setattr(DashboardRepository, "__init__", portable)
+    db_.rebuild_totals(ctx)
+    assert totals() == fast and len(fast) > 10
