@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
@@ -400,22 +400,21 @@ def compute(ctx: AppContext, period: Period) -> Dashboard:
 def _visit_figures(s: Session, board: Dashboard, tiers: list[Any], period: Period) -> None:
     t = DailyTotal
     in_period = and_(t.day >= period.start, t.day <= period.end)
-    month = func.substr(type_coerce(t.day, String), 1, 7)
     per_month: dict[str, list[int]] = {m: [0, 0, 0] for m in period.months()}
     per_tier: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for m, tier, visits, revenue, returns, on_time, new in s.execute(
+    # Day rows (at most 366 x tiers a year), summed into months here: portable SQL.
+    for day, tier, visits, revenue, returns, on_time, new in s.execute(
         select(
-            month,
+            t.day,
             t.tier,
-            func.sum(t.visits),
-            func.sum(t.revenue_cents),
-            func.sum(t.returns),
-            func.sum(t.on_time_returns),
-            func.sum(t.new_members),
-        )
-        .where(in_period)
-        .group_by(month, t.tier)
+            t.visits,
+            t.revenue_cents,
+            t.returns,
+            t.on_time_returns,
+            t.new_members,
+        ).where(in_period)
     ):
+        m = day.isoformat()[:7]
         visits, revenue, new = int(visits or 0), int(revenue or 0), int(new or 0)
         board.visits += visits
         board.revenue_cents += revenue
