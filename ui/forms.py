@@ -7,9 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -58,3 +60,31 @@ class FormDialog(QDialog):
 
     def on_save(self) -> None:
         raise NotImplementedError
+
+
+class WeekdayChecks(QWidget):
+    """Seven check boxes, Monday (0) to Sunday (6): the store's rest days."""
+
+    def __init__(self, checked: tuple[int, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        names = [
+            self.tr("Mon"),
+            self.tr("Tue"),
+            self.tr("Wed"),
+            self.tr("Thu"),
+            self.tr("Fri"),
+            self.tr("Sat"),
+            self.tr("Sun"),
+        ]
+        self.boxes: list[QCheckBox] = []
+        for i, name in enumerate(names):
+            box = QCheckBox(name, objectName=f"restDay{i}")
+            box.setChecked(i in checked)
+            layout.addWidget(box)
+            self.boxes.append(box)
+        layout.addStretch(1)
+
+    def checked(self) -> tuple[int, ...]:
+        return tuple(i for i, box in enumerate(self.boxes) if box.isChecked())

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -33,7 +32,7 @@ from app.errors import FrontdeskError, ValidationError
 from app.sla import SlaPolicy
 from ui.actions import call, error_text
 from ui.coupons import labels as coupon_labels
-from ui.forms import FormDialog
+from ui.forms import FormDialog, WeekdayChecks
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
 LOGO_MAX = (600, 300)  # pixels: plenty for a receipt or a report heading
@@ -139,27 +138,12 @@ class SettingsDialog(FormDialog):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #607d8b;")
-        days = QHBoxLayout()
-        names = [
-            self.tr("Mon"),
-            self.tr("Tue"),
-            self.tr("Wed"),
-            self.tr("Thu"),
-            self.tr("Fri"),
-            self.tr("Sat"),
-            self.tr("Sun"),
-        ]
-        self.rest_days: list[QCheckBox] = []
-        for i, name in enumerate(names):
-            box = QCheckBox(name, objectName=f"restDay{i}")
-            box.setChecked(i in self.policy.rest_weekdays)
-            days.addWidget(box)
-            self.rest_days.append(box)
-        days.addStretch(1)
+        self.rest = WeekdayChecks(self.policy.rest_weekdays)
+        self.rest_days = self.rest.boxes
         hours_form.addRow(self.tr("Opens"), self.opens)
         hours_form.addRow(self.tr("Closes"), self.closes)
         hours_form.addRow("", hint)
-        hours_form.addRow(self.tr("Rest days (no SLA working day)"), days)
+        hours_form.addRow(self.tr("Rest days (no SLA working day)"), self.rest)
         self.fields.update({"hours": self.opens, "rest_weekdays": self.rest_days[0]})
         hours.setEnabled(may("sla.policy"))
         tabs.addTab(hours, self.tr("Hours"))
@@ -305,7 +289,7 @@ class SettingsDialog(FormDialog):
             backup_keep=self.keep.value(),
         )
         open_minute, close_minute = self._open_close()
-        rest = tuple(i for i, box in enumerate(self.rest_days) if box.isChecked())
+        rest = self.rest.checked()
         policy = self.policy.with_changes(
             open_minute=open_minute, close_minute=close_minute, rest_weekdays=rest
         )

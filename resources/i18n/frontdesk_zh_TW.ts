@@ -223,111 +223,111 @@
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="168" />
+        <location filename="../../ui/care/page.py" line="138" />
         <source>Invite back: we miss you</source>
         <translation>邀請回店：好久不見</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="171" />
+        <location filename="../../ui/care/page.py" line="141" />
         <source>Birthday greeting</source>
         <translation>生日問候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="174" />
+        <location filename="../../ui/care/page.py" line="144" />
         <source>Ask how the complaint was handled</source>
         <translation>回訪投訴處理情況</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="184" />
+        <location filename="../../ui/care/page.py" line="154" />
         <source>Call done…</source>
         <translation>已回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="193" />
+        <location filename="../../ui/care/page.py" line="163" />
         <source>Run tier and segment review now</source>
         <translation>立即重新評定等級和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="200" />
+        <location filename="../../ui/care/page.py" line="170" />
         <source>Tiers…</source>
         <translation>會員等級…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="210" />
-        <location filename="../../ui/care/page.py" line="249" />
+        <location filename="../../ui/care/page.py" line="180" />
+        <location filename="../../ui/care/page.py" line="218" />
         <source>Lapsing</source>
         <translation>流失預警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="211" />
-        <location filename="../../ui/care/page.py" line="250" />
+        <location filename="../../ui/care/page.py" line="181" />
+        <location filename="../../ui/care/page.py" line="219" />
         <source>Birthdays this week</source>
         <translation>本週生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="212" />
-        <location filename="../../ui/care/page.py" line="251" />
+        <location filename="../../ui/care/page.py" line="182" />
+        <location filename="../../ui/care/page.py" line="220" />
         <source>After a complaint</source>
         <translation>投訴後關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="213" />
-        <location filename="../../ui/care/page.py" line="252" />
+        <location filename="../../ui/care/page.py" line="183" />
+        <location filename="../../ui/care/page.py" line="221" />
         <source>Calls due</source>
         <translation>待回訪</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="214" />
+        <location filename="../../ui/care/page.py" line="184" />
         <source>Tiers and segments</source>
         <translation>等級與分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="267" />
+        <location filename="../../ui/care/page.py" line="236" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 個月各等級營收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="268" />
+        <location filename="../../ui/care/page.py" line="237" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 頻次，M 消費；3 為最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="269" />
+        <location filename="../../ui/care/page.py" line="238" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="270" />
+        <location filename="../../ui/care/page.py" line="239" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未評定：執行一次即可檢視分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="295" />
+        <location filename="../../ui/care/page.py" line="264" />
         <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
         <translation>已發放 %1 張券。可在優惠券頁面（F6）列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="305" />
+        <location filename="../../ui/care/page.py" line="274" />
         <source>Select a call first.</source>
         <translation>請先選擇一條回訪。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="346" />
+        <location filename="../../ui/care/page.py" line="315" />
         <source>Reading visits…</source>
         <translation>正在讀取消費記錄…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="346" />
+        <location filename="../../ui/care/page.py" line="315" />
         <source>Members %1 / %2</source>
         <translation>會員 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="352" />
+        <location filename="../../ui/care/page.py" line="321" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="364" />
+        <location filename="../../ui/care/page.py" line="333" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
     </message>
@@ -747,184 +747,184 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
+        <location filename="../../ui/dashboard/page.py" line="138" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="168" />
+        <location filename="../../ui/dashboard/page.py" line="143" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="169" />
+        <location filename="../../ui/dashboard/page.py" line="144" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="170" />
+        <location filename="../../ui/dashboard/page.py" line="145" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="148" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="185" />
+        <location filename="../../ui/dashboard/page.py" line="160" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="186" />
+        <location filename="../../ui/dashboard/page.py" line="161" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="187" />
+        <location filename="../../ui/dashboard/page.py" line="162" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="188" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>Coupon redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="189" />
-        <location filename="../../ui/dashboard/page.py" line="384" />
+        <location filename="../../ui/dashboard/page.py" line="164" />
+        <location filename="../../ui/dashboard/page.py" line="352" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="190" />
+        <location filename="../../ui/dashboard/page.py" line="165" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="191" />
+        <location filename="../../ui/dashboard/page.py" line="166" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="236" />
+        <location filename="../../ui/dashboard/page.py" line="211" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="237" />
+        <location filename="../../ui/dashboard/page.py" line="212" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="238" />
+        <location filename="../../ui/dashboard/page.py" line="213" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="239" />
+        <location filename="../../ui/dashboard/page.py" line="214" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="240" />
+        <location filename="../../ui/dashboard/page.py" line="215" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="241" />
+        <location filename="../../ui/dashboard/page.py" line="216" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="299" />
+        <location filename="../../ui/dashboard/page.py" line="275" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="326" />
+        <location filename="../../ui/dashboard/page.py" line="294" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="334" />
+        <location filename="../../ui/dashboard/page.py" line="302" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="341" />
+        <location filename="../../ui/dashboard/page.py" line="309" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="347" />
+        <location filename="../../ui/dashboard/page.py" line="315" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="354" />
+        <location filename="../../ui/dashboard/page.py" line="322" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="358" />
+        <location filename="../../ui/dashboard/page.py" line="326" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="360" />
+        <location filename="../../ui/dashboard/page.py" line="328" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="365" />
+        <location filename="../../ui/dashboard/page.py" line="333" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="375" />
+        <location filename="../../ui/dashboard/page.py" line="343" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="378" />
+        <location filename="../../ui/dashboard/page.py" line="346" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="383" />
+        <location filename="../../ui/dashboard/page.py" line="351" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="410" />
+        <location filename="../../ui/dashboard/page.py" line="378" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="427" />
+        <location filename="../../ui/dashboard/page.py" line="395" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="454" />
+        <location filename="../../ui/dashboard/page.py" line="422" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="453" />
+        <location filename="../../ui/dashboard/page.py" line="421" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="546" />
+        <location filename="../../ui/dashboard/page.py" line="514" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="552" />
-        <location filename="../../ui/dashboard/page.py" line="563" />
+        <location filename="../../ui/dashboard/page.py" line="520" />
+        <location filename="../../ui/dashboard/page.py" line="531" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1129,27 +1129,27 @@
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="39" />
+        <location filename="../../ui/care/page.py" line="40" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="40" />
+        <location filename="../../ui/care/page.py" line="41" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="41" />
+        <location filename="../../ui/care/page.py" line="42" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="42" />
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="43" />
+        <location filename="../../ui/care/page.py" line="44" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
@@ -1157,12 +1157,12 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="36" />
+        <location filename="../../ui/forms.py" line="38" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="37" />
+        <location filename="../../ui/forms.py" line="39" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1540,23 +1540,23 @@
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="109" />
+        <location filename="../../ui/care/page.py" line="79" />
         <source>Issue coupons to selection…</source>
         <translation>給所選會員發券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="112" />
+        <location filename="../../ui/care/page.py" line="82" />
         <source>Schedule follow-up call…</source>
         <translation>安排回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="114" />
+        <location filename="../../ui/care/page.py" line="84" />
         <source>Select all</source>
         <translation>全選</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="134" />
-        <location filename="../../ui/care/page.py" line="145" />
+        <location filename="../../ui/care/page.py" line="104" />
+        <location filename="../../ui/care/page.py" line="115" />
         <source>Select one or more members first.</source>
         <translation>請先選擇會員。</translation>
     </message>
@@ -1924,204 +1924,169 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="79" />
+        <location filename="../../ui/settings.py" line="78" />
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="102" />
+        <location filename="../../ui/settings.py" line="101" />
         <source>Choose picture…</source>
         <translation>選擇圖片…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="103" />
+        <location filename="../../ui/settings.py" line="102" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="115" />
+        <location filename="../../ui/settings.py" line="114" />
         <source>Store name</source>
         <translation>門店名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="116" />
+        <location filename="../../ui/settings.py" line="115" />
         <source>Logo (coupons, reports)</source>
         <translation>標誌（用於優惠券和報表）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="117" />
+        <location filename="../../ui/settings.py" line="116" />
         <source>Language</source>
         <translation>介面語言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="119" />
+        <location filename="../../ui/settings.py" line="118" />
         <source>Store</source>
         <translation>門店</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="124" />
-        <location filename="../../ui/settings.py" line="277" />
+        <location filename="../../ui/settings.py" line="123" />
+        <location filename="../../ui/settings.py" line="261" />
         <source>No logo</source>
         <translation>無標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="137" />
+        <location filename="../../ui/settings.py" line="136" />
         <source>A closing time before the opening time means after midnight.</source>
         <translation>打烊時間早於營業時間表示次日凌晨打烊。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="144" />
-        <source>Mon</source>
-        <translation>週一</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="145" />
-        <source>Tue</source>
-        <translation>週二</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="146" />
-        <source>Wed</source>
-        <translation>週三</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="147" />
-        <source>Thu</source>
-        <translation>週四</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="148" />
-        <source>Fri</source>
-        <translation>週五</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="149" />
-        <source>Sat</source>
-        <translation>週六</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="150" />
-        <source>Sun</source>
-        <translation>週日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="159" />
+        <location filename="../../ui/settings.py" line="143" />
         <source>Opens</source>
         <translation>開門時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="160" />
+        <location filename="../../ui/settings.py" line="144" />
         <source>Closes</source>
         <translation>打烊時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="162" />
+        <location filename="../../ui/settings.py" line="146" />
         <source>Rest days (no SLA working day)</source>
         <translation>休息日（不計投訴工作日）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="165" />
+        <location filename="../../ui/settings.py" line="149" />
         <source>Hours</source>
         <translation>營業時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="178" />
+        <location filename="../../ui/settings.py" line="162" />
         <source>Coupon layout</source>
         <translation>優惠券版式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="179" />
+        <location filename="../../ui/settings.py" line="163" />
         <source>Coupon printer</source>
         <translation>優惠券印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="180" />
+        <location filename="../../ui/settings.py" line="164" />
         <source>Report printer</source>
         <translation>報表印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="181" />
+        <location filename="../../ui/settings.py" line="165" />
         <source>Printing</source>
         <translation>列印</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="189" />
+        <location filename="../../ui/settings.py" line="173" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="190" />
+        <location filename="../../ui/settings.py" line="174" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="192" />
+        <location filename="../../ui/settings.py" line="176" />
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="203" />
+        <location filename="../../ui/settings.py" line="187" />
         <source>Lock the counter after</source>
         <translation>空閒自動鎖屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="204" />
-        <location filename="../../ui/settings.py" line="282" />
+        <location filename="../../ui/settings.py" line="188" />
+        <location filename="../../ui/settings.py" line="266" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="205" />
+        <location filename="../../ui/settings.py" line="189" />
         <source>Backups to keep</source>
         <translation>保留備份份數</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="209" />
+        <location filename="../../ui/settings.py" line="193" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="216" />
+        <location filename="../../ui/settings.py" line="200" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="217" />
+        <location filename="../../ui/settings.py" line="201" />
         <source>Complaint deadlines met</source>
         <translation>投訴時效達成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="218" />
+        <location filename="../../ui/settings.py" line="202" />
         <source>Guests back within their usual interval</source>
         <translation>回頭客按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="219" />
+        <location filename="../../ui/settings.py" line="203" />
         <source>Coupons redeemed</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="228" />
+        <location filename="../../ui/settings.py" line="212" />
         <source>Targets</source>
         <translation>目標</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="241" />
+        <location filename="../../ui/settings.py" line="225" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="245" />
+        <location filename="../../ui/settings.py" line="229" />
         <source>(not connected)</source>
         <translation>（未連線）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="259" />
+        <location filename="../../ui/settings.py" line="243" />
         <source>Store logo</source>
         <translation>門店標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="259" />
+        <location filename="../../ui/settings.py" line="243" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -2167,107 +2132,72 @@
 <context>
     <name>SlaPolicyDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="54" />
+        <location filename="../../ui/complaints/policy.py" line="52" />
         <source>SLA policy and store calendar</source>
         <translation>投訴時限與門店日曆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="58" />
+        <location filename="../../ui/complaints/policy.py" line="56" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="58" />
+        <location filename="../../ui/complaints/policy.py" line="56" />
         <source> h</source>
         <translation> 小時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="58" />
+        <location filename="../../ui/complaints/policy.py" line="56" />
         <source> working days</source>
         <translation> 個工作日</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/policy.py" line="67" />
-        <source>Mon</source>
-        <translation>週一</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="68" />
-        <source>Tue</source>
-        <translation>週二</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="69" />
-        <source>Wed</source>
-        <translation>週三</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="70" />
-        <source>Thu</source>
-        <translation>週四</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="71" />
-        <source>Fri</source>
-        <translation>週五</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="72" />
-        <source>Sat</source>
-        <translation>週六</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="73" />
-        <source>Sun</source>
-        <translation>週日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/policy.py" line="83" />
         <source>e.g. 2027-01-01, 2027-02-06</source>
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="90" />
+        <location filename="../../ui/complaints/policy.py" line="74" />
         <source>First response within</source>
         <translation>首次回應時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91" />
+        <location filename="../../ui/complaints/policy.py" line="75" />
         <source>Urgent: solution within</source>
         <translation>緊急投訴解決時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="92" />
+        <location filename="../../ui/complaints/policy.py" line="76" />
         <source>Investigation within</source>
         <translation>調查時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="93" />
+        <location filename="../../ui/complaints/policy.py" line="77" />
         <source>Final answer within</source>
         <translation>最終答覆時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="94" />
+        <location filename="../../ui/complaints/policy.py" line="78" />
         <source>Warn when due within</source>
         <translation>提前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
+        <location filename="../../ui/complaints/policy.py" line="79" />
         <source>Escalate to</source>
         <translation>升級給</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="96" />
+        <location filename="../../ui/complaints/policy.py" line="80" />
         <source>Holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="97" />
+        <location filename="../../ui/complaints/policy.py" line="81" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="100" />
+        <location filename="../../ui/complaints/policy.py" line="84" />
         <source>Rest days</source>
         <translation>休息日</translation>
     </message>
@@ -2275,47 +2205,47 @@
 <context>
     <name>SlaReportDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="130" />
+        <location filename="../../ui/complaints/policy.py" line="114" />
         <source>SLA report — last %1 days</source>
         <translation>時限報表 — 最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="163" />
+        <location filename="../../ui/complaints/policy.py" line="147" />
         <source>Complaints logged</source>
         <translation>登記投訴數</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="164" />
+        <location filename="../../ui/complaints/policy.py" line="148" />
         <source>Open now</source>
         <translation>當前未結</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="165" />
+        <location filename="../../ui/complaints/policy.py" line="149" />
         <source>Overdue now</source>
         <translation>當前超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="166" />
+        <location filename="../../ui/complaints/policy.py" line="150" />
         <source>Median first response (minutes)</source>
         <translation>首次回應時間中位數（分鐘）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="167" />
+        <location filename="../../ui/complaints/policy.py" line="151" />
         <source>Average satisfaction</source>
         <translation>平均滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="168" />
+        <location filename="../../ui/complaints/policy.py" line="152" />
         <source>On time, by stage</source>
         <translation>各階段按時率</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="169" />
+        <location filename="../../ui/complaints/policy.py" line="153" />
         <source>By category</source>
         <translation>按類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="170" />
+        <location filename="../../ui/complaints/policy.py" line="154" />
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -2680,6 +2610,44 @@
         <location filename="../../ui/coupons/dialogs.py" line="312" />
         <source>Void</source>
         <translation>作廢</translation>
+    </message>
+</context>
+<context>
+    <name>WeekdayChecks</name>
+    <message>
+        <location filename="../../ui/forms.py" line="73" />
+        <source>Mon</source>
+        <translation>週一</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="74" />
+        <source>Tue</source>
+        <translation>週二</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="75" />
+        <source>Wed</source>
+        <translation>週三</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="76" />
+        <source>Thu</source>
+        <translation>週四</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="77" />
+        <source>Fri</source>
+        <translation>週五</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="78" />
+        <source>Sat</source>
+        <translation>週六</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="79" />
+        <source>Sun</source>
+        <translation>週日</translation>
     </message>
 </context>
 <context>

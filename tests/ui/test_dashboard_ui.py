@@ -253,3 +253,20 @@ def test_switching_the_language_changes_what_is_shown(
         assert formats.local_date(date(2026, 11, 22)) == "2026/11/22"
     finally:
         install_translations(qapp, "en")
+
+
+def test_stale_day_book_is_recounted_in_the_background(
+    qtbot: QtBot, ctx: AppContext, english: None
+) -> None:
+    from app.demo import seed_demo
+
+    seed_demo(ctx, 40, visits_per_member=3)  # bulk rows: the day book must be recounted
+    win = open_window(qtbot, ctx)
+    win.show_page(win.dashboard_index)
+    page = win.dashboard
+    assert "Counting past visits" in page.status.text()
+    page.preset.setCurrentIndex(page.preset.findData("last_12_months"))
+    qtbot.waitUntil(lambda: page.board is not None, timeout=20000)
+    assert page.board is not None and page.board.visits > 0
+    assert page.tiles["tier"].value.text().startswith("¥")
+    assert not dash.ensure_totals(ctx)  # done, and marked so

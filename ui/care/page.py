@@ -7,7 +7,7 @@ import html
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from ui.care.tiers import TierDialog
 from ui.format import local_datetime
 from ui.members.models import MemberTableModel
 from ui.table import DISPLAY, RowsTableModel
+from ui.workers import Job, Progress
 
 
 class FollowUpTableModel(RowsTableModel[ly.FollowUpView]):
@@ -54,37 +55,6 @@ class FollowUpTableModel(RowsTableModel[ly.FollowUpView]):
             f.purpose,
             f.assignee,
         ][index.column()]
-
-
-class ReviewWorker(QObject):
-    """Runs the loyalty review off the GUI thread, so the counter keeps working.
-
-    Signals:
-    progress(str, int, int): stage, done, total.
-    done(object): the RefreshResult.
-    failed(str): the error, already logged.
-    """
-
-    progress = Signal(str, int, int)
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    @Slot()
-    def run(self) -> None:
-        import logging
-
-        try:
-            result = ly.refresh(self.ctx, progress=self.progress.emit)
-            ly.expire_points(self.ctx)
-        except Exception as exc:  # the GUI shows it; the log keeps the traceback
-            logging.getLogger(__name__).exception("loyalty review failed")
-            self.failed.emit(str(exc))
-            return
-        self.done.emit(result)
 
 
 class MemberListTab(QWidget):
@@ -215,8 +185,7 @@ class CarePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
-        self._thread: QThread | None = None
-        self._worker: ReviewWorker | None = None
+        self._job: Job | None = None
         self._loaded = False
         self.tabs.currentChanged.connect(lambda _i: self._load_overview())
 
@@ -320,23 +289,23 @@ class CarePage(QWidget):
     @Slot()
     def start_review(self) -> bool:
         """Starts the tier and segment review on a worker thread (once at a time)."""
-        if self._thread is not None:
+        if self._job is not None:
             return False
         self.review_button.setEnabled(False)
         self.review_bar.show()
         self.review_bar.setValue(0)
-        thread = QThread(self)
-        worker = ReviewWorker(self.ctx)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self.on_review_progress)
-        worker.done.connect(self.on_review_done)
-        worker.failed.connect(self.on_review_failed)
-        worker.done.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        thread.finished.connect(self._review_finished)
-        self._thread, self._worker = thread, worker
-        thread.start()
+
+        def review(progress: Progress) -> ly.RefreshResult:
+            result = ly.refresh(self.ctx, progress=progress)
+            ly.expire_points(self.ctx)
+            return result
+
+        job = Job(review, self)
+        job.progress.connect(self.on_review_progress)
+        job.done.connect(self.on_review_done)
+        job.failed.connect(self.on_review_failed)
+        job.finished.connect(self._review_finished)
+        self._job = job.start()
         return True
 
     @Slot(str, int, int)
@@ -368,12 +337,8 @@ class CarePage(QWidget):
     def _review_finished(self) -> None:
         self.review_button.setEnabled(True)
         self.review_bar.hide()
-        if self._thread is not None:
-            self._thread.deleteLater()
-        if self._worker is not None:
-            self._worker.deleteLater()
-        self._thread = self._worker = None
+        self._job = None
 
     def wait_for_review(self, ms: int = 60000) -> None:
-        if self._thread is not None:
-            self._thread.wait(ms)
+        if self._job is not None:
+            self._job.wait(ms)

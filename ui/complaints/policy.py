@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QTextBrowser,
@@ -22,7 +20,7 @@ from app.errors import ValidationError
 from app.sla import STAGES, SlaPolicy
 from ui.actions import call, error_text
 from ui.complaints import labels
-from ui.forms import FormDialog
+from ui.forms import FormDialog, WeekdayChecks
 
 
 def _spin(name: str, low: int, high: int, value: int, suffix: str) -> QSpinBox:
@@ -61,22 +59,8 @@ class SlaPolicyDialog(FormDialog):
         self.investigation = _spin("slaInvestigation", 1, 720, p.investigation_hours, hours)
         self.answer = _spin("slaAnswer", 1, 60, p.answer_working_days, days)
         self.soon = _spin("slaSoon", 0, 1440, p.due_soon_minutes, minutes)
-        self.rest = QHBoxLayout()
-        self.rest_boxes: list[QCheckBox] = []
-        names = [
-            self.tr("Mon"),
-            self.tr("Tue"),
-            self.tr("Wed"),
-            self.tr("Thu"),
-            self.tr("Fri"),
-            self.tr("Sat"),
-            self.tr("Sun"),
-        ]
-        for i, name in enumerate(names):
-            box = QCheckBox(name, objectName=f"restDay{i}")
-            box.setChecked(i in p.rest_weekdays)
-            self.rest_boxes.append(box)
-            self.rest.addWidget(box)
+        self.rest = WeekdayChecks(p.rest_weekdays)
+        self.rest_boxes = self.rest.boxes
         self.holidays = QLineEdit(
             ", ".join(d.isoformat() for d in p.holidays), objectName="slaHolidays"
         )
@@ -108,7 +92,7 @@ class SlaPolicyDialog(FormDialog):
                 investigation_hours=self.investigation.value(),
                 answer_working_days=self.answer.value(),
                 due_soon_minutes=self.soon.value(),
-                rest_weekdays=tuple(i for i, b in enumerate(self.rest_boxes) if b.isChecked()),
+                rest_weekdays=self.rest.checked(),
                 holidays=_dates(self.holidays.text(), "holidays"),
                 makeup_workdays=_dates(self.makeup.text(), "makeup_workdays"),
                 manager=self.manager.text().strip(),

@@ -22,9 +22,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDate,
     QMargins,
-    QObject,
     Qt,
-    QThread,
     Signal,
     Slot,
 )
@@ -51,6 +49,7 @@ from ui.actions import call
 from ui.complaints import labels
 from ui.dashboard.drill import DrillDialog
 from ui.format import language, money, percent, qt_date_format
+from ui.workers import Job
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
@@ -104,29 +103,6 @@ class Tile(QFrame):
         super().mousePressEvent(event)
 
 
-class RebuildWorker(QObject):
-    """Recounts the day book off the GUI thread (after an upgrade or a bulk import)."""
-
-    done = Signal()
-    failed = Signal(str)
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    @Slot()
-    def run(self) -> None:
-        import logging
-
-        try:
-            dash.ensure_totals(self.ctx)
-        except Exception as exc:
-            logging.getLogger(__name__).exception("day book rebuild failed")
-            self.failed.emit(str(exc))
-            return
-        self.done.emit()
-
-
 def _font(points: int, bold: bool = False) -> QFont:
     """The application's font (with the bundled CJK fallback) at another size."""
     font = QFont(QApplication.font())
@@ -154,8 +130,7 @@ class DashboardPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.board: dash.Dashboard | None = None
-        self._thread: QThread | None = None
-        self._worker: RebuildWorker | None = None
+        self._job: Job | None = None
 
         self.preset = QComboBox(objectName="periodPreset")
         for key, text in self.preset_names().items():
@@ -277,7 +252,7 @@ class DashboardPage(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        if self._thread is not None:
+        if self._job is not None:
             return
         with self.ctx.uow() as uow:
             from db.models import Setting
@@ -296,22 +271,15 @@ class DashboardPage(QWidget):
         self.show_board(board)
 
     def start_rebuild(self) -> None:
+        """Recounts the day book off the GUI thread (after an upgrade or a bulk import)."""
         self.status.setText(self.tr("Counting past visits for the dashboard…"))
-        self._thread = QThread(self)
-        self._worker = RebuildWorker(self.ctx)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.done.connect(self._rebuilt)
-        self._worker.failed.connect(self._rebuilt)
-        self._thread.start()
+        self._job = Job(lambda _progress: dash.ensure_totals(self.ctx), self)
+        self._job.finished.connect(self._rebuilt)
+        self._job.start()
 
     @Slot()
-    def _rebuilt(self, *_args: object) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        self._thread = None
-        self._worker = None
+    def _rebuilt(self) -> None:
+        self._job = None
         self.status.setText("")
         self.reload()
 
