@@ -12,8 +12,8 @@ from app import staff as st
 from app.context import AppContext
 from db.engine import DB_FILENAME
 from tests.helpers import make_member
+from tests.ui.helpers import open_window
 from ui.admin.page import StaffDialog
-from ui.main_window import MainWindow
 
 
 def test_owner_adds_staff_checks_audit_and_schedules_restore(
@@ -21,10 +21,7 @@ def test_owner_adds_staff_checks_audit_and_schedules_restore(
 ) -> None:
     st.create_staff(ctx, "boss", "老板", "owner", "secret1")
     st.login(ctx, "boss", "secret1")
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, ctx)
     win.show_page(win.admin_index)
     page = win.admin
     assert win.pages.currentWidget() is page
@@ -67,10 +64,7 @@ def test_receptionist_does_not_see_administration(qtbot: QtBot, ctx: AppContext)
     st.login(ctx, "boss", "secret1")
     st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
     st.login(ctx, "desk", "desk-pass")
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, ctx)
     assert win.nav.item(win.admin_index).isHidden()
     win.show_page(win.admin_index)  # F9 does the same
     assert win.pages.currentWidget() is not win.admin
@@ -85,10 +79,7 @@ def test_owner_disables_staff_and_resets_a_password(
     st.create_staff(ctx, "boss", "老板", "owner", "secret1")
     st.login(ctx, "boss", "secret1")
     st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, ctx)
     win.show_page(win.admin_index)
     page = win.admin
     page.staff_view.selectRow(1)  # 小李

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,9 +24,9 @@ from app.clock import FakeClock
 from app.context import AppContext
 from app.staff import Forbidden
 from tests.helpers import october_store
+from tests.ui.helpers import open_window
 from ui import format as formats
 from ui.dashboard.drill import DrillDialog
-from ui.main_window import MainWindow
 from ui.settings import SettingsDialog
 from ui.style import install_translations
 
@@ -38,15 +39,15 @@ def signed_in(ctx: AppContext, role: str) -> None:
     staff.login(ctx, "who" if role != "owner" else "boss", "secret1")
 
 
-def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+@pytest.fixture
+def settings_dialog(qtbot: QtBot, ctx: AppContext, english: None) -> SettingsDialog:
+    signed_in(ctx, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    return dialog
 
 
-def october(win: MainWindow) -> None:
+def october(win: Any) -> None:
     page = win.dashboard
     page.start.setDate(QDate(2026, 10, 1))
     page.end.setDate(QDate(2026, 10, 31))
@@ -155,11 +156,9 @@ def test_reports_pdf_and_csv(
 
 
 def test_settings_dialog_saves_every_part(
-    qtbot: QtBot, ctx: AppContext, tmp_path: Path, english: None
+    settings_dialog: SettingsDialog, ctx: AppContext, tmp_path: Path
 ) -> None:
-    signed_in(ctx, "owner")
-    dialog = SettingsDialog(ctx)
-    qtbot.addWidget(dialog)
+    dialog = settings_dialog
     dialog.store_name.setText("悦泉汤泉 二店")
     picture = tmp_path / "logo.jpg"
     image = QImage(1200, 400, QImage.Format.Format_RGB32)
@@ -200,11 +199,9 @@ def test_settings_dialog_saves_every_part(
 
 
 def test_settings_refuse_bad_input_and_change_nothing(
-    qtbot: QtBot, ctx: AppContext, tmp_path: Path, english: None
+    settings_dialog: SettingsDialog, ctx: AppContext, tmp_path: Path
 ) -> None:
-    signed_in(ctx, "owner")
-    dialog = SettingsDialog(ctx)
-    qtbot.addWidget(dialog)
+    dialog = settings_dialog
     not_a_picture = tmp_path / "logo.png"
     not_a_picture.write_text("hello", encoding="utf-8")
     assert not dialog.use_logo_file(str(not_a_picture))
