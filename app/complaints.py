@@ -162,10 +162,16 @@ def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
     require(ctx, "sla.policy")
     with ctx.uow() as uow:
         row = uow.session.get(Setting, POLICY_KEY)
+        before = _policy(uow.session)
         if row is None:
             uow.session.add(Setting(key=POLICY_KEY, value=policy.to_json()))
         else:
             row.value = policy.to_json()
+        if before.timezone != policy.timezone:
+            # The dashboard's day book counts store-local days: recount it in the new zone.
+            from app.dashboard import STALE_KEY
+
+            uow.session.merge(Setting(key=STALE_KEY, value="1"))
         audit.record(uow.session, ctx, "sla.policy", "", policy.to_json())
         uow.commit()
     return policy

@@ -47,6 +47,25 @@ def printer_names() -> list[str]:
         return []
 
 
+# The zones the counters this app is for are in, first; then every other zone.
+NEAR_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Macau",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+)
+
+
+def time_zones(current: str) -> list[str]:
+    from zoneinfo import available_timezones
+
+    others = sorted(z for z in available_timezones() if "/" in z and z not in NEAR_ZONES)
+    zones = [*NEAR_ZONES, *others]
+    return zones if current in zones else [current, *zones]
+
+
 def logo_png(path: str) -> bytes:
     """The chosen picture, scaled down to LOGO_MAX and stored as PNG."""
     image = QImage(path)
@@ -140,11 +159,21 @@ class SettingsDialog(FormDialog):
         hint.setStyleSheet("color: #607d8b;")
         self.rest = WeekdayChecks(self.policy.rest_weekdays)
         self.rest_days = self.rest.boxes
+        self.zone = QComboBox(objectName="timeZone")
+        self.zone.setEditable(True)
+        self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for zone in time_zones(self.policy.timezone):
+            self.zone.addItem(zone)
+        self.zone.setCurrentText(self.policy.timezone)
+        self.zone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        hours_form.addRow(self.tr("Time zone of the store"), self.zone)
         hours_form.addRow(self.tr("Opens"), self.opens)
         hours_form.addRow(self.tr("Closes"), self.closes)
         hours_form.addRow("", hint)
         hours_form.addRow(self.tr("Rest days (no SLA working day)"), self.rest)
-        self.fields.update({"hours": self.opens, "rest_weekdays": self.rest_days[0]})
+        self.fields.update(
+            {"hours": self.opens, "rest_weekdays": self.rest_days[0], "timezone": self.zone}
+        )
         hours.setEnabled(may("sla.policy"))
         tabs.addTab(hours, self.tr("Hours"))
 
@@ -291,7 +320,10 @@ class SettingsDialog(FormDialog):
         open_minute, close_minute = self._open_close()
         rest = self.rest.checked()
         policy = self.policy.with_changes(
-            open_minute=open_minute, close_minute=close_minute, rest_weekdays=rest
+            open_minute=open_minute,
+            close_minute=close_minute,
+            rest_weekdays=rest,
+            timezone=self.zone.currentText().strip(),
         )
         targets = dash.Targets(**{k: box.value() for k, box in self.goal_boxes.items()})
         return settings, policy, targets

@@ -1924,169 +1924,174 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="78" />
+        <location filename="../../ui/settings.py" line="97" />
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="101" />
+        <location filename="../../ui/settings.py" line="120" />
         <source>Choose picture…</source>
         <translation>選擇圖片…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="102" />
+        <location filename="../../ui/settings.py" line="121" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="114" />
+        <location filename="../../ui/settings.py" line="133" />
         <source>Store name</source>
         <translation>門店名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="115" />
+        <location filename="../../ui/settings.py" line="134" />
         <source>Logo (coupons, reports)</source>
         <translation>標誌（用於優惠券和報表）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="116" />
+        <location filename="../../ui/settings.py" line="135" />
         <source>Language</source>
         <translation>介面語言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="118" />
+        <location filename="../../ui/settings.py" line="137" />
         <source>Store</source>
         <translation>門店</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="123" />
-        <location filename="../../ui/settings.py" line="261" />
+        <location filename="../../ui/settings.py" line="142" />
+        <location filename="../../ui/settings.py" line="290" />
         <source>No logo</source>
         <translation>無標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="136" />
+        <location filename="../../ui/settings.py" line="155" />
         <source>A closing time before the opening time means after midnight.</source>
         <translation>打烊時間早於營業時間表示次日凌晨打烊。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="143" />
+        <location filename="../../ui/settings.py" line="169" />
+        <source>Time zone of the store</source>
+        <translation>門店時區</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="170" />
         <source>Opens</source>
         <translation>開門時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="144" />
+        <location filename="../../ui/settings.py" line="171" />
         <source>Closes</source>
         <translation>打烊時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="146" />
+        <location filename="../../ui/settings.py" line="173" />
         <source>Rest days (no SLA working day)</source>
         <translation>休息日（不計投訴工作日）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="149" />
+        <location filename="../../ui/settings.py" line="178" />
         <source>Hours</source>
         <translation>營業時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="162" />
+        <location filename="../../ui/settings.py" line="191" />
         <source>Coupon layout</source>
         <translation>優惠券版式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="163" />
+        <location filename="../../ui/settings.py" line="192" />
         <source>Coupon printer</source>
         <translation>優惠券印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="164" />
+        <location filename="../../ui/settings.py" line="193" />
         <source>Report printer</source>
         <translation>報表印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="165" />
+        <location filename="../../ui/settings.py" line="194" />
         <source>Printing</source>
         <translation>列印</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="173" />
+        <location filename="../../ui/settings.py" line="202" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="174" />
+        <location filename="../../ui/settings.py" line="203" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="176" />
+        <location filename="../../ui/settings.py" line="205" />
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="187" />
+        <location filename="../../ui/settings.py" line="216" />
         <source>Lock the counter after</source>
         <translation>空閒自動鎖屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="188" />
-        <location filename="../../ui/settings.py" line="266" />
+        <location filename="../../ui/settings.py" line="217" />
+        <location filename="../../ui/settings.py" line="295" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="189" />
+        <location filename="../../ui/settings.py" line="218" />
         <source>Backups to keep</source>
         <translation>保留備份份數</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="193" />
+        <location filename="../../ui/settings.py" line="222" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="200" />
+        <location filename="../../ui/settings.py" line="229" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="201" />
+        <location filename="../../ui/settings.py" line="230" />
         <source>Complaint deadlines met</source>
         <translation>投訴時效達成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="202" />
+        <location filename="../../ui/settings.py" line="231" />
         <source>Guests back within their usual interval</source>
         <translation>回頭客按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="203" />
+        <location filename="../../ui/settings.py" line="232" />
         <source>Coupons redeemed</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="212" />
+        <location filename="../../ui/settings.py" line="241" />
         <source>Targets</source>
         <translation>目標</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="225" />
+        <location filename="../../ui/settings.py" line="254" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="229" />
+        <location filename="../../ui/settings.py" line="258" />
         <source>(not connected)</source>
         <translation>（未連線）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="243" />
+        <location filename="../../ui/settings.py" line="272" />
         <source>Store logo</source>
         <translation>門店標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="243" />
+        <location filename="../../ui/settings.py" line="272" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>

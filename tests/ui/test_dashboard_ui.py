@@ -220,6 +220,16 @@ def test_settings_refuse_bad_input_and_change_nothing(
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.result() == 0
     assert cp.get_policy(ctx).rest_weekdays == (5, 6)
+    for box in dialog.rest_days:
+        box.setChecked(False)
+    dialog.zone.setCurrentText("Mars/Olympus_Mons")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result() == 0 and "Mars/Olympus_Mons" in dialog.error.text()
+    assert cp.get_policy(ctx).timezone == "Asia/Shanghai"
+    dialog.zone.setCurrentText("Asia/Taipei")
+    dialog.store_name.setText("悦泉")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.result() == 1 and cp.get_policy(ctx).timezone == "Asia/Taipei"
 
 
 def test_switching_the_language_changes_what_is_shown(

@@ -23,7 +23,7 @@ single coupon (not redeemed).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -224,3 +224,20 @@ def test_rebuild_through_the_portable_queries(
     monkeypatch.setattr(DashboardRepository, "__init__", portable)
     db_.rebuild_totals(ctx)
     assert totals() == fast and len(fast) > 10
+
+
+def test_a_new_time_zone_recounts_the_days(ctx: AppContext, clock: FakeClock) -> None:
+    from app import complaints as cp
+    from app.members import record_visit
+    from tests.helpers import make_member
+
+    m = make_member(ctx)
+    clock.set(datetime(2026, 10, 31, 17, 0, tzinfo=UTC))  # 1 Nov 01:00 in Beijing
+    record_visit(ctx, m.id, 10000)
+    november = db_.Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert db_.compute(ctx, november).visits == 1
+    cp.set_policy(ctx, cp.get_policy(ctx).with_changes(timezone="Europe/London"))
+    assert db_.ensure_totals(ctx)  # stale: recounted in the new zone
+    assert db_.compute(ctx, november).visits == 0  # 31 Oct 17:00 in London
+    cp.set_policy(ctx, cp.get_policy(ctx).with_changes(due_soon_minutes=3))
+    assert not db_.ensure_totals(ctx)  # other changes leave the day book alone
