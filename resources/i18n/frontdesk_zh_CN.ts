@@ -1967,7 +1967,7 @@
     <message>
         <location filename="../../ui/settings.py" line="155" />
         <source>A closing time before the opening time means after midnight.</source>
-        <translation>打烊时间早于营业时间表示次日凌晨打烊。</translation>
+        <translation>打烊时间早于开门时间，表示次日凌晨打烊。</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="169" />
