@@ -71,6 +71,11 @@ class Period:
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
+    def previous(self) -> Period:
+        """The period of the same length just before this one (for "vs. before")."""
+        days = self.end - self.start + timedelta(days=1)
+        return Period(self.start - days, self.start - timedelta(days=1))
+
     @classmethod
     def preset(cls, name: str, today: date) -> Period:
         """this_month, last_month, this_quarter, this_year, last_12_months, last_30_days."""
@@ -87,8 +92,8 @@ class Period:
         if name == "last_30_days":
             return cls(today - timedelta(days=29), today)
         if name == "last_12_months":
-            start = date(today.year - 1, today.month, 1) + timedelta(days=0)
-            return cls(_add_month(start), today)
+            # This month so far and the eleven before it.
+            return cls(_add_month(date(today.year - 1, today.month, 1)), today)
         raise ValidationError("period.unknown", field="period", value=name)
 
 

@@ -787,13 +787,8 @@
         <translation>按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
-        <source>Coupon redemption</source>
-        <translation>优惠券核销率</translation>
-    </message>
-    <message>
         <location filename="../../ui/dashboard/page.py" line="164" />
-        <location filename="../../ui/dashboard/page.py" line="352" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
@@ -838,93 +833,104 @@
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="275" />
+        <location filename="../../ui/dashboard/page.py" line="277" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="294" />
+        <location filename="../../ui/dashboard/page.py" line="295" />
+        <location filename="../../ui/dashboard/page.py" line="345" />
+        <source>before %1</source>
+        <translation>上期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="301" />
         <source>target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="302" />
+        <location filename="../../ui/dashboard/page.py" line="308" />
         <source>Surveys: %1</source>
         <translation>调查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="309" />
+        <location filename="../../ui/dashboard/page.py" line="316" />
         <source>Deadlines: %1</source>
         <translation>时限 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="315" />
+        <location filename="../../ui/dashboard/page.py" line="323" />
         <source>Return visits: %1</source>
         <translation>回头到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="322" />
+        <location filename="../../ui/dashboard/page.py" line="331" />
         <source>Coupons: %1</source>
         <translation>发券 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="326" />
+        <location filename="../../ui/dashboard/page.py" line="336" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="328" />
+        <location filename="../../ui/dashboard/page.py" line="338" />
         <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="333" />
+        <location filename="../../ui/dashboard/page.py" line="353" />
         <source>Computed in %1 ms</source>
         <translation>用时 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="343" />
+        <location filename="../../ui/dashboard/page.py" line="363" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="366" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="351" />
+        <location filename="../../ui/dashboard/page.py" line="371" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="378" />
+        <location filename="../../ui/dashboard/page.py" line="398" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="395" />
+        <location filename="../../ui/dashboard/page.py" line="415" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="422" />
+        <location filename="../../ui/dashboard/page.py" line="442" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="421" />
+        <location filename="../../ui/dashboard/page.py" line="441" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="514" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
+        <source>Redemption</source>
+        <translation>优惠券核销率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="534" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="520" />
-        <location filename="../../ui/dashboard/page.py" line="531" />
+        <location filename="../../ui/dashboard/page.py" line="540" />
+        <location filename="../../ui/dashboard/page.py" line="551" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>

@@ -67,7 +67,11 @@ def test_dashboard_shows_the_hand_computed_october(
     assert page.preset.currentData() == "custom"
     tiles = page.tiles
     assert tiles["satisfaction"].value.text() == "60%"
-    assert tiles["satisfaction"].detail.text() == "target 90%\nSurveys: 5"
+    # "before": the 31 days before October (31 Aug - 30 Sep): one survey, a 1.
+    assert tiles["satisfaction"].detail.text() == "Surveys: 5\ntarget 90%\nbefore 0%"
+    assert tiles["tier"].detail.text().endswith("before ¥100")  # A's visit on 10 Sep
+    assert tiles["new_members"].detail.text() == "before 1"  # A joined on 1 Sep
+    assert tiles["category"].detail.text() == "before 0"
     assert tiles["stage"].value.text() == "33.3%"
     assert tiles["retention"].value.text() == "85.7%"
     assert tiles["campaign"].value.text() == "42.9%"

@@ -241,3 +241,9 @@ def test_a_new_time_zone_recounts_the_days(ctx: AppContext, clock: FakeClock) ->
     assert db_.compute(ctx, november).visits == 0  # 31 Oct 17:00 in London
     cp.set_policy(ctx, cp.get_policy(ctx).with_changes(due_soon_minutes=3))
     assert not db_.ensure_totals(ctx)  # other changes leave the day book alone
+
+
+def test_previous_period_has_the_same_length() -> None:
+    assert OCTOBER.previous() == db_.Period(date(2026, 8, 31), date(2026, 9, 30))
+    week = db_.Period(date(2026, 3, 1), date(2026, 3, 7))
+    assert week.previous() == db_.Period(date(2026, 2, 22), date(2026, 2, 28))

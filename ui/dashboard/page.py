@@ -76,8 +76,8 @@ class Tile(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.detail.setStyleSheet("color: #607d8b;")
-        # Two lines always, so every tile's number sits at the same height.
-        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2)
+        # Three lines always, so every tile's number sits at the same height.
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 3)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -160,7 +160,7 @@ class DashboardPage(QWidget):
             "satisfaction": Tile(self.tr("Satisfaction"), "tileSatisfaction"),
             "stage": Tile(self.tr("SLA on time"), "tileSla"),
             "retention": Tile(self.tr("Retention"), "tileRetention"),
-            "campaign": Tile(self.tr("Coupon redemption"), "tileRedemption"),
+            "campaign": Tile(self.tr("Redemption"), "tileRedemption"),
             "tier": Tile(self.tr("Revenue"), "tileRevenue"),
             "new_members": Tile(self.tr("New members"), "tileNewMembers"),
             "category": Tile(self.tr("Complaints"), "tileComplaints"),
@@ -268,7 +268,9 @@ class DashboardPage(QWidget):
         board = call(self, lambda: dash.compute(self.ctx, period))
         if board is None:
             return
-        self.show_board(board)
+        # The same length just before, for the tiles' "before" (as cheap as the period).
+        before = call(self, lambda: dash.compute(self.ctx, period.previous()))
+        self.show_board(board, before)
 
     def start_rebuild(self) -> None:
         """Recounts the day book off the GUI thread (after an upgrade or a bulk import)."""
@@ -283,23 +285,28 @@ class DashboardPage(QWidget):
         self.status.setText("")
         self.reload()
 
-    def show_board(self, board: dash.Dashboard) -> None:
+    def show_board(self, board: dash.Dashboard, before: dash.Dashboard | None = None) -> None:
+        """The figures; `before` (the previous period of the same length) adds a
+        "before" beside each so a manager sees the direction, not just the level."""
         self.board = board
         t = board.targets
 
-        def rate_tile(kind: str, rate: float | None, target: int, detail: str) -> None:
+        def was(text: str) -> str:
+            return "\n" + self.tr("before %1").replace("%1", text) if before else ""
+
+        def rate_tile(
+            kind: str, rate: float | None, target: int, detail: str, earlier: float | None
+        ) -> None:
             met = None if rate is None else rate * 100 >= target
-            self.tiles[kind].show_figure(
-                percent(rate),
-                self.tr("target %1").replace("%1", f"{target}%") + "\n" + detail,
-                met,
-            )
+            line = self.tr("target %1").replace("%1", f"{target}%") + was(percent(earlier))
+            self.tiles[kind].show_figure(percent(rate), detail + "\n" + line, met)
 
         rate_tile(
             "satisfaction",
             board.satisfaction_rate,
             t.satisfaction_pct,
             self.tr("Surveys: %1").replace("%1", f"{board.surveys:,}"),
+            before.satisfaction_rate if before else None,
         )
         decided = sum(s.decided for s in board.stages)
         rate_tile(
@@ -307,12 +314,14 @@ class DashboardPage(QWidget):
             board.on_time_rate,
             t.on_time_pct,
             self.tr("Deadlines: %1").replace("%1", f"{decided:,}"),
+            before.on_time_rate if before else None,
         )
         rate_tile(
             "retention",
             board.retention_rate,
             t.retention_pct,
             self.tr("Return visits: %1").replace("%1", f"{board.returns:,}"),
+            before.retention_rate if before else None,
         )
         issued = sum(c.issued for c in board.campaigns)
         rate_tile(
@@ -320,6 +329,7 @@ class DashboardPage(QWidget):
             board.redemption_rate,
             t.redemption_pct,
             self.tr("Coupons: %1").replace("%1", f"{issued:,}"),
+            before.redemption_rate if before else None,
         )
         self.tiles["tier"].show_figure(
             money(board.revenue_cents),
@@ -328,8 +338,18 @@ class DashboardPage(QWidget):
             + self.tr("Average bill: %1").replace("%1", money(board.average_bill_cents)),
             None,
         )
-        self.tiles["new_members"].show_figure(str(board.new_members), "", None)
-        self.tiles["category"].show_figure(str(board.complaints), "", None)
+        if before:
+            self.tiles["tier"].detail.setText(
+                self.tiles["tier"].detail.text()
+                + "\n"
+                + self.tr("before %1").replace("%1", f"¥{before.revenue_cents // 100:,}")
+            )
+        self.tiles["new_members"].show_figure(
+            f"{board.new_members:,}", was(f"{before.new_members:,}").strip(), None
+        )
+        self.tiles["category"].show_figure(
+            f"{board.complaints:,}", was(f"{before.complaints:,}").strip(), None
+        )
         self.status.setText(self.tr("Computed in %1 ms").replace("%1", f"{board.computed_ms:.0f}"))
         self.draw_charts(board)
 
