@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
@@ -26,6 +27,7 @@ from reportlab.platypus import (
 
 from app.context import AppContext
 from app.coupon_pdf import register_font
+from app.csvio import neutralise_cell
 from app.dashboard import Dashboard
 from app.money import format_cents
 
@@ -241,7 +243,7 @@ def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
     tmp = target.with_name(target.name + ".part")
     p = board.period
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
+        w = _SafeWriter(f)
         w.writerow([t["title"], t["period"].format(start=p.start, end=p.end)])
         w.writerow([])
         w.writerow(["kpi", t["kpi"], t["actual"], t["target"], ""])
@@ -282,6 +284,31 @@ def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
         w.writerow([])
         for c in board.campaigns:
             w.writerow(["campaign", c.name or t["single"], c.issued, c.redeemed, pct(c.rate)])
+    os.replace(tmp, target)
+    return target
+
+
+class _SafeWriter:
+    """csv.writer whose text cells cannot start a spreadsheet formula (a campaign named
+    "=HYPERLINK(…)" stays text in Excel)."""
+
+    def __init__(self, f: Any) -> None:
+        self._w = csv.writer(f)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._w.writerow([neutralise_cell(c) if isinstance(c, str) else c for c in row])
+
+
+def write_table(path: Path | str, headers: list[str], rows: list[list[str]]) -> Path:
+    """Any list the dashboard shows (a drill-down), as CSV for Excel: UTF-8 with BOM,
+    formulas neutralised, written whole or not at all."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        w = _SafeWriter(f)
+        w.writerow(headers)
+        for row in rows:
+            w.writerow(row)
     os.replace(tmp, target)
     return target
 

@@ -938,175 +938,190 @@
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="29" />
+        <location filename="../../ui/dashboard/drill.py" line="31" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="30" />
+        <location filename="../../ui/dashboard/drill.py" line="32" />
         <source>Logged / joined</source>
         <translation>登记/入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="31" />
+        <location filename="../../ui/dashboard/drill.py" line="33" />
         <source>Issued</source>
         <translation>发放时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="32" />
+        <location filename="../../ui/dashboard/drill.py" line="34" />
         <source>Redeemed</source>
         <translation>核销时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="33" />
+        <location filename="../../ui/dashboard/drill.py" line="35" />
         <source>Member no.</source>
         <translation>会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="34" />
+        <location filename="../../ui/dashboard/drill.py" line="36" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="35" />
+        <location filename="../../ui/dashboard/drill.py" line="37" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="36" />
+        <location filename="../../ui/dashboard/drill.py" line="38" />
         <source>Comment</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="37" />
+        <location filename="../../ui/dashboard/drill.py" line="39" />
         <source>Days since last visit</source>
         <translation>距上次到店（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="38" />
+        <location filename="../../ui/dashboard/drill.py" line="40" />
         <source>Usual interval (days)</source>
         <translation>平时间隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="39" />
+        <location filename="../../ui/dashboard/drill.py" line="41" />
         <source>On time</source>
         <translation>按期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="40" />
+        <location filename="../../ui/dashboard/drill.py" line="42" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="41" />
+        <location filename="../../ui/dashboard/drill.py" line="43" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="42" />
+        <location filename="../../ui/dashboard/drill.py" line="44" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <location filename="../../ui/dashboard/drill.py" line="45" />
         <source>Spend, 12 months</source>
         <translation>近 12 个月消费</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="44" />
+        <location filename="../../ui/dashboard/drill.py" line="46" />
         <source>Visits, 12 months</source>
         <translation>近 12 个月到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="45" />
+        <location filename="../../ui/dashboard/drill.py" line="47" />
         <source>Ref.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="46" />
+        <location filename="../../ui/dashboard/drill.py" line="48" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="47" />
+        <location filename="../../ui/dashboard/drill.py" line="49" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="48" />
+        <location filename="../../ui/dashboard/drill.py" line="50" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="49" />
+        <location filename="../../ui/dashboard/drill.py" line="51" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="50" />
+        <location filename="../../ui/dashboard/drill.py" line="52" />
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="51" />
+        <location filename="../../ui/dashboard/drill.py" line="53" />
         <source>Due</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="52" />
+        <location filename="../../ui/dashboard/drill.py" line="54" />
         <source>Met</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="53" />
+        <location filename="../../ui/dashboard/drill.py" line="55" />
         <source>Code</source>
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="59" />
+        <location filename="../../ui/dashboard/drill.py" line="61" />
         <source>Surveys</source>
         <translation>满意度调查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="60" />
+        <location filename="../../ui/dashboard/drill.py" line="62" />
         <source>Return visits</source>
         <translation>回头客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="61" />
+        <location filename="../../ui/dashboard/drill.py" line="63" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="62" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>该等级会员（按近 12 个月消费排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="63" />
-        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>Complaint deadlines</source>
         <translation>投诉时限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <location filename="../../ui/dashboard/drill.py" line="68" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="131" />
+        <location filename="../../ui/dashboard/drill.py" line="133" />
         <source>Rows: %1</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="133" />
+        <location filename="../../ui/dashboard/drill.py" line="135" />
         <source>the first %1 are shown</source>
         <translation>仅显示前 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="139" />
+        <source>Save as CSV…</source>
+        <translation>另存为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="158" />
+        <source>saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="164" />
+        <source>Save the list</source>
+        <translation>保存列表</translation>
     </message>
 </context>
 <context>

@@ -55,7 +55,7 @@ def october(win: Any) -> None:
 
 
 def test_dashboard_shows_the_hand_computed_october(
-    qtbot: QtBot, ctx: AppContext, clock: FakeClock, english: None
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, tmp_path: Path, english: None
 ) -> None:
     ids = october_store(ctx, clock)
     signed_in(ctx, "manager")
@@ -103,6 +103,11 @@ def test_dashboard_shows_the_hand_computed_october(
     with qtbot.waitSignal(page.member_requested) as opened:
         dialog.on_open()
     assert opened.args == [ids["A"]]
+    # The list as CSV, as shown.
+    table = tmp_path / "surveys.csv"
+    assert dialog.export(str(table))
+    lines = table.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "When,Member no.,Name,Score,Comment" and len(lines) == 6
     assert win.pages.currentWidget() is win.member_desk
     assert win.member_desk.profile.profile.id == ids["A"]
 

@@ -74,3 +74,11 @@ def test_csv_sections(board: dash.Dashboard, tmp_path: Path) -> None:
     assert ["stage", "Solution", "0", "1", "0%"] in rows
     assert ["campaign", "国庆", "4", "1", "25%"] in rows
     assert ["campaign", "Single coupons", "1", "0", "0%"] in rows
+
+
+def test_csv_never_carries_a_formula(board: dash.Dashboard, tmp_path: Path) -> None:
+    board.campaigns.append(dash.CampaignRate(99, '=HYPERLINK("http://x")', "festival", 1, 0))
+    text = report.write_csv(board, tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    table = report.write_table(tmp_path / "t.csv", ["Name"], [["@SUM(A1)"], ["张三"]])
+    assert table.read_text(encoding="utf-8-sig").splitlines() == ["Name", "'@SUM(A1)", "张三"]

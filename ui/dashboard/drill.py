@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import dashboard as dash
+from ui.actions import call
 from ui.complaints import labels
 from ui.format import local_date, local_datetime, money
 from ui.table import DISPLAY, RowsTableModel
@@ -134,10 +136,35 @@ class DrillDialog(QDialog):
         self.count = QLabel(shown, objectName="drillCount")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        save = buttons.addButton(self.tr("Save as CSV…"), QDialogButtonBox.ButtonRole.ActionRole)
+        save.setObjectName("drillCsv")
+        save.clicked.connect(self.on_save_csv)
         layout = QVBoxLayout(self)
         layout.addWidget(self.count)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+
+    def export(self, path: str) -> bool:
+        """The list as shown (same columns, same words) into a CSV file for Excel."""
+        from app.report import write_table
+
+        headers = self.model.headers()
+        rows = [
+            [self.model.data(self.model.index(r, c)) for c in range(len(headers))]
+            for r in range(self.model.rowCount())
+        ]
+        done = call(self, write_table, path, headers, rows)
+        if done is not None:
+            self.count.setText(self.count.text() + " · " + self.tr("saved"))
+        return done is not None
+
+    @Slot()
+    def on_save_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the list"), f"{self.drill.kind}.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export(path)
 
     @Slot()
     def on_open(self) -> None:
