@@ -286,3 +286,20 @@ def test_stale_day_book_is_recounted_in_the_background(
     assert page.board is not None and page.board.visits > 0
     assert page.tiles["tier"].value.text().startswith("¥")
     assert not dash.ensure_totals(ctx)  # done, and marked so
+
+
+def test_a_period_that_ends_before_it_starts_is_explained(
+    qtbot: QtBot, ctx: AppContext, english: None
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    win = open_window(qtbot, ctx)
+    win.show_page(win.dashboard_index)
+    page = win.dashboard
+    shown = page.board
+    page.start.setDate(QDate(2026, 10, 31))
+    page.end.setDate(QDate(2026, 10, 1))
+    page.refresh_button.click()
+    box = page.findChild(QMessageBox, "errorMessageBox")
+    assert box is not None and "ends before it starts" in box.text()
+    assert page.board is shown  # the figures on screen stay those of the last good period
