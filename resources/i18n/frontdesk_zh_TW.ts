@@ -1099,27 +1099,37 @@
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="133" />
+        <location filename="../../ui/dashboard/drill.py" line="121" />
+        <source>Return visits after the usual interval</source>
+        <translation>超過平時間隔才回來的到店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="123" />
+        <source>Surveys scoring 1-3</source>
+        <translation>1-3 分的調查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="137" />
         <source>Rows: %1</source>
         <translation>共 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="135" />
+        <location filename="../../ui/dashboard/drill.py" line="139" />
         <source>the first %1 are shown</source>
         <translation>僅顯示前 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="139" />
+        <location filename="../../ui/dashboard/drill.py" line="143" />
         <source>Save as CSV…</source>
         <translation>另存為 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="158" />
+        <location filename="../../ui/dashboard/drill.py" line="162" />
         <source>saved</source>
         <translation>已儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="164" />
+        <location filename="../../ui/dashboard/drill.py" line="168" />
         <source>Save the list</source>
         <translation>儲存列表</translation>
     </message>

@@ -117,6 +117,10 @@ class DrillDialog(QDialog):
         self.setObjectName("drillDialog")
         self.drill = drill
         title = drill_titles().get(drill.kind, drill.kind)
+        if drill.kind == "retention" and key == "late":
+            title = self.tr("Return visits after the usual interval")
+        elif drill.kind == "satisfaction" and key == "unsatisfied":
+            title = self.tr("Surveys scoring 1-3")
         self.setWindowTitle(title)
         self.resize(820, 520)
         self.model = DrillModel(drill.columns, self)
