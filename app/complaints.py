@@ -169,9 +169,9 @@ def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
             row.value = policy.to_json()
         if before.timezone != policy.timezone:
             # The dashboard's day book counts store-local days: recount it in the new zone.
-            from app.dashboard import STALE_KEY
+            from app.dashboard import mark_stale_in
 
-            uow.session.merge(Setting(key=STALE_KEY, value="1"))
+            mark_stale_in(uow.session)
         audit.record(uow.session, ctx, "sla.policy", "", policy.to_json())
         uow.commit()
     return policy

@@ -283,8 +283,14 @@ def ensure_totals(ctx: AppContext) -> bool:
 
 def mark_stale(ctx: AppContext) -> None:
     with ctx.uow() as uow:
-        uow.session.merge(Setting(key=STALE_KEY, value="1"))
+        mark_stale_in(uow.session)
         uow.commit()
+
+
+def mark_stale_in(s: Session) -> None:
+    """Has the day book recounted (next time the dashboard opens), in the caller's
+    transaction: after a bulk import, or a change of the store's time zone."""
+    s.merge(Setting(key=STALE_KEY, value="1"))
 
 
 # --- the dashboard ------------------------------------------------------------------------------

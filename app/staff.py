@@ -93,9 +93,13 @@ def _validate(username: str, display_name: str, role: str, password: str) -> tup
     name = text_field(display_name, "name", required=True, max_len=64)
     if role not in ROLES:
         raise ValidationError("staff.role", field="role")
+    _check_password(password)
+    return user, name
+
+
+def _check_password(password: str) -> None:
     if len(password or "") < 6 or len(password) > 128:
         raise ValidationError("staff.password", field="password")
-    return user, name
 
 
 def create_staff(
@@ -157,8 +161,7 @@ def set_active(ctx: AppContext, staff_id: int, active: bool) -> bool:
 def reset_password(ctx: AppContext, staff_id: int, password: str) -> bool:
     """The owner sets a new password (forgotten, or after a lock-out, which it clears)."""
     require(ctx, "staff.manage")
-    if len(password or "") < 6 or len(password) > 128:
-        raise ValidationError("staff.password", field="password")
+    _check_password(password)
     with ctx.uow() as uow:
         s = uow.session
         row = s.get(Staff, staff_id)

@@ -125,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = AppContext.open(data_dir)
     if notice is not None:
         notice.close()
+    from app import settings as st
+
+    if args.lang is None and st.language(ctx) != "zh_CN":
+        install_translations(app, st.language(ctx))  # the store's language, from sign-in on
     if args.demo:
         from app.demo import seed_if_empty
 
@@ -135,11 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.close()
         lock.release()
         return 0
-    from app import settings as st
     from app.loyalty import expire_points
 
-    if args.lang is None and st.language(ctx) != "zh_CN":
-        install_translations(app, st.language(ctx))  # the store's chosen language
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
     windows: list[MainWindow] = []
 
