@@ -166,7 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after_start:
 
         def report() -> None:
-            print(f"STARTUP ready_s={time.perf_counter() - started:.3f}", flush=True)
+            from ui.format import language
+
+            ready = time.perf_counter() - started
+            print(f"STARTUP ready_s={ready:.3f} lang={language()}", flush=True)
             if args.smoke_report:
                 try:
                     _smoke_report(ctx, args.smoke_report, args.lang or "zh_CN")

@@ -82,3 +82,23 @@ def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path
     assert "database damaged" in proc.stderr
     good = backup.newest_good(tmp_path / "backups")
     assert good is not None and good.path == info.path
+
+
+def test_the_store_language_is_used_unless_one_is_asked_for(tmp_path: Path) -> None:
+    from app import settings
+
+    ctx = AppContext.open(tmp_path)
+    settings.save(ctx, settings.StoreSettings(language="en"))
+    ctx.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("FRONTDESK_LANG", None)
+
+    def start(*extra: str) -> str:
+        argv = [sys.executable, "-m", "ui.main", "--data-dir", str(tmp_path)]
+        argv += ["--quit-after-start", *extra]
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "lang=en" in start()
+    assert "lang=zh_TW" in start("--lang", "zh_TW")
