@@ -541,6 +541,7 @@ class Drill:
 
 
 DRILLS = (
+    "visits",
     "satisfaction",
     "retention",
     "new_members",
@@ -571,6 +572,7 @@ def drill(ctx: AppContext, kind: str, period: Period, key: str | None = None) ->
 Rows = tuple[list[tuple[Any, ...]], list[int | None]]
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
+    "visits": ("at", "member_no", "name", "tier", "amount", "items"),
     "satisfaction": ("at", "member_no", "name", "score", "comment"),
     "retention": ("at", "member_no", "name", "gap_days", "usual_days", "on_time"),
     "new_members": ("created_at", "member_no", "name", "visits", "spend"),
@@ -592,6 +594,37 @@ def _names(s: Session, ids: set[int | None]) -> dict[int, tuple[str, str]]:
             select(Member.id, Member.member_no, Member.name).where(Member.id.in_(wanted))
         )
     }
+
+
+def _visits(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
+    """The visits behind the revenue, newest first; key "YYYY-MM": one month of them."""
+    if key:
+        tz = store_tz(s)
+        y, m = int(key[:4]), int(key[5:7])
+        nxt = _add_month(date(y, m, 1))
+        lo = max(lo, datetime(y, m, 1, tzinfo=tz).astimezone(UTC))
+        hi = min(hi, datetime(nxt.year, nxt.month, 1, tzinfo=tz).astimezone(UTC))
+    found = list(
+        s.execute(
+            select(Visit.visited_at, Visit.member_id, Visit.amount_cents, Visit.items)
+            .where(Visit.visited_at >= lo, Visit.visited_at < hi)
+            .order_by(Visit.visited_at.desc())
+            .limit(DRILL_LIMIT + 1)
+        )
+    )
+    names = _names(s, {v[1] for v in found})
+    tiers = dict(
+        s.execute(
+            select(MemberStats.member_id, MemberStats.tier).where(
+                MemberStats.member_id.in_({v[1] for v in found})
+            )
+        ).all()
+    )
+    rows = [
+        (at, *names.get(mid, ("", "")), tiers.get(mid, ""), amount, items)
+        for at, mid, amount, items in found
+    ]
+    return rows, [v[1] for v in found]
 
 
 def _surveys(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
@@ -757,6 +790,7 @@ def _campaign(s: Session, lo: datetime, hi: datetime, key: str | None, now: date
 
 
 _DRILLERS: dict[str, Callable[..., Rows]] = {
+    "visits": _visits,
     "satisfaction": _surveys,
     "retention": _retention,
     "new_members": _new_members,

@@ -899,22 +899,22 @@
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="398" />
+        <location filename="../../ui/dashboard/page.py" line="400" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="415" />
+        <location filename="../../ui/dashboard/page.py" line="417" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="442" />
+        <location filename="../../ui/dashboard/page.py" line="444" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441" />
+        <location filename="../../ui/dashboard/page.py" line="443" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
@@ -924,13 +924,13 @@
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="534" />
+        <location filename="../../ui/dashboard/page.py" line="536" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="540" />
-        <location filename="../../ui/dashboard/page.py" line="551" />
+        <location filename="../../ui/dashboard/page.py" line="542" />
+        <location filename="../../ui/dashboard/page.py" line="553" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -994,8 +994,9 @@
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="42" />
-        <source>Visits</source>
-        <translation>到店次数</translation>
+        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <source>Visits in the period</source>
+        <translation>期间内的到店记录</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="43" />
@@ -1063,73 +1064,83 @@
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="61" />
+        <location filename="../../ui/dashboard/drill.py" line="56" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="57" />
+        <source>Items</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Surveys</source>
         <translation>满意度调查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="62" />
+        <location filename="../../ui/dashboard/drill.py" line="65" />
         <source>Return visits</source>
         <translation>回头客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>该等级会员（按近 12 个月消费排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65" />
-        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <location filename="../../ui/dashboard/drill.py" line="68" />
+        <location filename="../../ui/dashboard/drill.py" line="69" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="67" />
+        <location filename="../../ui/dashboard/drill.py" line="70" />
         <source>Complaint deadlines</source>
         <translation>投诉时限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="68" />
+        <location filename="../../ui/dashboard/drill.py" line="71" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="121" />
+        <location filename="../../ui/dashboard/drill.py" line="124" />
         <source>Return visits after the usual interval</source>
         <translation>超过平时间隔才回来的到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="123" />
+        <location filename="../../ui/dashboard/drill.py" line="126" />
         <source>Surveys scoring 1-3</source>
         <translation>1-3 分的调查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="137" />
+        <location filename="../../ui/dashboard/drill.py" line="140" />
         <source>Rows: %1</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="139" />
+        <location filename="../../ui/dashboard/drill.py" line="142" />
         <source>the first %1 are shown</source>
         <translation>仅显示前 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="143" />
+        <location filename="../../ui/dashboard/drill.py" line="146" />
         <source>Save as CSV…</source>
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="162" />
+        <location filename="../../ui/dashboard/drill.py" line="165" />
         <source>saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="168" />
+        <location filename="../../ui/dashboard/drill.py" line="171" />
         <source>Save the list</source>
         <translation>保存列表</translation>
     </message>
@@ -3635,17 +3646,17 @@
         <translation>正在把数据库升级到新版本，请勿关机…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="213" />
+        <location filename="../../ui/main.py" line="217" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="228" />
+        <location filename="../../ui/main.py" line="232" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="238" />
+        <location filename="../../ui/main.py" line="242" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

@@ -899,22 +899,22 @@
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="398" />
+        <location filename="../../ui/dashboard/page.py" line="400" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="415" />
+        <location filename="../../ui/dashboard/page.py" line="417" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="442" />
+        <location filename="../../ui/dashboard/page.py" line="444" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441" />
+        <location filename="../../ui/dashboard/page.py" line="443" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
@@ -924,13 +924,13 @@
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="534" />
+        <location filename="../../ui/dashboard/page.py" line="536" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="540" />
-        <location filename="../../ui/dashboard/page.py" line="551" />
+        <location filename="../../ui/dashboard/page.py" line="542" />
+        <location filename="../../ui/dashboard/page.py" line="553" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -994,8 +994,9 @@
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="42" />
-        <source>Visits</source>
-        <translation>到店次數</translation>
+        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <source>Visits in the period</source>
+        <translation>期間內的到店記錄</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="43" />
@@ -1063,73 +1064,83 @@
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="61" />
+        <location filename="../../ui/dashboard/drill.py" line="56" />
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="57" />
+        <source>Items</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Surveys</source>
         <translation>滿意度調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="62" />
+        <location filename="../../ui/dashboard/drill.py" line="65" />
         <source>Return visits</source>
         <translation>回頭客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>該等級會員（按近 12 個月消費排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65" />
-        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <location filename="../../ui/dashboard/drill.py" line="68" />
+        <location filename="../../ui/dashboard/drill.py" line="69" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="67" />
+        <location filename="../../ui/dashboard/drill.py" line="70" />
         <source>Complaint deadlines</source>
         <translation>投訴時限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="68" />
+        <location filename="../../ui/dashboard/drill.py" line="71" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="121" />
+        <location filename="../../ui/dashboard/drill.py" line="124" />
         <source>Return visits after the usual interval</source>
         <translation>超過平時間隔才回來的到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="123" />
+        <location filename="../../ui/dashboard/drill.py" line="126" />
         <source>Surveys scoring 1-3</source>
         <translation>1-3 分的調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="137" />
+        <location filename="../../ui/dashboard/drill.py" line="140" />
         <source>Rows: %1</source>
         <translation>共 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="139" />
+        <location filename="../../ui/dashboard/drill.py" line="142" />
         <source>the first %1 are shown</source>
         <translation>僅顯示前 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="143" />
+        <location filename="../../ui/dashboard/drill.py" line="146" />
         <source>Save as CSV…</source>
         <translation>另存為 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="162" />
+        <location filename="../../ui/dashboard/drill.py" line="165" />
         <source>saved</source>
         <translation>已儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="168" />
+        <location filename="../../ui/dashboard/drill.py" line="171" />
         <source>Save the list</source>
         <translation>儲存列表</translation>
     </message>
@@ -3635,17 +3646,17 @@
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="213" />
+        <location filename="../../ui/main.py" line="217" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="228" />
+        <location filename="../../ui/main.py" line="232" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="238" />
+        <location filename="../../ui/main.py" line="242" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

@@ -69,13 +69,13 @@ def test_dashboard_shows_the_hand_computed_october(
     assert tiles["satisfaction"].value.text() == "60%"
     # "before": the 31 days before October (31 Aug - 30 Sep): one survey, a 1.
     assert tiles["satisfaction"].detail.text() == "Surveys: 5\ntarget 90%\nbefore 0%"
-    assert tiles["tier"].detail.text().endswith("before ¥100")  # A's visit on 10 Sep
+    assert tiles["visits"].detail.text().endswith("before ¥100")  # A's visit on 10 Sep
     assert tiles["new_members"].detail.text() == "before 1"  # A joined on 1 Sep
     assert tiles["category"].detail.text() == "before 0"
     assert tiles["stage"].value.text() == "33.3%"
     assert tiles["retention"].value.text() == "85.7%"
     assert tiles["campaign"].value.text() == "42.9%"
-    assert tiles["tier"].value.text() == "¥4,550.00"
+    assert tiles["visits"].value.text() == "¥4,550.00"
     assert tiles["new_members"].value.text() == "2"
     assert tiles["category"].value.text() == "3"
     # Below target in red, above in green.
@@ -119,6 +119,11 @@ def test_dashboard_shows_the_hand_computed_october(
     drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
     assert drills and drills[-1].model.rowCount() == 2
     assert drills[-1].model.data(drills[-1].model.index(0, 3)) == "Service"
+    months = page.views["months"].chart().series()[0]
+    months.clicked.emit(0, months.barSets()[0])  # October's bar: its 10 visits
+    drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
+    assert drills[-1].drill.kind == "visits" and drills[-1].model.rowCount() == 10
+    assert drills[-1].model.data(drills[-1].model.index(0, 4)) == "¥100.00"  # D, 24 Oct
     pie.clicked.emit(next(s for s in pie.slices() if s.property("tier") == "B"))
     drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
     assert drills[-1].drill.kind == "tier" and drills[-1].model.rowCount() == 1
@@ -284,7 +289,7 @@ def test_stale_day_book_is_recounted_in_the_background(
     page.preset.setCurrentIndex(page.preset.findData("last_12_months"))
     qtbot.waitUntil(lambda: page.board is not None, timeout=20000)
     assert page.board is not None and page.board.visits > 0
-    assert page.tiles["tier"].value.text().startswith("¥")
+    assert page.tiles["visits"].value.text().startswith("¥")
     assert not dash.ensure_totals(ctx)  # done, and marked so
 
 

@@ -168,6 +168,13 @@ def test_drill_downs(ctx: AppContext, store: dict[str, int]) -> None:
     assert [r[3] for r in single.rows] == ["尹五"]
     tier = db_.drill(ctx, "tier", OCTOBER, "B")
     assert [r[1] for r in tier.rows] == ["丁四"]
+    visits = db_.drill(ctx, "visits", OCTOBER)
+    assert len(visits.rows) == 10 and sum(r[4] for r in visits.rows) == 455000
+    assert visits.rows[0][2] == "丁四" and visits.rows[-1][2] == "尹五"  # newest first
+    september = db_.drill(
+        ctx, "visits", db_.Period(date(2026, 1, 1), date(2026, 12, 31)), "2026-09"
+    )
+    assert [r[4] for r in september.rows] == [10000]  # E's 30 Sep 17:00 UTC is October
     with pytest.raises(ValidationError):
         db_.drill(ctx, "nonsense", OCTOBER)
 

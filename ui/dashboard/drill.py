@@ -23,7 +23,7 @@ from ui.complaints import labels
 from ui.format import local_date, local_datetime, money
 from ui.table import DISPLAY, RowsTableModel
 
-MONEY_COLUMNS = {"spend", "spend_12m"}
+MONEY_COLUMNS = {"spend", "spend_12m", "amount"}
 
 
 def column_names() -> dict[str, str]:
@@ -39,7 +39,7 @@ def column_names() -> dict[str, str]:
         "gap_days": QCoreApplication.translate("DrillDialog", "Days since last visit"),
         "usual_days": QCoreApplication.translate("DrillDialog", "Usual interval (days)"),
         "on_time": QCoreApplication.translate("DrillDialog", "On time"),
-        "visits": QCoreApplication.translate("DrillDialog", "Visits"),
+        "visits": QCoreApplication.translate("DrillDialog", "Visits in the period"),
         "spend": QCoreApplication.translate("DrillDialog", "Total spend"),
         "tier": QCoreApplication.translate("DrillDialog", "Tier"),
         "spend_12m": QCoreApplication.translate("DrillDialog", "Spend, 12 months"),
@@ -53,11 +53,14 @@ def column_names() -> dict[str, str]:
         "due_at": QCoreApplication.translate("DrillDialog", "Due"),
         "met_at": QCoreApplication.translate("DrillDialog", "Met"),
         "code": QCoreApplication.translate("DrillDialog", "Code"),
+        "amount": QCoreApplication.translate("DrillDialog", "Amount"),
+        "items": QCoreApplication.translate("DrillDialog", "Items"),
     }
 
 
 def drill_titles() -> dict[str, str]:
     return {
+        "visits": QCoreApplication.translate("DrillDialog", "Visits in the period"),
         "satisfaction": QCoreApplication.translate("DrillDialog", "Surveys"),
         "retention": QCoreApplication.translate("DrillDialog", "Return visits"),
         "new_members": QCoreApplication.translate("DrillDialog", "New members"),

@@ -161,7 +161,7 @@ class DashboardPage(QWidget):
             "stage": Tile(self.tr("SLA on time"), "tileSla"),
             "retention": Tile(self.tr("Retention"), "tileRetention"),
             "campaign": Tile(self.tr("Redemption"), "tileRedemption"),
-            "tier": Tile(self.tr("Revenue"), "tileRevenue"),
+            "visits": Tile(self.tr("Revenue"), "tileRevenue"),
             "new_members": Tile(self.tr("New members"), "tileNewMembers"),
             "category": Tile(self.tr("Complaints"), "tileComplaints"),
         }
@@ -331,7 +331,7 @@ class DashboardPage(QWidget):
             self.tr("Coupons: %1").replace("%1", f"{issued:,}"),
             before.redemption_rate if before else None,
         )
-        self.tiles["tier"].show_figure(
+        self.tiles["visits"].show_figure(
             money(board.revenue_cents),
             self.tr("Visits: %1").replace("%1", f"{board.visits:,}")
             + "\n"
@@ -339,8 +339,8 @@ class DashboardPage(QWidget):
             None,
         )
         if before:
-            self.tiles["tier"].detail.setText(
-                self.tiles["tier"].detail.text()
+            self.tiles["visits"].detail.setText(
+                self.tiles["visits"].detail.text()
                 + "\n"
                 + self.tr("before %1").replace("%1", f"¥{before.revenue_cents // 100:,}")
             )
@@ -375,6 +375,8 @@ class DashboardPage(QWidget):
             revenue.append(m.revenue_cents / 100)
         series = QBarSeries()
         series.append(revenue)
+        months = [m.month for m in board.months]
+        series.clicked.connect(lambda i, _set: self.open_drill("visits", months[i]))
         chart.addSeries(series)
         # Month numbers (the title says they are months): "Dec" or "12月" get cut to "D…"
         # when twelve bars share a third of the window.
