@@ -161,6 +161,13 @@ def store_tz(s: Session) -> ZoneInfo:
     return _policy(s).tz
 
 
+def store_today(ctx: AppContext) -> date:
+    """Today on the store's calendar (its time zone), where periods are counted."""
+    from app.coupons import _store_today
+
+    return _store_today(ctx)
+
+
 def _bump(s: Session, day: date, tier: str, **values: int) -> None:
     """Adds to one day-and-tier row of the day book, in the caller's transaction."""
     DashboardRepository(s).add(day, tier, **values)

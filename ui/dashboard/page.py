@@ -219,9 +219,7 @@ class DashboardPage(QWidget):
     # --- period ----------------------------------------------------------------------------
 
     def today(self) -> date:
-        from app.coupons import _store_today
-
-        return _store_today(self.ctx)
+        return dash.store_today(self.ctx)
 
     def period(self) -> dash.Period:
         return dash.Period(self.start.date().toPython(), self.end.date().toPython())
