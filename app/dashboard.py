@@ -193,16 +193,16 @@ def count_visit(
     )
 
 
-def prior_visits(s: Session, member_id: int, visit: Visit) -> tuple[int, Any, Any]:
-    """(count, first, last) of the member's visits before this one."""
+def prior_visits(
+    s: Session, member_id: int, visit_id: int, at: datetime
+) -> tuple[int, datetime | None, datetime | None]:
+    """(count, first, last) of the member's visits before visit `visit_id` made at `at`."""
     n, first, last = s.execute(
         select(func.count(), func.min(Visit.visited_at), func.max(Visit.visited_at)).where(
-            Visit.member_id == member_id,
-            Visit.visited_at <= visit.visited_at,
-            Visit.id != visit.id,
+            Visit.member_id == member_id, Visit.visited_at <= at, Visit.id != visit_id
         )
     ).one()
-    return int(n), first, last
+    return int(n), _aware(first), _aware(last)
 
 
 def count_new_member(s: Session, created_at: datetime, tier: str) -> None:
@@ -647,7 +647,7 @@ def _surveys(s: Session, lo: datetime, hi: datetime, key: str | None, now: datet
 def _retention(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
     """Return visits in the period, newest first, each with the gap since the member's
     visit before and their usual interval; key "late": only those that came too late."""
-    from app.loyalty import _lapse_at
+    from app.loyalty import _lapse_at, usual_interval
 
     rows: list[tuple[Any, ...]] = []
     ids: list[int | None] = []
@@ -667,23 +667,17 @@ def _retention(s: Session, lo: datetime, hi: datetime, key: str | None, now: dat
         offset += batch
         names = _names(s, {v[1] for v in visits})
         for vid, mid, at in visits:
-            n, first, last = s.execute(
-                select(func.count(), func.min(Visit.visited_at), func.max(Visit.visited_at)).where(
-                    Visit.member_id == mid, Visit.visited_at <= at, Visit.id != vid
-                )
-            ).one()
+            n, first, last = prior_visits(s, mid, vid, at)
             if not n:
                 continue  # a first visit is not a return
-            first, last = _aware(first), _aware(last)
-            lapse = _lapse_at(last, first, int(n))
+            lapse = _lapse_at(last, first, n)
             assert lapse is not None and last is not None
             on_time = at <= lapse
             if key == "late" and on_time:
                 continue
-            usual = (lapse - last) / 1.5
-            rows.append(
-                (at, *names.get(mid, ("", "")), (at - last).days, round(usual.days), on_time)
-            )
+            usual = usual_interval(last, first, n)  # None: too few visits to have one
+            days = None if usual is None else round(usual / timedelta(days=1))
+            rows.append((at, *names.get(mid, ("", "")), (at - last).days, days, on_time))
             ids.append(mid)
             if len(rows) > DRILL_LIMIT:
                 break

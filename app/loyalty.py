@@ -202,7 +202,9 @@ def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
     current = by_code.get(stats.tier) or tiers[-1]
     from app import dashboard
 
-    n_before, first_before, last_before = dashboard.prior_visits(s, member.id, visit)
+    n_before, first_before, last_before = dashboard.prior_visits(
+        s, member.id, visit.id, visit.visited_at
+    )
     lapse_before = _lapse_at(last_before, first_before, n_before) if n_before else None
     dashboard.count_visit(s, member.id, visit, current.code, lapse_before)
     points = visit.amount_cents * current.points_per_100 // 10000
@@ -248,13 +250,20 @@ def on_visit(s: Session, member: Member, visit: Visit, now: datetime) -> None:
     stats.lapse_at = _lapse_at(member.last_visit_at, stats.first_visit_at, member.visit_count)
 
 
+def usual_interval(last: datetime | None, first: datetime | None, visits: int) -> timedelta | None:
+    """The member's usual time between visits; None until there are 3 visits."""
+    if last is None or first is None or visits < 3:
+        return None
+    return (last - first) / (visits - 1)
+
+
 def _lapse_at(last: datetime | None, first: datetime | None, visits: int) -> datetime | None:
     """Last visit + 1.5x the member's usual interval (60 days until there are 3 visits)."""
     if last is None:
         return None
-    if first is None or visits < 3:
+    usual = usual_interval(last, first, visits)
+    if usual is None:
         return last + timedelta(days=DEFAULT_LAPSE_DAYS)
-    usual = (last - first) / (visits - 1)
     return last + max(usual * 1.5, MIN_LAPSE)
 
 

@@ -151,6 +151,9 @@ def test_drill_downs(ctx: AppContext, store: dict[str, int]) -> None:
     assert db_.drill(ctx, "satisfaction", OCTOBER, "unsatisfied").rows[0][3] == 2
     ret = db_.drill(ctx, "retention", OCTOBER)
     assert len(ret.rows) == 7 and sum(1 for r in ret.rows if not r[-1]) == 1
+    # A has fewer than 3 earlier visits: no usual interval yet (60 days' grace applies).
+    assert {r[4] for r in ret.rows if r[2] == "安二"} == {None}
+    assert {r[4] for r in ret.rows if r[2] == "丁四"} == {None, 1}
     late = db_.drill(ctx, "retention", OCTOBER, "late")
     assert [r[2] for r in late.rows] == ["陈一"]
     assert late.member_ids == [store["C"]]
