@@ -168,11 +168,6 @@ def store_today(ctx: AppContext) -> date:
     return _store_today(ctx)
 
 
-def _bump(s: Session, day: date, tier: str, **values: int) -> None:
-    """Adds to one day-and-tier row of the day book, in the caller's transaction."""
-    DashboardRepository(s).add(day, tier, **values)
-
-
 def count_visit(
     s: Session, member_id: int, visit: Visit, tier: str, lapse_before: datetime | None
 ) -> None:
@@ -182,8 +177,7 @@ def count_visit(
     day = visit.visited_at.astimezone(store_tz(s)).date()
     returning = lapse_before is not None
     on_time = returning and visit.visited_at <= lapse_before  # type: ignore[operator]
-    _bump(
-        s,
+    DashboardRepository(s).add(
         day,
         tier,
         visits=1,
@@ -206,7 +200,8 @@ def prior_visits(
 
 
 def count_new_member(s: Session, created_at: datetime, tier: str) -> None:
-    _bump(s, created_at.astimezone(store_tz(s)).date(), tier, new_members=1)
+    day = created_at.astimezone(store_tz(s)).date()
+    DashboardRepository(s).add(day, tier, new_members=1)
 
 
 def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = None) -> int:

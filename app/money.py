@@ -1,4 +1,5 @@
-"""Money is integer cents (fen); these turn typed amounts into cents and back."""
+"""Money is integer cents (fen); these turn typed amounts into cents and back, and
+show amounts and rates as text."""
 
 from __future__ import annotations
 
@@ -40,3 +41,11 @@ def format_cents(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}¥{cents // 100:,}.{cents % 100:02d}"
+
+
+def format_rate(rate: float | None) -> str:
+    """0.857 -> 85.7%, 0.6 -> 60%; no data -> an em dash (not 0%, which would be a result)."""
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"

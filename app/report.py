@@ -29,7 +29,7 @@ from app.context import AppContext
 from app.coupon_pdf import register_font
 from app.csvio import neutralise_cell
 from app.dashboard import Dashboard
-from app.money import format_cents
+from app.money import format_cents, format_rate
 
 GOOD, BAD = colors.HexColor("#2e7d32"), colors.HexColor("#c62828")
 PALETTE = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
@@ -201,13 +201,6 @@ CODES: dict[str, dict[str, str]] = {
 }
 
 
-def pct(rate: float | None) -> str:
-    if rate is None:
-        return "—"
-    text = f"{rate * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
 def kpi_rows(board: Dashboard, lang: str = "zh_CN") -> list[tuple[str, str, str, str]]:
     """(figure, actual, target, met/missed) — the table at the top of the report."""
     t = TEXT.get(lang, TEXT["zh_CN"])
@@ -215,7 +208,7 @@ def kpi_rows(board: Dashboard, lang: str = "zh_CN") -> list[tuple[str, str, str,
 
     def rate(key: str, value: float | None, target: int) -> tuple[str, str, str, str]:
         verdict = "" if value is None else t["met"] if value * 100 >= target else t["missed"]
-        return (t[key], pct(value), f"{target}%", verdict)
+        return (t[key], format_rate(value), f"{target}%", verdict)
 
     return [
         rate("satisfaction", board.satisfaction_rate, tg.satisfaction_pct),
@@ -271,7 +264,7 @@ def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
                     tier.name,
                     f"{tier.revenue_cents / 100:.2f}",
                     tier.visits,
-                    pct(tier.share),
+                    format_rate(tier.share),
                 ]
             )
         w.writerow([])
@@ -280,10 +273,14 @@ def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
                 w.writerow([section, codes.get(key, key), n])
         w.writerow([])
         for s in board.stages:
-            w.writerow(["stage", codes.get(s.stage, s.stage), s.on_time, s.decided, pct(s.rate)])
+            w.writerow(
+                ["stage", codes.get(s.stage, s.stage), s.on_time, s.decided, format_rate(s.rate)]
+            )
         w.writerow([])
         for c in board.campaigns:
-            w.writerow(["campaign", c.name or t["single"], c.issued, c.redeemed, pct(c.rate)])
+            w.writerow(
+                ["campaign", c.name or t["single"], c.issued, c.redeemed, format_rate(c.rate)]
+            )
     os.replace(tmp, target)
     return target
 
@@ -465,7 +462,7 @@ def write_pdf(
     story.append(
         _pie(
             t["tiers"],
-            [f"{x.name} {pct(x.share)}" for x in tiers],
+            [f"{x.name} {format_rate(x.share)}" for x in tiers],
             [x.revenue_cents / 100 for x in tiers],
             font,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.money import format_cents
+from app.money import format_cents, format_rate
 
 _DATE_FORMATS = {"zh_CN": "%Y-%m-%d", "zh_TW": "%Y/%m/%d", "en": "%d %b %Y"}
 _date_format = _DATE_FORMATS["zh_CN"]
@@ -45,11 +45,7 @@ def number(n: int) -> str:
 
 
 def percent(rate: float | None) -> str:
-    """0.857 -> 85.7%; no data -> an em dash (not 0%, which would be a result)."""
-    if rate is None:
-        return "—"
-    text = f"{rate * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    return format_rate(rate)
 
 
 def local_datetime(instant: datetime | None) -> str:
