@@ -273,11 +273,16 @@ def _hour_to_day(tz: ZoneInfo) -> Callable[[str], str]:
     return day_of
 
 
-def ensure_totals(ctx: AppContext) -> bool:
-    """Rebuilds the day book when an upgrade or a bulk import marked it stale."""
+def totals_stale(ctx: AppContext) -> bool:
+    """True when an upgrade, a bulk import or a new time zone asks for a recount."""
     with ctx.uow() as uow:
         row = uow.session.get(Setting, STALE_KEY)
-        stale = row is not None and row.value == "1"
+        return row is not None and row.value == "1"
+
+
+def ensure_totals(ctx: AppContext) -> bool:
+    """Rebuilds the day book when it is stale. Returns whether it did."""
+    stale = totals_stale(ctx)
     if stale:
         rebuild_totals(ctx)
     return stale

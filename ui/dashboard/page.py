@@ -252,12 +252,7 @@ class DashboardPage(QWidget):
     def reload(self) -> None:
         if self._job is not None:
             return
-        with self.ctx.uow() as uow:
-            from db.models import Setting
-
-            row = uow.session.get(Setting, dash.STALE_KEY)
-            stale = row is not None and row.value == "1"
-        if stale:
+        if dash.totals_stale(self.ctx):
             self.start_rebuild()
             return
         period = call(self, lambda: self.period())
