@@ -127,8 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         notice.close()
     from app import settings as st
 
-    if args.lang is None and st.language(ctx) != "zh_CN":
-        install_translations(app, st.language(ctx))  # the store's language, from sign-in on
+    stored = st.language(ctx) if args.lang is None else None
+    if stored is not None and stored != "zh_CN":
+        install_translations(app, stored)  # the store's language, from sign-in on
     if args.demo:
         from app.demo import seed_if_empty
 
