@@ -20,7 +20,7 @@ resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)
 translations: $(QM)
 
 run: $(STAMP) translations
-	$(VENV)/bin/frontdesk $(ARGS)
+	$(VENV)/bin/frontdesk --demo $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -87,6 +87,9 @@ def backup_now(ctx: AppContext, folder: Path | str, keep: int = DEFAULT_KEEP) ->
         dest = sqlite3.connect(part)
         try:
             source.backup(dest)  # a consistent snapshot, even while counters write
+            # The copy carries the live file's WAL mode; a backup is one self-contained
+            # file, so it is switched to a rollback journal before anyone opens it again.
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:

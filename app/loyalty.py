@@ -4,6 +4,7 @@ follow-up calls and satisfaction surveys."""
 from __future__ import annotations
 
 import itertools
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from db.models import (
     Visit,
 )
 from db.repositories import LoyaltyRepository, updated_rows
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 YEAR = timedelta(days=365)
@@ -459,9 +462,10 @@ def expire_points(ctx: AppContext) -> int:
 def refresh_due(ctx: AppContext) -> bool:
     with ctx.uow() as uow:
         row = uow.session.get(Setting, LAST_REFRESH_KEY)
-    if row is None:
+        last = row.value if row is not None else None
+    if last is None:
         return True
-    return ctx.clock.now() - datetime.fromisoformat(row.value) >= REFRESH_EVERY
+    return ctx.clock.now() - datetime.fromisoformat(last) >= REFRESH_EVERY
 
 
 def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
@@ -526,7 +530,15 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
         uow.session.add(setting)
         uow.commit()
     say("members", total, total)
-    return RefreshResult(total, up, down, time.perf_counter() - started)
+    result = RefreshResult(total, up, down, time.perf_counter() - started)
+    log.info(
+        "tier review done: %d members, %d up, %d down, %.1f s",
+        result.members,
+        result.upgraded,
+        result.downgraded,
+        result.seconds,
+    )
+    return result
 
 
 def tier_history(ctx: AppContext, member_id: int) -> list[TierChangeView]:

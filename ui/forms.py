@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +42,12 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
+        # Enter in a one-line field saves (the default button); in a multi-line box it starts
+        # a new line, so Ctrl+Enter saves from anywhere in the form.
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setToolTip(self.tr("Save (Enter, or Ctrl+Enter in a text box)"))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self._save_by_key)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
@@ -57,6 +66,11 @@ class FormDialog(QDialog):
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setFocus()
+
+    def _save_by_key(self) -> None:
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if save is not None and save.isVisible() and save.isEnabled():
+            save.click()
 
     def on_save(self) -> None:
         raise NotImplementedError
@@ -88,3 +102,39 @@ class WeekdayChecks(QWidget):
 
     def checked(self) -> tuple[int, ...]:
         return tuple(i for i, box in enumerate(self.boxes) if box.isChecked())
+
+
+class ScoreButtons(QWidget):
+    """A 1-5 score as five radio buttons: the digit keys 1-5 pick a score at once (also
+    the arrow keys, as in any radio group)."""
+
+    def __init__(
+        self, name_prefix: str, labels: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.buttons: list[QRadioButton] = []
+        for value in range(1, 6):
+            text = labels[value - 1] if labels else str(value)
+            button = QRadioButton(text, objectName=f"{name_prefix}{value}")
+            button.installEventFilter(self)
+            self.group.addButton(button, value)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.buttons[0])
+
+    def checkedId(self) -> int:
+        return self.group.checkedId()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            text = event.text()
+            if text in ("1", "2", "3", "4", "5"):
+                button = self.buttons[int(text) - 1]
+                button.setChecked(True)
+                button.setFocus()
+                return True
+        return super().eventFilter(watched, event)

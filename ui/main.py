@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -69,10 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from app.context import AppContext
     from ui.main_window import MainWindow
+    from ui.probe import install as install_probe
     from ui.style import apply_style, install_translations, register_fonts
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Frontdesk")
+    install_probe(app)  # only when FRONTDESK_PROBE is set (the journey tests)
+    quitter = install_quit_signals(app)
     register_fonts(app)
     apply_style(app)
     install_translations(app, args.lang or "zh_CN")
@@ -137,9 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if added:
             log.info("added %d demo members to %s", added, data_dir)
     if not args.quit_after_start and not sign_in(ctx):
+        log.info("sign-in cancelled; quitting")
         ctx.close()
         lock.release()
         return 0
+    if ctx.staff is not None:
+        log.info("signed in as %s (%s)", ctx.staff.username, ctx.staff.role)
     from app.loyalty import expire_points
 
     expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
@@ -149,8 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window = MainWindow(ctx, auto_review=auto_review)
         window.hourly = lambda: _daily_backup(ctx, only_if_due=True)
         window.language_changed.connect(switch_language)
-        window.show()
+        window.showMaximized()  # the counter's whole screen (1366×768 is common)
         windows[:] = [window]
+        log.info("main window ready (%s)", language_name())
         return window
 
     def switch_language(language: str) -> None:
@@ -158,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         old = windows[0]
         install_translations(app, language)
         new = open_window(auto_review=False)
-        new.setGeometry(old.geometry())
+        if not old.isMaximized():
+            new.showNormal()
+            new.setGeometry(old.geometry())
         old.hide()
         old.close()
         old.deleteLater()
@@ -186,13 +196,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.backup import mark_running
 
     mark_running(data_dir, True)
+    quitter.windows = windows
     code = app.exec()
-    mark_running(data_dir, False)
+    log.info("quitting%s", f" ({quitter.reason})" if quitter.reason else "")
     if not args.quit_after_start:
         _daily_backup(ctx, only_if_due=False)
     ctx.close()
+    mark_running(data_dir, False)  # last: a crash during the exit backup is still noticed
     lock.release()
+    log.info("stopped cleanly")
     return code
+
+
+class QuitSignals:
+    """SIGTERM (the PC shutting down), SIGINT and SIGHUP end the program the way Ctrl+Q
+    does: windows close, the exit backup runs and the next start is a clean one.
+
+    Python runs a signal handler only between bytecodes; while Qt's event loop waits in C++,
+    the signal's byte on the wakeup socket wakes the loop so the handler runs at once."""
+
+    def __init__(self, app: object) -> None:
+        import signal
+        import socket
+
+        from PySide6.QtCore import QSocketNotifier
+
+        self.app = app
+        self.reason = ""
+        self.windows: list[object] = []
+        self._read, self._write = socket.socketpair()
+        for sock in (self._read, self._write):
+            sock.setblocking(False)
+        signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), self._on_signal)
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self._read.recv(512)
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        import signal
+
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        self.reason = signal.Signals(signum).name
+        log.info("%s received: closing", self.reason)
+
+        def close() -> None:
+            for window in self.windows:
+                window.shutting_down = True  # type: ignore[attr-defined]
+            QApplication.closeAllWindows()
+            QApplication.exit(0)  # also ends a dialog's own loop (the sign-in box)
+
+        QTimer.singleShot(0, close)
+
+
+def install_quit_signals(app: object) -> QuitSignals:
+    return QuitSignals(app)
+
+
+def language_name() -> str:
+    from ui.format import language
+
+    return language()
 
 
 def _database_sound(data_dir: Path, quiet: bool) -> bool:

@@ -95,6 +95,14 @@ class MainWindow(QMainWindow):
         self.settings_button.clicked.connect(self.open_settings)
         settings_key = QShortcut(QKeySequence("Ctrl+,"), self)
         settings_key.activated.connect(self.open_settings)
+        # Quitting: Ctrl+Q, the Quit button or the window's close button; main.py then
+        # writes the exit backup. A shutdown signal sets shutting_down (no questions asked).
+        self.shutting_down = False
+        self.quit_button = QPushButton(self.tr("Quit  Ctrl+Q"), objectName="quitButton")
+        self.quit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.quit_button.clicked.connect(self.close)
+        quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)
+        quit_key.activated.connect(self.close)
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
@@ -110,12 +118,14 @@ class MainWindow(QMainWindow):
         rail.setSpacing(0)
         rail.addWidget(self.nav, 1)
         rail.addWidget(self.settings_button)
-        self.settings_button.setFixedWidth(self.nav.width())
-        self.settings_button.setStyleSheet(
-            "QPushButton { background: #2f3b4c; color: #e8edf3; border: none; "
-            "padding: 12px 14px; text-align: left; font-size: 12pt; } "
-            "QPushButton:hover { background: #3b4a5e; }"
-        )
+        rail.addWidget(self.quit_button)
+        for button in (self.settings_button, self.quit_button):
+            button.setFixedWidth(self.nav.width())
+            button.setStyleSheet(
+                "QPushButton { background: #2f3b4c; color: #e8edf3; border: none; "
+                "padding: 12px 14px; text-align: left; font-size: 12pt; } "
+                "QPushButton:hover { background: #3b4a5e; }"
+            )
         layout.addLayout(rail)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)

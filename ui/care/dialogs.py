@@ -7,13 +7,10 @@ from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLineEdit,
-    QRadioButton,
     QSpinBox,
     QWidget,
 )
@@ -23,7 +20,7 @@ from app import loyalty as ly
 from app.context import AppContext
 from app.coupons import CouponView
 from ui.actions import call
-from ui.forms import FormDialog
+from ui.forms import FormDialog, ScoreButtons
 
 
 class FollowUpDialog(FormDialog):
@@ -231,14 +228,10 @@ class SurveyDialog(FormDialog):
         self.ctx = ctx
         self.member_id = member_id
         self.saved = False
-        self.group = QButtonGroup(self)
-        row = QHBoxLayout()
-        for score in range(1, 6):
-            button = QRadioButton("★" * score, objectName=f"surveyScore{score}")
-            self.group.addButton(button, score)
-            row.addWidget(button)
+        self.scores = ScoreButtons("surveyScore", ["★" * score for score in range(1, 6)])
+        self.group = self.scores.group
         self.comment = QLineEdit(objectName="surveyComment")
-        self.form.addRow(self.tr("Score"), row)
+        self.form.addRow(self.tr("Score"), self.scores)
         self.form.addRow(self.tr("Comment"), self.comment)
 
     def on_save(self) -> None:

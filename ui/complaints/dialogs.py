@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QRadioButton,
     QWidget,
 )
 
@@ -20,7 +17,7 @@ from app.context import AppContext
 from app.members import MemberProfile
 from ui.actions import call
 from ui.complaints import labels
-from ui.forms import FormDialog
+from ui.forms import FormDialog, ScoreButtons
 
 
 def _combo(name: str, items: dict[str, str]) -> QComboBox:
@@ -176,17 +173,11 @@ class StepDialog(FormDialog):
                 self.tr("Root cause") + (" *" if step == "close" else ""), self.root_cause
             )
             self.fields["root_cause"] = self.root_cause
-        self.score = QButtonGroup(self)
+        self.score = ScoreButtons("satisfaction")
         if step == "close":
             self.form.addRow(self.tr("Remedy *"), self.remedy)
             self.fields["remedy"] = self.remedy
-            scores = QHBoxLayout()
-            for value in range(1, 6):
-                button = QRadioButton(str(value), objectName=f"satisfaction{value}")
-                self.score.addButton(button, value)
-                scores.addWidget(button)
-            scores.addStretch(1)
-            self.form.addRow(self.tr("Guest satisfaction (1-5) *"), scores)
+            self.form.addRow(self.tr("Guest satisfaction (1-5) *"), self.score)
         self.note.setFocus()
 
     def on_save(self) -> None:

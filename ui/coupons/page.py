@@ -122,7 +122,8 @@ class CouponsPage(QWidget):
             self.layout_box.addItem(text, code)
         buttons = QHBoxLayout()
         actions = (
-            ("newCouponButton", self.tr("New coupon…"), self.open_coupon_dialog),
+            # (a click's `checked` argument must not reach member_id)
+            ("newCouponButton", self.tr("New coupon…"), lambda: self.open_coupon_dialog()),
             ("newCampaignButton", self.tr("New campaign…"), self.open_campaign_dialog),
             ("issueCampaignButton", self.tr("Issue campaign…"), self.open_issue_dialog),
             ("printCampaignButton", self.tr("Print campaign"), self.print_campaign),
