@@ -196,9 +196,11 @@ def _export_rows(ctx: AppContext, batch: int = 5000) -> Iterator[list[str]]:
                     "1" if m.active else "0",
                     m.created_at.isoformat(),
                 ]
-        if len(members) < batch:
+            full = len(members) == batch
+            if full:
+                last_id = members[-1].id
+        if not full:
             return
-        last_id = members[-1].id
 
 
 def export_members(ctx: AppContext, path: Path) -> int:

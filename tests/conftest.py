@@ -13,6 +13,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.clock import FakeClock
 from app.context import AppContext
+from tests.live_rows import guard_services
+
+# Every service call the suite makes is checked for live ORM rows in what it returns
+# (tests/unit/test_no_live_rows.py reads the code for the paths no test takes).
+guard_services()
 
 
 @pytest.fixture

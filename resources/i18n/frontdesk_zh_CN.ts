@@ -335,67 +335,67 @@
 <context>
     <name>ComplaintDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="52" />
+        <location filename="../../ui/complaints/dialogs.py" line="49" />
         <source>Log complaint</source>
         <translation>登记投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <location filename="../../ui/complaints/dialogs.py" line="58" />
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="64" />
+        <location filename="../../ui/complaints/dialogs.py" line="61" />
         <source>optional</source>
         <translation>选填</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="69" />
+        <location filename="../../ui/complaints/dialogs.py" line="66" />
         <source>What happened, in the guest's words</source>
         <translation>发生了什么（按客人的原话记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="76" />
+        <location filename="../../ui/complaints/dialogs.py" line="73" />
         <source>Guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <location filename="../../ui/complaints/dialogs.py" line="74" />
         <source>Guest phone</source>
         <translation>客人电话</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="81" />
+        <location filename="../../ui/complaints/dialogs.py" line="78" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="82" />
+        <location filename="../../ui/complaints/dialogs.py" line="79" />
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="83" />
+        <location filename="../../ui/complaints/dialogs.py" line="80" />
         <source>Description *</source>
         <translation>投诉内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="84" />
+        <location filename="../../ui/complaints/dialogs.py" line="81" />
         <source>Taken by</source>
         <translation>接待人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="104" />
+        <location filename="../../ui/complaints/dialogs.py" line="101" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>紧急：须在 %1 分钟内解决，并立即通知经理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="107" />
+        <location filename="../../ui/complaints/dialogs.py" line="104" />
         <source>First response due within %1 minutes.</source>
         <translation>须在 %1 分钟内首次回应客人。</translation>
     </message>
@@ -628,118 +628,118 @@
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="125" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="130" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="139" />
+        <location filename="../../ui/coupons/page.py" line="140" />
         <source>store name on coupons</source>
         <translation>券面门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="142" />
+        <location filename="../../ui/coupons/page.py" line="143" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="161" />
+        <location filename="../../ui/coupons/page.py" line="162" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="165" />
+        <location filename="../../ui/coupons/page.py" line="166" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="191" />
+        <location filename="../../ui/coupons/page.py" line="192" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="193" />
+        <location filename="../../ui/coupons/page.py" line="194" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="200" />
+        <location filename="../../ui/coupons/page.py" line="201" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="229" />
+        <location filename="../../ui/coupons/page.py" line="230" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="234" />
+        <location filename="../../ui/coupons/page.py" line="235" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="267" />
+        <location filename="../../ui/coupons/page.py" line="268" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="283" />
-        <location filename="../../ui/coupons/page.py" line="305" />
+        <location filename="../../ui/coupons/page.py" line="284" />
+        <location filename="../../ui/coupons/page.py" line="306" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="294" />
+        <location filename="../../ui/coupons/page.py" line="295" />
         <source>Issued %1 coupons for %2.</source>
         <translation>已为“%2”发放 %1 张券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="314" />
+        <location filename="../../ui/coupons/page.py" line="315" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="327" />
+        <location filename="../../ui/coupons/page.py" line="328" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="327" />
+        <location filename="../../ui/coupons/page.py" line="328" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="356" />
+        <location filename="../../ui/coupons/page.py" line="357" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="361" />
+        <location filename="../../ui/coupons/page.py" line="362" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已将 %1 张券保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="387" />
+        <location filename="../../ui/coupons/page.py" line="388" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -788,7 +788,7 @@
     </message>
     <message>
         <location filename="../../ui/dashboard/page.py" line="164" />
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="365" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
@@ -833,88 +833,88 @@
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="277" />
+        <location filename="../../ui/dashboard/page.py" line="270" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="295" />
-        <location filename="../../ui/dashboard/page.py" line="345" />
+        <location filename="../../ui/dashboard/page.py" line="288" />
+        <location filename="../../ui/dashboard/page.py" line="338" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="301" />
+        <location filename="../../ui/dashboard/page.py" line="294" />
         <source>target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="308" />
+        <location filename="../../ui/dashboard/page.py" line="301" />
         <source>Surveys: %1</source>
         <translation>调查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="316" />
+        <location filename="../../ui/dashboard/page.py" line="309" />
         <source>Deadlines: %1</source>
         <translation>时限 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="323" />
+        <location filename="../../ui/dashboard/page.py" line="316" />
         <source>Return visits: %1</source>
         <translation>回头到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="331" />
+        <location filename="../../ui/dashboard/page.py" line="324" />
         <source>Coupons: %1</source>
         <translation>发券 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="336" />
+        <location filename="../../ui/dashboard/page.py" line="329" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="338" />
+        <location filename="../../ui/dashboard/page.py" line="331" />
         <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="353" />
+        <location filename="../../ui/dashboard/page.py" line="346" />
         <source>Computed in %1 ms</source>
         <translation>用时 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="363" />
+        <location filename="../../ui/dashboard/page.py" line="356" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="366" />
+        <location filename="../../ui/dashboard/page.py" line="359" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="371" />
+        <location filename="../../ui/dashboard/page.py" line="364" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="400" />
+        <location filename="../../ui/dashboard/page.py" line="393" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="417" />
+        <location filename="../../ui/dashboard/page.py" line="410" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="444" />
+        <location filename="../../ui/dashboard/page.py" line="437" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="443" />
+        <location filename="../../ui/dashboard/page.py" line="436" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
@@ -924,13 +924,13 @@
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="536" />
+        <location filename="../../ui/dashboard/page.py" line="529" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="542" />
-        <location filename="../../ui/dashboard/page.py" line="553" />
+        <location filename="../../ui/dashboard/page.py" line="535" />
+        <location filename="../../ui/dashboard/page.py" line="546" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -1148,22 +1148,22 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="42" />
+        <location filename="../../ui/care/dialogs.py" line="39" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回访（%1 位会员）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="54" />
         <source>Call on</source>
         <translation>回访日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="58" />
+        <location filename="../../ui/care/dialogs.py" line="55" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="59" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Purpose *</source>
         <translation>回访目的 *</translation>
     </message>
@@ -1199,14 +1199,19 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="38" />
+        <location filename="../../ui/forms.py" line="41" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="39" />
+        <location filename="../../ui/forms.py" line="42" />
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="48" />
+        <source>Save (Enter, or Ctrl+Enter in a text box)</source>
+        <translation>保存（回车；在多行文本框中按 Ctrl+回车）</translation>
     </message>
 </context>
 <context>
@@ -1260,22 +1265,22 @@
 <context>
     <name>IssueToSelectionDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="120" />
+        <location filename="../../ui/care/dialogs.py" line="117" />
         <source>Issue coupons to %1 members</source>
         <translation>给 %1 位会员发券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="129" />
+        <location filename="../../ui/care/dialogs.py" line="126" />
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="131" />
+        <location filename="../../ui/care/dialogs.py" line="128" />
         <source>Issue</source>
         <translation>发放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="133" />
+        <location filename="../../ui/care/dialogs.py" line="130" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>请先在优惠券页面（F6）创建活动。</translation>
     </message>
@@ -1307,7 +1312,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="342" />
+        <location filename="../../ui/main_window.py" line="352" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -1347,52 +1352,57 @@
         <translation>设置  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134" />
+        <location filename="../../ui/main_window.py" line="101" />
+        <source>Quit  Ctrl+Q</source>
+        <translation>退出  Ctrl+Q</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="144" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="193" />
         <source>manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="264" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="276" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="289" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285" />
+        <location filename="../../ui/main_window.py" line="295" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287" />
+        <location filename="../../ui/main_window.py" line="297" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293" />
+        <location filename="../../ui/main_window.py" line="303" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1877,17 +1887,17 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="91" />
+        <location filename="../../ui/care/dialogs.py" line="88" />
         <source>Call with %1</source>
         <translation>回访 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="98" />
+        <location filename="../../ui/care/dialogs.py" line="95" />
         <source>Purpose</source>
         <translation>回访目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="99" />
+        <location filename="../../ui/care/dialogs.py" line="96" />
         <source>Outcome *</source>
         <translation>回访结果 *</translation>
     </message>
@@ -1913,52 +1923,52 @@
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="160" />
+        <location filename="../../ui/care/dialogs.py" line="157" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="160" />
+        <location filename="../../ui/care/dialogs.py" line="157" />
         <source>Use points</source>
         <translation>积分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="162" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>balance %1</source>
         <translation>余额 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="167" />
         <source>Points (100 = ¥1)</source>
         <translation>积分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="167" />
         <source>Points (+ add, − take)</source>
         <translation>积分（+ 增加，− 扣减）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="174" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Staff *</source>
         <translation>经手人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="174" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="177" />
+        <location filename="../../ui/care/dialogs.py" line="174" />
         <source>Give as a coupon (¥1 per 100 points)</source>
         <translation>兑换成优惠券（100 积分 = ¥1）</translation>
     </message>
@@ -2381,87 +2391,87 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <location filename="../../ui/complaints/dialogs.py" line="147" />
         <source>Respond to the guest</source>
         <translation>回应客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <location filename="../../ui/complaints/dialogs.py" line="148" />
         <source>Start investigation</source>
         <translation>开始调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="149" />
         <source>Final answer to the guest</source>
         <translation>给客人最终答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="150" />
         <source>Close complaint</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <location filename="../../ui/complaints/dialogs.py" line="151" />
         <source>Reopen complaint</source>
         <translation>重新打开投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
         <source>Escalate to manager</source>
         <translation>升级给经理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165" />
+        <location filename="../../ui/complaints/dialogs.py" line="162" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>What was said/done *</source>
         <translation>说了什么/做了什么 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="169" />
+        <location filename="../../ui/complaints/dialogs.py" line="166" />
         <source>Answer given *</source>
         <translation>答复内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <location filename="../../ui/complaints/dialogs.py" line="167" />
         <source>Why reopened *</source>
         <translation>重新打开的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <location filename="../../ui/complaints/dialogs.py" line="168" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="176" />
+        <location filename="../../ui/complaints/dialogs.py" line="173" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="181" />
+        <location filename="../../ui/complaints/dialogs.py" line="178" />
         <source>Remedy *</source>
         <translation>补救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <location filename="../../ui/complaints/dialogs.py" line="180" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人满意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <location filename="../../ui/complaints/dialogs.py" line="188" />
         <source>Please say what was said or done.</source>
         <translation>请填写对客人说了什么或做了什么。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <location filename="../../ui/complaints/dialogs.py" line="197" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>请选择客人的满意度（1 到 5）。</translation>
     </message>
@@ -2469,22 +2479,22 @@
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="230" />
+        <location filename="../../ui/care/dialogs.py" line="227" />
         <source>How was your visit?</source>
         <translation>本次体验如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="241" />
+        <location filename="../../ui/care/dialogs.py" line="234" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="242" />
+        <location filename="../../ui/care/dialogs.py" line="235" />
         <source>Comment</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="246" />
+        <location filename="../../ui/care/dialogs.py" line="239" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>请选择 1 到 5 分。</translation>
     </message>
@@ -2662,37 +2672,37 @@
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="73" />
+        <location filename="../../ui/forms.py" line="87" />
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="74" />
+        <location filename="../../ui/forms.py" line="88" />
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="75" />
+        <location filename="../../ui/forms.py" line="89" />
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="76" />
+        <location filename="../../ui/forms.py" line="90" />
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="77" />
+        <location filename="../../ui/forms.py" line="91" />
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="78" />
+        <location filename="../../ui/forms.py" line="92" />
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="79" />
+        <location filename="../../ui/forms.py" line="93" />
         <source>Sun</source>
         <translation>周日</translation>
     </message>
@@ -3641,22 +3651,22 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="116" />
+        <location filename="../../ui/main.py" line="120" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把数据库升级到新版本，请勿关机…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="217" />
+        <location filename="../../ui/main.py" line="289" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="232" />
+        <location filename="../../ui/main.py" line="304" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="242" />
+        <location filename="../../ui/main.py" line="314" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

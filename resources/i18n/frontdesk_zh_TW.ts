@@ -335,67 +335,67 @@
 <context>
     <name>ComplaintDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="52" />
+        <location filename="../../ui/complaints/dialogs.py" line="49" />
         <source>Log complaint</source>
         <translation>登記投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <location filename="../../ui/complaints/dialogs.py" line="58" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="64" />
+        <location filename="../../ui/complaints/dialogs.py" line="61" />
         <source>optional</source>
         <translation>選填</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="69" />
+        <location filename="../../ui/complaints/dialogs.py" line="66" />
         <source>What happened, in the guest's words</source>
         <translation>發生了什麼（按客人的原話記錄）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="76" />
+        <location filename="../../ui/complaints/dialogs.py" line="73" />
         <source>Guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <location filename="../../ui/complaints/dialogs.py" line="74" />
         <source>Guest phone</source>
         <translation>客人電話</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="81" />
+        <location filename="../../ui/complaints/dialogs.py" line="78" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="82" />
+        <location filename="../../ui/complaints/dialogs.py" line="79" />
         <source>Severity</source>
         <translation>緊急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="83" />
+        <location filename="../../ui/complaints/dialogs.py" line="80" />
         <source>Description *</source>
         <translation>投訴內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="84" />
+        <location filename="../../ui/complaints/dialogs.py" line="81" />
         <source>Taken by</source>
         <translation>接待人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="104" />
+        <location filename="../../ui/complaints/dialogs.py" line="101" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>緊急：須在 %1 分鐘內解決，並立即通知經理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="107" />
+        <location filename="../../ui/complaints/dialogs.py" line="104" />
         <source>First response due within %1 minutes.</source>
         <translation>須在 %1 分鐘內首次回應客人。</translation>
     </message>
@@ -628,118 +628,118 @@
         <translation>核銷</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="125" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New coupon…</source>
         <translation>新建優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>New campaign…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Issue campaign…</source>
         <translation>發放活動券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Print campaign</source>
         <translation>列印活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="130" />
         <source>Void coupon…</source>
         <translation>作廢優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="139" />
+        <location filename="../../ui/coupons/page.py" line="140" />
         <source>store name on coupons</source>
         <translation>券面門店名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="142" />
+        <location filename="../../ui/coupons/page.py" line="143" />
         <source>Print as</source>
         <translation>列印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="161" />
+        <location filename="../../ui/coupons/page.py" line="162" />
         <source>Campaigns</source>
         <translation>營銷活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="165" />
+        <location filename="../../ui/coupons/page.py" line="166" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>請掃描優惠券：核銷前會在這裡顯示券的詳情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="191" />
+        <location filename="../../ui/coupons/page.py" line="192" />
         <source>bearer coupon</source>
         <translation>不記名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="193" />
+        <location filename="../../ui/coupons/page.py" line="194" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="200" />
+        <location filename="../../ui/coupons/page.py" line="201" />
         <source>minimum bill %1</source>
         <translation>最低消費 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="229" />
+        <location filename="../../ui/coupons/page.py" line="230" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="234" />
+        <location filename="../../ui/coupons/page.py" line="235" />
         <source>Give: %1</source>
         <translation>請贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="267" />
+        <location filename="../../ui/coupons/page.py" line="268" />
         <source>Issued %1: %2</source>
         <translation>已發放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="283" />
-        <location filename="../../ui/coupons/page.py" line="305" />
+        <location filename="../../ui/coupons/page.py" line="284" />
+        <location filename="../../ui/coupons/page.py" line="306" />
         <source>Choose a campaign in the list first.</source>
         <translation>請先在列表中選擇一個活動。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="294" />
+        <location filename="../../ui/coupons/page.py" line="295" />
         <source>Issued %1 coupons for %2.</source>
         <translation>已為“%2”發放 %1 張券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="314" />
+        <location filename="../../ui/coupons/page.py" line="315" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>該活動沒有可列印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="327" />
+        <location filename="../../ui/coupons/page.py" line="328" />
         <source>Rendering coupons…</source>
         <translation>正在生成優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="327" />
+        <location filename="../../ui/coupons/page.py" line="328" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="356" />
+        <location filename="../../ui/coupons/page.py" line="357" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="361" />
+        <location filename="../../ui/coupons/page.py" line="362" />
         <source>Saved %1 coupons to %2.</source>
         <translation>已將 %1 張券儲存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="387" />
+        <location filename="../../ui/coupons/page.py" line="388" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -788,7 +788,7 @@
     </message>
     <message>
         <location filename="../../ui/dashboard/page.py" line="164" />
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="365" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
@@ -833,88 +833,88 @@
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="277" />
+        <location filename="../../ui/dashboard/page.py" line="270" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="295" />
-        <location filename="../../ui/dashboard/page.py" line="345" />
+        <location filename="../../ui/dashboard/page.py" line="288" />
+        <location filename="../../ui/dashboard/page.py" line="338" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="301" />
+        <location filename="../../ui/dashboard/page.py" line="294" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="308" />
+        <location filename="../../ui/dashboard/page.py" line="301" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="316" />
+        <location filename="../../ui/dashboard/page.py" line="309" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="323" />
+        <location filename="../../ui/dashboard/page.py" line="316" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="331" />
+        <location filename="../../ui/dashboard/page.py" line="324" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="336" />
+        <location filename="../../ui/dashboard/page.py" line="329" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="338" />
+        <location filename="../../ui/dashboard/page.py" line="331" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="353" />
+        <location filename="../../ui/dashboard/page.py" line="346" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="363" />
+        <location filename="../../ui/dashboard/page.py" line="356" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="366" />
+        <location filename="../../ui/dashboard/page.py" line="359" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="371" />
+        <location filename="../../ui/dashboard/page.py" line="364" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="400" />
+        <location filename="../../ui/dashboard/page.py" line="393" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="417" />
+        <location filename="../../ui/dashboard/page.py" line="410" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="444" />
+        <location filename="../../ui/dashboard/page.py" line="437" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="443" />
+        <location filename="../../ui/dashboard/page.py" line="436" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
@@ -924,13 +924,13 @@
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="536" />
+        <location filename="../../ui/dashboard/page.py" line="529" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="542" />
-        <location filename="../../ui/dashboard/page.py" line="553" />
+        <location filename="../../ui/dashboard/page.py" line="535" />
+        <location filename="../../ui/dashboard/page.py" line="546" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1148,22 +1148,22 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="42" />
+        <location filename="../../ui/care/dialogs.py" line="39" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回訪（%1 位會員）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="54" />
         <source>Call on</source>
         <translation>回訪日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="58" />
+        <location filename="../../ui/care/dialogs.py" line="55" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="59" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Purpose *</source>
         <translation>回訪目的 *</translation>
     </message>
@@ -1199,14 +1199,19 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="38" />
+        <location filename="../../ui/forms.py" line="41" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="39" />
+        <location filename="../../ui/forms.py" line="42" />
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="48" />
+        <source>Save (Enter, or Ctrl+Enter in a text box)</source>
+        <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
 </context>
 <context>
@@ -1260,22 +1265,22 @@
 <context>
     <name>IssueToSelectionDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="120" />
+        <location filename="../../ui/care/dialogs.py" line="117" />
         <source>Issue coupons to %1 members</source>
         <translation>給 %1 位會員發券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="129" />
+        <location filename="../../ui/care/dialogs.py" line="126" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="131" />
+        <location filename="../../ui/care/dialogs.py" line="128" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="133" />
+        <location filename="../../ui/care/dialogs.py" line="130" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>請先在優惠券頁面（F6）建立活動。</translation>
     </message>
@@ -1307,7 +1312,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="342" />
+        <location filename="../../ui/main_window.py" line="352" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -1347,52 +1352,57 @@
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134" />
+        <location filename="../../ui/main_window.py" line="101" />
+        <source>Quit  Ctrl+Q</source>
+        <translation>退出  Ctrl+Q</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="144" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="193" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="264" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="276" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="289" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285" />
+        <location filename="../../ui/main_window.py" line="295" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287" />
+        <location filename="../../ui/main_window.py" line="297" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293" />
+        <location filename="../../ui/main_window.py" line="303" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1877,17 +1887,17 @@
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="91" />
+        <location filename="../../ui/care/dialogs.py" line="88" />
         <source>Call with %1</source>
         <translation>回訪 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="98" />
+        <location filename="../../ui/care/dialogs.py" line="95" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="99" />
+        <location filename="../../ui/care/dialogs.py" line="96" />
         <source>Outcome *</source>
         <translation>回訪結果 *</translation>
     </message>
@@ -1913,52 +1923,52 @@
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="160" />
+        <location filename="../../ui/care/dialogs.py" line="157" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="160" />
+        <location filename="../../ui/care/dialogs.py" line="157" />
         <source>Use points</source>
         <translation>積分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="162" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>balance %1</source>
         <translation>餘額 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="167" />
         <source>Points (100 = ¥1)</source>
         <translation>積分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="167" />
         <source>Points (+ add, − take)</source>
         <translation>積分（+ 增加，− 扣減）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="173" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="174" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Staff *</source>
         <translation>經手人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="174" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="177" />
+        <location filename="../../ui/care/dialogs.py" line="174" />
         <source>Give as a coupon (¥1 per 100 points)</source>
         <translation>兌換成優惠券（100 積分 = ¥1）</translation>
     </message>
@@ -2381,87 +2391,87 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <location filename="../../ui/complaints/dialogs.py" line="147" />
         <source>Respond to the guest</source>
         <translation>回應客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <location filename="../../ui/complaints/dialogs.py" line="148" />
         <source>Start investigation</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="149" />
         <source>Final answer to the guest</source>
         <translation>給客人最終答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="150" />
         <source>Close complaint</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="154" />
+        <location filename="../../ui/complaints/dialogs.py" line="151" />
         <source>Reopen complaint</source>
         <translation>重新開啟投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="155" />
+        <location filename="../../ui/complaints/dialogs.py" line="152" />
         <source>Escalate to manager</source>
         <translation>升級給經理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="156" />
+        <location filename="../../ui/complaints/dialogs.py" line="153" />
         <source>Add note</source>
         <translation>新增備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165" />
+        <location filename="../../ui/complaints/dialogs.py" line="162" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>What was said/done *</source>
         <translation>說了什麼/做了什麼 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="169" />
+        <location filename="../../ui/complaints/dialogs.py" line="166" />
         <source>Answer given *</source>
         <translation>答覆內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170" />
+        <location filename="../../ui/complaints/dialogs.py" line="167" />
         <source>Why reopened *</source>
         <translation>重新開啟的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="171" />
+        <location filename="../../ui/complaints/dialogs.py" line="168" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="176" />
+        <location filename="../../ui/complaints/dialogs.py" line="173" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="181" />
+        <location filename="../../ui/complaints/dialogs.py" line="178" />
         <source>Remedy *</source>
         <translation>補救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <location filename="../../ui/complaints/dialogs.py" line="180" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人滿意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <location filename="../../ui/complaints/dialogs.py" line="188" />
         <source>Please say what was said or done.</source>
         <translation>請填寫對客人說了什麼或做了什麼。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <location filename="../../ui/complaints/dialogs.py" line="197" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>請選擇客人的滿意度（1 到 5）。</translation>
     </message>
@@ -2469,22 +2479,22 @@
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="230" />
+        <location filename="../../ui/care/dialogs.py" line="227" />
         <source>How was your visit?</source>
         <translation>本次體驗如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="241" />
+        <location filename="../../ui/care/dialogs.py" line="234" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="242" />
+        <location filename="../../ui/care/dialogs.py" line="235" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="246" />
+        <location filename="../../ui/care/dialogs.py" line="239" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>請選擇 1 到 5 分。</translation>
     </message>
@@ -2662,37 +2672,37 @@
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="73" />
+        <location filename="../../ui/forms.py" line="87" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="74" />
+        <location filename="../../ui/forms.py" line="88" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="75" />
+        <location filename="../../ui/forms.py" line="89" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="76" />
+        <location filename="../../ui/forms.py" line="90" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="77" />
+        <location filename="../../ui/forms.py" line="91" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="78" />
+        <location filename="../../ui/forms.py" line="92" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="79" />
+        <location filename="../../ui/forms.py" line="93" />
         <source>Sun</source>
         <translation>週日</translation>
     </message>
@@ -3641,22 +3651,22 @@
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="116" />
+        <location filename="../../ui/main.py" line="120" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="217" />
+        <location filename="../../ui/main.py" line="289" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="232" />
+        <location filename="../../ui/main.py" line="304" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="242" />
+        <location filename="../../ui/main.py" line="314" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>
