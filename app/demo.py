@@ -73,12 +73,15 @@ def seed_demo(
     from faker.providers.phone_number.zh_CN import Provider as PhoneProvider
 
     last_names, first_names = list(PersonProvider.last_names), list(PersonProvider.first_names)
-    rng = random.Random(seed)
     now = ctx.clock.now()
     prefixes = [str(p) for p in PhoneProvider.phonenumber_prefixes]
     with ctx.uow() as uow:
-        first_id = MemberRepository(uow.session).max_id() + 1
-    used_phones: set[str] = set()
+        repo = MemberRepository(uow.session)
+        first_id = repo.max_id() + 1
+        # Added to a store that has members: their phones and cards are taken.
+        used_phones, used_cards = repo.phones_and_cards() if first_id > 1 else (set(), set())
+    # The same demo store from the same seed; a second batch differs from the first.
+    rng = random.Random(seed + 1_000_003 * (first_id - 1))
     done = 0
     member_id = first_id
     while done < members:
@@ -98,6 +101,8 @@ def seed_demo(
             member_no = str(MEMBER_NO_BASE + member_id)
             # A bijection mod 10^8 gives unique, scattered card numbers.
             card_no = f"FD{(member_id * 7919 + 13) % 10**8:08d}" if rng.random() < 0.8 else None
+            if card_no in used_cards:
+                card_no = None
             created = now - timedelta(days=rng.randrange(30, 1500), minutes=rng.randrange(1440))
             n_visits = (
                 min(int(rng.expovariate(1 / visits_per_member)), 60) if visits_per_member else 0

@@ -63,6 +63,15 @@ class MemberRepository:
     def by_member_no(self, member_no: str) -> Member | None:
         return self.session.scalar(select(Member).where(Member.member_no == member_no.upper()))
 
+    def phones_and_cards(self) -> tuple[set[str], set[str]]:
+        """Every phone and card number in use (demo data added to a store avoids them)."""
+        phones, cards = set(), set()
+        for phone, card in self.session.execute(select(Member.phone, Member.card_no)):
+            phones.add(phone)
+            if card:
+                cards.add(card)
+        return phones, cards
+
     def max_id(self) -> int:
         return int(self.session.scalar(select(func.max(Member.id))) or 0)
 

@@ -42,6 +42,13 @@ def test_backup_restore_round_trip(
     at_backup = dump(data_dir / DB_FILENAME)
     shown = bk.preview(info.path)
     assert shown.ok and shown.members == 150 and shown.visits > 0
+    # One self-contained file: nothing beside it, even after it was checked and previewed.
+    assert sorted(p.name for p in info.path.parent.iterdir()) == [info.path.name]
+    con = sqlite3.connect(info.path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    finally:
+        con.close()
     record_visit(ctx, 1, 99999)  # work after the backup...
     ctx.close()
     kept = bk.restore(data_dir / DB_FILENAME, info.path)
