@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app import store
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import text_field
@@ -46,7 +47,6 @@ MEETS: dict[str, tuple[str, ...]] = {
     ANSWERED: (RESPONSE, SOLUTION, INVESTIGATION, ANSWER),
     CLOSED: (RESPONSE, SOLUTION, INVESTIGATION, ANSWER),
 }
-POLICY_KEY = "sla_policy"
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,7 @@ def ref_of(complaint_id: int) -> str:
 
 def get_policy(ctx: AppContext) -> SlaPolicy:
     with ctx.uow() as uow:
-        return _policy(uow.session)
-
-
-def _policy(session: Session) -> SlaPolicy:
-    row = session.get(Setting, POLICY_KEY)
-    return SlaPolicy.from_json(row.value) if row else SlaPolicy()
+        return store.policy(uow.session)
 
 
 def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
@@ -161,10 +156,10 @@ def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
 
     require(ctx, "sla.policy")
     with ctx.uow() as uow:
-        row = uow.session.get(Setting, POLICY_KEY)
-        before = _policy(uow.session)
+        row = uow.session.get(Setting, store.POLICY_KEY)
+        before = store.policy(uow.session)
         if row is None:
-            uow.session.add(Setting(key=POLICY_KEY, value=policy.to_json()))
+            uow.session.add(Setting(key=store.POLICY_KEY, value=policy.to_json()))
         else:
             row.value = policy.to_json()
         if before.timezone != policy.timezone:
@@ -194,7 +189,7 @@ def log_complaint(ctx: AppContext, data: ComplaintInput) -> ComplaintView:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         s = uow.session
-        policy = _policy(s)
+        policy = store.policy(s)
         if data.member_id is not None:
             member = s.get(Member, data.member_id)
             if member is None:
@@ -268,7 +263,9 @@ def _move(
                 d.met_at = at
         if to == REOPENED:
             # A reopened complaint is owed a new final answer on the same terms.
-            c.deadlines.append(ComplaintDeadline(stage=ANSWER, due_at=_policy(s).answer_due(at)))
+            c.deadlines.append(
+                ComplaintDeadline(stage=ANSWER, due_at=store.policy(s).answer_due(at))
+            )
             c.closed_at = None
         if to == CLOSED:
             c.closed_at = at
@@ -350,7 +347,7 @@ def escalate(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> Com
         c = _load(s, complaint_id)
         if c.status == CLOSED:
             raise Conflict("complaint.closed", ref=ref_of(c.id))
-        _escalate(s, c, _stamp(s, c, ctx.clock.now()), actor, reason or "manual", _policy(s))
+        _escalate(s, c, _stamp(s, c, ctx.clock.now()), actor, reason or "manual", store.policy(s))
         uow.commit()
         return _view(s, c, with_events=True)
 
@@ -392,7 +389,7 @@ def check_breaches(ctx: AppContext) -> list[BreachAlert]:
         )
         if not due:
             return []
-        policy = _policy(s)
+        policy = store.policy(s)
         for d in due:
             claimed = updated_rows(
                 s,

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import codes, store
 from app.context import AppContext
 from app.errors import Conflict, FrontdeskError, NotFound, ValidationError
 from app.members import text_field
@@ -321,7 +321,7 @@ def _new_coupon(
 ) -> Coupon:
     secret = store_secret(s)
     now = ctx.clock.now()
-    today = _store_today(ctx)
+    today = store.today(ctx)
     for _attempt in range(10):
         coupon = Coupon(
             code=codes.new_code(secret),
@@ -344,14 +344,6 @@ def _new_coupon(
             continue  # the random part collided with an earlier code: draw again
         return coupon
     raise Conflict("coupon.code_space")
-
-
-def _store_today(ctx: AppContext) -> date:
-    from app.complaints import _policy
-
-    with ctx.uow() as uow:
-        tz = _policy(uow.session).tz
-    return ctx.clock.now().astimezone(tz).date()
 
 
 # --- redemption -----------------------------------------------------------------------------
@@ -419,7 +411,7 @@ def redeem(ctx: AppContext, text: str, bill_cents: int, staff: str = "") -> Rede
         raise ValidationError("amount.too_large", field="bill")
     staff = text_field(staff, "staff", max_len=64)
     view = look_up(ctx, text)
-    today = _store_today(ctx)
+    today = store.today(ctx)
     usable(view, today, bill_cents)
     now = ctx.clock.now()
     # IMMEDIATE: take the write lock before reading, so the check and the update are

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import store
 from app.context import AppContext
 from app.errors import FrontdeskError, ValidationError
 from app.members import MemberInput, insert_member, parse_birthday, validate_input
@@ -133,6 +134,7 @@ def import_members(ctx: AppContext, path: Path, progress: Progress | None = None
     rows = list(reader)
     report = ImportReport()
     now = ctx.clock.now()
+    today = store.today(ctx)
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
         for index, cells in enumerate(rows):
@@ -144,7 +146,7 @@ def import_members(ctx: AppContext, path: Path, progress: Progress | None = None
                 continue
             record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
             try:
-                values = validate_input(_row_input(record), now.date())
+                values = validate_input(_row_input(record), today)
                 with uow.session.begin_nested():
                     insert_member(repo, values, now)
                 report.imported += 1

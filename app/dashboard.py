@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import store
 from app.context import AppContext
 from app.errors import ValidationError
 from db.models import (
@@ -155,26 +156,13 @@ def set_targets(ctx: AppContext, targets: Targets) -> Targets:
 # --- the day book ------------------------------------------------------------------------------
 
 
-def store_tz(s: Session) -> ZoneInfo:
-    from app.complaints import _policy
-
-    return _policy(s).tz
-
-
-def store_today(ctx: AppContext) -> date:
-    """Today on the store's calendar (its time zone), where periods are counted."""
-    from app.coupons import _store_today
-
-    return _store_today(ctx)
-
-
 def count_visit(
     s: Session, member_id: int, visit: Visit, tier: str, lapse_before: datetime | None
 ) -> None:
     """The visit in the day book: its day (store time), its tier, and whether the member
     came back before they would have counted as lapsing (``lapse_before``, computed from
     their visits before this one; None for a first visit)."""
-    day = visit.visited_at.astimezone(store_tz(s)).date()
+    day = visit.visited_at.astimezone(store.zone_in(s)).date()
     returning = lapse_before is not None
     on_time = returning and visit.visited_at <= lapse_before  # type: ignore[operator]
     DashboardRepository(s).add(
@@ -200,7 +188,7 @@ def prior_visits(
 
 
 def count_new_member(s: Session, created_at: datetime, tier: str) -> None:
-    day = created_at.astimezone(store_tz(s)).date()
+    day = created_at.astimezone(store.zone_in(s)).date()
     DashboardRepository(s).add(day, tier, new_members=1)
 
 
@@ -218,7 +206,7 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
     with ctx.uow() as uow:
         s = uow.session
         repo = DashboardRepository(s)
-        tz = store_tz(s)
+        tz = store.zone_in(s)
         base = _tiers(s)[-1].code
         tiers = repo.tiers()
         book: dict[tuple[str, str], list[int]] = {}
@@ -404,7 +392,7 @@ def compute(ctx: AppContext, period: Period) -> Dashboard:
     board = Dashboard(period=period, targets=get_targets(ctx))
     with ctx.uow() as uow:
         s = uow.session
-        tz = store_tz(s)
+        tz = store.zone_in(s)
         lo, hi = period.bounds(tz)
         tiers = _tiers(s)
         _visit_figures(s, board, tiers, period)
@@ -569,7 +557,7 @@ def drill(ctx: AppContext, kind: str, period: Period, key: str | None = None) ->
     staff.require(ctx, "dashboard.view")
     with ctx.uow() as uow:
         s = uow.session
-        lo, hi = period.bounds(store_tz(s))
+        lo, hi = period.bounds(store.zone_in(s))
         rows, ids = _DRILLERS[kind](s, lo, hi, key, ctx.clock.now())
         columns = _COLUMNS[kind]
     truncated = len(rows) > DRILL_LIMIT
@@ -606,7 +594,7 @@ def _names(s: Session, ids: set[int | None]) -> dict[int, tuple[str, str]]:
 def _visits(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
     """The visits behind the revenue, newest first; key "YYYY-MM": one month of them."""
     if key:
-        tz = store_tz(s)
+        tz = store.zone_in(s)
         y, m = int(key[:4]), int(key[5:7])
         nxt = _add_month(date(y, m, 1))
         lo = max(lo, datetime(y, m, 1, tzinfo=tz).astimezone(UTC))

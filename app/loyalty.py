@@ -8,7 +8,8 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, store
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import MemberRow, _row, text_field
@@ -472,9 +473,7 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     """Recomputes every member's 12-month figures, tier (both ways, each change recorded
     with its reason), lapse date and RFM segment, from one pass over the visits index;
     the narrow member_stats table is then rewritten in one short transaction."""
-    import time
-
-    started = time.perf_counter()
+    started = perf_counter()
     now = ctx.clock.now()
     say = progress or (lambda stage, done, total: None)
     say("visits", 0, 1)
@@ -530,7 +529,7 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
         uow.session.add(setting)
         uow.commit()
     say("members", total, total)
-    result = RefreshResult(total, up, down, time.perf_counter() - started)
+    result = RefreshResult(total, up, down, perf_counter() - started)
     log.info(
         "tier review done: %d members, %d up, %d down, %.1f s",
         result.members,
@@ -612,7 +611,7 @@ def lapsing(ctx: AppContext, limit: int = 200) -> list[MemberRow]:
 def birthdays_this_week(ctx: AppContext, today: date | None = None) -> list[MemberRow]:
     from app.coupons import birthday_members
 
-    start = today or ctx.clock.now().date()
+    start = today or store.today(ctx)
     ids = birthday_members(ctx, start, start + timedelta(days=6))
     with ctx.uow() as uow:
         return _rows(uow.session, Member.id.in_(ids), limit=len(ids) or 1) if ids else []
@@ -662,14 +661,13 @@ def schedule_follow_up(
 
 
 def due_follow_ups(ctx: AppContext) -> list[FollowUpView]:
-    """Open follow-up calls due by the end of today (PC local time), overdue first."""
-    now = ctx.clock.now()
-    end_of_day = now.astimezone().replace(hour=23, minute=59, second=59, microsecond=0)
+    """Open follow-up calls due by the end of the store's today, overdue first."""
+    tomorrow = store.at(ctx, store.today(ctx) + timedelta(days=1), time(0, 0))
     with ctx.uow() as uow:
         s = uow.session
         rows = s.scalars(
             select(FollowUp)
-            .where(FollowUp.done_at.is_(None), FollowUp.due_at <= end_of_day)
+            .where(FollowUp.done_at.is_(None), FollowUp.due_at < tomorrow)
             .order_by(FollowUp.due_at)
         )
         return [_follow_up(s, f) for f in rows]

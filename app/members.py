@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from app import store
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.money import check_amount
@@ -212,7 +213,7 @@ def insert_member(repo: MemberRepository, values: dict[str, object], now: dateti
 
 def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
     now = ctx.clock.now()
-    values = validate_input(data, now.date())
+    values = validate_input(data, store.today(ctx))
     for _attempt in range(3):
         with ctx.uow() as uow:
             repo = MemberRepository(uow.session)
@@ -236,7 +237,7 @@ def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberP
             from dataclasses import replace
 
             data = replace(data, phone=current)
-    values = validate_input(data, now.date())
+    values = validate_input(data, store.today(ctx))
     tags = values.pop("tags")
     assert isinstance(tags, list)
     with ctx.uow() as uow:

@@ -30,6 +30,7 @@ from app.coupon_pdf import register_font
 from app.csvio import neutralise_cell
 from app.dashboard import Dashboard
 from app.money import format_cents, format_rate
+from app.store import zone as store_zone
 
 GOOD, BAD = colors.HexColor("#2e7d32"), colors.HexColor("#c62828")
 PALETTE = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
@@ -418,7 +419,7 @@ def write_pdf(
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
     title_style = ParagraphStyle("title", fontName=font, fontSize=18, leading=24)
     p = board.period
-    made = ctx.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    made = ctx.clock.now().astimezone(store_zone(ctx)).strftime("%Y-%m-%d %H:%M")
     story: list[object] = []
     logo = settings.logo_path(ctx)
     heading = [Paragraph(_esc(store or ""), title_style), Paragraph(t["title"], body)]

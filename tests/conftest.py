@@ -1,8 +1,14 @@
-"""Shared fixtures: every test gets a fresh SQLite file in a temp folder and a fake clock."""
+"""Shared fixtures: every test gets a fresh SQLite file in a temp folder and a fake clock.
+
+The clock runs each test twice: on a Monday morning in the store (Beijing), and at 01:30
+on that same Monday, when the UTC date is still Sunday. The PC itself is set to another
+zone again (Los Angeles), as a counter PC bought abroad or set up wrongly may be. A date
+taken from UTC or from the PC's clock instead of the store's is then a wrong day."""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,20 +16,40 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["TZ"] = "America/Los_Angeles"  # the PC's zone: neither UTC nor the store's
 
 from app.clock import FakeClock
 from app.context import AppContext
 from tests.live_rows import guard_services
+
+time.tzset()
 
 # Every service call the suite makes is checked for live ORM rows in what it returns
 # (tests/unit/test_no_live_rows.py reads the code for the paths no test takes).
 guard_services()
 
 
+CLOCKS = {
+    # Monday 2 November 2026, 10:00 in Beijing (02:00 UTC, the same date).
+    "morning": datetime(2026, 11, 2, 2, 0, tzinfo=UTC),
+    # Monday 2 November 2026, 01:30 in Beijing: still Sunday in UTC (17:30) and in the
+    # PC's zone (09:30 in Los Angeles). The store is open past midnight.
+    "after_midnight": datetime(2026, 11, 1, 17, 30, tzinfo=UTC),
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test on the fake clock runs at both times, unless it pins one with
+    @pytest.mark.clock("morning") (and says why)."""
+    if "clock_name" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("clock")
+        names = [marker.args[0]] if marker is not None else list(CLOCKS)
+        metafunc.parametrize("clock_name", names)
+
+
 @pytest.fixture
-def clock() -> FakeClock:
-    # A Monday morning in Beijing (02:00 UTC = 10:00 CST).
-    return FakeClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+def clock(clock_name: str) -> FakeClock:
+    return FakeClock(CLOCKS[clock_name])
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ grouped in every language."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from app.money import format_cents, format_rate
 
@@ -15,6 +16,13 @@ _date_format = _DATE_FORMATS["zh_CN"]
 
 
 _language = "zh_CN"
+# Times are shown on the store's clock (its time zone, from the settings), not the PC's.
+_zone: tzinfo = ZoneInfo("Asia/Shanghai")
+
+
+def set_zone(zone: tzinfo) -> None:
+    global _zone
+    _zone = zone
 
 
 def set_language(language: str) -> None:
@@ -49,10 +57,10 @@ def percent(rate: float | None) -> str:
 
 
 def local_datetime(instant: datetime | None) -> str:
-    """A stored UTC instant in the PC's local time, e.g. 2026-11-22 19:05."""
+    """A stored UTC instant on the store's clock, e.g. 2026-11-22 19:05."""
     if instant is None:
         return ""
-    return instant.astimezone().strftime(f"{_date_format} %H:%M")
+    return instant.astimezone(_zone).strftime(f"{_date_format} %H:%M")
 
 
 def local_date(day: date | None) -> str:

@@ -325,10 +325,10 @@ def _database_sound(data_dir: Path, quiet: bool) -> bool:
 def _smoke_report(ctx: AppContext, path: str, lang: str) -> None:
     """The packaged app's smoke test: the dashboard for the last 12 months as a PDF report
     (proves ReportLab, the bundled font and the day book work inside the bundle)."""
-    from app import dashboard, report
+    from app import dashboard, report, store
 
     dashboard.ensure_totals(ctx)
-    today = ctx.clock.now().date()
+    today = store.today(ctx)
     board = dashboard.compute(ctx, dashboard.Period.preset("last_12_months", today))
     report.write_pdf(ctx, board, path, lang=lang)
     # And a coupon in every layout (QR code, Code128 barcode), not saved in the store.

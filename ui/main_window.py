@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import loyalty
+from app import loyalty, store
 from app.complaints import BreachAlert
 from app.context import AppContext
 from app.members import MemberProfile
@@ -32,7 +32,7 @@ from ui.complaints import labels
 from ui.complaints.page import ComplaintsPage
 from ui.coupons.page import CouponsPage
 from ui.dashboard.page import DashboardPage
-from ui.format import local_datetime
+from ui.format import local_datetime, set_zone
 from ui.members.desk import MemberDesk
 from ui.style import style_widget
 
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = ctx
+        set_zone(store.zone(ctx))  # times on screen in the store's time zone
         # Idle lock: any key or click counts as activity.
         if idle_minutes is None:
             from app import settings as st
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
 
         def saved(result: int) -> None:
             if result:
+                set_zone(store.zone(self.ctx))
                 self.idle_minutes = st.load(self.ctx).idle_lock_minutes
                 self.update_title()
                 self.coupons.use_settings()

@@ -57,11 +57,14 @@ def test_backup_restore_round_trip(
 
 
 def test_keeps_the_newest(ctx: AppContext, clock: FakeClock, tmp_path: Path) -> None:
+    taken = []
     for _ in range(4):
+        taken.append(clock.now())
         bk.backup_now(ctx, tmp_path / "b", keep=2)
         clock.advance(hours=24)
     names = [b.path.name for b in bk.list_backups(tmp_path / "b")]
-    assert names == ["frontdesk-20261105-020000.sqlite3", "frontdesk-20261104-020000.sqlite3"]
+    # Named by the UTC instant (sortable whatever the zone); the screen shows store time.
+    assert names == [f"frontdesk-{t:%Y%m%d-%H%M%S}.sqlite3" for t in reversed(taken[-2:])]
 
 
 def test_damaged_backup_is_refused(ctx: AppContext, data_dir: Path, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ points at the counter, and a quick satisfaction survey."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import coupons as cs
 from app import loyalty as ly
+from app import store
 from app.context import AppContext
 from app.coupons import CouponView
 from ui.actions import call
@@ -41,7 +42,7 @@ class FollowUpDialog(FormDialog):
         self.ctx = ctx
         self.member_ids = member_ids
         self.scheduled = 0
-        tomorrow = ctx.clock.now().date() + timedelta(days=1)
+        tomorrow = store.today(ctx) + timedelta(days=1)
         self.due = QDateEdit(
             QDate(tomorrow.year, tomorrow.month, tomorrow.day), objectName="followUpDue"
         )
@@ -58,9 +59,8 @@ class FollowUpDialog(FormDialog):
         )
 
     def on_save(self) -> None:
-        d = self.due.date()
-        due = datetime.combine(datetime(d.year(), d.month(), d.day()).date(), time(10, 0))
-        due_at = due.astimezone()  # 10:00 local on that day
+        # 10:00 on that day in the store's time zone (whatever the PC's zone is).
+        due_at = store.at(self.ctx, self.due.date().toPython(), time(10, 0))
         for member_id in self.member_ids:
             if (
                 call(

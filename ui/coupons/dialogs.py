@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons as cs
-from app import members
+from app import members, store
 from app.context import AppContext
 from app.coupons import CampaignView, CouponTerms, CouponView
 from app.errors import FrontdeskError, ValidationError
@@ -199,7 +199,7 @@ class IssueCampaignDialog(FormDialog):
         self.ctx = ctx
         self.campaign = campaign
         self.issued: list[CouponView] = []
-        today = ctx.clock.now().date()
+        today = store.today(ctx)
         self.group = QButtonGroup(self)
         self.by_birthday = QRadioButton(self.tr("Birthdays from"), objectName="audienceBirthday")
         self.by_lapse = QRadioButton(self.tr("No visit for"), objectName="audienceLapsed")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons as cs
-from app import settings
+from app import settings, store
 from app.context import AppContext
 from app.coupons import CampaignView, CouponView
 from app.errors import FrontdeskError
@@ -185,7 +185,7 @@ class CouponsPage(QWidget):
             self.show_message(html.escape(error_text(exc)), "error")
             return None
         self.current = view
-        state = view.state(self.ctx.clock.now().date())
+        state = view.state(store.today(self.ctx))
         status = labels.states()[state]
         if view.used_at:
             status += " " + local_datetime(view.used_at)
@@ -305,7 +305,7 @@ class CouponsPage(QWidget):
         if campaign is None:
             self.show_message(self.tr("Choose a campaign in the list first."), "error")
             return
-        today = self.ctx.clock.now().date()
+        today = store.today(self.ctx)
         coupons = [
             c
             for c in call(self, cs.campaign_coupons, self.ctx, campaign.id) or []

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import dashboard as dash
+from app import store
 from app.context import AppContext
 from ui.actions import call
 from ui.complaints import labels
@@ -219,7 +220,7 @@ class DashboardPage(QWidget):
     # --- period ----------------------------------------------------------------------------
 
     def today(self) -> date:
-        return dash.store_today(self.ctx)
+        return store.today(self.ctx)
 
     def period(self) -> dash.Period:
         return dash.Period(self.start.date().toPython(), self.end.date().toPython())

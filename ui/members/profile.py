@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import complaints, loyalty, members
+from app import complaints, loyalty, members, store
 from app import coupons as coupon_service
 from app.context import AppContext
 from app.members import MemberProfile
@@ -252,7 +252,7 @@ class MemberProfileView(QWidget):
         self.complaints_model.set_rows(history)
         self.tabs.setTabText(1, self.tr("Complaints (%1)").replace("%1", str(len(history))))
         held = call(self, coupon_service.member_coupons, self.ctx, member_id) or []
-        today = self.ctx.clock.now().date()
+        today = store.today(self.ctx)
         self.coupons_model.set_rows(held, today)
         usable = sum(1 for c in held if c.state(today) == "valid")
         self.tabs.setTabText(2, self.tr("Coupons (%1 usable)").replace("%1", str(usable)))

@@ -1,0 +1,53 @@
+"""The store's own clock: its time zone (kept with the SLA policy) and its "today".
+
+One store-local today for every date rule (coupon validity, birthdays, the dashboard's
+days, "not in the future"): at 01:30 in Beijing the UTC date is still yesterday's, and the
+PC running the counter may be set to any zone. Asked each time, never cached: a counter
+stays open past midnight."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from app.sla import SlaPolicy
+from db.models import Setting
+
+POLICY_KEY = "sla_policy"
+
+
+def policy(s: Session) -> SlaPolicy:
+    """The SLA policy (opening hours, rest days, time zone) as stored, or the defaults."""
+    row = s.get(Setting, POLICY_KEY)
+    return SlaPolicy.from_json(row.value) if row is not None else SlaPolicy()
+
+
+def zone_in(s: Session) -> ZoneInfo:
+    return policy(s).tz
+
+
+def zone(ctx: AppContext) -> ZoneInfo:
+    with ctx.uow() as uow:
+        return zone_in(uow.session)
+
+
+def day_of(instant: datetime, tz: ZoneInfo) -> date:
+    """The store's calendar day an instant falls on."""
+    return instant.astimezone(tz).date()
+
+
+def today_in(s: Session, now: datetime) -> date:
+    return day_of(now, zone_in(s))
+
+
+def at(ctx: AppContext, day: date, clock_time: time) -> datetime:
+    """That day's clock time in the store, as an instant (UTC)."""
+    return datetime.combine(day, clock_time, tzinfo=zone(ctx)).astimezone(UTC)
+
+
+def today(ctx: AppContext) -> date:
+    """Today on the store's calendar."""
+    return day_of(ctx.clock.now(), zone(ctx))
