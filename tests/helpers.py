@@ -229,3 +229,27 @@ def october_store(ctx: AppContext, clock: FakeClock) -> dict[str, int]:
     ids["X"], ids["Y"] = x.id, y.id
     s.at(cst(2026, 11, 2, 10))
     return ids
+
+
+PASSWORD = "secret-1"
+STAFF = {
+    "owner": ("boss", "王老板"),
+    "manager": ("mgr", "李经理"),
+    "receptionist": ("desk", "小周"),
+}
+
+
+def sign_in_as(ctx: AppContext, role: str) -> None:
+    """Signs in one of the store's three people (the owner account is made first, as at a
+    store's first start; the others by the owner)."""
+    from app import staff
+
+    user, name = STAFF["owner"]
+    if not staff.has_staff(ctx):
+        staff.create_staff(ctx, user, name, "owner", PASSWORD)
+    staff.login(ctx, user, PASSWORD)
+    if role != "owner":
+        user, name = STAFF[role]
+        if user not in {s.username for s in staff.list_staff(ctx)}:
+            staff.create_staff(ctx, user, name, role, PASSWORD)
+        staff.login(ctx, user, PASSWORD)

@@ -78,6 +78,7 @@ class LoginDialog(FormDialog):
             self.tr("Locked — sign in to continue") if locked else self.tr("Sign in")
         )
         self.ctx = ctx
+        self.locked = locked
         self.session: st.StaffSession | None = None
         self.username = QLineEdit(objectName="loginUsername")
         self.password = QLineEdit(objectName="loginPassword")
@@ -100,7 +101,8 @@ class LoginDialog(FormDialog):
         self.accept()
 
     def reject(self) -> None:
-        # While locked, the counter stays locked: closing the dialog is not a way in.
-        if self.ctx.staff is None:
-            return super().reject()
-        return None
+        # While locked, the counter stays locked: Esc or closing the box is not a way in.
+        # At start-up, giving up the sign-in quits the program.
+        if self.locked:
+            return None
+        return super().reject()

@@ -178,12 +178,45 @@ class MainWindow(QMainWindow):
         if self.nav.item(index).isHidden():
             return
         self.nav.setCurrentRow(index)
-        if self.pages.widget(index) is self.member_desk:
+        page = self.pages.widget(index)
+        if page is self.member_desk:
             self.member_desk.focus_search()
-        elif self.pages.widget(index) is self.complaints:
+        else:
+            self.focus_page(page)
+
+    def focus_page(self, page: QWidget) -> None:
+        """Puts the keyboard focus where the next keystroke belongs on a page."""
+        if page is self.member_desk:
+            desk = self.member_desk
+            if desk.stack.currentWidget() is desk.profile:
+                desk.profile.setFocus()
+            else:
+                desk.search_box.setFocus()
+        elif page is self.complaints:
             self.complaints.view.setFocus()
-        elif self.pages.widget(index) is self.coupons:
+        elif page is self.coupons:
             self.coupons.code_box.setFocus()
+        else:
+            page.setFocus()
+            if not page.hasFocus():
+                page.focusNextChild()  # the page's first field or list
+
+    @Slot()
+    def restore_focus(self) -> None:
+        """After a dialog closes: this window is active again and the focus is back where
+        it was (or on the page's own field), never nowhere, whatever the window manager
+        did. (Without this, a key pressed after Esc in a dialog could go nowhere.)"""
+        if QApplication.activeModalWidget() is not None or not self.isVisible():
+            return
+        active = QApplication.activeWindow()
+        if active is not None and active is not self:
+            return  # another window of ours has the user's attention
+        self.activateWindow()
+        last = self.focusWidget()
+        if last is None or not last.isVisible() or not last.isEnabled():
+            self.focus_page(self.pages.currentWidget())
+        else:
+            last.setFocus()
 
     def apply_role(self) -> None:
         """Shows who is signed in and hides what their role may not do (the services
@@ -212,8 +245,16 @@ class MainWindow(QMainWindow):
             self.show_page(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._last_input = time.monotonic()
+        elif (
+            kind == QEvent.Type.Hide
+            and isinstance(watched, QDialog)
+            and watched.parentWidget() is not None
+            and watched.parentWidget().window() is self
+        ):
+            QTimer.singleShot(0, self.restore_focus)
         return False
 
     def check_idle(self, now: float | None = None) -> bool:

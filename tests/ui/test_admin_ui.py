@@ -11,7 +11,7 @@ from app import backup as bk
 from app import staff as st
 from app.context import AppContext
 from db.engine import DB_FILENAME
-from tests.helpers import make_member
+from tests.helpers import PASSWORD, make_member
 from tests.ui.helpers import open_window
 from ui.admin.page import StaffDialog
 
@@ -19,8 +19,6 @@ from ui.admin.page import StaffDialog
 def test_owner_adds_staff_checks_audit_and_schedules_restore(
     qtbot: QtBot, ctx: AppContext, data_dir: Path, tmp_path: Path, english: None
 ) -> None:
-    st.create_staff(ctx, "boss", "老板", "owner", "secret1")
-    st.login(ctx, "boss", "secret1")
     win = open_window(qtbot, ctx)
     win.show_page(win.admin_index)
     page = win.admin
@@ -59,11 +57,8 @@ def test_owner_adds_staff_checks_audit_and_schedules_restore(
     assert bk.apply_pending_restore(data_dir) is None  # done once
 
 
+@pytest.mark.parametrize("role", ["receptionist"])
 def test_receptionist_does_not_see_administration(qtbot: QtBot, ctx: AppContext) -> None:
-    st.create_staff(ctx, "boss", "老板", "owner", "secret1")
-    st.login(ctx, "boss", "secret1")
-    st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
-    st.login(ctx, "desk", "desk-pass")
     win = open_window(qtbot, ctx)
     assert win.nav.item(win.admin_index).isHidden()
     win.show_page(win.admin_index)  # F9 does the same
@@ -76,8 +71,6 @@ def test_owner_disables_staff_and_resets_a_password(
     from app.errors import Conflict, FrontdeskError
     from ui.admin.page import PasswordDialog
 
-    st.create_staff(ctx, "boss", "老板", "owner", "secret1")
-    st.login(ctx, "boss", "secret1")
     st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
     win = open_window(qtbot, ctx)
     win.show_page(win.admin_index)
@@ -86,10 +79,10 @@ def test_owner_disables_staff_and_resets_a_password(
     page.on_toggle_staff()
     assert "can no longer sign in" in page.message.text()
     assert [r.active for r in st.list_staff(ctx)] == [True, False]
-    boss = st.login(ctx, "boss", "secret1")
+    boss = st.login(ctx, "boss", PASSWORD)
     with pytest.raises(FrontdeskError):
         st.login(ctx, "desk", "desk-pass")  # disabled: refused like an unknown user
-    st.login(ctx, "boss", "secret1")
+    st.login(ctx, "boss", PASSWORD)
     page.staff_view.selectRow(1)
     page.on_toggle_staff()
     assert [r.active for r in st.list_staff(ctx)] == [True, True]
@@ -103,7 +96,7 @@ def test_owner_disables_staff_and_resets_a_password(
     for _ in range(5):
         with pytest.raises(FrontdeskError):
             st.login(ctx, "desk", "wrong-pass")
-    st.login(ctx, "boss", "secret1")
+    st.login(ctx, "boss", PASSWORD)
     page.reload()
     page.staff_view.selectRow(1)
     dialog = page.open_password_dialog()
@@ -118,6 +111,6 @@ def test_owner_disables_staff_and_resets_a_password(
     assert st.login(ctx, "desk", "fresh-pass").username == "desk"
     from app import audit
 
-    st.login(ctx, "boss", "secret1")
+    st.login(ctx, "boss", PASSWORD)
     actions = [e.action for e in audit.entries(ctx, None)]
     assert {"staff.disable", "staff.enable", "staff.password"} <= set(actions)

@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
+from tests.ui.helpers import press
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, PointsDialog, SurveyDialog
 from ui.main_window import MainWindow
 
@@ -26,7 +27,7 @@ def test_win_back_coupons_from_the_lapsing_list(
     clock.advance(days=70)
     record_visit(ctx, regular.id, 20000)
     cs.create_campaign(ctx, "winback", "想你了 · 回店礼", CouponTerms("amount", 3000))
-    qtbot.keyClick(window, Qt.Key.Key_F7)
+    press(qtbot, Qt.Key.Key_F7)
     care = window.care
     assert window.pages.currentWidget() is care
     care.reload()

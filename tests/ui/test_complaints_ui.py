@@ -12,6 +12,7 @@ from app import complaints as cp
 from app.clock import FakeClock
 from app.context import AppContext
 from tests.helpers import make_member
+from tests.ui.helpers import press
 from ui.complaints.dialogs import ComplaintDialog, StepDialog
 from ui.complaints.models import ComplaintTableModel
 from ui.main_window import MainWindow
@@ -23,7 +24,7 @@ def cell(win: MainWindow, row: int, col: int) -> str:
 
 
 def open_complaints_page(qtbot: QtBot, win: MainWindow) -> None:
-    qtbot.keyClick(win, Qt.Key.Key_F4)
+    press(qtbot, Qt.Key.Key_F4)
     assert win.pages.currentWidget() is win.complaints
 
 
@@ -31,7 +32,7 @@ def test_log_complaint_countdown_and_breach_alert(
     qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
 ) -> None:
     open_complaints_page(qtbot, window)
-    qtbot.keyClick(window.complaints.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier, on=window.complaints.view)
     dialog = window.complaints.findChild(ComplaintDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.guest_name.insert("王先生")
@@ -109,7 +110,7 @@ def test_complaint_from_member_profile(qtbot: QtBot, ctx: AppContext, window: Ma
     member = make_member(ctx, "张三", "13800138000")
     desk = window.member_desk
     desk.open_member(member.id)
-    qtbot.keyClick(desk.profile, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier, on=desk.profile)
     dialog = window.complaints.findChild(ComplaintDialog)
     assert dialog is not None
     assert "张三" in dialog.findChild(QLabel, "complaintMemberLabel").text()

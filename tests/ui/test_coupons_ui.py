@@ -15,6 +15,7 @@ from app.context import AppContext
 from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
+from tests.ui.helpers import press
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog
 from ui.main_window import MainWindow
 
@@ -33,23 +34,23 @@ def test_scan_in_search_box_then_redeem_once(
     coupon = cs.issue_coupon(ctx, CouponTerms("amount", 5000, min_spend_cents=20000), member.id)
     desk = window.member_desk
     qtbot.keyClicks(desk.search_box, coupon.display_code)
-    qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return, on=desk.search_box)
     page = window.coupons
     assert window.pages.currentWidget() is page
     assert "Valid" in page.info.text() and "张三" in page.info.text()
     # Too small a bill: a clear message, nothing used.
     qtbot.keyClicks(page.bill_box, "150")
-    qtbot.keyClick(page.bill_box, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return, on=page.bill_box)
     assert "at least ¥200.00" in page.info.text()
     assert cs.look_up(ctx, coupon.code).used_at is None
     page.bill_box.setText("300")
     with qtbot.waitSignal(page.redeemed, timeout=2000):
-        qtbot.keyClick(page.bill_box, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return, on=page.bill_box)
     assert "Discount ¥50.00, to pay ¥250.00" in page.info.text()
     assert cs.look_up(ctx, coupon.code).used_at is not None
     # The same coupon again: refused with its own message.
     qtbot.keyClicks(page.code_box, coupon.code)
-    qtbot.keyClick(page.code_box, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return, on=page.code_box)
     assert "Used" in page.info.text()
     page.bill_box.setText("300")
     page.redeem_button.click()
@@ -79,7 +80,7 @@ def test_campaign_issue_and_print(
     clock.advance(days=90)
     record_visit(ctx, regular.id, 10000)
     page = window.coupons
-    qtbot.keyClick(window, Qt.Key.Key_F6)
+    press(qtbot, Qt.Key.Key_F6)
     dialog = page.open_campaign_dialog()
     assert isinstance(dialog, CampaignDialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("winback"))
@@ -112,7 +113,7 @@ def test_compensation_coupon_from_complaint(
     member = make_member(ctx, "张三")
     log_complaint(ctx, ComplaintInput("counter", "service", "等了很久", member_id=member.id))
     window.complaints.reload()
-    qtbot.keyClick(window, Qt.Key.Key_F4)
+    press(qtbot, Qt.Key.Key_F4)
     window.complaints.step_buttons["coupon"].click()
     dialog = window.coupons.findChild(CouponDialog)
     assert dialog is not None and dialog.complaint_id is not None

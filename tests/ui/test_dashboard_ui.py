@@ -19,29 +19,19 @@ from pytestqt.qtbot import QtBot
 from app import complaints as cp
 from app import dashboard as dash
 from app import settings as st
-from app import staff
 from app.clock import FakeClock
 from app.context import AppContext
 from app.staff import Forbidden
 from tests.helpers import october_store
-from tests.ui.helpers import open_window
+from tests.ui.helpers import open_window, press
 from ui import format as formats
 from ui.dashboard.drill import DrillDialog
 from ui.settings import SettingsDialog
 from ui.style import install_translations
 
 
-def signed_in(ctx: AppContext, role: str) -> None:
-    staff.create_staff(ctx, "boss", "老板", "owner", "secret1")
-    if role != "owner":
-        staff.login(ctx, "boss", "secret1")
-        staff.create_staff(ctx, "who", "值班", role, "secret1")
-    staff.login(ctx, "who" if role != "owner" else "boss", "secret1")
-
-
 @pytest.fixture
 def settings_dialog(qtbot: QtBot, ctx: AppContext, english: None) -> SettingsDialog:
-    signed_in(ctx, "owner")
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
     return dialog
@@ -54,11 +44,11 @@ def october(win: Any) -> None:
     page.refresh_button.click()
 
 
+@pytest.mark.parametrize("role", ["manager"])
 def test_dashboard_shows_the_hand_computed_october(
     qtbot: QtBot, ctx: AppContext, clock: FakeClock, tmp_path: Path, english: None
 ) -> None:
     ids = october_store(ctx, clock)
-    signed_in(ctx, "manager")
     win = open_window(qtbot, ctx)
     assert not win.nav.item(win.dashboard_index).isHidden()
     win.show_page(win.dashboard_index)
@@ -91,7 +81,7 @@ def test_dashboard_shows_the_hand_computed_october(
 
     # Keyboard: Enter on a focused tile opens its list (new members: B and D).
     tiles["new_members"].setFocus()
-    qtbot.keyClick(tiles["new_members"], Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return, on=tiles["new_members"])
     listed = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
     assert listed and listed[-1].model.rowCount() == 2
     listed[-1].close()
@@ -129,8 +119,8 @@ def test_dashboard_shows_the_hand_computed_october(
     assert drills[-1].drill.kind == "tier" and drills[-1].model.rowCount() == 1
 
 
+@pytest.mark.parametrize("role", ["receptionist"])
 def test_receptionist_has_no_dashboard(qtbot: QtBot, ctx: AppContext, english: None) -> None:
-    signed_in(ctx, "receptionist")
     win = open_window(qtbot, ctx)
     assert win.nav.item(win.dashboard_index).isHidden()
     assert not win.settings_button.isVisible()
@@ -249,7 +239,6 @@ def test_settings_refuse_bad_input_and_change_nothing(
 def test_switching_the_language_changes_what_is_shown(
     qtbot: QtBot, ctx: AppContext, qapp: QApplication
 ) -> None:
-    signed_in(ctx, "owner")
     try:
         install_translations(qapp, "zh_CN")
         win = open_window(qtbot, ctx)

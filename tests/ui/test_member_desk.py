@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from app import members
 from app.context import AppContext
 from tests.helpers import make_member
+from tests.ui.helpers import press
 from ui.main_window import MainWindow
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import MemberTableModel
@@ -59,12 +60,12 @@ def test_scan_card_and_enter_opens_profile(
     # A scanner types fast and ends with Enter; the profile opens without waiting.
     with qtbot.waitSignal(desk.member_opened, timeout=2000) as opened:
         qtbot.keyClicks(desk.search_box, "FD12345678")
-        qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return, on=desk.search_box)
     assert opened.args == [target.id]
     assert desk.stack.currentWidget() is desk.profile
     assert desk.profile.name.text() == "李四"
     # Esc goes back to the search box, ready for the next guest.
-    qtbot.keyClick(desk.profile, Qt.Key.Key_Escape)
+    press(qtbot, Qt.Key.Key_Escape, on=desk.profile)
     assert desk.stack.currentIndex() == 0
     assert QApplication.focusWidget() is desk.search_box
 
@@ -75,9 +76,9 @@ def test_arrow_then_enter_opens_that_hit(qtbot: QtBot, ctx: AppContext, window: 
     desk = window.member_desk
     type_query(qtbot, window, "张三")
     assert results(window) == ["张三", "张三丰"]
-    qtbot.keyClick(desk.search_box, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down, on=desk.search_box)
     with qtbot.waitSignal(desk.member_opened, timeout=2000) as opened:
-        qtbot.keyClick(desk.search_box, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return, on=desk.search_box)
     assert opened.args == [second.id]
 
 
@@ -85,7 +86,7 @@ def test_escape_clears_search(qtbot: QtBot, ctx: AppContext, window: MainWindow)
     make_member(ctx, "张三")
     type_query(qtbot, window, "zs")
     with qtbot.waitSignal(window.member_desk.search_done, timeout=2000):
-        qtbot.keyClick(window.member_desk.search_box, Qt.Key.Key_Escape)
+        press(qtbot, Qt.Key.Key_Escape, on=window.member_desk.search_box)
     assert window.member_desk.search_box.text() == ""
     assert results(window) == []
 
@@ -93,7 +94,7 @@ def test_escape_clears_search(qtbot: QtBot, ctx: AppContext, window: MainWindow)
 def test_new_member_with_ctrl_n(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
     desk = window.member_desk
     qtbot.keyClicks(desk.search_box, "13700137000")
-    qtbot.keyClick(desk.search_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier, on=desk.search_box)
     dialog = desk.findChild(MemberDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.phone.text() == "13700137000"  # what was typed is carried over
@@ -115,7 +116,7 @@ def test_record_visit_shows_in_history(qtbot: QtBot, ctx: AppContext, window: Ma
     member = make_member(ctx, "张三", "13800138000", allergies="花生")
     desk = window.member_desk
     desk.open_member(member.id)
-    qtbot.keyClick(desk.profile, Qt.Key.Key_F5)
+    press(qtbot, Qt.Key.Key_F5, on=desk.profile)
     dialog = desk.profile.findChild(VisitDialog)
     assert dialog is not None and dialog.isVisible()
     allergy = dialog.findChild(QLabel, "profileAllergies")
@@ -126,7 +127,7 @@ def test_record_visit_shows_in_history(qtbot: QtBot, ctx: AppContext, window: Ma
     dialog.amount.setText("128.50")
     dialog.items.insert("搓澡")
     with qtbot.waitSignal(desk.profile.changed, timeout=2000):
-        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return, on=dialog.amount)
     history = desk.profile.visits_model
     assert history.rowCount() == 1
     assert history.data(history.index(0, history.COL_AMOUNT)) == "¥128.50"
