@@ -37,7 +37,7 @@ class StoreSettings:
         if self.language not in LANGUAGES:
             raise ValidationError("settings.language", field="language", value=self.language)
         if self.coupon_layout not in LAYOUTS:
-            raise ValidationError("pdf.layout", field="layout")
+            raise ValidationError("pdf.layout", field="coupon_layout")
         checks = (("idle_lock_minutes", 0, 240), ("backup_keep", 1, 365))
         for name, low, high in checks:
             value = getattr(self, name)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from app import members
 from app.clock import FakeClock
 from app.context import AppContext
+from app.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile
 
 _PHONE = iter(range(13800000000, 13900000000, 7))
@@ -253,3 +258,16 @@ def sign_in_as(ctx: AppContext, role: str) -> None:
         if user not in {s.username for s in staff.list_staff(ctx)}:
             staff.create_staff(ctx, user, name, role, PASSWORD)
         staff.login(ctx, user, PASSWORD)
+
+
+@contextmanager
+def refused(
+    code: str, kind: type[FrontdeskError] = FrontdeskError, **params: object
+) -> Iterator[None]:
+    """The action is refused with this error code (what the user will read), of this
+    kind, with these parameters; not merely "some error"."""
+    with pytest.raises(kind) as caught:
+        yield
+    assert caught.value.code == code, f"refused with {caught.value.code!r}, not {code!r}"
+    for key, value in params.items():
+        assert caught.value.params.get(key) == value, (key, caught.value.params)

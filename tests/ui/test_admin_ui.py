@@ -11,7 +11,7 @@ from app import backup as bk
 from app import staff as st
 from app.context import AppContext
 from db.engine import DB_FILENAME
-from tests.helpers import PASSWORD, make_member
+from tests.helpers import PASSWORD, make_member, refused
 from tests.ui.helpers import open_window
 from ui.admin.page import StaffDialog
 
@@ -80,7 +80,7 @@ def test_owner_disables_staff_and_resets_a_password(
     assert "can no longer sign in" in page.message.text()
     assert [r.active for r in st.list_staff(ctx)] == [True, False]
     boss = st.login(ctx, "boss", PASSWORD)
-    with pytest.raises(FrontdeskError):
+    with refused("login.failed", FrontdeskError):
         st.login(ctx, "desk", "desk-pass")  # disabled: refused like an unknown user
     st.login(ctx, "boss", PASSWORD)
     page.staff_view.selectRow(1)
@@ -90,11 +90,11 @@ def test_owner_disables_staff_and_resets_a_password(
     page.staff_view.selectRow(0)
     page.on_toggle_staff()
     assert st.list_staff(ctx)[0].active
-    with pytest.raises(Conflict):
+    with refused("staff.self_disable", Conflict):
         st.set_active(ctx, boss.id, False)
     # Five wrong passwords lock 小李 out; the owner sets a new one, which also unlocks.
     for _ in range(5):
-        with pytest.raises(FrontdeskError):
+        with refused("login.failed", FrontdeskError):
             st.login(ctx, "desk", "wrong-pass")
     st.login(ctx, "boss", PASSWORD)
     page.reload()

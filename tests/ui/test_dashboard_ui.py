@@ -22,7 +22,7 @@ from app import settings as st
 from app.clock import FakeClock
 from app.context import AppContext
 from app.staff import Forbidden
-from tests.helpers import october_store
+from tests.helpers import october_store, refused
 from tests.ui.helpers import open_window, press
 from ui import format as formats
 from ui.dashboard.drill import DrillDialog
@@ -127,9 +127,9 @@ def test_receptionist_has_no_dashboard(qtbot: QtBot, ctx: AppContext, english: N
     win.show_page(win.dashboard_index)
     assert win.pages.currentWidget() is not win.dashboard
     period = dash.Period(date(2026, 10, 1), date(2026, 10, 31))
-    with pytest.raises(Forbidden):
+    with refused("permission.denied", Forbidden, action="dashboard.view"):
         dash.compute(ctx, period)
-    with pytest.raises(Forbidden):
+    with refused("permission.denied", Forbidden, action="dashboard.view"):
         dash.drill(ctx, "satisfaction", period)
 
 

@@ -56,8 +56,9 @@ def test_neighbour_swaps_in_the_body_are_caught(data: st.DataObject) -> None:
     if code[pos] == code[pos + 1]:
         return
     swapped = code[:pos] + code[pos + 1] + code[pos] + code[pos + 2 :]
-    with pytest.raises(codes.CodeProblem):
+    with pytest.raises(codes.CodeProblem) as problem:
         codes.verify(swapped, SECRET)
+    assert problem.value.reason == "typo"  # caught by the check character, not "forged"
 
 
 def test_forged_code_fails(sample: list[str]) -> None:

@@ -13,7 +13,7 @@ from app.complaints import ComplaintInput
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.sla import SlaPolicy, countdown, format_seconds
-from tests.helpers import make_member
+from tests.helpers import make_member, refused
 
 CST = timedelta(hours=8)
 
@@ -91,17 +91,17 @@ class TestDeadlines:
         assert due(after)["response"] == clock.now() + timedelta(minutes=30)
 
     @pytest.mark.parametrize(
-        "changes",
+        ("changes", "code"),
         [
-            {"response_minutes": 0},
-            {"answer_working_days": 100},
-            {"rest_weekdays": tuple(range(7))},
-            {"timezone": "Mars/Olympus"},
-            {"manager": " "},
+            ({"response_minutes": 0}, "sla.out_of_range"),
+            ({"answer_working_days": 100}, "sla.out_of_range"),
+            ({"rest_weekdays": tuple(range(7))}, "sla.rest_days"),
+            ({"timezone": "Mars/Olympus"}, "sla.timezone"),
+            ({"manager": " "}, "field.required"),
         ],
     )
-    def test_bad_policy_refused(self, changes: dict[str, object]) -> None:
-        with pytest.raises(ValidationError):
+    def test_bad_policy_refused(self, changes: dict[str, object], code: str) -> None:
+        with refused(code, ValidationError):
             SlaPolicy().with_changes(**changes)
 
     def test_policy_round_trips(self) -> None:
@@ -249,7 +249,7 @@ class TestWorkflow:
         c = log(ctx)
         cp.respond(ctx, c.id, "a", "n")
         cp.answer(ctx, c.id, "a", "answer")
-        with pytest.raises(ValidationError):
+        with refused("complaint.satisfaction", ValidationError):
             cp.close(ctx, c.id, "a", "cause", "remedy", score)
         assert cp.get_complaint(ctx, c.id).status == "answered"
 
@@ -271,9 +271,9 @@ class TestWorkflow:
         assert cp.open_complaints(ctx) == []
 
     def test_unknown_member_or_complaint(self, ctx: AppContext) -> None:
-        with pytest.raises(NotFound):
+        with refused("member.not_found", NotFound):
             log(ctx, member_id=99)
-        with pytest.raises(NotFound):
+        with refused("complaint.not_found", NotFound):
             cp.respond(ctx, 99, "a", "b")
 
     def test_open_list_sorted_by_what_is_due_first(self, ctx: AppContext, clock: FakeClock) -> None:

@@ -16,7 +16,7 @@ from app import coupons as cs
 from app.context import AppContext
 from app.coupons import CouponTerms
 from app.errors import ValidationError
-from tests.helpers import make_member
+from tests.helpers import make_member, refused
 
 SIZES = {"a4": A4, "a6": A6, "receipt58": (58 * mm, 96 * mm), "receipt80": (80 * mm, 104 * mm)}
 
@@ -88,9 +88,9 @@ def test_cancel_leaves_no_file(batch: list[cs.CouponView], tmp_path: Path) -> No
 
 
 def test_nothing_or_unknown_layout(batch: list[cs.CouponView], tmp_path: Path) -> None:
-    with pytest.raises(ValidationError):
+    with refused("pdf.nothing", ValidationError):
         coupon_pdf.render([], "a4", tmp_path / "x.pdf")
-    with pytest.raises(ValidationError):
+    with refused("pdf.layout", ValidationError):
         coupon_pdf.render(batch, "letter", tmp_path / "x.pdf")
 
 

@@ -11,7 +11,7 @@ from app import members
 from app.context import AppContext
 from app.csvio import export_members, import_members, neutralise_cell
 from app.errors import ValidationError
-from tests.helpers import make_member
+from tests.helpers import make_member, refused
 
 GOOD_AND_BAD = (
     "姓名,手机号,性别,生日,卡号,标签\n"
@@ -63,7 +63,7 @@ def test_import_without_phone_column_refused(ctx: AppContext, tmp_path: Path) ->
 
 
 def test_import_empty_file(ctx: AppContext, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError):
+    with refused("csv.empty", ValidationError):
         import_members(ctx, write(tmp_path, ""))
 
 

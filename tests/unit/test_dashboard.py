@@ -33,7 +33,7 @@ from app.clock import FakeClock
 from app.context import AppContext
 from app.errors import ValidationError
 from db.models import DailyTotal
-from tests.helpers import october_store
+from tests.helpers import october_store, refused
 
 OCTOBER = db_.Period(date(2026, 10, 1), date(2026, 10, 31))
 
@@ -178,7 +178,7 @@ def test_drill_downs(ctx: AppContext, store: dict[str, int]) -> None:
         ctx, "visits", db_.Period(date(2026, 1, 1), date(2026, 12, 31)), "2026-09"
     )
     assert [r[4] for r in september.rows] == [10000]  # E's 30 Sep 17:00 UTC is October
-    with pytest.raises(ValidationError):
+    with refused("drill.unknown", ValidationError):
         db_.drill(ctx, "nonsense", OCTOBER)
 
 
@@ -186,9 +186,9 @@ def test_targets_are_the_stores_own(ctx: AppContext) -> None:
     assert db_.get_targets(ctx) == db_.Targets()
     db_.set_targets(ctx, db_.Targets(satisfaction_pct=85, on_time_pct=90))
     assert db_.get_targets(ctx).satisfaction_pct == 85
-    with pytest.raises(ValidationError):
+    with refused("target.range", ValidationError):
         db_.Targets(satisfaction_pct=120)
-    with pytest.raises(ValidationError):
+    with refused("target.range", ValidationError):
         db_.Targets(retention_pct=-1)
 
 
@@ -205,7 +205,7 @@ def test_periods() -> None:
         "2026-02",
         "2026-03",
     ]
-    with pytest.raises(ValidationError):
+    with refused("period.order", ValidationError):
         db_.Period(date(2026, 2, 1), date(2026, 1, 1))
 
 

@@ -16,7 +16,7 @@ from app.context import AppContext
 from app.errors import Conflict, ValidationError
 from app.members import get_profile, record_visit
 from db.models import PointsEntry
-from tests.helpers import make_member, race_points
+from tests.helpers import make_member, race_points, refused
 
 
 def tier_of(ctx: AppContext, member_id: int) -> str:
@@ -91,10 +91,10 @@ class TestTiers:
         ]
         assert ly.set_tiers(ctx, renamed)[0].name == "钻石"
         broken = [*renamed[:-1], ly.TierView("C", "C", 1, 100, 0, 0, 100)]
-        with pytest.raises(ValidationError):
+        with refused("tier.base", ValidationError):
             ly.set_tiers(ctx, broken)
         inverted = [ly.TierView("VIP", "VIP", 4, 100, 1, 0, 100), *renamed[1:]]
-        with pytest.raises(ValidationError):
+        with refused("tier.order", ValidationError):
             ly.set_tiers(ctx, inverted)
 
 
@@ -110,7 +110,7 @@ class TestPoints:
         assert ly.balance(ctx, m.id) == 28
         kinds = [line.kind for line in ly.points_history(ctx, m.id)]
         assert kinds == ["redeem", "earn"]
-        with pytest.raises(ValidationError):
+        with refused("points.invalid", ValidationError):
             ly.redeem_points(ctx, m.id, -5)
 
     def test_higher_tier_earns_more(self, ctx: AppContext) -> None:
@@ -128,9 +128,9 @@ class TestPoints:
         coupon = ly.exchange_for_coupon(ctx, m.id, 500, "小李")
         assert coupon.kind == "amount" and coupon.value == 500  # ¥5.00
         assert ly.balance(ctx, m.id) == 500
-        with pytest.raises(Conflict):
+        with refused("points.not_enough", Conflict):
             ly.exchange_for_coupon(ctx, m.id, 600)
-        with pytest.raises(ValidationError):
+        with refused("points.coupon", ValidationError):
             ly.exchange_for_coupon(ctx, m.id, 150)
         assert len(member_coupons(ctx, m.id)) == 1  # nothing issued for the refused ones
         assert ly.balance(ctx, m.id) == 500
@@ -138,9 +138,9 @@ class TestPoints:
     def test_adjust_needs_reason_and_cannot_go_below_zero(self, ctx: AppContext) -> None:
         m = make_member(ctx)
         assert ly.adjust_points(ctx, m.id, 500, "开业补发", "陈经理") == 500
-        with pytest.raises(ValidationError):
+        with refused("field.required", ValidationError):
             ly.adjust_points(ctx, m.id, 10, " ", "陈经理")
-        with pytest.raises(Conflict):
+        with refused("points.not_enough", Conflict):
             ly.adjust_points(ctx, m.id, -501, "纠错", "陈经理")
         assert ly.adjust_points(ctx, m.id, -200, "纠错", "陈经理") == 300
 
@@ -232,9 +232,9 @@ class TestCare:
         assert [v.id for v in ly.due_follow_ups(ctx)] == [f.id]
         done = ly.complete_follow_up(ctx, f.id, "客人满意")
         assert done.done_at == clock.now()
-        with pytest.raises(Conflict):
+        with refused("follow_up.done", Conflict):
             ly.complete_follow_up(ctx, f.id, "again")
-        with pytest.raises(ValidationError):
+        with refused("field.required", ValidationError):
             ly.schedule_follow_up(ctx, store["weekly"], clock.now(), "小李", "")
         clock.advance(days=5)
         assert [v.id for v in ly.due_follow_ups(ctx)] == [later.id]  # due today (10:00)
@@ -246,7 +246,7 @@ class TestCare:
             ly.record_survey(ctx, score, member_id=store["weekly"])
         clock.advance(days=31)
         ly.record_survey(ctx, 5, "很好")
-        with pytest.raises(ValidationError):
+        with refused("survey.score", ValidationError):
             ly.record_survey(ctx, 6)
         assert ly.satisfaction_by_month(ctx) == [("2026-11", 3, 2 / 3), ("2026-12", 1, 1.0)]
 

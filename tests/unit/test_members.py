@@ -13,7 +13,7 @@ from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import MemberInput
 from db.models import Member, MemberSearchKey, Visit
-from tests.helpers import make_member
+from tests.helpers import make_member, refused
 
 
 def count(ctx: AppContext, model: type) -> int:
@@ -105,7 +105,7 @@ class TestEdit:
     def test_update_to_anothers_phone_is_refused(self, ctx: AppContext) -> None:
         make_member(ctx, "张三", "13800138000")
         other = make_member(ctx, "李四", "13900139000")
-        with pytest.raises(Conflict):
+        with refused("phone.duplicate", Conflict):
             members.update_member(ctx, other.id, MemberInput(name="李四", phone="13800138000"))
         assert members.get_profile(ctx, other.id).phone == "13900139000"
 
@@ -124,7 +124,7 @@ class TestEdit:
         assert members.set_active(ctx, p.id, True).active
 
     def test_unknown_member(self, ctx: AppContext) -> None:
-        with pytest.raises(NotFound):
+        with refused("member.not_found", NotFound):
             members.get_profile(ctx, 999)
 
 
@@ -209,10 +209,13 @@ class TestVisits:
         assert prof.last_visit_at == clock.now()
         assert [v.items for v in prof.recent_visits] == ["足疗", "茶水", "搓澡"]
 
-    @pytest.mark.parametrize("amount", [-1, -12800, 10**12])
-    def test_bad_amount_changes_nothing(self, ctx: AppContext, amount: int) -> None:
+    @pytest.mark.parametrize(
+        ("amount", "code"),
+        [(-1, "amount.negative"), (-12800, "amount.negative"), (10**12, "amount.too_large")],
+    )
+    def test_bad_amount_changes_nothing(self, ctx: AppContext, amount: int, code: str) -> None:
         p = make_member(ctx)
-        with pytest.raises(ValidationError):
+        with refused(code, ValidationError):
             members.record_visit(ctx, p.id, amount)
         assert count(ctx, Visit) == 0
         assert members.get_profile(ctx, p.id).visit_count == 0

@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.errors import ValidationError
 from app.sla import SlaPolicy
 from app.staff import Forbidden
+from tests.helpers import refused
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -23,19 +24,19 @@ def test_defaults_and_round_trip(ctx: AppContext) -> None:
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "code"),
     [
-        {"language": "fr"},
-        {"idle_lock_minutes": -1},
-        {"idle_lock_minutes": 241},
-        {"backup_keep": 0},
-        {"coupon_layout": "a3"},
-        {"coupon_printer": "x" * 201},
-        {"idle_lock_minutes": True},
+        ({"language": "fr"}, "settings.language"),
+        ({"idle_lock_minutes": -1}, "settings.range"),
+        ({"idle_lock_minutes": 241}, "settings.range"),
+        ({"backup_keep": 0}, "settings.range"),
+        ({"coupon_layout": "a3"}, "pdf.layout"),
+        ({"coupon_printer": "x" * 201}, "text.too_long"),
+        ({"idle_lock_minutes": True}, "settings.range"),
     ],
 )
-def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(ValidationError):
+def test_bad_settings_are_refused(changes: dict[str, object], code: str) -> None:
+    with refused(code, ValidationError, field=next(iter(changes))):
         st.StoreSettings().with_changes(**changes)
 
 
@@ -44,19 +45,19 @@ def test_receptionist_cannot_change_settings(ctx: AppContext) -> None:
     staff.login(ctx, "boss", "secret1")
     staff.create_staff(ctx, "desk", "前台", "receptionist", "secret1")
     staff.login(ctx, "desk", "secret1")
-    with pytest.raises(Forbidden):
+    with refused("permission.denied", Forbidden, action="settings.edit"):
         st.save(ctx, st.StoreSettings(language="en"))
-    with pytest.raises(Forbidden):
+    with refused("permission.denied", Forbidden, action="settings.edit"):
         st.set_logo(ctx, PNG)
-    with pytest.raises(Forbidden):
+    with refused("permission.denied", Forbidden, action="settings.edit"):
         st.set_store_name(ctx, "别的店")
     assert st.load(ctx).language == "zh_CN" and st.logo_path(ctx) is None
 
 
 def test_logo(ctx: AppContext) -> None:
-    with pytest.raises(ValidationError):
+    with refused("settings.logo", ValidationError):
         st.set_logo(ctx, b"GIF89a")
-    with pytest.raises(ValidationError):
+    with refused("settings.logo_size", ValidationError):
         st.set_logo(ctx, PNG + b"\0" * st.MAX_LOGO_BYTES)
     assert st.logo_path(ctx) is None
     path = st.set_logo(ctx, PNG)
@@ -74,6 +75,6 @@ def test_opening_hours_set_the_final_answer_time() -> None:
     early = SlaPolicy(open_minute=540, close_minute=21 * 60)
     assert early.answer_due(logged).astimezone(early.tz).strftime("%a %H:%M") == "Thu 20:59"
     for bad in ((600, 600), (600, 630), (600, 37 * 60), (-1, 600), (1440, 1500)):
-        with pytest.raises(ValidationError):
+        with refused("sla.hours", ValidationError):
             SlaPolicy(open_minute=bad[0], close_minute=bad[1])
     assert SlaPolicy.from_json(late.to_json()) == late

@@ -16,7 +16,7 @@ from app.context import AppContext
 from app.coupons import CouponTerms
 from app.errors import FrontdeskError, ValidationError
 from app.sla import SlaPolicy
-from tests.helpers import make_member
+from tests.helpers import make_member, refused
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def team(ctx: AppContext) -> AppContext:
 
 
 def test_first_account_is_the_owner_and_passwords_are_hashed(ctx: AppContext) -> None:
-    with pytest.raises(ValidationError):
+    with refused("staff.first_owner", ValidationError):
         st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
     st.create_staff(ctx, "boss", "老板", "owner", "owner-pass")
     with ctx.engine.connect() as conn:
@@ -86,7 +86,7 @@ def test_manager_may_and_it_is_audited(team: AppContext) -> None:
     coupons.void(team, coupon.code, "陈经理", "发错了")
     loyalty.adjust_points(team, member.id, 50, "补偿", "陈经理")
     assert members.reveal_phone(team, member.id) == "13800138000"
-    with pytest.raises(st.Forbidden):
+    with refused("permission.denied", st.Forbidden, action="audit.view"):
         audit.entries(team)  # the audit trail is the owner's to read
     st.login(team, "boss", "owner-pass")
     actions = [e.action for e in audit.entries(team, staff="mgr")]

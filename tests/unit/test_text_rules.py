@@ -10,6 +10,7 @@ from app.errors import ValidationError
 from app.money import format_cents, parse_amount
 from app.names import member_keys, name_pinyin, name_suffixes
 from app.phones import mask_phone, normalize_phone
+from tests.helpers import refused
 
 
 @pytest.mark.parametrize(
@@ -60,9 +61,13 @@ def test_phone_normalised(raw: str, stored: str) -> None:
     assert normalize_phone(raw) == stored
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "1380013800", "138001380001", "abc", "1" * 40])
-def test_phone_refused(raw: str) -> None:
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("", "phone.required")]
+    + [(raw, "phone.invalid") for raw in ("12345", "1380013800", "138001380001", "abc", "1" * 40)],
+)
+def test_phone_refused(raw: str, code: str) -> None:
+    with refused(code, ValidationError, field="phone"):
         normalize_phone(raw)
 
 
@@ -79,9 +84,20 @@ def test_parse_amount(text: str, cents: int) -> None:
     assert parse_amount(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "-1", "12.345", "abc", "1e5", "1,000", "99999999999"])
-def test_parse_amount_refused(text: str) -> None:
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "amount.invalid"),
+        ("-1", "amount.negative"),
+        ("12.345", "amount.invalid"),
+        ("abc", "amount.invalid"),
+        ("1e5", "amount.invalid"),
+        ("1,000", "amount.invalid"),
+        ("99999999999", "amount.too_large"),
+    ],
+)
+def test_parse_amount_refused(text: str, code: str) -> None:
+    with refused(code, ValidationError, field="amount"):
         parse_amount(text)
 
 
