@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def open_window(auto_review: bool) -> MainWindow:
         window = MainWindow(ctx, auto_review=auto_review)
-        window.hourly = lambda: _daily_backup(ctx, only_if_due=True)
+        window.hourly = lambda: daily_backup(ctx, only_if_due=True)
         window.language_changed.connect(switch_language)
         window.showMaximized()  # the counter's whole screen (1366×768 is common)
         windows[:] = [window]
@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, report)
     if not args.quit_after_start:
-        _daily_backup(ctx, only_if_due=True)
+        daily_backup(ctx, only_if_due=True)
     from app.backup import mark_running
 
     mark_running(data_dir, True)
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     log.info("quitting%s", f" ({quitter.reason})" if quitter.reason else "")
     if not args.quit_after_start:
-        _daily_backup(ctx, only_if_due=False)
+        daily_backup(ctx, only_if_due=False)
     ctx.close()
     mark_running(data_dir, False)  # last: a crash during the exit backup is still noticed
     lock.release()
@@ -357,7 +357,7 @@ def sign_in(ctx: object) -> bool:
     return bool(dialog.exec()) and ctx.staff is not None
 
 
-def _daily_backup(ctx: AppContext, only_if_due: bool) -> None:
+def daily_backup(ctx: AppContext, only_if_due: bool) -> None:
     """A backup on every exit, and when the newest is over a day old (checked at start
     and hourly). A failed backup is logged and never stops the counter."""
     from datetime import timedelta

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -64,9 +65,10 @@ class MainWindow(QMainWindow):
         self.idle_minutes = idle_minutes
         self._last_input = time.monotonic()
         self._lock_dialog: QDialog | None = None
-        # Called about once an hour (the daily backup decides itself whether it is due).
+        # Called once an hour by the store's clock (the daily backup decides itself whether
+        # it is due).
         self.hourly: Callable[[], None] | None = None
-        self._ticks = 0
+        self._last_hourly = ctx.clock.now()
         self.update_title()
         self.resize(1280, 800)
 
@@ -293,10 +295,12 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_tick(self) -> None:
         self.check_idle()
-        self._ticks += 1
-        if self.hourly is not None and self._ticks % 3600 == 0:
-            self.hourly()
         now = self.ctx.clock.now()
+        if now < self._last_hourly:
+            self._last_hourly = now  # the PC's clock was set back
+        if self.hourly is not None and now - self._last_hourly >= timedelta(hours=1):
+            self._last_hourly = now
+            self.hourly()
         mono = time.monotonic()
         drift = (now - self._last_wall).total_seconds() - (mono - self._last_mono)
         if abs(drift) > CLOCK_JUMP_SECONDS:

@@ -8,7 +8,7 @@ import tempfile
 
 from tests.helpers import crash_runs
 
-RUNS = int(os.environ.get("BENCH_CRASH_RUNS", "25"))
+RUNS = int(os.environ.get("BENCH_CRASH_RUNS", "200"))
 
 
 def test_bench_crash() -> None:

@@ -7,8 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from app import members
+from app.backup import backup_dir, list_backups
+from app.clock import FakeClock
 from app.context import AppContext
+from tests.ui.helpers import open_window
+from ui.main import daily_backup
 
 
 def test_cold_start_with_demo_data(tmp_path: Path) -> None:
@@ -102,3 +108,31 @@ def test_the_store_language_is_used_unless_one_is_asked_for(tmp_path: Path) -> N
 
     assert "lang=en" in start()
     assert "lang=zh_TW" in start("--lang", "zh_TW")
+
+
+def test_the_hourly_check_writes_the_daily_backup_when_due(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock
+) -> None:
+    """The running window asks once an hour (store clock) whether a backup is due: the
+    first check writes one, later ones wait until the newest is a day old."""
+    window = open_window(qtbot, ctx)
+    window.hourly = lambda: daily_backup(ctx, only_if_due=True)
+    folder = backup_dir(ctx)
+
+    def backups() -> int:
+        return len(list_backups(folder)) if folder.exists() else 0
+
+    window.on_tick()  # the first second: not an hour yet
+    assert backups() == 0
+    clock.advance(minutes=61)
+    window.on_tick()
+    assert backups() == 1
+    clock.advance(hours=2)
+    window.on_tick()
+    assert backups() == 1  # the newest is two hours old
+    clock.advance(hours=23)
+    window.on_tick()
+    assert backups() == 2
+    clock.advance(hours=-48)  # the PC's clock set back: no storm of checks, no crash
+    window.on_tick()
+    assert backups() == 2

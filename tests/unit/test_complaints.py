@@ -276,6 +276,41 @@ class TestWorkflow:
         with refused("complaint.not_found", NotFound):
             cp.respond(ctx, 99, "a", "b")
 
+    def test_escalate_by_hand_goes_to_the_manager(self, ctx: AppContext, clock: FakeClock) -> None:
+        c = log(ctx)
+        clock.advance(minutes=3)
+        up = cp.escalate(ctx, c.id, "小李", "客人要求见经理")
+        assert up.escalated and up.assignee == cp.get_policy(ctx).manager == "值班经理"
+        assert (up.status, due(up)) == (c.status, due(c))  # the stage and deadlines stay
+        last = up.events[-1]
+        assert (last.action, last.actor, last.note, last.at) == (
+            "escalated",
+            "小李",
+            "客人要求见经理",
+            clock.now(),
+        )
+        assert cp.escalate(ctx, c.id, "小李", "").events[-1].note == "manual"
+        cp.respond(ctx, c.id, "小李", "已道歉")
+        cp.answer(ctx, c.id, "小李", "已修好", root_cause="锅炉")
+        cp.close(ctx, c.id, "小李", "锅炉", "赠券", 4)
+        before = cp.get_complaint(ctx, c.id)
+        with refused("complaint.closed", Conflict, ref=c.ref):
+            cp.escalate(ctx, c.id, "小李", "再次升级")
+        assert cp.get_complaint(ctx, c.id) == before
+
+    def test_a_note_keeps_the_stage(self, ctx: AppContext, clock: FakeClock) -> None:
+        c = log(ctx)
+        clock.advance(minutes=1)
+        noted = cp.add_note(ctx, c.id, "小李", " 客人稍后再来电 ")
+        assert (noted.status, due(noted), noted.escalated) == (c.status, due(c), False)
+        assert [(e.action, e.note) for e in noted.events][-1] == ("note", "客人稍后再来电")
+        assert all(d.met_at is None for d in noted.deadlines)  # a note answers nothing
+        with refused("field.required", ValidationError, field="note"):
+            cp.add_note(ctx, c.id, "小李", "   ")
+        with refused("complaint.not_found", NotFound):
+            cp.add_note(ctx, 999, "小李", "找不到")
+        assert cp.get_complaint(ctx, c.id) == noted
+
     def test_open_list_sorted_by_what_is_due_first(self, ctx: AppContext, clock: FakeClock) -> None:
         a = log(ctx)
         clock.advance(minutes=5)
