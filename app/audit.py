@@ -24,6 +24,7 @@ class AuditLine:
     action: str
     target: str
     detail: str
+    hash: str = ""
 
 
 def _digest(prev: str, at: datetime, staff: str, action: str, target: str, detail: str) -> str:
@@ -32,11 +33,15 @@ def _digest(prev: str, at: datetime, staff: str, action: str, target: str, detai
 
 
 def record(s: Session, ctx: AppContext, action: str, target: str = "", detail: str = "") -> None:
-    """Adds an entry in the caller's transaction: it exists only if the action does."""
-    staff = ctx.staff.username if ctx.staff is not None else "system"
+    """Adds an entry in the caller's transaction: it exists only if the action does. It is
+    the signed-in person's (or "system")."""
+    append(s, ctx.clock.now(), ctx.actor_username, action, target, detail)
+
+
+def append(s: Session, at: datetime, staff: str, action: str, target: str, detail: str) -> None:
+    """An entry as it was made elsewhere (carried over after a restore), chained anew."""
     last = s.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     prev = last or GENESIS
-    at = ctx.clock.now()
     s.add(
         AuditEntry(
             at=at,
@@ -48,11 +53,12 @@ def record(s: Session, ctx: AppContext, action: str, target: str = "", detail: s
             hash=_digest(prev, at, staff, action, target[:64], detail),
         )
     )
+    s.flush()
 
 
 def log(ctx: AppContext, action: str, target: str = "", detail: str = "") -> None:
     """An entry on its own (a login, a view of a full phone number)."""
-    with ctx.uow() as uow:
+    with ctx.uow(anyone=True) as uow:  # (a sign-in's own entries come before the session)
         uow.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         record(uow.session, ctx, action, target, detail)
         uow.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -9,8 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit
 from app.context import AppContext
 from app.errors import FrontdeskError, ValidationError
+from app.staff import require
+from db.engine import DB_FILENAME, read_only_engine
+from db.models import AuditEntry, Setting
 
 PREFIX = "frontdesk-"
 SUFFIX = ".sqlite3"
@@ -35,7 +43,8 @@ class Preview:
     visits: int
     complaints: int
     coupons: int
-    last_visit: str | None
+    last_visit: datetime | None
+    audit_entries: int = 0
 
 
 def _raw(path: Path, readonly: bool = True) -> sqlite3.Connection:
@@ -139,10 +148,21 @@ def preview(path: Path | str) -> Preview:
             count("visits"),
             count("complaints"),
             count("coupons"),
-            last,
+            _instant(last),
+            count("audit_log"),
         )
     finally:
         con.close()
+
+
+def _instant(text: str | None) -> datetime | None:
+    """A stored (naive UTC) time read straight from the file, as an aware instant."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def restore(database: Path | str, backup: Path | str) -> Path:
@@ -182,8 +202,6 @@ PENDING_RESTORE = "restore-pending.txt"
 
 def backup_dir(ctx: AppContext) -> Path:
     """Where automatic backups go: the owner's choice (a USB drive), else <data>/backups."""
-    from db.models import Setting
-
     with ctx.uow() as uow:
         row = uow.session.get(Setting, BACKUP_DIR_KEY)
         chosen = row.value if row is not None else ""
@@ -193,11 +211,7 @@ def backup_dir(ctx: AppContext) -> Path:
 
 
 def set_backup_dir(ctx: AppContext, folder: Path | str) -> Path:
-    from app import audit
-    from app.staff import require
-    from db.models import Setting
-
-    require(ctx, "backup.restore")
+    require(ctx, "backup.settings")
     path = Path(folder).expanduser()
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -217,10 +231,8 @@ def set_backup_dir(ctx: AppContext, folder: Path | str) -> Path:
 
 def schedule_restore(ctx: AppContext, backup: Path | str) -> Preview:
     """Marks a backup to be restored at the next start, before the database is opened
-    (the running app cannot swap its own database)."""
-    from app import audit
-    from app.staff import require
-
+    (the running app cannot swap its own database). The owner has seen its preview and
+    confirmed; until the next start it can be cancelled (cancel_restore)."""
     require(ctx, "backup.restore")
     shown = preview(backup)
     if not shown.ok:
@@ -228,23 +240,111 @@ def schedule_restore(ctx: AppContext, backup: Path | str) -> Preview:
     (Path(ctx.data_dir or ".") / PENDING_RESTORE).write_text(
         str(Path(backup).resolve()), encoding="utf-8"
     )
-    audit.log(ctx, "backup.restore", Path(backup).name)
+    audit.log(ctx, "backup.restore", Path(backup).name, "scheduled for the next start")
     return shown
+
+
+def pending_restore(ctx: AppContext) -> Path | None:
+    """The backup that will be restored at the next start, if one is scheduled."""
+    marker = Path(ctx.data_dir or ".") / PENDING_RESTORE
+    if not marker.exists():
+        return None
+    return Path(marker.read_text(encoding="utf-8").strip())
+
+
+def cancel_restore(ctx: AppContext) -> bool:
+    """Takes back a scheduled restore; False when none was scheduled."""
+    require(ctx, "backup.restore")
+    chosen = pending_restore(ctx)
+    if chosen is None:
+        return False
+    (Path(ctx.data_dir or ".") / PENDING_RESTORE).unlink(missing_ok=True)
+    audit.log(ctx, "backup.restore_cancelled", chosen.name)
+    return True
+
+
+RESTORED = "restore-done.json"
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """What a restore at start did, shown to the owner once it is done."""
+
+    backup: str
+    taken_at: datetime | None
+    kept: Path
+    carried: int  # audit entries written after the backup, carried into the restored trail
 
 
 def apply_pending_restore(data_dir: Path | str) -> Path | None:
     """At start, before opening the database: carries out a scheduled restore. Returns the
-    file the replaced database was kept as, or None when nothing was scheduled."""
-    from db.engine import DB_FILENAME
-
+    file the replaced database was kept as, or None when nothing was scheduled.
+    finish_restore() completes it once the database is open."""
     marker = Path(data_dir) / PENDING_RESTORE
     if not marker.exists():
         return None
     source = Path(marker.read_text(encoding="utf-8").strip())
     try:
-        return restore(Path(data_dir) / DB_FILENAME, source)
+        kept = restore(Path(data_dir) / DB_FILENAME, source)
     finally:
         marker.unlink(missing_ok=True)
+    (Path(data_dir) / RESTORED).write_text(
+        json.dumps({"backup": str(source), "kept": str(kept)}), encoding="utf-8"
+    )
+    return kept
+
+
+def finish_restore(ctx: AppContext) -> RestoreReport | None:
+    """After a restore, with the database open: the audit trail never silently loses
+    history. Entries the replaced database had beyond the backup (the restore's own
+    scheduling, a void, a points adjustment, changes made after the backup) are carried
+    over, chained anew, followed by one entry that names the replaced chain's head and
+    the file it is kept in. None when no restore was just done."""
+    marker = Path(ctx.data_dir or ".") / RESTORED
+    if not marker.exists():
+        return None
+    info = json.loads(marker.read_text(encoding="utf-8"))
+    backup, kept = Path(info["backup"]), Path(info["kept"])
+    old = _audit_trail(kept) if kept.exists() else []
+    with ctx.uow() as uow:
+        s = uow.session
+        s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        have = list(s.execute(select(AuditEntry.hash).order_by(AuditEntry.id)).scalars())
+        common = 0
+        while common < min(len(have), len(old)) and have[common] == old[common].hash:
+            common += 1
+        later = old[common:]
+        for e in later:
+            audit.append(s, e.at, e.staff, e.action, e.target, e.detail)
+        head = old[-1].hash if old else audit.GENESIS
+        audit.record(
+            s,
+            ctx,
+            "backup.restored",
+            backup.name,
+            f"replaced chain head {head}; {len(later)} later entries carried over; "
+            f"the replaced database is kept as {kept.name}",
+        )
+        uow.commit()
+    marker.unlink(missing_ok=True)
+    return RestoreReport(backup.name, _taken(backup), kept, len(later))
+
+
+def _audit_trail(path: Path) -> list[audit.AuditLine]:
+    engine = read_only_engine(path)
+    try:
+        with Session(engine) as s:
+            return [
+                audit.AuditLine(e.id, e.at, e.staff, e.action, e.target, e.detail, e.hash)
+                for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            ]
+    finally:
+        engine.dispose()
+
+
+def _taken(path: Path) -> datetime | None:
+    m = _NAME.match(path.name)
+    return datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC) if m else None
 
 
 RUNNING_MARKER = "frontdesk.running"

@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except FrontdeskError as exc:
             print(f"error: {describe(exc.code, exc.params)}", file=sys.stderr)
             return 2
-    ctx = AppContext.open(resolve_data_dir(args.data_dir))
+    ctx = AppContext.open(resolve_data_dir(args.data_dir), system=True)
     try:
         result: int = args.func(ctx, args)
         return result

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app import store
+from app import audit, store
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import text_field
 from app.phones import normalize_phone
 from app.sla import ANSWER, INVESTIGATION, RESPONSE, SOLUTION, STAGES, SlaPolicy
+from app.staff import require
 from db.models import Complaint, ComplaintDeadline, ComplaintEvent, Member, Setting, Survey
 from db.repositories import updated_rows
 
@@ -58,7 +59,6 @@ class ComplaintInput:
     guest_name: str = ""
     guest_phone: str = ""
     severity: str | None = None  # None: urgent when the category is (booking, facilities)
-    taken_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,6 @@ def get_policy(ctx: AppContext) -> SlaPolicy:
 
 def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
     """Applies to complaints logged from now on; promised deadlines never move."""
-    from app import audit
-    from app.staff import require
-
     require(ctx, "sla.policy")
     with ctx.uow() as uow:
         row = uow.session.get(Setting, store.POLICY_KEY)
@@ -185,7 +182,7 @@ def log_complaint(ctx: AppContext, data: ComplaintInput) -> ComplaintView:
     description = text_field(data.description, "description", required=True)
     guest_name = " ".join(text_field(data.guest_name, "guest_name", max_len=64).split())
     guest_phone = normalize_phone(data.guest_phone) if data.guest_phone.strip() else ""
-    taken_by = text_field(data.taken_by, "taken_by", max_len=64)
+    taken_by = ctx.actor  # whoever is signed in took it
     now = ctx.clock.now()
     with ctx.uow() as uow:
         s = uow.session
@@ -248,9 +245,9 @@ def _escalate(
 
 
 def _move(
-    ctx: AppContext, complaint_id: int, to: str, actor: str, note: str, **changes: object
+    ctx: AppContext, complaint_id: int, to: str, note: str, **changes: object
 ) -> ComplaintView:
-    actor = text_field(actor, "actor", max_len=64)
+    actor = ctx.actor
     note = text_field(note, "note")
     with ctx.uow() as uow:
         s = uow.session
@@ -289,31 +286,29 @@ def _move(
         return _view(s, c, with_events=True)
 
 
-def respond(ctx: AppContext, complaint_id: int, actor: str, note: str) -> ComplaintView:
+# Each step is recorded as the signed-in person's (ctx.actor), never a typed name.
+
+
+def respond(ctx: AppContext, complaint_id: int, note: str) -> ComplaintView:
     """First response to the guest (for an urgent case: the on-the-spot solution)."""
-    return _move(ctx, complaint_id, RESPONDED, actor, note)
+    return _move(ctx, complaint_id, RESPONDED, note)
 
 
-def start_investigation(
-    ctx: AppContext, complaint_id: int, actor: str, note: str = ""
-) -> ComplaintView:
-    return _move(ctx, complaint_id, INVESTIGATING, actor, note)
+def start_investigation(ctx: AppContext, complaint_id: int, note: str = "") -> ComplaintView:
+    return _move(ctx, complaint_id, INVESTIGATING, note)
 
 
-def answer(
-    ctx: AppContext, complaint_id: int, actor: str, note: str, root_cause: str = ""
-) -> ComplaintView:
+def answer(ctx: AppContext, complaint_id: int, note: str, root_cause: str = "") -> ComplaintView:
     """The final answer to the guest: the investigation is done."""
     if not note.strip():
         raise ValidationError("field.required", field="note")
     changes = {"root_cause": text_field(root_cause, "root_cause")} if root_cause.strip() else {}
-    return _move(ctx, complaint_id, ANSWERED, actor, note, **changes)
+    return _move(ctx, complaint_id, ANSWERED, note, **changes)
 
 
 def close(
     ctx: AppContext,
     complaint_id: int,
-    actor: str,
     root_cause: str,
     remedy: str,
     satisfaction: int,
@@ -325,7 +320,6 @@ def close(
         ctx,
         complaint_id,
         CLOSED,
-        actor,
         note,
         root_cause=text_field(root_cause, "root_cause", required=True),
         remedy=text_field(remedy, "remedy", required=True),
@@ -333,14 +327,14 @@ def close(
     )
 
 
-def reopen(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> ComplaintView:
+def reopen(ctx: AppContext, complaint_id: int, reason: str) -> ComplaintView:
     if not reason.strip():
         raise ValidationError("field.required", field="note")
-    return _move(ctx, complaint_id, REOPENED, actor, reason, satisfaction=None)
+    return _move(ctx, complaint_id, REOPENED, reason, satisfaction=None)
 
 
-def escalate(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> ComplaintView:
-    actor = text_field(actor, "actor", max_len=64)
+def escalate(ctx: AppContext, complaint_id: int, reason: str) -> ComplaintView:
+    actor = ctx.actor
     reason = text_field(reason, "note")
     with ctx.uow() as uow:
         s = uow.session
@@ -352,7 +346,7 @@ def escalate(ctx: AppContext, complaint_id: int, actor: str, reason: str) -> Com
         return _view(s, c, with_events=True)
 
 
-def add_note(ctx: AppContext, complaint_id: int, actor: str, note: str) -> ComplaintView:
+def add_note(ctx: AppContext, complaint_id: int, note: str) -> ComplaintView:
     note = text_field(note, "note", required=True)
     with ctx.uow() as uow:
         s = uow.session
@@ -360,7 +354,7 @@ def add_note(ctx: AppContext, complaint_id: int, actor: str, note: str) -> Compl
         c.events.append(
             ComplaintEvent(
                 at=_stamp(s, c, ctx.clock.now()),
-                actor=text_field(actor, "actor", max_len=64),
+                actor=ctx.actor,
                 action="note",
                 note=note,
             )
@@ -468,7 +462,9 @@ def member_complaints(ctx: AppContext, member_id: int) -> list[ComplaintView]:
 
 
 def report(ctx: AppContext, start: datetime, end: datetime) -> SlaReport:
-    """SLA figures for complaints logged in [start, end), plus what is open or late now."""
+    """SLA figures for complaints logged in [start, end), plus what is open or late now
+    (managers and the owner)."""
+    require(ctx, "sla.report")
     now = ctx.clock.now()
     result = SlaReport(start=start, end=end)
     with ctx.uow() as uow:

@@ -10,14 +10,17 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import codes, store
+from app import audit, codes, store
 from app.context import AppContext
-from app.errors import Conflict, FrontdeskError, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, FrontdeskError, NotFound, ValidationError
 from app.members import text_field
-from app.money import MAX_AMOUNT_CENTS, check_amount
+from app.money import MAX_AMOUNT_CENTS, check_amount, format_cents
+from app.settings import settings_in
+from app.staff import require
 from db.models import (
     Campaign,
     Complaint,
+    ComplaintEvent,
     Coupon,
     CouponVoid,
     Member,
@@ -27,7 +30,6 @@ from db.models import (
 from db.repositories import MemberRepository, updated_rows
 
 SECRET_KEY = "coupon_secret"
-STORE_NAME_KEY = "store_name"
 KINDS = ("amount", "percent", "item")
 CAMPAIGN_KINDS = ("birthday", "winback", "compensation", "festival", "member_day", "adhoc")
 
@@ -151,8 +153,9 @@ def create_campaign(
     terms: CouponTerms,
     max_coupons: int | None = None,
     per_member: int = 1,
-    created_by: str = "",
 ) -> CampaignView:
+    """A manager's decision: what the coupons give, for whom, how many (audited)."""
+    require(ctx, "campaign.create")
     if kind not in CAMPAIGN_KINDS:
         raise ValidationError("campaign.kind", field="kind")
     name = text_field(name, "name", required=True, max_len=64)
@@ -173,9 +176,11 @@ def create_campaign(
             max_coupons=max_coupons,
             per_member=per_member,
             created_at=ctx.clock.now(),
-            created_by=text_field(created_by, "staff", max_len=64),
+            created_by=ctx.actor,
         )
         uow.session.add(c)
+        uow.session.flush()
+        audit.record(uow.session, ctx, "campaign.create", f"{c.id} {name}", _terms_text(terms))
         uow.commit()
         return _campaign_view(uow.session, c)
 
@@ -231,16 +236,30 @@ def lapsed_members(ctx: AppContext, days: int) -> list[int]:
         )
 
 
-def issue_campaign(
-    ctx: AppContext, campaign_id: int, member_ids: list[int], issued_by: str = ""
-) -> list[CouponView]:
+@dataclass(frozen=True)
+class IssuedCampaign:
+    """What issuing a campaign did, with the reasons the others got nothing."""
+
+    coupons: list[CouponView]
+    already_held: int  # members who hold their share of this campaign already
+    inactive: int  # deactivated (or unknown) members
+
+    @property
+    def skipped(self) -> int:
+        return self.already_held + self.inactive
+
+
+def issue_campaign(ctx: AppContext, campaign_id: int, member_ids: list[int]) -> IssuedCampaign:
     """One coupon per chosen member, within the campaign's limits; members who already
-    hold their share are skipped. All or nothing."""
+    hold their share, and deactivated members, are skipped and counted. All or nothing;
+    one audit entry for the batch."""
+    wanted_ids = list(dict.fromkeys(member_ids))
     with ctx.uow() as uow:
         s = uow.session
         campaign = s.get(Campaign, campaign_id)
         if campaign is None:
             raise NotFound("campaign.not_found", campaign_id=campaign_id)
+        _check_limit(s, ctx, _terms(campaign))
         held = dict(
             s.execute(
                 select(Coupon.member_id, func.count())
@@ -249,7 +268,7 @@ def issue_campaign(
             ).all()
         )
         issued_total = sum(held.values())
-        chosen = [m for m in dict.fromkeys(member_ids) if held.get(m, 0) < campaign.per_member]
+        chosen = [m for m in wanted_ids if held.get(m, 0) < campaign.per_member]
         existing = set(
             s.scalars(select(Member.id).where(Member.id.in_(chosen), Member.active.is_(True)))
         )
@@ -261,40 +280,60 @@ def issue_campaign(
                 left=max(campaign.max_coupons - issued_total, 0),
             )
         terms = _terms(campaign)
-        coupons = [
-            _new_coupon(s, ctx, terms, member_id=m, campaign_id=campaign.id, issued_by=issued_by)
-            for m in wanted
-            if m in existing
-        ]
-        uow.commit()
-        return [_view(s, c) for c in coupons]
+        coupons = [_new_coupon(s, ctx, terms, member_id=m, campaign_id=campaign.id) for m in wanted]
+        held_already = len(wanted_ids) - len(chosen)
+        result = IssuedCampaign(
+            [_view(s, c) for c in coupons], held_already, len(chosen) - len(wanted)
+        )
+        if coupons:
+            audit.record(
+                s,
+                ctx,
+                "campaign.issue",
+                f"{campaign.id} {campaign.name}",
+                f"{len(coupons)} issued, {result.skipped} skipped",
+            )
+            uow.commit()
+        return result
 
 
 def issue_coupon(
     ctx: AppContext,
     terms: CouponTerms,
     member_id: int | None = None,
-    issued_by: str = "",
     complaint_id: int | None = None,
 ) -> CouponView:
-    """A single coupon at the counter: for a member, or to the bearer."""
+    """A single coupon at the counter: for a member, or to the bearer; issued by whoever
+    is signed in, within the owner's limit unless they are a manager (audited)."""
     terms = terms.validated()
     with ctx.uow() as uow:
         s = uow.session
         if member_id is not None and s.get(Member, member_id) is None:
             raise NotFound("member.not_found", member_id=member_id)
-        if complaint_id is not None and s.get(Complaint, complaint_id) is None:
+        complaint = s.get(Complaint, complaint_id) if complaint_id is not None else None
+        if complaint_id is not None and complaint is None:
             raise NotFound("complaint.not_found", complaint_id=complaint_id)
-        coupon = _new_coupon(
-            s, ctx, terms, member_id=member_id, issued_by=issued_by, complaint_id=complaint_id
-        )
+        _check_limit(s, ctx, terms)
+        coupon = _new_coupon(s, ctx, terms, member_id=member_id, complaint_id=complaint_id)
+        view = _view(s, coupon)
+        if complaint is not None:
+            # The complaint's timeline says how the guest was compensated.
+            complaint.updated_at = ctx.clock.now()
+            s.add(
+                ComplaintEvent(
+                    complaint_id=complaint.id,
+                    at=ctx.clock.now(),
+                    actor=ctx.actor,
+                    action="coupon",
+                    note=f"{view.display_code} {_terms_text(terms)}",
+                )
+            )
+        audit.record(s, ctx, "coupon.issue", coupon.code, _terms_text(terms))
         uow.commit()
-        return _view(s, coupon)
+        return view
 
 
-def issue_compensation(
-    ctx: AppContext, complaint_id: int, terms: CouponTerms, issued_by: str = ""
-) -> CouponView:
+def issue_compensation(ctx: AppContext, complaint_id: int, terms: CouponTerms) -> CouponView:
     """Makes good after a complaint: the coupon goes to the complaining member (or the
     walk-in guest as bearer) and is linked to the complaint."""
     with ctx.uow() as uow:
@@ -302,11 +341,39 @@ def issue_compensation(
         if complaint is None:
             raise NotFound("complaint.not_found", complaint_id=complaint_id)
         member_id = complaint.member_id
-    return issue_coupon(ctx, terms, member_id, issued_by, complaint_id)
+    return issue_coupon(ctx, terms, member_id, complaint_id)
+
+
+def issue_in(s: Session, ctx: AppContext, terms: CouponTerms, member_id: int) -> CouponView:
+    """A coupon for a member inside the caller's transaction (points exchanged for a
+    coupon: the points and the coupon are one step), audited."""
+    coupon = _new_coupon(s, ctx, terms.validated(), member_id=member_id)
+    audit.record(s, ctx, "coupon.issue", coupon.code, _terms_text(terms))
+    return _view(s, coupon)
 
 
 def _terms(c: Campaign) -> CouponTerms:
     return CouponTerms(c.coupon_kind, c.value, c.item, c.min_spend_cents, c.valid_days)
+
+
+def _terms_text(t: CouponTerms) -> str:
+    """What a coupon gives, for the audit trail and the complaint's timeline."""
+    offer = {"amount": format_cents(t.value), "percent": f"{t.value}%", "item": t.item}[t.kind]
+    minimum = f" ≥{format_cents(t.min_spend_cents)}" if t.min_spend_cents else ""
+    return f"{t.kind} {offer}{minimum} {t.valid_days}d"
+
+
+def _check_limit(s: Session, ctx: AppContext, terms: CouponTerms) -> None:
+    """Above the owner's limit a coupon is a manager's decision."""
+    if ctx.staff is None or ctx.staff.may("coupon.issue_large"):
+        return
+    limits = settings_in(s)
+    if terms.kind == "amount" and terms.value > limits.coupon_limit_cents:
+        raise Forbidden(
+            "coupon.over_limit", limit=format_cents(limits.coupon_limit_cents), field="value"
+        )
+    if terms.kind == "percent" and terms.value > limits.coupon_limit_percent:
+        raise Forbidden("coupon.over_limit", limit=f"{limits.coupon_limit_percent}%", field="value")
 
 
 def _new_coupon(
@@ -315,7 +382,6 @@ def _new_coupon(
     terms: CouponTerms,
     *,
     member_id: int | None,
-    issued_by: str,
     campaign_id: int | None = None,
     complaint_id: int | None = None,
 ) -> Coupon:
@@ -335,7 +401,7 @@ def _new_coupon(
             valid_from=today,
             valid_to=today + timedelta(days=terms.valid_days - 1),
             issued_at=now,
-            issued_by=issued_by,
+            issued_by=ctx.actor,
         )
         try:
             with s.begin_nested():
@@ -403,13 +469,12 @@ def discount_for(view: CouponView, bill_cents: int) -> int:
     return 0
 
 
-def redeem(ctx: AppContext, text: str, bill_cents: int, staff: str = "") -> RedemptionView:
+def redeem(ctx: AppContext, text: str, bill_cents: int) -> RedemptionView:
     """Uses a coupon on a bill, exactly once: even two counters scanning the same code at
     the same instant get one success and one 'already used'."""
     check_amount(bill_cents, "bill")
     if bill_cents > MAX_AMOUNT_CENTS:
         raise ValidationError("amount.too_large", field="bill")
-    staff = text_field(staff, "staff", max_len=64)
     view = look_up(ctx, text)
     today = store.today(ctx)
     usable(view, today, bill_cents)
@@ -431,7 +496,7 @@ def redeem(ctx: AppContext, text: str, bill_cents: int, staff: str = "") -> Rede
                 at=now,
                 bill_cents=bill_cents,
                 discount_cents=discount,
-                staff=staff,
+                staff=ctx.actor,
             )
         )
         uow.commit()
@@ -444,14 +509,10 @@ def _claim(s: Session, coupon_id: int, **values: datetime) -> bool:
     return updated_rows(s, update(Coupon).where(*still_open).values(**values)) == 1
 
 
-def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
+def void(ctx: AppContext, text: str, reason: str) -> CouponView:
     """A manager withdraws a coupon (lost, issued by mistake). Used ones cannot be voided."""
-    by = text_field(by, "staff", required=True, max_len=64)
-    reason = text_field(reason, "note", required=True)
-    from app import audit
-    from app.staff import require
-
     require(ctx, "coupon.void")
+    reason = text_field(reason, "note", required=True)
     view = look_up(ctx, text)
     now = ctx.clock.now()
     with ctx.uow() as uow:
@@ -464,7 +525,7 @@ def void(ctx: AppContext, text: str, by: str, reason: str) -> CouponView:
                 "coupon.used" if fresh.used_at else "coupon.voided", code=view.display_code
             )
         audit.record(s, ctx, "coupon.void", view.code, reason)
-        s.add(CouponVoid(coupon_id=view.id, at=now, by=by, reason=reason))
+        s.add(CouponVoid(coupon_id=view.id, at=now, by=ctx.actor, reason=reason))
         uow.commit()
         return _view(s, _get(s, view.id))
 
@@ -490,23 +551,6 @@ def campaign_coupons(ctx: AppContext, campaign_id: int) -> list[CouponView]:
             select(Coupon).where(Coupon.campaign_id == campaign_id).order_by(Coupon.id)
         )
         return [_view(s, c) for c in rows]
-
-
-def store_name(ctx: AppContext) -> str:
-    with ctx.uow() as uow:
-        row = uow.session.get(Setting, STORE_NAME_KEY)
-        return row.value if row else ""
-
-
-def set_store_name(ctx: AppContext, name: str) -> None:
-    name = text_field(name, "name", max_len=40)
-    with ctx.uow() as uow:
-        row = uow.session.get(Setting, STORE_NAME_KEY)
-        if row is None:
-            uow.session.add(Setting(key=STORE_NAME_KEY, value=name))
-        else:
-            row.value = name
-        uow.commit()
 
 
 def _get(s: Session, coupon_id: int) -> Coupon:

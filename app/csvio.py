@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app import store
+from app import audit, store
 from app.context import AppContext
 from app.errors import FrontdeskError, ValidationError
 from app.members import MemberInput, insert_member, parse_birthday, validate_input
 from app.money import format_cents
+from app.staff import require
 from db.models import Member
 from db.repositories import MemberRepository
 
@@ -65,6 +66,8 @@ EXPORT_COLUMNS = [
     "created_at",
 ]
 Progress = Callable[[int, int], None]
+FORMULA_START = "=+-@\t\r"  # what a spreadsheet would run as a formula
+INACTIVE_WORDS = ("0", "false", "no", "否", "停用")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ def _read_text(path: Path) -> str:
     raise ValidationError("csv.encoding", field=None)
 
 
+def restore_cell(value: str) -> str:
+    """Undoes neutralise_cell: our own export's "'=1+1" comes back as "=1+1" (which the
+    store then keeps as plain text)."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
 def _row_input(row: dict[str, str]) -> MemberInput:
     gender = GENDER_WORDS.get(row.get("gender", "").strip().lower())
     if gender is None:
@@ -118,11 +129,13 @@ def _row_input(row: dict[str, str]) -> MemberInput:
 
 
 def import_members(ctx: AppContext, path: Path, progress: Progress | None = None) -> ImportReport:
-    """Adds every good row; each bad row is reported with its line and reason.
+    """Adds every good row; each bad row is reported with its line and reason (managers
+    and the owner; audited).
 
     Each row is saved whole or not at all (a savepoint per row) and the file
     lands in one commit, so a power cut mid-import leaves nothing half-imported.
     """
+    require(ctx, "members.import")
     reader = csv.reader(io.StringIO(_read_text(Path(path)), newline=""))
     try:
         header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in next(reader)]
@@ -144,11 +157,14 @@ def import_members(ctx: AppContext, path: Path, progress: Progress | None = None
             if len(cells) > len(header):
                 report.errors.append(RowError(line, "csv.too_many_cells", None))
                 continue
+            cells = [restore_cell(c) for c in cells]
             record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
             try:
                 values = validate_input(_row_input(record), today)
+                inactive = record.get("active", "").strip().lower() in INACTIVE_WORDS
                 with uow.session.begin_nested():
-                    insert_member(repo, values, now)
+                    member = insert_member(repo, values, now)
+                    member.active = not inactive  # an export's deactivated stay so
                 report.imported += 1
             except FrontdeskError as exc:
                 report.errors.append(RowError(line, exc.code, exc.params.get("field"), exc.params))
@@ -156,13 +172,20 @@ def import_members(ctx: AppContext, path: Path, progress: Progress | None = None
                 report.errors.append(RowError(line, "member.save_conflict", None))
             if progress and (index % 500 == 0 or index == len(rows) - 1):
                 progress(index + 1, len(rows))
+        audit.record(
+            uow.session,
+            ctx,
+            "members.import",
+            Path(path).name,
+            f"{report.imported} imported, {report.rejected} rejected",
+        )
         uow.commit()
     return report
 
 
 def neutralise_cell(value: str) -> str:
     """Stops a spreadsheet from running a cell as a formula (CSV injection)."""
-    if value and value[0] in "=+-@\t\r":
+    if value and value[0] in FORMULA_START:
         return "'" + value
     return value
 
@@ -207,9 +230,6 @@ def _export_rows(ctx: AppContext, batch: int = 5000) -> Iterator[list[str]]:
 
 def export_members(ctx: AppContext, path: Path) -> int:
     """Writes every member to a UTF-8 (with BOM, for Excel) CSV. Returns the count."""
-    from app import audit
-    from app.staff import require
-
     require(ctx, "members.export")
     count = 0
     tmp = Path(path).with_suffix(Path(path).suffix + ".part")

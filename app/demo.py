@@ -8,9 +8,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
 
+from app import store
 from app.context import AppContext
 from app.members import MEMBER_NO_BASE
 from app.names import member_keys, name_pinyin
+from app.settings import set_store_name
+from app.staff import StaffSession
 from db.models import Base
 from db.repositories import MemberRepository
 
@@ -219,7 +222,12 @@ def seed_activity(ctx: AppContext, days: int = 180, seed: int = 7) -> None:
     rng = random.Random(seed)
     now = ctx.clock.now()
     clock = FakeClock(now - timedelta(days=days))
-    past = dataclasses.replace(ctx, clock=clock, staff=None)
+    past = dataclasses.replace(ctx.as_system(), clock=clock)
+
+    def by(name: str) -> AppContext:
+        """The demo's staff at work: each step recorded under their own name."""
+        return dataclasses.replace(past, staff=StaffSession(0, "demo", name, "manager"))
+
     with ctx.uow() as uow:
         ids = list(uow.session.scalars(select(Member.id).where(Member.active.is_(True))))
     if not ids:
@@ -236,19 +244,18 @@ def seed_activity(ctx: AppContext, days: int = 180, seed: int = 7) -> None:
             category,
             COMPLAINT_TEXTS[category],
             member_id=rng.choice(ids),
-            taken_by=rng.choice(STAFF),
         )
-        c = cp.log_complaint(past, data)
-        who = rng.choice(STAFF)
+        c = cp.log_complaint(by(rng.choice(STAFF)), data)
+        who = by(rng.choice(STAFF))
         clock.advance(minutes=rng.choice((2, 4, 6, 9, 12, 14, 18, 25)))
-        cp.respond(past, c.id, who, "已致歉并了解情况")
+        cp.respond(who, c.id, "已致歉并了解情况")
         if rng.random() < 0.85:
             clock.advance(hours=rng.choice((1, 3, 8, 20, 30, 60)))
-            cp.answer(past, c.id, who, "已处理并回复客人", root_cause="流程疏漏")
+            cp.answer(who, c.id, "已处理并回复客人", root_cause="流程疏漏")
             if rng.random() < 0.8:
                 clock.advance(hours=rng.choice((2, 12, 24)))
                 score = rng.choice((5, 5, 4, 4, 4, 3, 2))
-                cp.close(past, c.id, who, "流程疏漏", "致歉并赠送补偿券", score)
+                cp.close(who, c.id, "流程疏漏", "致歉并赠送补偿券", score)
     for _ in range(320):  # surveys after visits
         at(rng.uniform(0, days - 0.1))
         score = rng.choice((5, 5, 5, 4, 4, 4, 4, 3, 2, 1))
@@ -262,14 +269,16 @@ def seed_activity(ctx: AppContext, days: int = 180, seed: int = 7) -> None:
     ]
     for n, (kind, name, count) in enumerate(plans):
         at(days * (n + 1) / (len(plans) + 1))
-        campaign = cu.create_campaign(past, kind, name, terms, per_member=1)
-        issued = cu.issue_campaign(past, campaign.id, rng.sample(ids, min(count, len(ids))))
+        manager = by("陈经理")
+        campaign = cu.create_campaign(manager, kind, name, terms, per_member=1)
+        chosen = rng.sample(ids, min(count, len(ids)))
+        issued = cu.issue_campaign(manager, campaign.id, chosen).coupons
         redeem_share = (0.55, 0.25, 0.4, 0.35)[n]
         issued_at = clock.now()
         for coupon in issued:
             if rng.random() < redeem_share:
                 clock.set(issued_at + timedelta(hours=rng.uniform(1, 24 * 25)))
-                cu.redeem(past, coupon.code, rng.randrange(150, 600) * 100, rng.choice(STAFF))
+                cu.redeem(by(rng.choice(STAFF)), coupon.code, rng.randrange(150, 600) * 100)
 
 
 def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
@@ -277,10 +286,8 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     with ctx.uow() as uow:
         if MemberRepository(uow.session).max_id() > 0:
             return 0
-    from app.coupons import set_store_name, store_name
-
-    if not store_name(ctx):
-        set_store_name(ctx, "悦泉汤泉会馆（演示）")
+    if not store.name(ctx):
+        set_store_name(ctx.as_system(), "悦泉汤泉会馆（演示）")
     added = seed_demo(ctx, members)
     from app.loyalty import refresh
 

@@ -26,6 +26,12 @@ class NotFound(FrontdeskError):
     code = "not_found"
 
 
+class Forbidden(FrontdeskError):
+    """The signed-in person's role may not do this, or nobody is signed in."""
+
+    code = "permission.denied"
+
+
 class Conflict(FrontdeskError):
     """The action clashes with stored data (a duplicate phone, a used coupon...)."""
 

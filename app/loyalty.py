@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, store
 from app.context import AppContext
+from app.coupons import CouponTerms, CouponView, issue_in
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import MemberRow, _row, text_field
 from app.staff import require
@@ -90,6 +91,8 @@ class FollowUpView:
     purpose: str
     outcome: str
     done_at: datetime | None
+    created_by: str = ""
+    done_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,14 @@ def set_tiers(ctx: AppContext, tiers: list[TierView]) -> list[TierView]:
     for higher, lower in itertools.pairwise(ordered):
         if higher.min_spend_cents < lower.min_spend_cents or higher.min_visits < lower.min_visits:
             raise ValidationError("tier.order", field="tiers", tier=higher.name)
+        # A better tier never gives less: no B at 15 % off while A gets 8 %.
+        if (
+            higher.discount_percent < lower.discount_percent
+            or higher.points_per_100 < lower.points_per_100
+        ):
+            raise ValidationError(
+                "tier.benefit_order", field="tiers", tier=higher.name, lower=lower.name
+            )
     for t in ordered:
         text_field(t.name, "name", required=True, max_len=32)
         if not 0 <= t.discount_percent <= 50 or not 0 <= t.points_per_100 <= 1000:
@@ -339,10 +350,9 @@ def _spend(
     return int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
 
 
-def redeem_points(
-    ctx: AppContext, member_id: int, points: int, reason: str = "", staff: str = ""
-) -> int:
-    """Spends points at the counter (100 points = ¥1 off). Returns the new balance."""
+def redeem_points(ctx: AppContext, member_id: int, points: int, reason: str = "") -> int:
+    """Spends points at the counter (100 points = ¥1 off), by whoever is signed in.
+    Returns the new balance."""
     if not isinstance(points, int) or points <= 0 or points > 10_000_000:
         raise ValidationError("points.invalid", field="points")
     reason = text_field(reason, "reason", max_len=160)
@@ -355,7 +365,7 @@ def redeem_points(
             points,
             "redeem",
             reason,
-            text_field(staff, "staff", max_len=64),
+            ctx.actor,
             ctx.clock.now(),
         )
         uow.commit()
@@ -363,32 +373,32 @@ def redeem_points(
 
 
 def exchange_for_coupon(
-    ctx: AppContext, member_id: int, points: int, staff: str = "", valid_days: int = 90
-) -> Any:
+    ctx: AppContext, member_id: int, points: int, reason: str = "", valid_days: int = 90
+) -> CouponView:
     """Turns points into an amount-off coupon for the member (100 points = ¥1), in one
-    transaction: either the points are spent and the coupon exists, or neither."""
-    from app.coupons import CouponTerms, _new_coupon, _view
-
+    transaction: either the points are spent and the coupon exists, or neither. The
+    ledger names the coupon (and the reason given)."""
     if not isinstance(points, int) or not 100 <= points <= 10_000_000 or points % 100:
         raise ValidationError("points.coupon", field="points")
-    staff = text_field(staff, "staff", max_len=64)
+    reason = text_field(reason, "reason", max_len=120)
     terms = CouponTerms("amount", points, valid_days=valid_days).validated()
     with ctx.uow() as uow:
         s = uow.session
         s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        _spend(s, member_id, points, "redeem", "coupon", staff, ctx.clock.now())
-        coupon = _new_coupon(s, ctx, terms, member_id=member_id, issued_by=staff)
+        coupon = issue_in(s, ctx, terms, member_id)
+        note = f"coupon {coupon.display_code}" + (f": {reason}" if reason else "")
+        _spend(s, member_id, points, "redeem", note, ctx.actor, ctx.clock.now())
         uow.commit()
-        return _view(s, coupon)
+        return coupon
 
 
-def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str, staff: str) -> int:
+def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str) -> int:
     """A manager's correction, always with a reason. Returns the new balance."""
     require(ctx, "points.adjust")
     if not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:
         raise ValidationError("points.invalid", field="points")
     reason = text_field(reason, "reason", required=True, max_len=160)
-    staff = text_field(staff, "staff", required=True, max_len=64)
+    staff = ctx.actor
     now = ctx.clock.now()
     with ctx.uow() as uow:
         s = uow.session
@@ -469,10 +479,19 @@ def refresh_due(ctx: AppContext) -> bool:
     return ctx.clock.now() - datetime.fromisoformat(last) >= REFRESH_EVERY
 
 
+def check_may_review(ctx: AppContext) -> bool:
+    """Whether the signed-in person may run the tier review by hand (before a background
+    job starts, so a refusal is a message, not a failed job)."""
+    require(ctx, "tiers.review")
+    return True
+
+
 def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     """Recomputes every member's 12-month figures, tier (both ways, each change recorded
     with its reason), lapse date and RFM segment, from one pass over the visits index;
-    the narrow member_stats table is then rewritten in one short transaction."""
+    the narrow member_stats table is then rewritten in one short transaction. A manager's
+    action, or the store's own monthly run."""
+    require(ctx, "tiers.review")
     started = perf_counter()
     now = ctx.clock.now()
     say = progress or (lambda stage, done, total: None)
@@ -553,6 +572,7 @@ def tier_history(ctx: AppContext, member_id: int) -> list[TierChangeView]:
 def segment_counts(ctx: AppContext) -> dict[str, int]:
     """How many active members sit in each RFM cell (R3F3M3 = recent, frequent, big);
     "—" counts those the review has not placed (never visited)."""
+    require(ctx, "reports.view")
     with ctx.uow() as uow:
         rows = uow.session.execute(
             select(MemberStats.segment, func.count())
@@ -568,6 +588,7 @@ def revenue_by_tier(
     ctx: AppContext, start: datetime, end: datetime
 ) -> list[tuple[str, int, float]]:
     """Pareto view: revenue in [start, end) by the members' current tier, best first."""
+    require(ctx, "reports.view")
     with ctx.uow() as uow:
         s = uow.session
         rows: dict[str | None, int] = {
@@ -651,9 +672,10 @@ def schedule_follow_up(
             member_id=member_id,
             complaint_id=complaint_id,
             due_at=due_at,
-            assignee=assignee,
+            assignee=assignee or ctx.actor,  # who calls: by default whoever plans it
             purpose=purpose,
             created_at=ctx.clock.now(),
+            created_by=ctx.actor,
         )
         s.add(f)
         uow.commit()
@@ -682,7 +704,7 @@ def complete_follow_up(ctx: AppContext, follow_up_id: int, outcome: str) -> Foll
             raise NotFound("follow_up.not_found", follow_up_id=follow_up_id)
         if f.done_at is not None:
             raise Conflict("follow_up.done")
-        f.outcome, f.done_at = outcome, ctx.clock.now()
+        f.outcome, f.done_at, f.done_by = outcome, ctx.clock.now(), ctx.actor
         uow.commit()
         return _follow_up(s, f)
 
@@ -691,7 +713,16 @@ def _follow_up(s: Session, f: FollowUp) -> FollowUpView:
     member = s.get(Member, f.member_id)
     assert member is not None
     return FollowUpView(
-        f.id, _row(member), f.complaint_id, f.due_at, f.assignee, f.purpose, f.outcome, f.done_at
+        f.id,
+        _row(member),
+        f.complaint_id,
+        f.due_at,
+        f.assignee,
+        f.purpose,
+        f.outcome,
+        f.done_at,
+        f.created_by,
+        f.done_by,
     )
 
 
@@ -726,6 +757,7 @@ def record_survey(
 
 def satisfaction_by_month(ctx: AppContext, months: int = 12) -> list[tuple[str, int, float]]:
     """(YYYY-MM, surveys, share scoring 4 or 5) for the last `months` months, oldest first."""
+    require(ctx, "reports.view")
     now = ctx.clock.now()
     since = now - timedelta(days=31 * months)
     with ctx.uow() as uow:

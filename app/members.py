@@ -259,12 +259,12 @@ def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberP
 
 
 def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
-    """Deactivate (or bring back) a member. History is never deleted."""
+    """Deactivate (or bring back) a member, a manager's decision. History is never
+    deleted."""
     from app import audit
     from app.staff import require
 
-    if not active:
-        require(ctx, "member.deactivate")
+    require(ctx, "member.deactivate")
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
         member = _get(repo, member_id)
@@ -304,7 +304,8 @@ def record_visit(
             visited_at=when,
             amount_cents=amount_cents,
             items=items,
-            staff=staff,
+            staff=staff or ctx.actor,  # who served: by default whoever is signed in
+            recorded_by=ctx.actor,
             created_at=now,
         )
         uow.session.add(visit)

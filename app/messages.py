@@ -174,6 +174,24 @@ MESSAGES: dict[str, str] = {
     "permission.denied": QT_TRANSLATE_NOOP(
         "errors", "Your role ({role}) may not do this; please ask a manager."
     ),
+    "settings.after_issue": QT_TRANSLATE_NOOP(
+        "errors", "Choose print, open or save for new coupons."
+    ),
+    "auth.signed_out": QT_TRANSLATE_NOOP(
+        "errors", "Nobody is signed in at this counter. Please sign in first."
+    ),
+    "coupon.over_limit": QT_TRANSLATE_NOOP(
+        "errors",
+        "A coupon worth more than {limit} needs a manager; please ask one, or give less.",
+    ),
+    "tier.benefit_order": QT_TRANSLATE_NOOP(
+        "errors",
+        "Tier {tier} must give at least the discount and points of tier {lower} below it.",
+    ),
+    "sla.holiday_and_workday": QT_TRANSLATE_NOOP(
+        "errors",
+        "{day} is both a holiday and a make-up working day; please keep it in one list.",
+    ),
     "login.failed": QT_TRANSLATE_NOOP("errors", "Wrong user name or password."),
     "login.locked": QT_TRANSLATE_NOOP(
         "errors", "Too many wrong passwords: this account is locked for {minutes} minutes."

@@ -30,6 +30,7 @@ from app.coupon_pdf import register_font
 from app.csvio import neutralise_cell
 from app.dashboard import Dashboard
 from app.money import format_cents, format_rate
+from app.store import name as store_name_of
 from app.store import zone as store_zone
 
 GOOD, BAD = colors.HexColor("#2e7d32"), colors.HexColor("#c62828")
@@ -408,12 +409,11 @@ def write_pdf(
     """A4 report: store name and logo, the period, the KPI table (targets beside actuals,
     met or missed), then the charts. Written to a temporary name, then moved into place."""
     from app import settings
-    from app.coupons import store_name
 
     font = register_font()
     t = TEXT.get(lang, TEXT["zh_CN"])
     codes = CODES.get(lang, CODES["zh_CN"])
-    store = store if store is not None else store_name(ctx)
+    store = store if store is not None else store_name_of(ctx)
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)

@@ -11,15 +11,21 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from app import audit
+from sqlalchemy.orm import Session
+
+from app import audit, store
 from app.context import AppContext
 from app.errors import ValidationError
 from app.members import text_field
+from app.staff import require
 from db.models import Setting
 
 SETTINGS_KEY = "store_settings"
 LANGUAGES = ("zh_CN", "zh_TW", "en")
 LAYOUTS = ("a4", "a6", "receipt58", "receipt80")
+# What happens to a PDF of coupons just issued: printed on the coupon printer, opened in
+# the PC's viewer, or only saved in the data folder's coupons/ (the counter's choice).
+AFTER_ISSUE = ("print", "open", "save")
 LOGO_FILE = "logo.png"
 MAX_LOGO_BYTES = 2_000_000
 
@@ -32,13 +38,24 @@ class StoreSettings:
     coupon_printer: str = ""  # "": the PC's default printer
     report_printer: str = ""
     backup_keep: int = 14
+    # The most a coupon may give away when a receptionist issues it (managers: no limit).
+    coupon_limit_cents: int = 5000
+    coupon_limit_percent: int = 20
+    coupon_after_issue: str = "print"
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise ValidationError("settings.language", field="language", value=self.language)
         if self.coupon_layout not in LAYOUTS:
             raise ValidationError("pdf.layout", field="coupon_layout")
-        checks = (("idle_lock_minutes", 0, 240), ("backup_keep", 1, 365))
+        if self.coupon_after_issue not in AFTER_ISSUE:
+            raise ValidationError("settings.after_issue", field="coupon_after_issue")
+        checks = (
+            ("idle_lock_minutes", 0, 240),
+            ("backup_keep", 1, 365),
+            ("coupon_limit_cents", 0, 1_000_000),
+            ("coupon_limit_percent", 0, 100),
+        )
         for name, low, high in checks:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -52,9 +69,14 @@ class StoreSettings:
 
 
 def load(ctx: AppContext) -> StoreSettings:
-    with ctx.uow() as uow:
-        row = uow.session.get(Setting, SETTINGS_KEY)
-        text = row.value if row else ""
+    # The store's language and lock time apply to the sign-in box too: readable signed out.
+    with ctx.uow(anyone=True) as uow:
+        return settings_in(uow.session)
+
+
+def settings_in(s: Session) -> StoreSettings:
+    row = s.get(Setting, SETTINGS_KEY)
+    text = row.value if row else ""
     if not text:
         return StoreSettings()
     data = json.loads(text)
@@ -66,9 +88,17 @@ def load(ctx: AppContext) -> StoreSettings:
 
 
 def save(ctx: AppContext, settings: StoreSettings) -> StoreSettings:
-    from app.staff import require
-
+    """Managers and the owner; how many backups are kept and the coupon limit are the
+    owner's."""
     require(ctx, "settings.edit")
+    before = load(ctx)
+    if settings.backup_keep != before.backup_keep:
+        require(ctx, "backup.settings")
+    if (settings.coupon_limit_cents, settings.coupon_limit_percent) != (
+        before.coupon_limit_cents,
+        before.coupon_limit_percent,
+    ):
+        require(ctx, "coupon.limits")
     with ctx.uow() as uow:
         row = uow.session.get(Setting, SETTINGS_KEY) or Setting(key=SETTINGS_KEY)
         row.value = json.dumps(asdict(settings), sort_keys=True, ensure_ascii=False)
@@ -76,6 +106,26 @@ def save(ctx: AppContext, settings: StoreSettings) -> StoreSettings:
         audit.record(uow.session, ctx, "settings", "store", row.value[:500])
         uow.commit()
     return settings
+
+
+def set_after_issue(ctx: AppContext, choice: str) -> StoreSettings:
+    """The counter's remembered choice for new coupons' PDF (any signed-in person)."""
+    current = load(ctx)
+    updated = current.with_changes(coupon_after_issue=choice)  # validates the choice
+    if updated != current:
+        with ctx.uow() as uow:
+            row = uow.session.get(Setting, SETTINGS_KEY) or Setting(key=SETTINGS_KEY)
+            row.value = json.dumps(asdict(updated), sort_keys=True, ensure_ascii=False)
+            uow.session.add(row)
+            uow.commit()
+    return updated
+
+
+def output_dir(ctx: AppContext, kind: str) -> Path:
+    """Where PDFs the counter makes are kept: <data folder>/coupons, /reports."""
+    folder = Path(ctx.data_dir or ".") / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def language(ctx: AppContext) -> str:
@@ -94,8 +144,6 @@ def logo_path(ctx: AppContext) -> Path | None:
 def set_logo(ctx: AppContext, png: bytes | None) -> Path | None:
     """Stores the logo (PNG bytes; the UI scales and converts the chosen picture) or, with
     None, removes it."""
-    from app.staff import require
-
     require(ctx, "settings.edit")
     target = Path(ctx.data_dir or ".") / LOGO_FILE
     if png is None:
@@ -120,10 +168,13 @@ def _audit(ctx: AppContext, detail: str) -> None:
 
 
 def set_store_name(ctx: AppContext, name: str) -> str:
-    from app.coupons import set_store_name as store
-    from app.staff import require
-
+    """The store's name, as printed on coupons and reports (managers and the owner)."""
     require(ctx, "settings.edit")
     name = text_field(name, "name", required=True, max_len=40)
-    store(ctx, name)
+    with ctx.uow() as uow:
+        before = store.name_in(uow.session)
+        if name != before:
+            store.set_name_in(uow.session, name)
+            audit.record(uow.session, ctx, "settings", "store name", f"{before} → {name}")
+            uow.commit()
     return name

@@ -65,6 +65,13 @@ class SlaPolicy:
             raise ValidationError("sla.timezone", field="timezone", value=self.timezone) from None
         if not self.manager.strip():
             raise ValidationError("field.required", field="manager")
+        both = sorted(set(self.holidays) & set(self.makeup_workdays))
+        if both:
+            # Both a day off and a make-up working day: say which, rather than silently
+            # letting the make-up day win.
+            raise ValidationError(
+                "sla.holiday_and_workday", field="makeup_workdays", day=both[0].isoformat()
+            )
 
     @property
     def tz(self) -> ZoneInfo:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.context import AppContext
-from app.errors import Conflict, FrontdeskError, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, FrontdeskError, NotFound, ValidationError
 from app.members import text_field
 from db.models import Staff
 
@@ -22,43 +22,40 @@ LOCKOUT = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9_.-]{2,32}$")
 _hasher = PasswordHasher()
 
-# What each role may do beyond the counter's everyday work.
+# What each role may do beyond the counter's everyday work (members, visits, points,
+# complaints, redeeming and issuing coupons within the owner's limit, calls, surveys),
+# which everyone signed in may do. The README's role table lists the same; a test walks it.
+_MANAGER = frozenset(
+    {
+        "phone.full",  # see a member's whole phone number
+        "member.deactivate",
+        "members.export",
+        "members.import",
+        "campaign.create",
+        "coupon.issue_large",  # a coupon worth more than the owner's limit
+        "coupon.void",
+        "points.adjust",
+        "tiers.edit",
+        "tiers.review",
+        "reports.view",  # revenue by tier, segments, satisfaction by month
+        "sla.report",
+        "sla.policy",
+        "dashboard.view",
+        "settings.edit",
+    }
+)
+_OWNER = _MANAGER | {
+    "staff.manage",
+    "audit.view",
+    "backup.restore",
+    "backup.settings",  # how many backups are kept, and where
+    "coupon.limits",  # the value a receptionist may give away
+}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "receptionist": frozenset(),
-    "manager": frozenset(
-        {
-            "coupon.void",
-            "points.adjust",
-            "sla.policy",
-            "tiers.edit",
-            "members.export",
-            "phone.full",
-            "member.deactivate",
-            "dashboard.view",
-            "settings.edit",
-        }
-    ),
-    "owner": frozenset(
-        {
-            "coupon.void",
-            "points.adjust",
-            "sla.policy",
-            "tiers.edit",
-            "members.export",
-            "phone.full",
-            "member.deactivate",
-            "dashboard.view",
-            "settings.edit",
-            "staff.manage",
-            "audit.view",
-            "backup.restore",
-        }
-    ),
+    "manager": _MANAGER,
+    "owner": frozenset(_OWNER),
 }
-
-
-class Forbidden(FrontdeskError):
-    code = "permission.denied"
 
 
 @dataclass(frozen=True)
@@ -75,14 +72,18 @@ class StaffSession:
 
 
 def require(ctx: AppContext, permission: str) -> None:
-    """Refuses the action unless the logged-in staff member's role allows it. A context
-    with nobody logged in is the administrator's command line, which may do anything."""
-    if ctx.staff is not None and not ctx.staff.may(permission):
-        raise Forbidden(action=permission, role=ctx.staff.role)
+    """Refuses the action unless the signed-in person's role allows it. The store acting
+    as itself (the admin command line, housekeeping) may do anything; nobody signed in at
+    the counter may do nothing."""
+    if ctx.staff is not None:
+        if not ctx.staff.may(permission):
+            raise Forbidden(action=permission, role=ctx.staff.role)
+    elif not ctx.system:
+        raise Forbidden("auth.signed_out", action=permission)
 
 
 def has_staff(ctx: AppContext) -> bool:
-    with ctx.uow() as uow:
+    with ctx.uow(anyone=True) as uow:  # the first start asks before anyone can sign in
         return bool(uow.session.scalar(select(func.count()).select_from(Staff)))
 
 
@@ -108,7 +109,7 @@ def create_staff(
     """The first account (the owner, at first start) needs nobody; later ones need the
     owner. Passwords are stored only as argon2 hashes."""
     user, name = _validate(username, display_name, role, password)
-    with ctx.uow() as uow:
+    with ctx.uow(anyone=True) as uow:  # the very first account: nobody to sign in yet
         s = uow.session
         first = not s.scalar(select(func.count()).select_from(Staff))
         if first and role != "owner":
@@ -180,12 +181,13 @@ def login(ctx: AppContext, username: str, password: str) -> StaffSession:
     the context acts as this staff member from now on."""
     user = (username or "").strip().lower()
     now = ctx.clock.now()
-    with ctx.uow() as uow:
+    with ctx.uow(anyone=True) as uow:
         s = uow.session
         s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         row = s.scalar(select(Staff).where(Staff.username == user))
         if row is None or not row.active:
-            audit.record(s, ctx, "login.failed", user, "unknown user")
+            why = "unknown user" if row is None else "account disabled"
+            audit.record(s, ctx, "login.failed", user, why)
             uow.commit()
             raise FrontdeskError("login.failed")
         if row.locked_until is not None and row.locked_until > now:
@@ -228,6 +230,16 @@ class StaffRow:
     role: str
     active: bool
     locked: bool
+
+
+def team(ctx: AppContext) -> list[str]:
+    """The names of everyone who can sign in (who served a guest is chosen from them)."""
+    with ctx.uow() as uow:
+        return list(
+            uow.session.scalars(
+                select(Staff.display_name).where(Staff.active.is_(True)).order_by(Staff.id)
+            )
+        )
 
 
 def list_staff(ctx: AppContext) -> list[StaffRow]:

@@ -17,6 +17,27 @@ from app.sla import SlaPolicy
 from db.models import Setting
 
 POLICY_KEY = "sla_policy"
+NAME_KEY = "store_name"
+
+
+def name_in(s: Session) -> str:
+    row = s.get(Setting, NAME_KEY)
+    return row.value if row is not None else ""
+
+
+def name(ctx: AppContext) -> str:
+    """The store's name (coupons, reports, the window title)."""
+    with ctx.uow(anyone=True) as uow:  # also on the sign-in box
+        return name_in(uow.session)
+
+
+def set_name_in(s: Session, value: str) -> None:
+    """Stores the name (app.settings.set_store_name validates, checks and audits)."""
+    row = s.get(Setting, NAME_KEY)
+    if row is None:
+        s.add(Setting(key=NAME_KEY, value=value))
+    else:
+        row.value = value
 
 
 def policy(s: Session) -> SlaPolicy:
@@ -30,7 +51,7 @@ def zone_in(s: Session) -> ZoneInfo:
 
 
 def zone(ctx: AppContext) -> ZoneInfo:
-    with ctx.uow() as uow:
+    with ctx.uow(anyone=True) as uow:  # the clock on screen, also while locked
         return zone_in(uow.session)
 
 

@@ -43,5 +43,10 @@ def make_engine(url_or_path: str | Path) -> Engine:
     return engine
 
 
+def read_only_engine(path: str | Path) -> Engine:
+    """A SQLite file opened read-only (a kept or backed-up database being looked at)."""
+    return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true")
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -134,7 +134,8 @@ class Visit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     items: Mapped[str] = mapped_column(Text, default="")
-    staff: Mapped[str] = mapped_column(String(64), default="")
+    staff: Mapped[str] = mapped_column(String(64), default="")  # who served the guest
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")  # who typed it in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -333,6 +334,8 @@ class FollowUp(Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    done_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Survey(Base):

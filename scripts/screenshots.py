@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from app import complaints as cp
 from app import coupon_pdf
 from app import coupons as cs
+from app import settings as st
 from app.clock import FakeClock
 from app.context import AppContext
 from app.demo import seed_demo
@@ -36,7 +37,7 @@ def _complaints(ctx: AppContext, clock: FakeClock) -> None:
     add(
         ctx,
         cp.ComplaintInput(
-            "counter", "hygiene", "毛巾有异味，要求更换", member_id=12, taken_by="王丽"
+            "counter", "hygiene", "毛巾有异味，要求更换", member_id=12
         ),
     )
     clock.advance(minutes=4)
@@ -48,34 +49,33 @@ def _complaints(ctx: AppContext, clock: FakeClock) -> None:
             "包间被重复预订，客人已到店",
             guest_name="赵先生",
             guest_phone="13912345678",
-            taken_by="李娜",
         ),
     )
     clock.advance(minutes=9)
     add(
         ctx,
-        cp.ComplaintInput("online", "service", "技师迟到 20 分钟", member_id=40, taken_by="张敏"),
+        cp.ComplaintInput("online", "service", "技师迟到 20 分钟", member_id=40),
     )
     d = add(
         ctx,
         cp.ComplaintInput(
-            "review", "price", "点评网站差评：价格不透明", guest_name="网友 小鱼", taken_by="刘洋"
+            "review", "price", "点评网站差评：价格不透明", guest_name="网友 小鱼"
         ),
     )
-    cp.respond(ctx, d.id, "刘洋", "已在点评网站回复并私信致歉")
-    cp.start_investigation(ctx, d.id, "陈经理", "核对当天账单")
+    cp.respond(ctx, d.id, "已在点评网站回复并私信致歉")
+    cp.start_investigation(ctx, d.id, "核对当天账单")
     clock.advance(minutes=3)
     cp.check_breaches(ctx)
     del c
 
 
 def _coupons(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lang: str) -> None:
-    cs.set_store_name(ctx, "悦泉汤泉会馆")
+    st.set_store_name(ctx, "悦泉汤泉会馆")
     birthday = cs.create_campaign(
         ctx, "birthday", "十一月生日礼", cs.CouponTerms("amount", 5000, min_spend_cents=20000)
     )
     winback = cs.create_campaign(ctx, "winback", "想你了 · 回店礼", cs.CouponTerms("percent", 15))
-    issued = cs.issue_campaign(ctx, birthday.id, list(range(1, 40)))
+    issued = cs.issue_campaign(ctx, birthday.id, list(range(1, 40))).coupons
     cs.issue_campaign(ctx, winback.id, list(range(40, 60)))
     for c in issued[:9]:
         cs.redeem(ctx, c.code, 30000)
@@ -151,8 +151,8 @@ def _care(
 
 def _dashboard(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lang: str) -> None:
     from app import dashboard as dash
-    from app.coupons import set_store_name
     from app.demo import seed_activity
+    from app.settings import set_store_name
     from ui.dashboard.drill import DrillDialog
     from ui.settings import SettingsDialog
 
@@ -195,7 +195,7 @@ def main() -> None:
     apply_style(app)
     install_translations(app, lang)
     clock = FakeClock()
-    ctx = AppContext.open(tempfile.mkdtemp(), clock)
+    ctx = AppContext.open(tempfile.mkdtemp(), clock, system=True)
     seed_demo(ctx, 3000)
     _complaints(ctx, clock)
     win = MainWindow(ctx)

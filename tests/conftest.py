@@ -59,6 +59,6 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(data_dir: Path, clock: FakeClock) -> Iterator[AppContext]:
-    context = AppContext.open(data_dir, clock)
+    context = AppContext.open(data_dir, clock, system=True)
     yield context
     context.close()

@@ -58,6 +58,14 @@ def field_label(field: str) -> str:
     return labels.get(field, field)
 
 
+def role_names() -> dict[str, str]:
+    return {
+        "receptionist": QCoreApplication.translate("roles", "receptionist"),
+        "manager": QCoreApplication.translate("roles", "manager"),
+        "owner": QCoreApplication.translate("roles", "owner"),
+    }
+
+
 def error_text(exc: FrontdeskError) -> str:
     params = dict(exc.params)
     if isinstance(params.get("field"), str):
@@ -66,6 +74,8 @@ def error_text(exc: FrontdeskError) -> str:
     for key in ("status", "to"):
         if isinstance(params.get(key), str):
             params[key] = statuses.get(params[key], params[key])
+    if isinstance(params.get("role"), str):
+        params["role"] = role_names().get(params["role"], params["role"])
     template = QCoreApplication.translate("errors", message_template(exc.code))
     return render(template, params)
 

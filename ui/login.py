@@ -3,7 +3,7 @@ lock after the counter has been left idle."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from app import staff as st
 from app.context import AppContext
@@ -87,6 +87,13 @@ class LoginDialog(FormDialog):
         self.form.addRow(self.tr("Password"), self.password)
         self.fields.update({"username": self.username, "password": self.password})
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Sign in"))
+        # Enter is handled here, once: in the user name it moves to the password, in the
+        # password it signs in. (A default button would act on the same Enter as well, and
+        # one wrong password would count twice.)
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.on_save)
         self.username.setFocus()

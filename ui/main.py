@@ -126,9 +126,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         notice.setWindowTitle("Frontdesk")
         notice.show()
         app.processEvents()
-    ctx = AppContext.open(data_dir)
+    ctx = AppContext.open(data_dir)  # nobody signed in: no rights until someone does
+    store_itself = ctx.as_system()  # housekeeping: demo data, expiry, backups
+    if args.quit_after_start:
+        ctx = store_itself  # the smoke test starts the window with nobody at the counter
     if notice is not None:
         notice.close()
+    from app.backup import finish_restore
+
+    restored = finish_restore(store_itself)  # the audit trail after a restore
+    if restored is not None:
+        log.info(
+            "restore finished: %s, %d later audit entries carried over, replaced file kept as %s",
+            restored.backup,
+            restored.carried,
+            restored.kept,
+        )
     from app import settings as st
 
     stored = st.language(ctx) if args.lang is None else None
@@ -137,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         from app.demo import seed_if_empty
 
-        added = seed_if_empty(ctx)
+        added = seed_if_empty(store_itself)
         if added:
             log.info("added %d demo members to %s", added, data_dir)
     if not args.quit_after_start and not sign_in(ctx):
@@ -149,12 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("signed in as %s (%s)", ctx.staff.username, ctx.staff.role)
     from app.loyalty import expire_points
 
-    expire_points(ctx)  # daily housekeeping; an index lookup when nothing is due
+    expire_points(store_itself)  # daily housekeeping; an index lookup when nothing is due
     windows: list[MainWindow] = []
 
     def open_window(auto_review: bool) -> MainWindow:
         window = MainWindow(ctx, auto_review=auto_review)
-        window.hourly = lambda: daily_backup(ctx, only_if_due=True)
+        window.hourly = lambda: daily_backup(store_itself, only_if_due=True)
         window.language_changed.connect(switch_language)
         window.showMaximized()  # the counter's whole screen (1366×768 is common)
         windows[:] = [window]
@@ -173,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         old.close()
         old.deleteLater()
 
-    open_window(auto_review=not args.quit_after_start)
+    first = open_window(auto_review=not args.quit_after_start)
+    if restored is not None and not args.quit_after_start:
+        first.show_restore_report(restored)
     if args.quit_after_start:
 
         def report() -> None:
@@ -192,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, report)
     if not args.quit_after_start:
-        daily_backup(ctx, only_if_due=True)
+        daily_backup(store_itself, only_if_due=True)
     from app.backup import mark_running
 
     mark_running(data_dir, True)
@@ -200,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     log.info("quitting%s", f" ({quitter.reason})" if quitter.reason else "")
     if not args.quit_after_start:
-        daily_backup(ctx, only_if_due=False)
+        daily_backup(store_itself, only_if_due=False)
     ctx.close()
     mark_running(data_dir, False)  # last: a crash during the exit backup is still noticed
     lock.release()

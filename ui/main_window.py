@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -23,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import loyalty, store
+from app import staff as staff_service
+from app.backup import RestoreReport
 from app.complaints import BreachAlert
 from app.context import AppContext
 from app.members import MemberProfile
+from ui.actions import role_names
 from ui.admin.page import AdminPage
 from ui.alerts import AlertCenter
 from ui.care.page import CarePage
@@ -34,6 +38,7 @@ from ui.complaints.page import ComplaintsPage
 from ui.coupons.page import CouponsPage
 from ui.dashboard.page import DashboardPage
 from ui.format import local_datetime, set_zone
+from ui.login import LoginDialog
 from ui.members.desk import MemberDesk
 from ui.style import style_widget
 
@@ -110,6 +115,7 @@ class MainWindow(QMainWindow):
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
         self.member_desk.profile.complaint_requested.connect(self.on_complaint_requested)
+        self.member_desk.profile.coupon_issued.connect(self.on_coupon_issued)
         self.member_desk.profile_shortcut("Ctrl+L", self.member_desk.profile.on_complaint)
 
         central = QWidget()
@@ -131,7 +137,15 @@ class MainWindow(QMainWindow):
             )
         layout.addLayout(rail)
         layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
+        # While locked, a blank cover instead of the pages: nothing of the last person's
+        # screen (a full phone number, allergies, a bill) shows behind the sign-in box.
+        self.cover = QLabel(self.tr("Locked"), objectName="lockCover")
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setStyleSheet("background: #2f3b4c; color: #e8edf3; font-size: 20pt;")
+        self.screen = QStackedWidget(objectName="screen")
+        self.screen.addWidget(central)
+        self.screen.addWidget(self.cover)
+        self.setCentralWidget(self.screen)
 
         self.alerts = AlertCenter(self)
         self.follow_label = QLabel(objectName="followUpStatus")
@@ -163,10 +177,10 @@ class MainWindow(QMainWindow):
         lock_key = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
         lock_key.activated.connect(self.lock)
         self.apply_role()
-        if auto_review and loyalty.refresh_due(ctx):
+        if auto_review and loyalty.refresh_due(ctx.as_system()):
             # Monthly tier review (downgrades, segments) and points expiry, when due,
             # in the background: the counter can work meanwhile.
-            self.care.start_review()
+            self.care.start_review(automatic=True)
 
     def add_page(self, title: str, page: QWidget, shortcut: str | None = None) -> int:
         index = self.pages.addWidget(page)
@@ -224,19 +238,24 @@ class MainWindow(QMainWindow):
         """Shows who is signed in and hides what their role may not do (the services
         refuse it anyway)."""
         who = self.ctx.staff
-        roles = {
-            "receptionist": self.tr("receptionist"),
-            "manager": self.tr("manager"),
-            "owner": self.tr("owner"),
-        }
+        roles = role_names()
         self.staff_label.setText(
             f"{who.display_name} ({roles.get(who.role, who.role)})" if who else ""
         )
-        allowed = (lambda p: True) if who is None else who.may
+        if who is not None:
+            allowed = who.may
+        else:  # the store itself (smoke test) may do anything; nobody signed in, nothing
+            allowed = (lambda _p: True) if self.ctx.system else (lambda _p: False)
         self.coupons.buttons["voidCouponButton"].setVisible(allowed("coupon.void"))
+        self.coupons.buttons["newCampaignButton"].setVisible(allowed("campaign.create"))
         self.complaints.policy_button.setVisible(allowed("sla.policy"))
+        self.complaints.report_button.setVisible(allowed("sla.report"))
         self.care.tiers_button.setVisible(allowed("tiers.edit"))
-        self.member_desk.profile.adjust_button.setVisible(allowed("points.adjust"))
+        self.care.review_button.setVisible(allowed("tiers.review"))
+        self.care.tabs.setTabVisible(self.care.overview_index, allowed("reports.view"))
+        profile = self.member_desk.profile
+        profile.adjust_button.setVisible(allowed("points.adjust"))
+        profile.active_button.setVisible(allowed("member.deactivate"))
         # Only the owner sees Administration, managers and the owner the dashboard and
         # settings (the services refuse everyone else anyway).
         self.nav.item(self.admin_index).setHidden(not allowed("staff.manage"))
@@ -272,15 +291,19 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    @property
+    def locked(self) -> bool:
+        return self.ctx.staff is None and not self.ctx.system
+
     @Slot()
     def lock(self) -> None:
-        from app import staff
-        from ui.login import LoginDialog
-
         if self.ctx.staff is None or self._lock_dialog is not None:
             return
-        staff.logout(self.ctx)
-        self.apply_role()
+        log.info("counter locked (%s signed out)", self.ctx.staff.username)
+        staff_service.logout(self.ctx)
+        self.screen.setCurrentWidget(self.cover)
+        self.statusBar().clearMessage()
+        self.staff_label.clear()
         dialog = LoginDialog(self.ctx, self, locked=True)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.finished.connect(self._unlocked)
@@ -290,7 +313,24 @@ class MainWindow(QMainWindow):
     def _unlocked(self, _result: int) -> None:
         self._lock_dialog = None
         self._last_input = time.monotonic()
+        if self.ctx.staff is None:  # (the lock box cannot be dismissed; never here)
+            return
+        log.info("signed in as %s (%s)", self.ctx.staff.username, self.ctx.staff.role)
+        self.on_signed_in()
+
+    def on_signed_in(self) -> None:
+        """Every page is drawn again for the person now signed in, under their role."""
+        for page in (self.member_desk, self.complaints, self.coupons, self.care, self.admin):
+            page.reset()
         self.apply_role()
+        self.care.refresh_reminders()
+        self.screen.setCurrentIndex(0)
+        self.show_page(self.pages.indexOf(self.member_desk))
+        self.statusBar().showMessage(
+            self.tr("Signed in: %1").replace("%1", self.ctx.staff.display_name)
+            if self.ctx.staff is not None
+            else ""
+        )
 
     @Slot()
     def on_tick(self) -> None:
@@ -314,7 +354,7 @@ class MainWindow(QMainWindow):
             )
         self._last_wall, self._last_mono = now, mono
         self.clock_label.setText(local_datetime(now))
-        self.complaints.tick()
+        self.complaints.tick(locked=self.locked)
 
     @Slot(int, int)
     def on_complaint_counts(self, total: int, late: int) -> None:
@@ -355,10 +395,16 @@ class MainWindow(QMainWindow):
         self.show_page(self.pages.indexOf(self.coupons))
         self.coupons.show_code(code)
 
+    @Slot(object)
+    def on_coupon_issued(self, coupon: object) -> None:
+        self.show_page(self.pages.indexOf(self.coupons))
+        self.coupons.offer_coupon(coupon)  # type: ignore[arg-type]
+
     @Slot(int)
     def on_compensation(self, complaint_id: int) -> None:
         self.show_page(self.pages.indexOf(self.coupons))
-        self.coupons.open_coupon_dialog(complaint_id=complaint_id)
+        dialog = self.coupons.open_coupon_dialog(complaint_id=complaint_id)
+        dialog.finished.connect(lambda _r: self.complaints.reload())  # its timeline says so
 
     @Slot(object)
     def on_complaint_requested(self, member: MemberProfile) -> None:
@@ -392,10 +438,26 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def update_title(self) -> None:
-        from app.coupons import store_name
+    def show_restore_report(self, report: RestoreReport) -> QMessageBox:
+        """After a restore at start: say what happened, once."""
+        taken = local_datetime(report.taken_at) if report.taken_at else report.backup
+        text = (
+            self.tr(
+                "The data was restored from the backup taken %1. %2 audit entries made "
+                "after that backup were carried over. The replaced data is kept as %3."
+            )
+            .replace("%1", taken)
+            .replace("%2", str(report.carried))
+            .replace("%3", str(report.kept))
+        )
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Restore done"), text)
+        box.setObjectName("restoreReport")
+        box.setParent(self, box.windowFlags())
+        box.open()
+        return box
 
-        name = store_name(self.ctx)
+    def update_title(self) -> None:
+        name = store.name(self.ctx)
         self.setWindowTitle(self.tr("Frontdesk") + (f" — {name}" if name else ""))
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -26,8 +26,8 @@ from app import backup as bk
 from app import complaints as cp
 from app import dashboard as dash
 from app import settings as st
+from app import store
 from app.context import AppContext
-from app.coupons import store_name
 from app.errors import FrontdeskError, ValidationError
 from app.sla import SlaPolicy
 from ui.actions import call, error_text
@@ -102,16 +102,16 @@ class SettingsDialog(FormDialog):
         self.new_logo: bytes | None = None
         self.saved: st.StoreSettings | None = None
         self.remove_logo = False
-        may = ctx.staff.may if ctx.staff is not None else (lambda _p: True)
+        may = ctx.staff.may if ctx.staff is not None else (lambda _p: ctx.system)
 
         tabs = QTabWidget(objectName="settingsTabs")
         # The FormDialog's own form holds nothing; each tab has its own.
         self.layout().insertWidget(0, tabs)
 
         # --- store --------------------------------------------------------------------------
-        store = QWidget()
-        store_form = self._form(store)
-        self.store_name = QLineEdit(store_name(ctx), objectName="storeName")
+        store_tab = QWidget()
+        store_form = self._form(store_tab)
+        self.store_name = QLineEdit(store.name(ctx), objectName="storeName")
         self.store_name.setMaxLength(40)
         self.logo_preview = QLabel(objectName="logoPreview")
         self.logo_preview.setFixedSize(200, 80)
@@ -134,7 +134,7 @@ class SettingsDialog(FormDialog):
         store_form.addRow(self.tr("Logo (coupons, reports)"), logo_row)
         store_form.addRow(self.tr("Language"), self.language)
         self.fields.update({"name": self.store_name, "language": self.language})
-        tabs.addTab(store, self.tr("Store"))
+        tabs.addTab(store_tab, self.tr("Store"))
         path = st.logo_path(ctx)
         if path is not None:
             self.logo_preview.setPixmap(self._scaled(QPixmap(str(path))))
@@ -207,17 +207,37 @@ class SettingsDialog(FormDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.backup_folder, 1)
         folder_row.addWidget(browse)
-        owner = may("backup.restore")
+        owner = may("backup.settings")
         self.backup_folder.setEnabled(owner)
         browse.setEnabled(owner)
         self.keep = QSpinBox(objectName="backupKeep")
         self.keep.setRange(1, 365)
         self.keep.setValue(self.current.backup_keep)
+        self.keep.setEnabled(owner)  # the owner's setting
+        # What a receptionist may give away on one coupon (managers: no limit). The owner's.
+        self.limit_amount = QSpinBox(objectName="couponLimitAmount")
+        self.limit_amount.setRange(0, 10_000)
+        self.limit_amount.setPrefix("¥")
+        self.limit_amount.setValue(self.current.coupon_limit_cents // 100)
+        self.limit_percent = QSpinBox(objectName="couponLimitPercent")
+        self.limit_percent.setRange(0, 100)
+        self.limit_percent.setSuffix(" %")
+        self.limit_percent.setValue(self.current.coupon_limit_percent)
+        for box in (self.limit_amount, self.limit_percent):
+            box.setEnabled(may("coupon.limits"))
         safety_form.addRow(self.tr("Lock the counter after"), self.idle)
         safety_form.addRow(self.tr("Backup folder"), folder_row)
         safety_form.addRow(self.tr("Backups to keep"), self.keep)
+        safety_form.addRow(self.tr("Receptionists' coupons: at most"), self.limit_amount)
+        safety_form.addRow(self.tr("or at most (percent off)"), self.limit_percent)
         self.fields.update(
-            {"idle_lock_minutes": self.idle, "backup_keep": self.keep, "folder": self.backup_folder}
+            {
+                "idle_lock_minutes": self.idle,
+                "backup_keep": self.keep,
+                "folder": self.backup_folder,
+                "coupon_limit_cents": self.limit_amount,
+                "coupon_limit_percent": self.limit_percent,
+            }
         )
         tabs.addTab(safety, self.tr("Safety"))
 
@@ -316,6 +336,8 @@ class SettingsDialog(FormDialog):
             coupon_printer=self.coupon_printer.currentData(),
             report_printer=self.report_printer.currentData(),
             backup_keep=self.keep.value(),
+            coupon_limit_cents=self.limit_amount.value() * 100,
+            coupon_limit_percent=self.limit_percent.value(),
         )
         open_minute, close_minute = self._open_close()
         rest = self.rest.checked()
@@ -337,7 +359,7 @@ class SettingsDialog(FormDialog):
         ctx = self.ctx
         steps: list[tuple[bool, object, tuple[object, ...]]] = [
             (
-                self.store_name.text().strip() != store_name(ctx),
+                self.store_name.text().strip() != store.name(ctx),
                 st.set_store_name,
                 (ctx, self.store_name.text()),
             ),

@@ -3,135 +3,178 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="168" />
+        <location filename="../../ui/admin/page.py" line="172" />
         <source>Add staff…</source>
         <translation>添加员工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="170" />
+        <location filename="../../ui/admin/page.py" line="174" />
         <source>Disable / enable</source>
         <translation>停用 / 启用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="172" />
+        <location filename="../../ui/admin/page.py" line="176" />
         <source>Reset password…</source>
         <translation>重设密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="185" />
+        <location filename="../../ui/admin/page.py" line="189" />
         <source>action, e.g. coupon.void</source>
         <translation>操作，如 coupon.void</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="187" />
+        <location filename="../../ui/admin/page.py" line="191" />
         <source>Verify the chain</source>
         <translation>校验日志链</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="201" />
+        <location filename="../../ui/admin/page.py" line="205" />
         <source>Use this folder</source>
         <translation>使用此文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="203" />
+        <location filename="../../ui/admin/page.py" line="207" />
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="206" />
+        <location filename="../../ui/admin/page.py" line="210" />
         <source>Restore selected at next start…</source>
         <translation>下次启动时恢复所选备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="213" />
+        <location filename="../../ui/admin/page.py" line="214" />
+        <source>Cancel the restore</source>
+        <translation>取消恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="224" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="225" />
+        <location filename="../../ui/admin/page.py" line="238" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="226" />
+        <location filename="../../ui/admin/page.py" line="239" />
         <source>Audit trail</source>
         <translation>操作日志</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="227" />
+        <location filename="../../ui/admin/page.py" line="240" />
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="263" />
+        <location filename="../../ui/admin/page.py" line="274" />
+        <source>%1 will be restored when Frontdesk next starts. Until then you can cancel.</source>
+        <translation>下次启动前台助手时将恢复 %1。在此之前可以取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="295" />
         <source>Choose a staff member in the list first.</source>
         <translation>请先在列表中选择一名员工。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="274" />
+        <location filename="../../ui/admin/page.py" line="306" />
         <source>%1 can sign in again.</source>
         <translation>%1 可以重新登录了。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="276" />
+        <location filename="../../ui/admin/page.py" line="308" />
         <source>%1 can no longer sign in.</source>
         <translation>%1 已不能登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="293" />
+        <location filename="../../ui/admin/page.py" line="325" />
         <source>The audit trail is intact.</source>
         <translation>操作日志完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="296" />
+        <location filename="../../ui/admin/page.py" line="328" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日志在第 %1 条被改动过。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="303" />
+        <location filename="../../ui/admin/page.py" line="335" />
         <source>Backups will be written to %1.</source>
         <translation>备份将写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="313" />
+        <location filename="../../ui/admin/page.py" line="345" />
         <source>Backup written: %1</source>
         <translation>已备份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="321" />
+        <location filename="../../ui/admin/page.py" line="353" />
         <source>Choose a backup first.</source>
         <translation>请先选择一个备份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="327" />
-        <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
-        <translation>将在下次启动时恢复 %1（%2 位会员，%3 条消费，最近消费 %4）。当前数据会另外保留。</translation>
+        <location filename="../../ui/admin/page.py" line="358" />
+        <source>This backup is damaged and cannot be restored: %1</source>
+        <translation>此备份已损坏，无法恢复：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="366" />
+        <source>Restore the backup taken %1?
+
+It holds %2 members, %3 visits, %4 complaints and %5 coupons; its last visit was %6.
+
+Everything entered after it will be replaced when Frontdesk next starts (the current data is kept beside it, and the audit trail keeps what happened). You can cancel until then.</source>
+        <translation>恢复 %1 的备份吗？
+
+其中有 %2 位会员、%3 次到店、%4 条投诉、%5 张优惠券；最后一次到店是 %6。
+
+下次启动前台助手时，备份之后录入的内容都会被替换（当前数据会另存一份，操作日志保留所发生的一切）。在此之前可以取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="384" />
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="395" />
+        <source>Nothing was scheduled.</source>
+        <translation>未安排任何恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="398" />
+        <source>The restore is scheduled for the next start.</source>
+        <translation>已安排在下次启动时恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="408" />
+        <source>The scheduled restore was cancelled; nothing will change.</source>
+        <translation>已取消安排的恢复，数据不会改变。</translation>
     </message>
 </context>
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="52" />
+        <location filename="../../ui/admin/page.py" line="56" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="53" />
+        <location filename="../../ui/admin/page.py" line="57" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="54" />
+        <location filename="../../ui/admin/page.py" line="58" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="55" />
+        <location filename="../../ui/admin/page.py" line="59" />
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="56" />
+        <location filename="../../ui/admin/page.py" line="60" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
@@ -139,17 +182,17 @@
 <context>
     <name>BackupModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>Taken</source>
         <translation>备份时间</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -223,111 +266,111 @@
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="138" />
+        <location filename="../../ui/care/page.py" line="140" />
         <source>Invite back: we miss you</source>
         <translation>邀请回店：好久不见</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="141" />
+        <location filename="../../ui/care/page.py" line="143" />
         <source>Birthday greeting</source>
         <translation>生日问候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="144" />
+        <location filename="../../ui/care/page.py" line="146" />
         <source>Ask how the complaint was handled</source>
         <translation>回访投诉处理情况</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="154" />
+        <location filename="../../ui/care/page.py" line="156" />
         <source>Call done…</source>
         <translation>已回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="163" />
+        <location filename="../../ui/care/page.py" line="165" />
         <source>Run tier and segment review now</source>
         <translation>立即重新评定等级和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="170" />
+        <location filename="../../ui/care/page.py" line="172" />
         <source>Tiers…</source>
         <translation>会员等级…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="180" />
-        <location filename="../../ui/care/page.py" line="218" />
+        <location filename="../../ui/care/page.py" line="182" />
+        <location filename="../../ui/care/page.py" line="229" />
         <source>Lapsing</source>
         <translation>流失预警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="181" />
-        <location filename="../../ui/care/page.py" line="219" />
+        <location filename="../../ui/care/page.py" line="183" />
+        <location filename="../../ui/care/page.py" line="230" />
         <source>Birthdays this week</source>
         <translation>本周生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="182" />
-        <location filename="../../ui/care/page.py" line="220" />
+        <location filename="../../ui/care/page.py" line="184" />
+        <location filename="../../ui/care/page.py" line="231" />
         <source>After a complaint</source>
         <translation>投诉后关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="183" />
-        <location filename="../../ui/care/page.py" line="221" />
+        <location filename="../../ui/care/page.py" line="185" />
+        <location filename="../../ui/care/page.py" line="232" />
         <source>Calls due</source>
         <translation>待回访</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="184" />
+        <location filename="../../ui/care/page.py" line="186" />
         <source>Tiers and segments</source>
         <translation>等级与分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="236" />
+        <location filename="../../ui/care/page.py" line="247" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 个月各等级营收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="237" />
+        <location filename="../../ui/care/page.py" line="248" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 频次，M 消费；3 为最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="238" />
+        <location filename="../../ui/care/page.py" line="249" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="239" />
+        <location filename="../../ui/care/page.py" line="250" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未评定：运行一次即可查看分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="264" />
-        <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
-        <translation>已发放 %1 张券。可在优惠券页面（F6）打印。</translation>
+        <location filename="../../ui/care/page.py" line="275" />
+        <source>Print them on the Coupons page (F6).</source>
+        <translation>请到优惠券页（F6）打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="274" />
+        <location filename="../../ui/care/page.py" line="282" />
         <source>Select a call first.</source>
         <translation>请先选择一条回访。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="315" />
+        <location filename="../../ui/care/page.py" line="326" />
         <source>Reading visits…</source>
         <translation>正在读取消费记录…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="315" />
+        <location filename="../../ui/care/page.py" line="326" />
         <source>Members %1 / %2</source>
         <translation>会员 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="321" />
+        <location filename="../../ui/care/page.py" line="332" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>评定完成：%1 位会员，升级 %2，降级 %3，用时 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="333" />
+        <location filename="../../ui/care/page.py" line="344" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>评定中途停止，请重新运行。详细信息已写入日志。</translation>
     </message>
@@ -335,67 +378,62 @@
 <context>
     <name>ComplaintDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="49" />
+        <location filename="../../ui/complaints/dialogs.py" line="48" />
         <source>Log complaint</source>
         <translation>登记投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="58" />
+        <location filename="../../ui/complaints/dialogs.py" line="57" />
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <location filename="../../ui/complaints/dialogs.py" line="60" />
         <source>optional</source>
         <translation>选填</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="66" />
+        <location filename="../../ui/complaints/dialogs.py" line="65" />
         <source>What happened, in the guest's words</source>
         <translation>发生了什么（按客人的原话记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="73" />
+        <location filename="../../ui/complaints/dialogs.py" line="71" />
         <source>Guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="74" />
+        <location filename="../../ui/complaints/dialogs.py" line="72" />
         <source>Guest phone</source>
         <translation>客人电话</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <location filename="../../ui/complaints/dialogs.py" line="75" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="78" />
+        <location filename="../../ui/complaints/dialogs.py" line="76" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="79" />
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <location filename="../../ui/complaints/dialogs.py" line="78" />
         <source>Description *</source>
         <translation>投诉内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="81" />
-        <source>Taken by</source>
-        <translation>接待人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/dialogs.py" line="101" />
+        <location filename="../../ui/complaints/dialogs.py" line="98" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>紧急：须在 %1 分钟内解决，并立即通知经理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="104" />
+        <location filename="../../ui/complaints/dialogs.py" line="101" />
         <source>First response due within %1 minutes.</source>
         <translation>须在 %1 分钟内首次回应客人。</translation>
     </message>
@@ -526,57 +564,57 @@
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="186" />
+        <location filename="../../ui/complaints/page.py" line="198" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未结：%1    超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="207" />
+        <location filename="../../ui/complaints/page.py" line="219" />
         <source>No complaint selected.</source>
         <translation>未选择投诉。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="217" />
+        <location filename="../../ui/complaints/page.py" line="229" />
         <source>assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="218" />
+        <location filename="../../ui/complaints/page.py" line="230" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="226" />
+        <location filename="../../ui/complaints/page.py" line="238" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="227" />
+        <location filename="../../ui/complaints/page.py" line="239" />
         <source>(late)</source>
         <translation>（超时）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="230" />
+        <location filename="../../ui/complaints/page.py" line="242" />
         <source>missed</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="232" />
+        <location filename="../../ui/complaints/page.py" line="244" />
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="238" />
+        <location filename="../../ui/complaints/page.py" line="250" />
         <source>urgent case</source>
         <translation>紧急投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="238" />
+        <location filename="../../ui/complaints/page.py" line="250" />
         <source>by staff</source>
         <translation>员工手动</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="244" />
+        <location filename="../../ui/complaints/page.py" line="256" />
         <source>%1 overdue</source>
         <translation>%1超时</translation>
     </message>
@@ -612,134 +650,175 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="98" />
+        <location filename="../../ui/coupons/page.py" line="96" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="102" />
+        <location filename="../../ui/coupons/page.py" line="100" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="105" />
-        <location filename="../../ui/coupons/page.py" line="111" />
+        <location filename="../../ui/coupons/page.py" line="103" />
+        <location filename="../../ui/coupons/page.py" line="109" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="124" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="125" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="130" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="140" />
-        <source>store name on coupons</source>
-        <translation>券面门店名称</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/page.py" line="143" />
+        <location filename="../../ui/coupons/page.py" line="137" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="142" />
+        <source>then print it</source>
+        <translation>发券后立即打印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="143" />
+        <source>then open the PDF</source>
+        <translation>发券后打开 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="144" />
+        <source>then only save the PDF</source>
+        <translation>发券后仅保存 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="153" />
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="154" />
+        <source>Open PDF</source>
+        <translation>打开 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="155" />
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="181" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="166" />
+        <location filename="../../ui/coupons/page.py" line="185" />
+        <location filename="../../ui/coupons/page.py" line="192" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="192" />
+        <location filename="../../ui/coupons/page.py" line="219" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="194" />
+        <location filename="../../ui/coupons/page.py" line="221" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="201" />
+        <location filename="../../ui/coupons/page.py" line="228" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="230" />
+        <location filename="../../ui/coupons/page.py" line="257" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="235" />
+        <location filename="../../ui/coupons/page.py" line="262" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="268" />
+        <location filename="../../ui/coupons/page.py" line="297" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="284" />
-        <location filename="../../ui/coupons/page.py" line="306" />
+        <location filename="../../ui/coupons/page.py" line="313" />
+        <location filename="../../ui/coupons/page.py" line="331" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="295" />
-        <source>Issued %1 coupons for %2.</source>
-        <translation>已为“%2”发放 %1 张券。</translation>
+        <location filename="../../ui/coupons/page.py" line="390" />
+        <source>%1 coupons saved as %2.</source>
+        <translation>%1 张券已保存为 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="315" />
+        <location filename="../../ui/coupons/page.py" line="403" />
+        <source>Printed on %1.</source>
+        <translation>已在 %1 打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="404" />
+        <source>Opened in the PDF viewer to print.</source>
+        <translation>已在 PDF 阅读器中打开，可从那里打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="405" />
+        <source>Use Print or Open PDF below when needed.</source>
+        <translation>需要时请用下方的“打印”或“打开 PDF”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="407" />
+        <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
+        <translation>设置中没有选择打印机，这台电脑也打不开 PDF 阅读器：请点“打开文件夹”，从那里打印文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="340" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="328" />
+        <location filename="../../ui/coupons/page.py" line="358" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="328" />
+        <location filename="../../ui/coupons/page.py" line="358" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="357" />
+        <location filename="../../ui/coupons/page.py" line="387" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="362" />
-        <source>Saved %1 coupons to %2.</source>
-        <translation>已将 %1 张券保存到 %2。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/page.py" line="388" />
+        <location filename="../../ui/coupons/page.py" line="443" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -747,190 +826,190 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="138" />
+        <location filename="../../ui/dashboard/page.py" line="139" />
         <source>Custom dates</source>
         <translation>自定义日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="143" />
+        <location filename="../../ui/dashboard/page.py" line="144" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="144" />
+        <location filename="../../ui/dashboard/page.py" line="145" />
         <source>Report PDF…</source>
         <translation>导出报表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="145" />
+        <location filename="../../ui/dashboard/page.py" line="146" />
         <source>Report CSV…</source>
         <translation>导出报表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="148" />
+        <location filename="../../ui/dashboard/page.py" line="149" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="160" />
+        <location filename="../../ui/dashboard/page.py" line="161" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="161" />
+        <location filename="../../ui/dashboard/page.py" line="162" />
         <source>SLA on time</source>
         <translation>投诉时效达成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="162" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>Retention</source>
         <translation>按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="164" />
-        <location filename="../../ui/dashboard/page.py" line="365" />
+        <location filename="../../ui/dashboard/page.py" line="165" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="165" />
+        <location filename="../../ui/dashboard/page.py" line="166" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="166" />
+        <location filename="../../ui/dashboard/page.py" line="167" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="211" />
+        <location filename="../../ui/dashboard/page.py" line="212" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="212" />
+        <location filename="../../ui/dashboard/page.py" line="213" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="213" />
+        <location filename="../../ui/dashboard/page.py" line="214" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="214" />
+        <location filename="../../ui/dashboard/page.py" line="215" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="215" />
+        <location filename="../../ui/dashboard/page.py" line="216" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="216" />
+        <location filename="../../ui/dashboard/page.py" line="217" />
         <source>Last 12 months</source>
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="270" />
+        <location filename="../../ui/dashboard/page.py" line="277" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="288" />
-        <location filename="../../ui/dashboard/page.py" line="338" />
+        <location filename="../../ui/dashboard/page.py" line="295" />
+        <location filename="../../ui/dashboard/page.py" line="345" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="294" />
+        <location filename="../../ui/dashboard/page.py" line="301" />
         <source>target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="301" />
+        <location filename="../../ui/dashboard/page.py" line="308" />
         <source>Surveys: %1</source>
         <translation>调查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="309" />
+        <location filename="../../ui/dashboard/page.py" line="316" />
         <source>Deadlines: %1</source>
         <translation>时限 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="316" />
+        <location filename="../../ui/dashboard/page.py" line="323" />
         <source>Return visits: %1</source>
         <translation>回头到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="324" />
+        <location filename="../../ui/dashboard/page.py" line="331" />
         <source>Coupons: %1</source>
         <translation>发券 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="329" />
+        <location filename="../../ui/dashboard/page.py" line="336" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="331" />
+        <location filename="../../ui/dashboard/page.py" line="338" />
         <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="353" />
         <source>Computed in %1 ms</source>
         <translation>用时 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="356" />
+        <location filename="../../ui/dashboard/page.py" line="363" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="359" />
+        <location filename="../../ui/dashboard/page.py" line="366" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="364" />
+        <location filename="../../ui/dashboard/page.py" line="371" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="393" />
+        <location filename="../../ui/dashboard/page.py" line="400" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="410" />
+        <location filename="../../ui/dashboard/page.py" line="417" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="437" />
+        <location filename="../../ui/dashboard/page.py" line="444" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="436" />
+        <location filename="../../ui/dashboard/page.py" line="443" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
+        <location filename="../../ui/dashboard/page.py" line="164" />
         <source>Redemption</source>
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="529" />
+        <location filename="../../ui/dashboard/page.py" line="536" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="535" />
-        <location filename="../../ui/dashboard/page.py" line="546" />
+        <location filename="../../ui/dashboard/page.py" line="542" />
+        <location filename="../../ui/dashboard/page.py" line="553" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -1148,22 +1227,22 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="39" />
+        <location filename="../../ui/care/dialogs.py" line="40" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回访（%1 位会员）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="54" />
+        <location filename="../../ui/care/dialogs.py" line="55" />
         <source>Call on</source>
         <translation>回访日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="55" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Purpose *</source>
         <translation>回访目的 *</translation>
     </message>
@@ -1171,27 +1250,27 @@
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="40" />
+        <location filename="../../ui/care/page.py" line="42" />
         <source>Due</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="41" />
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="42" />
+        <location filename="../../ui/care/page.py" line="44" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="43" />
+        <location filename="../../ui/care/page.py" line="45" />
         <source>Purpose</source>
         <translation>回访目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="44" />
+        <location filename="../../ui/care/page.py" line="46" />
         <source>Who calls</source>
         <translation>回访人</translation>
     </message>
@@ -1222,42 +1301,42 @@
         <translation>发放优惠券 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="204" />
+        <location filename="../../ui/coupons/dialogs.py" line="205" />
         <source>Birthdays from</source>
         <translation>生日在</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="205" />
+        <location filename="../../ui/coupons/dialogs.py" line="206" />
         <source>No visit for</source>
         <translation>超过</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="206" />
+        <location filename="../../ui/coupons/dialogs.py" line="207" />
         <source>These members</source>
         <translation>指定会员</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="218" />
+        <location filename="../../ui/coupons/dialogs.py" line="219" />
         <source> days without a visit</source>
         <translation> 天未到店</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="220" />
+        <location filename="../../ui/coupons/dialogs.py" line="221" />
         <source>member nos., cards or phones, comma separated</source>
         <translation>会员号、卡号或手机号，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="224" />
+        <location filename="../../ui/coupons/dialogs.py" line="225" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="248" />
+        <location filename="../../ui/coupons/dialogs.py" line="254" />
         <source>Issue</source>
         <translation>发放</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="279" />
+        <location filename="../../ui/coupons/dialogs.py" line="285" />
         <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
         <translation>将有 %1 位会员收到优惠券（已领取过的会员会跳过）。</translation>
     </message>
@@ -1270,17 +1349,17 @@
         <translation>给 %1 位会员发券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="126" />
+        <location filename="../../ui/care/dialogs.py" line="127" />
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="128" />
+        <location filename="../../ui/care/dialogs.py" line="129" />
         <source>Issue</source>
         <translation>发放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="130" />
+        <location filename="../../ui/care/dialogs.py" line="131" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>请先在优惠券页面（F6）创建活动。</translation>
     </message>
@@ -1294,17 +1373,17 @@
     </message>
     <message>
         <location filename="../../ui/login.py" line="78" />
-        <location filename="../../ui/login.py" line="88" />
+        <location filename="../../ui/login.py" line="89" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="85" />
+        <location filename="../../ui/login.py" line="86" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="86" />
+        <location filename="../../ui/login.py" line="87" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -1312,97 +1391,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="461" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="92" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="94" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/main_window.py" line="95" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>Administration  F9</source>
         <translation>系统管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>Dashboard  F10</source>
         <translation>经营看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>Settings  Ctrl+,</source>
         <translation>设置  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="109" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144" />
+        <location filename="../../ui/main_window.py" line="142" />
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
-        <source>receptionist</source>
-        <translation>前台</translation>
+        <location filename="../../ui/main_window.py" line="330" />
+        <source>Signed in: %1</source>
+        <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
-        <source>manager</source>
-        <translation>经理</translation>
+        <location filename="../../ui/main_window.py" line="446" />
+        <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
+        <translation>数据已从 %1 的备份恢复。该备份之后的 %2 条操作日志已保留。被替换的数据另存为 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194" />
-        <source>owner</source>
-        <translation>店主</translation>
+        <location filename="../../ui/main_window.py" line="453" />
+        <source>Restore done</source>
+        <translation>恢复完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264" />
+        <location filename="../../ui/main_window.py" line="350" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276" />
+        <location filename="../../ui/main_window.py" line="362" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289" />
+        <location filename="../../ui/main_window.py" line="375" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295" />
+        <location filename="../../ui/main_window.py" line="381" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297" />
+        <location filename="../../ui/main_window.py" line="383" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303" />
+        <location filename="../../ui/main_window.py" line="389" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1499,92 +1583,92 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="33" />
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>Edit member</source>
         <translation>编辑会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="33" />
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>New member</source>
         <translation>新建会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="37" />
+        <location filename="../../ui/members/dialogs.py" line="38" />
         <source>11-digit mobile, e.g. 13800138000</source>
         <translation>11 位手机号，如 13800138000</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="40" />
+        <location filename="../../ui/members/dialogs.py" line="41" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="41" />
+        <location filename="../../ui/members/dialogs.py" line="42" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="42" />
+        <location filename="../../ui/members/dialogs.py" line="43" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="46" />
+        <location filename="../../ui/members/dialogs.py" line="47" />
         <source>e.g. 1990-05-21</source>
         <translation>如 1990-05-21</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="48" />
+        <location filename="../../ui/members/dialogs.py" line="49" />
         <source>scan the card, or leave empty</source>
         <translation>刷卡录入，或留空</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="50" />
+        <location filename="../../ui/members/dialogs.py" line="51" />
         <source>separate with commas</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="59" />
+        <location filename="../../ui/members/dialogs.py" line="60" />
         <source>Name *</source>
         <translation>名称 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="60" />
+        <location filename="../../ui/members/dialogs.py" line="61" />
         <source>Phone *</source>
         <translation>手机 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="61" />
+        <location filename="../../ui/members/dialogs.py" line="62" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="62" />
+        <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="63" />
+        <location filename="../../ui/members/dialogs.py" line="64" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="64" />
+        <location filename="../../ui/members/dialogs.py" line="65" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="65" />
+        <location filename="../../ui/members/dialogs.py" line="66" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="66" />
+        <location filename="../../ui/members/dialogs.py" line="67" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="67" />
+        <location filename="../../ui/members/dialogs.py" line="68" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -1592,23 +1676,23 @@
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="79" />
+        <location filename="../../ui/care/page.py" line="81" />
         <source>Issue coupons to selection…</source>
         <translation>给所选会员发券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="82" />
+        <location filename="../../ui/care/page.py" line="84" />
         <source>Schedule follow-up call…</source>
         <translation>安排回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="84" />
+        <location filename="../../ui/care/page.py" line="86" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="104" />
-        <location filename="../../ui/care/page.py" line="115" />
+        <location filename="../../ui/care/page.py" line="106" />
+        <location filename="../../ui/care/page.py" line="117" />
         <source>Select one or more members first.</source>
         <translation>请先选择会员。</translation>
     </message>
@@ -1616,222 +1700,222 @@
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="59" />
+        <location filename="../../ui/members/profile.py" line="61" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="61" />
+        <location filename="../../ui/members/profile.py" line="63" />
         <source>Record visit (F5)</source>
         <translation>登记消费 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="63" />
+        <location filename="../../ui/members/profile.py" line="65" />
         <source>Edit (F2)</source>
         <translation>编辑 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="66" />
+        <location filename="../../ui/members/profile.py" line="68" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="70" />
+        <location filename="../../ui/members/profile.py" line="72" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="71" />
+        <location filename="../../ui/members/profile.py" line="73" />
         <source>Survey</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="113" />
+        <location filename="../../ui/members/profile.py" line="115" />
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="116" />
+        <location filename="../../ui/members/profile.py" line="118" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="117" />
+        <location filename="../../ui/members/profile.py" line="119" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="118" />
+        <location filename="../../ui/members/profile.py" line="120" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="119" />
+        <location filename="../../ui/members/profile.py" line="121" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="120" />
+        <location filename="../../ui/members/profile.py" line="122" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="121" />
+        <location filename="../../ui/members/profile.py" line="123" />
         <source>Member since</source>
         <translation>入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="128" />
+        <location filename="../../ui/members/profile.py" line="130" />
         <source>Preferences and care</source>
         <translation>偏好与关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="131" />
+        <location filename="../../ui/members/profile.py" line="133" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="132" />
+        <location filename="../../ui/members/profile.py" line="134" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="133" />
+        <location filename="../../ui/members/profile.py" line="135" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="140" />
+        <location filename="../../ui/members/profile.py" line="142" />
         <source>Spending</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="143" />
+        <location filename="../../ui/members/profile.py" line="145" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="144" />
+        <location filename="../../ui/members/profile.py" line="146" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="145" />
+        <location filename="../../ui/members/profile.py" line="147" />
         <source>Average per visit</source>
         <translation>客单价</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="146" />
+        <location filename="../../ui/members/profile.py" line="148" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="182" />
+        <location filename="../../ui/members/profile.py" line="184" />
         <source>Visit history</source>
         <translation>消费记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="183" />
+        <location filename="../../ui/members/profile.py" line="185" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="192" />
+        <location filename="../../ui/members/profile.py" line="194" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="194" />
+        <location filename="../../ui/members/profile.py" line="196" />
         <source>Points and tier</source>
         <translation>积分与等级</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="218" />
+        <location filename="../../ui/members/profile.py" line="232" />
         <source>Member no. %1 · tier %2 · %3 points</source>
         <translation>会员号 %1 · %2 会员 · 积分 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="274" />
+        <location filename="../../ui/members/profile.py" line="288" />
         <source>earned</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="275" />
+        <location filename="../../ui/members/profile.py" line="289" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="276" />
+        <location filename="../../ui/members/profile.py" line="290" />
         <source>adjusted</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="277" />
+        <location filename="../../ui/members/profile.py" line="291" />
         <source>expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="291" />
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Tier changes</source>
         <translation>等级变动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="291" />
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Points ledger</source>
         <translation>积分明细</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="223" />
+        <location filename="../../ui/members/profile.py" line="237" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="69" />
+        <location filename="../../ui/members/profile.py" line="71" />
         <source>Use points (F8)</source>
         <translation>积分抵扣 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="225" />
+        <location filename="../../ui/members/profile.py" line="239" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="225" />
+        <location filename="../../ui/members/profile.py" line="239" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="236" />
+        <location filename="../../ui/members/profile.py" line="250" />
         <source>None recorded</source>
         <translation>无记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="242" />
+        <location filename="../../ui/members/profile.py" line="256" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="253" />
+        <location filename="../../ui/members/profile.py" line="267" />
         <source>Complaints (%1)</source>
         <translation>投诉记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="258" />
+        <location filename="../../ui/members/profile.py" line="272" />
         <source>Coupons (%1 usable)</source>
         <translation>优惠券（%1 张可用）</translation>
     </message>
@@ -1905,17 +1989,17 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="127" />
+        <location filename="../../ui/admin/page.py" line="131" />
         <source>New password for %1</source>
         <translation>为 %1 设置新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="135" />
+        <location filename="../../ui/admin/page.py" line="139" />
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="136" />
+        <location filename="../../ui/admin/page.py" line="140" />
         <source>Once more</source>
         <translation>再输一次</translation>
     </message>
@@ -1923,49 +2007,39 @@
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="157" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="157" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>Use points</source>
         <translation>积分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="161" />
         <source>balance %1</source>
         <translation>余额 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="167" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Points (100 = ¥1)</source>
         <translation>积分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="167" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Points (+ add, − take)</source>
         <translation>积分（+ 增加，− 扣减）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Reason</source>
         <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
-        <source>Staff *</source>
-        <translation>经手人 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
-        <source>Staff</source>
-        <translation>员工</translation>
     </message>
     <message>
         <location filename="../../ui/care/dialogs.py" line="174" />
@@ -2012,7 +2086,7 @@
     </message>
     <message>
         <location filename="../../ui/settings.py" line="142" />
-        <location filename="../../ui/settings.py" line="290" />
+        <location filename="../../ui/settings.py" line="310" />
         <source>No logo</source>
         <translation>无标志</translation>
     </message>
@@ -2082,68 +2156,78 @@
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="216" />
+        <location filename="../../ui/settings.py" line="228" />
         <source>Lock the counter after</source>
         <translation>空闲自动锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="217" />
-        <location filename="../../ui/settings.py" line="295" />
+        <location filename="../../ui/settings.py" line="229" />
+        <location filename="../../ui/settings.py" line="315" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="218" />
+        <location filename="../../ui/settings.py" line="230" />
         <source>Backups to keep</source>
         <translation>保留备份份数</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="222" />
+        <location filename="../../ui/settings.py" line="231" />
+        <source>Receptionists' coupons: at most</source>
+        <translation>前台发券上限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="232" />
+        <source>or at most (percent off)</source>
+        <translation>或最多折扣（百分比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="242" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="229" />
+        <location filename="../../ui/settings.py" line="249" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="230" />
+        <location filename="../../ui/settings.py" line="250" />
         <source>Complaint deadlines met</source>
         <translation>投诉时效达成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="231" />
+        <location filename="../../ui/settings.py" line="251" />
         <source>Guests back within their usual interval</source>
         <translation>回头客按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="232" />
+        <location filename="../../ui/settings.py" line="252" />
         <source>Coupons redeemed</source>
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="241" />
+        <location filename="../../ui/settings.py" line="261" />
         <source>Targets</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="254" />
+        <location filename="../../ui/settings.py" line="274" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次询问（用 PDF 阅读器打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="258" />
+        <location filename="../../ui/settings.py" line="278" />
         <source>(not connected)</source>
         <translation>（未连接）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272" />
+        <location filename="../../ui/settings.py" line="292" />
         <source>Store logo</source>
         <translation>门店标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272" />
+        <location filename="../../ui/settings.py" line="292" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -2310,42 +2394,42 @@
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="83" />
+        <location filename="../../ui/admin/page.py" line="87" />
         <source>Add staff</source>
         <translation>添加员工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="89" />
+        <location filename="../../ui/admin/page.py" line="93" />
         <source>Receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="90" />
+        <location filename="../../ui/admin/page.py" line="94" />
         <source>Manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="91" />
+        <location filename="../../ui/admin/page.py" line="95" />
         <source>Owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="98" />
+        <location filename="../../ui/admin/page.py" line="102" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="99" />
+        <location filename="../../ui/admin/page.py" line="103" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="100" />
+        <location filename="../../ui/admin/page.py" line="104" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="101" />
+        <location filename="../../ui/admin/page.py" line="105" />
         <source>First password</source>
         <translation>初始密码</translation>
     </message>
@@ -2353,37 +2437,37 @@
 <context>
     <name>StaffModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="42" />
+        <location filename="../../ui/admin/page.py" line="44" />
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="44" />
+        <location filename="../../ui/admin/page.py" line="46" />
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="44" />
+        <location filename="../../ui/admin/page.py" line="46" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
@@ -2391,87 +2475,82 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="147" />
+        <location filename="../../ui/complaints/dialogs.py" line="142" />
         <source>Respond to the guest</source>
         <translation>回应客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="148" />
+        <location filename="../../ui/complaints/dialogs.py" line="143" />
         <source>Start investigation</source>
         <translation>开始调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="149" />
+        <location filename="../../ui/complaints/dialogs.py" line="144" />
         <source>Final answer to the guest</source>
         <translation>给客人最终答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <location filename="../../ui/complaints/dialogs.py" line="145" />
         <source>Close complaint</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <location filename="../../ui/complaints/dialogs.py" line="146" />
         <source>Reopen complaint</source>
         <translation>重新打开投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="147" />
         <source>Escalate to manager</source>
         <translation>升级给经理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="148" />
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="162" />
-        <source>Staff</source>
-        <translation>员工</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165" />
+        <location filename="../../ui/complaints/dialogs.py" line="157" />
         <source>What was said/done *</source>
         <translation>说了什么/做了什么 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="166" />
+        <location filename="../../ui/complaints/dialogs.py" line="158" />
         <source>Answer given *</source>
         <translation>答复内容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="167" />
+        <location filename="../../ui/complaints/dialogs.py" line="159" />
         <source>Why reopened *</source>
         <translation>重新打开的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <location filename="../../ui/complaints/dialogs.py" line="160" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="173" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="178" />
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>Remedy *</source>
         <translation>补救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="180" />
+        <location filename="../../ui/complaints/dialogs.py" line="172" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人满意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="188" />
+        <location filename="../../ui/complaints/dialogs.py" line="180" />
         <source>Please say what was said or done.</source>
         <translation>请填写对客人说了什么或做了什么。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>请选择客人的满意度（1 到 5）。</translation>
     </message>
@@ -2479,22 +2558,22 @@
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="227" />
+        <location filename="../../ui/care/dialogs.py" line="228" />
         <source>How was your visit?</source>
         <translation>本次体验如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="234" />
+        <location filename="../../ui/care/dialogs.py" line="235" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="235" />
+        <location filename="../../ui/care/dialogs.py" line="236" />
         <source>Comment</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="239" />
+        <location filename="../../ui/care/dialogs.py" line="240" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>请选择 1 到 5 分。</translation>
     </message>
@@ -2593,27 +2672,27 @@
         <translation>消费项目，如 搓澡、足疗</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="135" />
+        <location filename="../../ui/members/dialogs.py" line="140" />
         <source>Amount (¥) *</source>
         <translation>金额（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="136" />
+        <location filename="../../ui/members/dialogs.py" line="141" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="137" />
-        <source>Staff</source>
-        <translation>员工</translation>
+        <location filename="../../ui/members/dialogs.py" line="142" />
+        <source>Served by</source>
+        <translation>服务员工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="143" />
+        <location filename="../../ui/members/dialogs.py" line="148" />
         <source>%1 member: %2% off</source>
         <translation>%1 会员：享 %2% 优惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="151" />
+        <location filename="../../ui/members/dialogs.py" line="156" />
         <source>Allergies: %1</source>
         <translation>过敏：%1</translation>
     </message>
@@ -2644,27 +2723,22 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="299" />
+        <location filename="../../ui/coupons/dialogs.py" line="310" />
         <source>Void coupon</source>
         <translation>作废优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <location filename="../../ui/coupons/dialogs.py" line="317" />
         <source>Code</source>
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="308" />
-        <source>Manager *</source>
-        <translation>经理 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/dialogs.py" line="309" />
+        <location filename="../../ui/coupons/dialogs.py" line="318" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="312" />
+        <location filename="../../ui/coupons/dialogs.py" line="321" />
         <source>Void</source>
         <translation>作废</translation>
     </message>
@@ -2857,11 +2931,6 @@
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="45" />
-        <source>Save coupons as PDF</source>
-        <translation>将优惠券保存为 PDF</translation>
-    </message>
-    <message>
         <location filename="../../ui/coupons/labels.py" line="13" />
         <source>Amount off</source>
         <translation>代金券（减金额）</translation>
@@ -2966,16 +3035,36 @@
         <source>Free: %1</source>
         <translation>赠送：%1</translation>
     </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="61" />
+        <source>Issued %1 coupons.</source>
+        <translation>已发放 %1 张券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="63" />
+        <source>No coupons were issued.</source>
+        <translation>没有发放任何券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="67" />
+        <source>%1 members already hold this campaign's coupon.</source>
+        <translation>%1 位会员已领过本活动的券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="73" />
+        <source>%1 members are deactivated.</source>
+        <translation>%1 位会员已停用。</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="89" />
+        <location filename="../../ui/actions.py" line="99" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="100" />
+        <location filename="../../ui/actions.py" line="110" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -3431,61 +3520,86 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="177" />
+        <source>Choose print, open or save for new coupons.</source>
+        <translation>请为新券选择：打印、打开或仅保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="180" />
+        <source>Nobody is signed in at this counter. Please sign in first.</source>
+        <translation>本收银台当前无人登录，请先登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="183" />
+        <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
+        <translation>超过 {limit} 的优惠券需要经理发放；请找经理，或改小金额。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="187" />
+        <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
+        <translation>等级 {tier} 的折扣和积分不能低于下一级 {lower}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="191" />
+        <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
+        <translation>{day} 同时是节假日和调休工作日，请只保留在一个列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="195" />
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="178" />
+        <location filename="../../app/messages.py" line="196" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密码错误次数过多，账号已锁定 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="181" />
+        <location filename="../../app/messages.py" line="199" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>用户名为 2 到 32 位小写字母、数字、点或短横线。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="184" />
+        <location filename="../../app/messages.py" line="202" />
         <source>Please choose a role.</source>
         <translation>请选择角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="185" />
+        <location filename="../../app/messages.py" line="203" />
         <source>A password has at least 6 characters.</source>
         <translation>密码至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="186" />
+        <location filename="../../app/messages.py" line="204" />
         <source>The first account is the owner's.</source>
         <translation>第一个账号必须是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="187" />
+        <location filename="../../app/messages.py" line="205" />
         <source>The user name {username} is taken.</source>
         <translation>用户名 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="188" />
+        <location filename="../../app/messages.py" line="206" />
         <source>That staff account does not exist.</source>
         <translation>该员工账号不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="189" />
+        <location filename="../../app/messages.py" line="207" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您当前登录的账号。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="192" />
+        <location filename="../../app/messages.py" line="210" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>这是最后一个店主账号；请先添加另一个店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="195" />
+        <location filename="../../app/messages.py" line="213" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="196" />
+        <location filename="../../app/messages.py" line="214" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
@@ -3649,6 +3763,24 @@
     </message>
 </context>
 <context>
+    <name>roles</name>
+    <message>
+        <location filename="../../ui/actions.py" line="63" />
+        <source>receptionist</source>
+        <translation>前台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="64" />
+        <source>manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="65" />
+        <source>owner</source>
+        <translation>店主</translation>
+    </message>
+</context>
+<context>
     <name>startup</name>
     <message>
         <location filename="../../ui/main.py" line="120" />
@@ -3656,17 +3788,17 @@
         <translation>正在把数据库升级到新版本，请勿关机…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="289" />
+        <location filename="../../ui/main.py" line="304" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="304" />
+        <location filename="../../ui/main.py" line="319" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="314" />
+        <location filename="../../ui/main.py" line="329" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

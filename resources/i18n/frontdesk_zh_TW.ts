@@ -3,135 +3,178 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="168" />
+        <location filename="../../ui/admin/page.py" line="172" />
         <source>Add staff…</source>
         <translation>新增員工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="170" />
+        <location filename="../../ui/admin/page.py" line="174" />
         <source>Disable / enable</source>
         <translation>停用 / 啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="172" />
+        <location filename="../../ui/admin/page.py" line="176" />
         <source>Reset password…</source>
         <translation>重設密碼…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="185" />
+        <location filename="../../ui/admin/page.py" line="189" />
         <source>action, e.g. coupon.void</source>
         <translation>操作，如 coupon.void</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="187" />
+        <location filename="../../ui/admin/page.py" line="191" />
         <source>Verify the chain</source>
         <translation>校驗日誌鏈</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="201" />
+        <location filename="../../ui/admin/page.py" line="205" />
         <source>Use this folder</source>
         <translation>使用此資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="203" />
+        <location filename="../../ui/admin/page.py" line="207" />
         <source>Back up now</source>
         <translation>立即備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="206" />
+        <location filename="../../ui/admin/page.py" line="210" />
         <source>Restore selected at next start…</source>
         <translation>下次啟動時恢復所選備份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="213" />
+        <location filename="../../ui/admin/page.py" line="214" />
+        <source>Cancel the restore</source>
+        <translation>取消恢復</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="224" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="225" />
+        <location filename="../../ui/admin/page.py" line="238" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="226" />
+        <location filename="../../ui/admin/page.py" line="239" />
         <source>Audit trail</source>
         <translation>操作日誌</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="227" />
+        <location filename="../../ui/admin/page.py" line="240" />
         <source>Backups</source>
         <translation>備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="263" />
+        <location filename="../../ui/admin/page.py" line="274" />
+        <source>%1 will be restored when Frontdesk next starts. Until then you can cancel.</source>
+        <translation>下次啟動前臺助手時將恢復 %1。在此之前可以取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="295" />
         <source>Choose a staff member in the list first.</source>
         <translation>請先在列表中選擇一名員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="274" />
+        <location filename="../../ui/admin/page.py" line="306" />
         <source>%1 can sign in again.</source>
         <translation>%1 可以重新登入了。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="276" />
+        <location filename="../../ui/admin/page.py" line="308" />
         <source>%1 can no longer sign in.</source>
         <translation>%1 已不能登入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="293" />
+        <location filename="../../ui/admin/page.py" line="325" />
         <source>The audit trail is intact.</source>
         <translation>操作日誌完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="296" />
+        <location filename="../../ui/admin/page.py" line="328" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日誌在第 %1 條被改動過。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="303" />
+        <location filename="../../ui/admin/page.py" line="335" />
         <source>Backups will be written to %1.</source>
         <translation>備份將寫入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="313" />
+        <location filename="../../ui/admin/page.py" line="345" />
         <source>Backup written: %1</source>
         <translation>已備份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="321" />
+        <location filename="../../ui/admin/page.py" line="353" />
         <source>Choose a backup first.</source>
         <translation>請先選擇一個備份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="327" />
-        <source>Will restore %1 (%2 members, %3 visits, last visit %4) when Frontdesk next starts. The current data is kept beside it.</source>
-        <translation>將在下次啟動時恢復 %1（%2 位會員，%3 條消費，最近消費 %4）。當前資料會另外保留。</translation>
+        <location filename="../../ui/admin/page.py" line="358" />
+        <source>This backup is damaged and cannot be restored: %1</source>
+        <translation>此備份已損壞，無法恢復：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="366" />
+        <source>Restore the backup taken %1?
+
+It holds %2 members, %3 visits, %4 complaints and %5 coupons; its last visit was %6.
+
+Everything entered after it will be replaced when Frontdesk next starts (the current data is kept beside it, and the audit trail keeps what happened). You can cancel until then.</source>
+        <translation>恢復 %1 的備份嗎？
+
+其中有 %2 位會員、%3 次到店、%4 條投訴、%5 張優惠券；最後一次到店是 %6。
+
+下次啟動前臺助手時，備份之後錄入的內容都會被替換（當前資料會另存一份，操作日誌保留所發生的一切）。在此之前可以取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="384" />
+        <source>Restore a backup</source>
+        <translation>恢復備份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="395" />
+        <source>Nothing was scheduled.</source>
+        <translation>未安排任何恢復。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="398" />
+        <source>The restore is scheduled for the next start.</source>
+        <translation>已安排在下次啟動時恢復。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="408" />
+        <source>The scheduled restore was cancelled; nothing will change.</source>
+        <translation>已取消安排的恢復，資料不會改變。</translation>
     </message>
 </context>
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="52" />
+        <location filename="../../ui/admin/page.py" line="56" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="53" />
+        <location filename="../../ui/admin/page.py" line="57" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="54" />
+        <location filename="../../ui/admin/page.py" line="58" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="55" />
+        <location filename="../../ui/admin/page.py" line="59" />
         <source>Target</source>
         <translation>物件</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="56" />
+        <location filename="../../ui/admin/page.py" line="60" />
         <source>Detail</source>
         <translation>詳情</translation>
     </message>
@@ -139,17 +182,17 @@
 <context>
     <name>BackupModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>Taken</source>
         <translation>備份時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="68" />
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -223,111 +266,111 @@
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="138" />
+        <location filename="../../ui/care/page.py" line="140" />
         <source>Invite back: we miss you</source>
         <translation>邀請回店：好久不見</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="141" />
+        <location filename="../../ui/care/page.py" line="143" />
         <source>Birthday greeting</source>
         <translation>生日問候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="144" />
+        <location filename="../../ui/care/page.py" line="146" />
         <source>Ask how the complaint was handled</source>
         <translation>回訪投訴處理情況</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="154" />
+        <location filename="../../ui/care/page.py" line="156" />
         <source>Call done…</source>
         <translation>已回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="163" />
+        <location filename="../../ui/care/page.py" line="165" />
         <source>Run tier and segment review now</source>
         <translation>立即重新評定等級和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="170" />
+        <location filename="../../ui/care/page.py" line="172" />
         <source>Tiers…</source>
         <translation>會員等級…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="180" />
-        <location filename="../../ui/care/page.py" line="218" />
+        <location filename="../../ui/care/page.py" line="182" />
+        <location filename="../../ui/care/page.py" line="229" />
         <source>Lapsing</source>
         <translation>流失預警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="181" />
-        <location filename="../../ui/care/page.py" line="219" />
+        <location filename="../../ui/care/page.py" line="183" />
+        <location filename="../../ui/care/page.py" line="230" />
         <source>Birthdays this week</source>
         <translation>本週生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="182" />
-        <location filename="../../ui/care/page.py" line="220" />
+        <location filename="../../ui/care/page.py" line="184" />
+        <location filename="../../ui/care/page.py" line="231" />
         <source>After a complaint</source>
         <translation>投訴後關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="183" />
-        <location filename="../../ui/care/page.py" line="221" />
+        <location filename="../../ui/care/page.py" line="185" />
+        <location filename="../../ui/care/page.py" line="232" />
         <source>Calls due</source>
         <translation>待回訪</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="184" />
+        <location filename="../../ui/care/page.py" line="186" />
         <source>Tiers and segments</source>
         <translation>等級與分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="236" />
+        <location filename="../../ui/care/page.py" line="247" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 個月各等級營收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="237" />
+        <location filename="../../ui/care/page.py" line="248" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 頻次，M 消費；3 為最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="238" />
+        <location filename="../../ui/care/page.py" line="249" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="239" />
+        <location filename="../../ui/care/page.py" line="250" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未評定：執行一次即可檢視分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="264" />
-        <source>Issued %1 coupons. Print them on the Coupons page (F6).</source>
-        <translation>已發放 %1 張券。可在優惠券頁面（F6）列印。</translation>
+        <location filename="../../ui/care/page.py" line="275" />
+        <source>Print them on the Coupons page (F6).</source>
+        <translation>請到優惠券頁（F6）列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="274" />
+        <location filename="../../ui/care/page.py" line="282" />
         <source>Select a call first.</source>
         <translation>請先選擇一條回訪。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="315" />
+        <location filename="../../ui/care/page.py" line="326" />
         <source>Reading visits…</source>
         <translation>正在讀取消費記錄…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="315" />
+        <location filename="../../ui/care/page.py" line="326" />
         <source>Members %1 / %2</source>
         <translation>會員 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="321" />
+        <location filename="../../ui/care/page.py" line="332" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="333" />
+        <location filename="../../ui/care/page.py" line="344" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
     </message>
@@ -335,67 +378,62 @@
 <context>
     <name>ComplaintDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="49" />
+        <location filename="../../ui/complaints/dialogs.py" line="48" />
         <source>Log complaint</source>
         <translation>登記投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="58" />
+        <location filename="../../ui/complaints/dialogs.py" line="57" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="61" />
+        <location filename="../../ui/complaints/dialogs.py" line="60" />
         <source>optional</source>
         <translation>選填</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="66" />
+        <location filename="../../ui/complaints/dialogs.py" line="65" />
         <source>What happened, in the guest's words</source>
         <translation>發生了什麼（按客人的原話記錄）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="73" />
+        <location filename="../../ui/complaints/dialogs.py" line="71" />
         <source>Guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="74" />
+        <location filename="../../ui/complaints/dialogs.py" line="72" />
         <source>Guest phone</source>
         <translation>客人電話</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="77" />
+        <location filename="../../ui/complaints/dialogs.py" line="75" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="78" />
+        <location filename="../../ui/complaints/dialogs.py" line="76" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="79" />
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
         <source>Severity</source>
         <translation>緊急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="80" />
+        <location filename="../../ui/complaints/dialogs.py" line="78" />
         <source>Description *</source>
         <translation>投訴內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="81" />
-        <source>Taken by</source>
-        <translation>接待人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/dialogs.py" line="101" />
+        <location filename="../../ui/complaints/dialogs.py" line="98" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>緊急：須在 %1 分鐘內解決，並立即通知經理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="104" />
+        <location filename="../../ui/complaints/dialogs.py" line="101" />
         <source>First response due within %1 minutes.</source>
         <translation>須在 %1 分鐘內首次回應客人。</translation>
     </message>
@@ -526,57 +564,57 @@
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="186" />
+        <location filename="../../ui/complaints/page.py" line="198" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未結：%1    超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="207" />
+        <location filename="../../ui/complaints/page.py" line="219" />
         <source>No complaint selected.</source>
         <translation>未選擇投訴。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="217" />
+        <location filename="../../ui/complaints/page.py" line="229" />
         <source>assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="218" />
+        <location filename="../../ui/complaints/page.py" line="230" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="226" />
+        <location filename="../../ui/complaints/page.py" line="238" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="227" />
+        <location filename="../../ui/complaints/page.py" line="239" />
         <source>(late)</source>
         <translation>（超時）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="230" />
+        <location filename="../../ui/complaints/page.py" line="242" />
         <source>missed</source>
         <translation>已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="232" />
+        <location filename="../../ui/complaints/page.py" line="244" />
         <source>open</source>
         <translation>進行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="238" />
+        <location filename="../../ui/complaints/page.py" line="250" />
         <source>urgent case</source>
         <translation>緊急投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="238" />
+        <location filename="../../ui/complaints/page.py" line="250" />
         <source>by staff</source>
         <translation>員工手動</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="244" />
+        <location filename="../../ui/complaints/page.py" line="256" />
         <source>%1 overdue</source>
         <translation>%1超時</translation>
     </message>
@@ -612,134 +650,175 @@
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="98" />
+        <location filename="../../ui/coupons/page.py" line="96" />
         <source>Scan or type the coupon code</source>
         <translation>掃描或輸入券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="102" />
+        <location filename="../../ui/coupons/page.py" line="100" />
         <source>bill (¥)</source>
         <translation>賬單金額（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="105" />
-        <location filename="../../ui/coupons/page.py" line="111" />
+        <location filename="../../ui/coupons/page.py" line="103" />
+        <location filename="../../ui/coupons/page.py" line="109" />
         <source>Redeem</source>
         <translation>核銷</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="124" />
         <source>New coupon…</source>
         <translation>新建優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="125" />
         <source>New campaign…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>Issue campaign…</source>
         <translation>發放活動券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="129" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>Print campaign</source>
         <translation>列印活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="130" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Void coupon…</source>
         <translation>作廢優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="140" />
-        <source>store name on coupons</source>
-        <translation>券面門店名稱</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/page.py" line="143" />
+        <location filename="../../ui/coupons/page.py" line="137" />
         <source>Print as</source>
         <translation>列印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="142" />
+        <source>then print it</source>
+        <translation>發券後立即列印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="143" />
+        <source>then open the PDF</source>
+        <translation>發券後開啟 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="144" />
+        <source>then only save the PDF</source>
+        <translation>發券後僅儲存 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="153" />
+        <source>Print</source>
+        <translation>列印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="154" />
+        <source>Open PDF</source>
+        <translation>開啟 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="155" />
+        <source>Open folder</source>
+        <translation>開啟資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="181" />
         <source>Campaigns</source>
         <translation>營銷活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="166" />
+        <location filename="../../ui/coupons/page.py" line="185" />
+        <location filename="../../ui/coupons/page.py" line="192" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>請掃描優惠券：核銷前會在這裡顯示券的詳情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="192" />
+        <location filename="../../ui/coupons/page.py" line="219" />
         <source>bearer coupon</source>
         <translation>不記名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="194" />
+        <location filename="../../ui/coupons/page.py" line="221" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="201" />
+        <location filename="../../ui/coupons/page.py" line="228" />
         <source>minimum bill %1</source>
         <translation>最低消費 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="230" />
+        <location filename="../../ui/coupons/page.py" line="257" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="235" />
+        <location filename="../../ui/coupons/page.py" line="262" />
         <source>Give: %1</source>
         <translation>請贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="268" />
+        <location filename="../../ui/coupons/page.py" line="297" />
         <source>Issued %1: %2</source>
         <translation>已發放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="284" />
-        <location filename="../../ui/coupons/page.py" line="306" />
+        <location filename="../../ui/coupons/page.py" line="313" />
+        <location filename="../../ui/coupons/page.py" line="331" />
         <source>Choose a campaign in the list first.</source>
         <translation>請先在列表中選擇一個活動。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="295" />
-        <source>Issued %1 coupons for %2.</source>
-        <translation>已為“%2”發放 %1 張券。</translation>
+        <location filename="../../ui/coupons/page.py" line="390" />
+        <source>%1 coupons saved as %2.</source>
+        <translation>%1 張券已儲存為 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="315" />
+        <location filename="../../ui/coupons/page.py" line="403" />
+        <source>Printed on %1.</source>
+        <translation>已在 %1 列印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="404" />
+        <source>Opened in the PDF viewer to print.</source>
+        <translation>已在 PDF 閱讀器中開啟，可從那裡列印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="405" />
+        <source>Use Print or Open PDF below when needed.</source>
+        <translation>需要時請用下方的“列印”或“開啟 PDF”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="407" />
+        <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
+        <translation>設定中沒有選擇印表機，這臺電腦也打不開 PDF 閱讀器：請點“開啟資料夾”，從那裡列印檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="340" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>該活動沒有可列印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="328" />
+        <location filename="../../ui/coupons/page.py" line="358" />
         <source>Rendering coupons…</source>
         <translation>正在生成優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="328" />
+        <location filename="../../ui/coupons/page.py" line="358" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="357" />
+        <location filename="../../ui/coupons/page.py" line="387" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="362" />
-        <source>Saved %1 coupons to %2.</source>
-        <translation>已將 %1 張券儲存到 %2。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/page.py" line="388" />
+        <location filename="../../ui/coupons/page.py" line="443" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -747,190 +826,190 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="138" />
+        <location filename="../../ui/dashboard/page.py" line="139" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="143" />
+        <location filename="../../ui/dashboard/page.py" line="144" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="144" />
+        <location filename="../../ui/dashboard/page.py" line="145" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="145" />
+        <location filename="../../ui/dashboard/page.py" line="146" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="148" />
+        <location filename="../../ui/dashboard/page.py" line="149" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="160" />
+        <location filename="../../ui/dashboard/page.py" line="161" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="161" />
+        <location filename="../../ui/dashboard/page.py" line="162" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="162" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="164" />
-        <location filename="../../ui/dashboard/page.py" line="365" />
+        <location filename="../../ui/dashboard/page.py" line="165" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="165" />
+        <location filename="../../ui/dashboard/page.py" line="166" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="166" />
+        <location filename="../../ui/dashboard/page.py" line="167" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="211" />
+        <location filename="../../ui/dashboard/page.py" line="212" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="212" />
+        <location filename="../../ui/dashboard/page.py" line="213" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="213" />
+        <location filename="../../ui/dashboard/page.py" line="214" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="214" />
+        <location filename="../../ui/dashboard/page.py" line="215" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="215" />
+        <location filename="../../ui/dashboard/page.py" line="216" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="216" />
+        <location filename="../../ui/dashboard/page.py" line="217" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="270" />
+        <location filename="../../ui/dashboard/page.py" line="277" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="288" />
-        <location filename="../../ui/dashboard/page.py" line="338" />
+        <location filename="../../ui/dashboard/page.py" line="295" />
+        <location filename="../../ui/dashboard/page.py" line="345" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="294" />
+        <location filename="../../ui/dashboard/page.py" line="301" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="301" />
+        <location filename="../../ui/dashboard/page.py" line="308" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="309" />
+        <location filename="../../ui/dashboard/page.py" line="316" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="316" />
+        <location filename="../../ui/dashboard/page.py" line="323" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="324" />
+        <location filename="../../ui/dashboard/page.py" line="331" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="329" />
+        <location filename="../../ui/dashboard/page.py" line="336" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="331" />
+        <location filename="../../ui/dashboard/page.py" line="338" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="353" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="356" />
+        <location filename="../../ui/dashboard/page.py" line="363" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="359" />
+        <location filename="../../ui/dashboard/page.py" line="366" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="364" />
+        <location filename="../../ui/dashboard/page.py" line="371" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="393" />
+        <location filename="../../ui/dashboard/page.py" line="400" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="410" />
+        <location filename="../../ui/dashboard/page.py" line="417" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="437" />
+        <location filename="../../ui/dashboard/page.py" line="444" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="436" />
+        <location filename="../../ui/dashboard/page.py" line="443" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
+        <location filename="../../ui/dashboard/page.py" line="164" />
         <source>Redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="529" />
+        <location filename="../../ui/dashboard/page.py" line="536" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="535" />
-        <location filename="../../ui/dashboard/page.py" line="546" />
+        <location filename="../../ui/dashboard/page.py" line="542" />
+        <location filename="../../ui/dashboard/page.py" line="553" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1148,22 +1227,22 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="39" />
+        <location filename="../../ui/care/dialogs.py" line="40" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回訪（%1 位會員）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="54" />
+        <location filename="../../ui/care/dialogs.py" line="55" />
         <source>Call on</source>
         <translation>回訪日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="55" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Purpose *</source>
         <translation>回訪目的 *</translation>
     </message>
@@ -1171,27 +1250,27 @@
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="40" />
+        <location filename="../../ui/care/page.py" line="42" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="41" />
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="42" />
+        <location filename="../../ui/care/page.py" line="44" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="43" />
+        <location filename="../../ui/care/page.py" line="45" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="44" />
+        <location filename="../../ui/care/page.py" line="46" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
@@ -1222,42 +1301,42 @@
         <translation>發放優惠券 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="204" />
+        <location filename="../../ui/coupons/dialogs.py" line="205" />
         <source>Birthdays from</source>
         <translation>生日在</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="205" />
+        <location filename="../../ui/coupons/dialogs.py" line="206" />
         <source>No visit for</source>
         <translation>超過</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="206" />
+        <location filename="../../ui/coupons/dialogs.py" line="207" />
         <source>These members</source>
         <translation>指定會員</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="218" />
+        <location filename="../../ui/coupons/dialogs.py" line="219" />
         <source> days without a visit</source>
         <translation> 天未到店</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="220" />
+        <location filename="../../ui/coupons/dialogs.py" line="221" />
         <source>member nos., cards or phones, comma separated</source>
         <translation>會員號、卡號或手機號，用逗號分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="224" />
+        <location filename="../../ui/coupons/dialogs.py" line="225" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="248" />
+        <location filename="../../ui/coupons/dialogs.py" line="254" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="279" />
+        <location filename="../../ui/coupons/dialogs.py" line="285" />
         <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
         <translation>將有 %1 位會員收到優惠券（已領取過的會員會跳過）。</translation>
     </message>
@@ -1270,17 +1349,17 @@
         <translation>給 %1 位會員發券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="126" />
+        <location filename="../../ui/care/dialogs.py" line="127" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="128" />
+        <location filename="../../ui/care/dialogs.py" line="129" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="130" />
+        <location filename="../../ui/care/dialogs.py" line="131" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>請先在優惠券頁面（F6）建立活動。</translation>
     </message>
@@ -1294,17 +1373,17 @@
     </message>
     <message>
         <location filename="../../ui/login.py" line="78" />
-        <location filename="../../ui/login.py" line="88" />
+        <location filename="../../ui/login.py" line="89" />
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="85" />
+        <location filename="../../ui/login.py" line="86" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="86" />
+        <location filename="../../ui/login.py" line="87" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -1312,97 +1391,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="461" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="92" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="94" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/main_window.py" line="95" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>Dashboard  F10</source>
         <translation>經營看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>Settings  Ctrl+,</source>
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="109" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144" />
+        <location filename="../../ui/main_window.py" line="142" />
+        <source>Locked</source>
+        <translation>已鎖定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
-        <source>receptionist</source>
-        <translation>前臺</translation>
+        <location filename="../../ui/main_window.py" line="330" />
+        <source>Signed in: %1</source>
+        <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
-        <source>manager</source>
-        <translation>經理</translation>
+        <location filename="../../ui/main_window.py" line="446" />
+        <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
+        <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194" />
-        <source>owner</source>
-        <translation>店主</translation>
+        <location filename="../../ui/main_window.py" line="453" />
+        <source>Restore done</source>
+        <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264" />
+        <location filename="../../ui/main_window.py" line="350" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276" />
+        <location filename="../../ui/main_window.py" line="362" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289" />
+        <location filename="../../ui/main_window.py" line="375" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295" />
+        <location filename="../../ui/main_window.py" line="381" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297" />
+        <location filename="../../ui/main_window.py" line="383" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303" />
+        <location filename="../../ui/main_window.py" line="389" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1499,92 +1583,92 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="33" />
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>Edit member</source>
         <translation>編輯會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="33" />
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>New member</source>
         <translation>新建會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="37" />
+        <location filename="../../ui/members/dialogs.py" line="38" />
         <source>11-digit mobile, e.g. 13800138000</source>
         <translation>11 位手機號，如 13800138000</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="40" />
+        <location filename="../../ui/members/dialogs.py" line="41" />
         <source>Not given</source>
         <translation>未填寫</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="41" />
+        <location filename="../../ui/members/dialogs.py" line="42" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="42" />
+        <location filename="../../ui/members/dialogs.py" line="43" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="46" />
+        <location filename="../../ui/members/dialogs.py" line="47" />
         <source>e.g. 1990-05-21</source>
         <translation>如 1990-05-21</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="48" />
+        <location filename="../../ui/members/dialogs.py" line="49" />
         <source>scan the card, or leave empty</source>
         <translation>刷卡錄入，或留空</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="50" />
+        <location filename="../../ui/members/dialogs.py" line="51" />
         <source>separate with commas</source>
         <translation>用逗號分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="59" />
+        <location filename="../../ui/members/dialogs.py" line="60" />
         <source>Name *</source>
         <translation>名稱 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="60" />
+        <location filename="../../ui/members/dialogs.py" line="61" />
         <source>Phone *</source>
         <translation>手機 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="61" />
+        <location filename="../../ui/members/dialogs.py" line="62" />
         <source>Gender</source>
         <translation>性別</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="62" />
+        <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="63" />
+        <location filename="../../ui/members/dialogs.py" line="64" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="64" />
+        <location filename="../../ui/members/dialogs.py" line="65" />
         <source>Tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="65" />
+        <location filename="../../ui/members/dialogs.py" line="66" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="66" />
+        <location filename="../../ui/members/dialogs.py" line="67" />
         <source>Allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="67" />
+        <location filename="../../ui/members/dialogs.py" line="68" />
         <source>Notes</source>
         <translation>備註</translation>
     </message>
@@ -1592,23 +1676,23 @@
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="79" />
+        <location filename="../../ui/care/page.py" line="81" />
         <source>Issue coupons to selection…</source>
         <translation>給所選會員發券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="82" />
+        <location filename="../../ui/care/page.py" line="84" />
         <source>Schedule follow-up call…</source>
         <translation>安排回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="84" />
+        <location filename="../../ui/care/page.py" line="86" />
         <source>Select all</source>
         <translation>全選</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="104" />
-        <location filename="../../ui/care/page.py" line="115" />
+        <location filename="../../ui/care/page.py" line="106" />
+        <location filename="../../ui/care/page.py" line="117" />
         <source>Select one or more members first.</source>
         <translation>請先選擇會員。</translation>
     </message>
@@ -1616,222 +1700,222 @@
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="59" />
+        <location filename="../../ui/members/profile.py" line="61" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="61" />
+        <location filename="../../ui/members/profile.py" line="63" />
         <source>Record visit (F5)</source>
         <translation>登記消費 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="63" />
+        <location filename="../../ui/members/profile.py" line="65" />
         <source>Edit (F2)</source>
         <translation>編輯 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="66" />
+        <location filename="../../ui/members/profile.py" line="68" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投訴 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="70" />
+        <location filename="../../ui/members/profile.py" line="72" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="71" />
+        <location filename="../../ui/members/profile.py" line="73" />
         <source>Survey</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="113" />
+        <location filename="../../ui/members/profile.py" line="115" />
         <source>Details</source>
         <translation>基本資訊</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="116" />
+        <location filename="../../ui/members/profile.py" line="118" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="117" />
+        <location filename="../../ui/members/profile.py" line="119" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="118" />
+        <location filename="../../ui/members/profile.py" line="120" />
         <source>Gender</source>
         <translation>性別</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="119" />
+        <location filename="../../ui/members/profile.py" line="121" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="120" />
+        <location filename="../../ui/members/profile.py" line="122" />
         <source>Tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="121" />
+        <location filename="../../ui/members/profile.py" line="123" />
         <source>Member since</source>
         <translation>入會時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="128" />
+        <location filename="../../ui/members/profile.py" line="130" />
         <source>Preferences and care</source>
         <translation>偏好與關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="131" />
+        <location filename="../../ui/members/profile.py" line="133" />
         <source>Allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="132" />
+        <location filename="../../ui/members/profile.py" line="134" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="133" />
+        <location filename="../../ui/members/profile.py" line="135" />
         <source>Notes</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="140" />
+        <location filename="../../ui/members/profile.py" line="142" />
         <source>Spending</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="143" />
+        <location filename="../../ui/members/profile.py" line="145" />
         <source>Visits</source>
         <translation>到店次數</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="144" />
+        <location filename="../../ui/members/profile.py" line="146" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="145" />
+        <location filename="../../ui/members/profile.py" line="147" />
         <source>Average per visit</source>
         <translation>客單價</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="146" />
+        <location filename="../../ui/members/profile.py" line="148" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="182" />
+        <location filename="../../ui/members/profile.py" line="184" />
         <source>Visit history</source>
         <translation>消費記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="183" />
+        <location filename="../../ui/members/profile.py" line="185" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="192" />
+        <location filename="../../ui/members/profile.py" line="194" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="194" />
+        <location filename="../../ui/members/profile.py" line="196" />
         <source>Points and tier</source>
         <translation>積分與等級</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="218" />
+        <location filename="../../ui/members/profile.py" line="232" />
         <source>Member no. %1 · tier %2 · %3 points</source>
         <translation>會員號 %1 · %2 會員 · 積分 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="274" />
+        <location filename="../../ui/members/profile.py" line="288" />
         <source>earned</source>
         <translation>獲得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="275" />
+        <location filename="../../ui/members/profile.py" line="289" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="276" />
+        <location filename="../../ui/members/profile.py" line="290" />
         <source>adjusted</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="277" />
+        <location filename="../../ui/members/profile.py" line="291" />
         <source>expired</source>
         <translation>過期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="291" />
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Tier changes</source>
         <translation>等級變動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="291" />
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Points ledger</source>
         <translation>積分明細</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="223" />
+        <location filename="../../ui/members/profile.py" line="237" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="69" />
+        <location filename="../../ui/members/profile.py" line="71" />
         <source>Use points (F8)</source>
         <translation>積分抵扣 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="225" />
+        <location filename="../../ui/members/profile.py" line="239" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="225" />
+        <location filename="../../ui/members/profile.py" line="239" />
         <source>Reactivate</source>
         <translation>重新啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="227" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Not given</source>
         <translation>未填寫</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="236" />
+        <location filename="../../ui/members/profile.py" line="250" />
         <source>None recorded</source>
         <translation>無記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="242" />
+        <location filename="../../ui/members/profile.py" line="256" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="253" />
+        <location filename="../../ui/members/profile.py" line="267" />
         <source>Complaints (%1)</source>
         <translation>投訴記錄（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="258" />
+        <location filename="../../ui/members/profile.py" line="272" />
         <source>Coupons (%1 usable)</source>
         <translation>優惠券（%1 張可用）</translation>
     </message>
@@ -1905,17 +1989,17 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="127" />
+        <location filename="../../ui/admin/page.py" line="131" />
         <source>New password for %1</source>
         <translation>為 %1 設定新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="135" />
+        <location filename="../../ui/admin/page.py" line="139" />
         <source>New password</source>
         <translation>新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="136" />
+        <location filename="../../ui/admin/page.py" line="140" />
         <source>Once more</source>
         <translation>再輸一次</translation>
     </message>
@@ -1923,49 +2007,39 @@
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="157" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="157" />
+        <location filename="../../ui/care/dialogs.py" line="159" />
         <source>Use points</source>
         <translation>積分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="161" />
         <source>balance %1</source>
         <translation>餘額 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="167" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Points (100 = ¥1)</source>
         <translation>積分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="167" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Points (+ add, − take)</source>
         <translation>積分（+ 增加，− 扣減）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170" />
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>Reason</source>
         <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
-        <source>Staff *</source>
-        <translation>經手人 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
-        <source>Staff</source>
-        <translation>員工</translation>
     </message>
     <message>
         <location filename="../../ui/care/dialogs.py" line="174" />
@@ -2012,7 +2086,7 @@
     </message>
     <message>
         <location filename="../../ui/settings.py" line="142" />
-        <location filename="../../ui/settings.py" line="290" />
+        <location filename="../../ui/settings.py" line="310" />
         <source>No logo</source>
         <translation>無標誌</translation>
     </message>
@@ -2082,68 +2156,78 @@
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="216" />
+        <location filename="../../ui/settings.py" line="228" />
         <source>Lock the counter after</source>
         <translation>空閒自動鎖屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="217" />
-        <location filename="../../ui/settings.py" line="295" />
+        <location filename="../../ui/settings.py" line="229" />
+        <location filename="../../ui/settings.py" line="315" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="218" />
+        <location filename="../../ui/settings.py" line="230" />
         <source>Backups to keep</source>
         <translation>保留備份份數</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="222" />
+        <location filename="../../ui/settings.py" line="231" />
+        <source>Receptionists' coupons: at most</source>
+        <translation>前臺發券上限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="232" />
+        <source>or at most (percent off)</source>
+        <translation>或最多折扣（百分比）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="242" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="229" />
+        <location filename="../../ui/settings.py" line="249" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="230" />
+        <location filename="../../ui/settings.py" line="250" />
         <source>Complaint deadlines met</source>
         <translation>投訴時效達成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="231" />
+        <location filename="../../ui/settings.py" line="251" />
         <source>Guests back within their usual interval</source>
         <translation>回頭客按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="232" />
+        <location filename="../../ui/settings.py" line="252" />
         <source>Coupons redeemed</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="241" />
+        <location filename="../../ui/settings.py" line="261" />
         <source>Targets</source>
         <translation>目標</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="254" />
+        <location filename="../../ui/settings.py" line="274" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="258" />
+        <location filename="../../ui/settings.py" line="278" />
         <source>(not connected)</source>
         <translation>（未連線）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272" />
+        <location filename="../../ui/settings.py" line="292" />
         <source>Store logo</source>
         <translation>門店標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272" />
+        <location filename="../../ui/settings.py" line="292" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -2310,42 +2394,42 @@
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="83" />
+        <location filename="../../ui/admin/page.py" line="87" />
         <source>Add staff</source>
         <translation>新增員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="89" />
+        <location filename="../../ui/admin/page.py" line="93" />
         <source>Receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="90" />
+        <location filename="../../ui/admin/page.py" line="94" />
         <source>Manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="91" />
+        <location filename="../../ui/admin/page.py" line="95" />
         <source>Owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="98" />
+        <location filename="../../ui/admin/page.py" line="102" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="99" />
+        <location filename="../../ui/admin/page.py" line="103" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="100" />
+        <location filename="../../ui/admin/page.py" line="104" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="101" />
+        <location filename="../../ui/admin/page.py" line="105" />
         <source>First password</source>
         <translation>初始密碼</translation>
     </message>
@@ -2353,37 +2437,37 @@
 <context>
     <name>StaffModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="35" />
+        <location filename="../../ui/admin/page.py" line="37" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="42" />
+        <location filename="../../ui/admin/page.py" line="44" />
         <source>locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="44" />
+        <location filename="../../ui/admin/page.py" line="46" />
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="44" />
+        <location filename="../../ui/admin/page.py" line="46" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
@@ -2391,87 +2475,82 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="147" />
+        <location filename="../../ui/complaints/dialogs.py" line="142" />
         <source>Respond to the guest</source>
         <translation>回應客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="148" />
+        <location filename="../../ui/complaints/dialogs.py" line="143" />
         <source>Start investigation</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="149" />
+        <location filename="../../ui/complaints/dialogs.py" line="144" />
         <source>Final answer to the guest</source>
         <translation>給客人最終答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="150" />
+        <location filename="../../ui/complaints/dialogs.py" line="145" />
         <source>Close complaint</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="151" />
+        <location filename="../../ui/complaints/dialogs.py" line="146" />
         <source>Reopen complaint</source>
         <translation>重新開啟投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="152" />
+        <location filename="../../ui/complaints/dialogs.py" line="147" />
         <source>Escalate to manager</source>
         <translation>升級給經理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="153" />
+        <location filename="../../ui/complaints/dialogs.py" line="148" />
         <source>Add note</source>
         <translation>新增備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="162" />
-        <source>Staff</source>
-        <translation>員工</translation>
-    </message>
-    <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165" />
+        <location filename="../../ui/complaints/dialogs.py" line="157" />
         <source>What was said/done *</source>
         <translation>說了什麼/做了什麼 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="166" />
+        <location filename="../../ui/complaints/dialogs.py" line="158" />
         <source>Answer given *</source>
         <translation>答覆內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="167" />
+        <location filename="../../ui/complaints/dialogs.py" line="159" />
         <source>Why reopened *</source>
         <translation>重新開啟的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="168" />
+        <location filename="../../ui/complaints/dialogs.py" line="160" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="173" />
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="178" />
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>Remedy *</source>
         <translation>補救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="180" />
+        <location filename="../../ui/complaints/dialogs.py" line="172" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人滿意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="188" />
+        <location filename="../../ui/complaints/dialogs.py" line="180" />
         <source>Please say what was said or done.</source>
         <translation>請填寫對客人說了什麼或做了什麼。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="197" />
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>請選擇客人的滿意度（1 到 5）。</translation>
     </message>
@@ -2479,22 +2558,22 @@
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="227" />
+        <location filename="../../ui/care/dialogs.py" line="228" />
         <source>How was your visit?</source>
         <translation>本次體驗如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="234" />
+        <location filename="../../ui/care/dialogs.py" line="235" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="235" />
+        <location filename="../../ui/care/dialogs.py" line="236" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="239" />
+        <location filename="../../ui/care/dialogs.py" line="240" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>請選擇 1 到 5 分。</translation>
     </message>
@@ -2593,27 +2672,27 @@
         <translation>消費專案，如 搓澡、足療</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="135" />
+        <location filename="../../ui/members/dialogs.py" line="140" />
         <source>Amount (¥) *</source>
         <translation>金額（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="136" />
+        <location filename="../../ui/members/dialogs.py" line="141" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="137" />
-        <source>Staff</source>
-        <translation>員工</translation>
+        <location filename="../../ui/members/dialogs.py" line="142" />
+        <source>Served by</source>
+        <translation>服務員工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="143" />
+        <location filename="../../ui/members/dialogs.py" line="148" />
         <source>%1 member: %2% off</source>
         <translation>%1 會員：享 %2% 優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="151" />
+        <location filename="../../ui/members/dialogs.py" line="156" />
         <source>Allergies: %1</source>
         <translation>過敏：%1</translation>
     </message>
@@ -2644,27 +2723,22 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="299" />
+        <location filename="../../ui/coupons/dialogs.py" line="310" />
         <source>Void coupon</source>
         <translation>作廢優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="307" />
+        <location filename="../../ui/coupons/dialogs.py" line="317" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="308" />
-        <source>Manager *</source>
-        <translation>經理 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/coupons/dialogs.py" line="309" />
+        <location filename="../../ui/coupons/dialogs.py" line="318" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="312" />
+        <location filename="../../ui/coupons/dialogs.py" line="321" />
         <source>Void</source>
         <translation>作廢</translation>
     </message>
@@ -2857,11 +2931,6 @@
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="45" />
-        <source>Save coupons as PDF</source>
-        <translation>將優惠券儲存為 PDF</translation>
-    </message>
-    <message>
         <location filename="../../ui/coupons/labels.py" line="13" />
         <source>Amount off</source>
         <translation>代金券（減金額）</translation>
@@ -2966,16 +3035,36 @@
         <source>Free: %1</source>
         <translation>贈送：%1</translation>
     </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="61" />
+        <source>Issued %1 coupons.</source>
+        <translation>已發放 %1 張券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="63" />
+        <source>No coupons were issued.</source>
+        <translation>沒有發放任何券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="67" />
+        <source>%1 members already hold this campaign's coupon.</source>
+        <translation>%1 位會員已領過本活動的券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/labels.py" line="73" />
+        <source>%1 members are deactivated.</source>
+        <translation>%1 位會員已停用。</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="89" />
+        <location filename="../../ui/actions.py" line="99" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程式出了點問題，本次操作沒有儲存。詳細資訊已寫入日誌。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="100" />
+        <location filename="../../ui/actions.py" line="110" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -3431,61 +3520,86 @@
     </message>
     <message>
         <location filename="../../app/messages.py" line="177" />
+        <source>Choose print, open or save for new coupons.</source>
+        <translation>請為新券選擇：列印、開啟或僅儲存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="180" />
+        <source>Nobody is signed in at this counter. Please sign in first.</source>
+        <translation>本收銀臺當前無人登入，請先登入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="183" />
+        <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
+        <translation>超過 {limit} 的優惠券需要經理發放；請找經理，或改小金額。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="187" />
+        <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
+        <translation>等級 {tier} 的折扣和積分不能低於下一級 {lower}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="191" />
+        <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
+        <translation>{day} 同時是節假日和調休工作日，請只保留在一個列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="195" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="178" />
+        <location filename="../../app/messages.py" line="196" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="181" />
+        <location filename="../../app/messages.py" line="199" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="184" />
+        <location filename="../../app/messages.py" line="202" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="185" />
+        <location filename="../../app/messages.py" line="203" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="186" />
+        <location filename="../../app/messages.py" line="204" />
         <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="187" />
+        <location filename="../../app/messages.py" line="205" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="188" />
+        <location filename="../../app/messages.py" line="206" />
         <source>That staff account does not exist.</source>
         <translation>該員工賬號不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="189" />
+        <location filename="../../app/messages.py" line="207" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您當前登入的賬號。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="192" />
+        <location filename="../../app/messages.py" line="210" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="195" />
+        <location filename="../../app/messages.py" line="213" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="196" />
+        <location filename="../../app/messages.py" line="214" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
@@ -3649,6 +3763,24 @@
     </message>
 </context>
 <context>
+    <name>roles</name>
+    <message>
+        <location filename="../../ui/actions.py" line="63" />
+        <source>receptionist</source>
+        <translation>前臺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="64" />
+        <source>manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="65" />
+        <source>owner</source>
+        <translation>店主</translation>
+    </message>
+</context>
+<context>
     <name>startup</name>
     <message>
         <location filename="../../ui/main.py" line="120" />
@@ -3656,17 +3788,17 @@
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="289" />
+        <location filename="../../ui/main.py" line="304" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="304" />
+        <location filename="../../ui/main.py" line="319" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="314" />
+        <location filename="../../ui/main.py" line="329" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

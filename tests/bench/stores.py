@@ -17,7 +17,7 @@ DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"loyalty-{N // 1000}k
 
 def loyalty_store(n: int = N) -> tuple[AppContext, int]:
     """The 1M-member / 5M-visit store (opened; built on first use). Returns (ctx, visits)."""
-    ctx = AppContext.open(DATA)
+    ctx = AppContext.open(DATA, system=True)
     with ctx.uow() as uow:
         have = uow.session.scalar(select(func.count()).select_from(Member)) or 0
     if have < n:

@@ -16,7 +16,7 @@ N = 1000
 
 def test_bench_coupon_pdf() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-coupons-"))
-    ctx = AppContext.open(folder)
+    ctx = AppContext.open(folder, system=True)
     camp = cs.create_campaign(
         ctx,
         "festival",
@@ -26,7 +26,7 @@ def test_bench_coupon_pdf() -> None:
     from app.demo import seed_demo
 
     seed_demo(ctx, N, visits_per_member=0)
-    coupons = cs.issue_campaign(ctx, camp.id, list(range(1, N + 1)))  # active members
+    coupons = cs.issue_campaign(ctx, camp.id, list(range(1, N + 1))).coupons  # active members
     coupons += [cs.issue_coupon(ctx, CouponTerms("percent", 15)) for _ in range(N - len(coupons))]
     assert len(coupons) == N
     timings = {}

@@ -25,7 +25,7 @@ DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"members-{N // 1000}k
 
 
 def _store() -> AppContext:
-    ctx = AppContext.open(DATA)
+    ctx = AppContext.open(DATA, system=True)
     with ctx.uow() as uow:
         have = uow.session.query(Member).count()
     if have < N:

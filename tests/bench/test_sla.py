@@ -27,7 +27,7 @@ def _p95(samples: list[float]) -> float:
 
 def test_bench_sla_tick(qapp: QApplication, qtbot: QtBot) -> None:
     clock = FakeClock()
-    ctx = AppContext.open(tempfile.mkdtemp(prefix="bench-sla-"), clock)
+    ctx = AppContext.open(tempfile.mkdtemp(prefix="bench-sla-"), clock, system=True)
     rng = random.Random(3)
     for i in range(OPEN):
         clock.advance(seconds=rng.randint(1, 30))

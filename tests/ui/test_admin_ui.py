@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import backup as bk
 from app import staff as st
+from app.clock import FakeClock
 from app.context import AppContext
 from db.engine import DB_FILENAME
 from tests.helpers import PASSWORD, make_member, refused
@@ -17,7 +20,12 @@ from ui.admin.page import StaffDialog
 
 
 def test_owner_adds_staff_checks_audit_and_schedules_restore(
-    qtbot: QtBot, ctx: AppContext, data_dir: Path, tmp_path: Path, english: None
+    qtbot: QtBot,
+    ctx: AppContext,
+    clock: FakeClock,
+    data_dir: Path,
+    tmp_path: Path,
+    english: None,
 ) -> None:
     win = open_window(qtbot, ctx)
     win.show_page(win.admin_index)
@@ -41,17 +49,45 @@ def test_owner_adds_staff_checks_audit_and_schedules_restore(
     assert page.backup_model.rowCount() == 1
     make_member(ctx, "李四", "13900139000")  # after the backup
     page.backup_view.selectRow(0)
-    page.on_restore()
-    assert "1 members" in page.message.text()
+
+    def confirm(answer: QMessageBox.StandardButton) -> str:
+        page.on_restore()
+        boxes = [b for b in page.findChildren(QMessageBox, "confirmRestore") if b.isVisible()]
+        assert len(boxes) == 1
+        box = boxes[0]
+        text = box.text()
+        box.button(answer).click()
+        qtbot.waitUntil(lambda: not box.isVisible(), timeout=2000)
+        box.deleteLater()
+        return text
+
+    # The preview comes first, in the store's time, and No (the default) schedules nothing.
+    shown = confirm(QMessageBox.StandardButton.No)
+    taken = clock.now().astimezone(ZoneInfo("Asia/Shanghai"))  # in the store's time
+    assert "1 members" in shown and f"02 Nov 2026 {taken:%H:%M}" in shown
+    assert ".sqlite3" not in shown
+    assert bk.pending_restore(ctx) is None and "Nothing was scheduled" in page.message.text()
+    confirm(QMessageBox.StandardButton.Yes)
+    assert bk.pending_restore(ctx) is not None and not page.cancel_restore_button.isHidden()
+    page.cancel_restore_button.click()  # taken back: nothing will happen
+    assert bk.pending_restore(ctx) is None and page.cancel_restore_button.isHidden()
+    confirm(QMessageBox.StandardButton.Yes)
     ctx.close()
     kept = bk.apply_pending_restore(data_dir)
     assert kept is not None and (data_dir / DB_FILENAME).exists()
-    again = AppContext.open(data_dir)
+    again = AppContext.open(data_dir, system=True)
     try:
-        from app import members
+        from app import audit, members
 
+        report = bk.finish_restore(again)
+        assert report is not None and report.carried >= 3  # scheduled, cancelled, scheduled
         assert [r.name for r in members.search(again, "ls").rows] == []
         assert [r.name for r in members.search(again, "zs").rows] == ["张三"]
+        actions = [e.action for e in audit.entries(again)]
+        assert actions[0] == "backup.restored"
+        assert {"backup.restore", "backup.restore_cancelled"} <= set(actions)
+        assert audit.verify(again) is None  # the chain holds, history kept
+        assert bk.finish_restore(again) is None  # done once
     finally:
         again.close()
     assert bk.apply_pending_restore(data_dir) is None  # done once

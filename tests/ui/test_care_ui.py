@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import coupons as cs
@@ -12,7 +15,8 @@ from app.context import AppContext
 from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
-from tests.ui.helpers import press
+from tests.ui.helpers import press, type_text
+from tests.ui.test_coupons_ui import stub_files
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, PointsDialog, SurveyDialog
 from ui.main_window import MainWindow
 
@@ -160,15 +164,31 @@ def test_manager_edits_tiers_and_visit_shows_benefit(
     assert benefit is not None and "5% off" in benefit.text()
 
 
-def test_points_as_a_coupon(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+def test_points_as_a_coupon(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, tmp_path: Path
+) -> None:
+    """F8, type the points (they replace the suggestion), a reason, as a coupon: the code
+    is shown and printed, the ledger names the coupon and the reason."""
     m = make_member(ctx)
-    ly.adjust_points(ctx, m.id, 800, "开业", "经理")
+    ly.adjust_points(ctx, m.id, 800, "开业")
+    printed = stub_files(window, tmp_path)
     window.member_desk.open_member(m.id)
-    dialog = window.member_desk.profile._loyalty_dialog("redeem")
-    assert isinstance(dialog, PointsDialog)
-    dialog.points.setValue(500)
+    press(qtbot, Qt.Key.Key_F8)
+    dialog = window.member_desk.profile.findChild(PointsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    type_text(qtbot, "500")  # replaces the suggested 100
+    assert dialog.points.value() == 500
+    dialog.reason.setText("生日兑换")
     dialog.as_coupon.setChecked(True)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.issued is not None and dialog.issued.value == 500
     assert ly.balance(ctx, m.id) == 300
+    assert window.pages.currentWidget() is window.coupons
+    assert dialog.issued.display_code in window.coupons.info.text()
+    assert len(printed) == 1
+    ledger = ly.points_history(ctx, m.id, 1)[0]
+    assert ledger.reason == f"coupon {dialog.issued.display_code}: 生日兑换"
+    assert ledger.staff == "王老板"  # the signed-in owner, not a typed name
+    window.member_desk.open_member(m.id)
     assert window.member_desk.profile.coupons_model.rowCount() == 1

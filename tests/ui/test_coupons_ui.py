@@ -21,9 +21,14 @@ from ui.main_window import MainWindow
 
 
 def stub_files(window: MainWindow, tmp_path: Path) -> list[str]:
+    """No real printer or viewer here: record what would have been printed."""
     opened: list[str] = []
-    window.coupons.save_path = lambda _parent, name: str(tmp_path / name)
-    window.coupons.open_pdf = opened.append
+
+    def deliver(path: str, choice: str, printer: str) -> str:
+        opened.append(path)
+        return "opened"
+
+    window.coupons.deliver = deliver
     return opened
 
 
@@ -95,7 +100,8 @@ def test_campaign_issue_and_print(
     issue.days.setValue(60)
     assert "1 members" in issue.preview.text()
     issue.buttons.button(issue.buttons.StandardButton.Save).click()
-    assert opened == [str(tmp_path / "campaign-1.pdf")]
+    # Saved in the data folder's coupons/ without a file dialog, then sent on.
+    assert opened == [str(ctx.data_dir / "coupons" / "campaign-1.pdf")]
     text = PdfReader(opened[0]).pages[0].extract_text()
     assert "¥30 代金券" in text and "流失客" in text
     held = cs.member_coupons(ctx, lapsing.id)

@@ -137,9 +137,8 @@ def test_reports_pdf_and_csv(
     qtbot: QtBot, ctx: AppContext, clock: FakeClock, tmp_path: Path, english: None
 ) -> None:
     october_store(ctx, clock)
-    from app.coupons import set_store_name
 
-    set_store_name(ctx, "悦泉汤泉")
+    st.set_store_name(ctx, "悦泉汤泉")
     win = open_window(qtbot, ctx)
     win.show_page(win.dashboard_index)
     october(win)
@@ -185,10 +184,10 @@ def test_settings_dialog_saves_every_part(
     policy = cp.get_policy(ctx)
     assert (policy.open_minute, policy.close_minute, policy.rest_weekdays) == (660, 1560, (0,))
     assert dash.get_targets(ctx).satisfaction_pct == 85
+    from app import store
     from app.backup import backup_dir
-    from app.coupons import store_name
 
-    assert store_name(ctx) == "悦泉汤泉 二店"
+    assert store.name(ctx) == "悦泉汤泉 二店"
     assert backup_dir(ctx) == tmp_path / "usb"
     logo = st.logo_path(ctx)
     assert logo is not None

@@ -37,7 +37,7 @@ def test_cold_start_with_demo_data(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "STARTUP ready_s=" in proc.stdout
-    ctx = AppContext.open(tmp_path)
+    ctx = AppContext.open(tmp_path, system=True)
     try:
         assert members.get_profile(ctx, 2000).member_no == "102000"
     finally:
@@ -67,7 +67,7 @@ def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path
     from app import backup
     from db.engine import DB_FILENAME
 
-    ctx = AppContext.open(tmp_path)
+    ctx = AppContext.open(tmp_path, system=True)
     info = backup.backup_now(ctx, tmp_path / "backups")
     ctx.close()
     db = tmp_path / DB_FILENAME
@@ -93,7 +93,7 @@ def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path
 def test_the_store_language_is_used_unless_one_is_asked_for(tmp_path: Path) -> None:
     from app import settings
 
-    ctx = AppContext.open(tmp_path)
+    ctx = AppContext.open(tmp_path, system=True)
     settings.save(ctx, settings.StoreSettings(language="en"))
     ctx.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

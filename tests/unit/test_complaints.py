@@ -13,7 +13,7 @@ from app.complaints import ComplaintInput
 from app.context import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.sla import SlaPolicy, countdown, format_seconds
-from tests.helpers import make_member, refused
+from tests.helpers import make_member, refused, sign_in_as
 
 CST = timedelta(hours=8)
 
@@ -28,7 +28,6 @@ def log(ctx: AppContext, category: str = "service", **kw: object) -> cp.Complain
         "category": category,
         "description": "水温太低",
         "guest_name": "王先生",
-        "taken_by": "小李",
     }
     fields.update(kw)
     return cp.log_complaint(ctx, ComplaintInput(**fields))  # type: ignore[arg-type]
@@ -128,7 +127,7 @@ class TestBreaches:
     def test_met_deadline_never_breaches(self, ctx: AppContext, clock: FakeClock) -> None:
         c = log(ctx)
         clock.advance(minutes=10)
-        cp.respond(ctx, c.id, "小李", "已致歉，马上调水温")
+        cp.respond(ctx, c.id, "已致歉，马上调水温")
         clock.advance(minutes=30)
         assert cp.check_breaches(ctx) == []
         response = next(d for d in cp.get_complaint(ctx, c.id).deadlines if d.stage == "response")
@@ -144,7 +143,7 @@ class TestBreaches:
         # The app restarts a day later: the old breach is not alerted again, the
         # investigation deadline that passed while it was closed is, once.
         clock.advance(hours=25)
-        again = AppContext.open(data_dir, clock)
+        again = AppContext.open(data_dir, clock, system=True)
         try:
             assert due(cp.get_complaint(again, c.id)) == due(c)
             assert [a.stage for a in cp.check_breaches(again)] == ["investigation"]
@@ -156,7 +155,7 @@ class TestBreaches:
         self, ctx: AppContext, data_dir: Path, clock: FakeClock
     ) -> None:
         log(ctx)
-        other = AppContext.open(data_dir, clock)
+        other = AppContext.open(data_dir, clock, system=True)
         try:
             clock.advance(minutes=16)
             first, second = cp.check_breaches(ctx), cp.check_breaches(other)
@@ -171,7 +170,7 @@ class TestBreaches:
         assert len(cp.check_breaches(ctx)) == 1
         clock.advance(hours=-3)  # someone sets the PC clock back
         assert cp.check_breaches(ctx) == []
-        view = cp.respond(ctx, c.id, "小李", "已处理")
+        view = cp.respond(ctx, c.id, "已处理")
         responded = next(e for e in view.events if e.action == "responded")
         assert responded.at >= logged_at + timedelta(minutes=20)  # never before earlier steps
         assert due(view) == due(c)  # stored promises unchanged
@@ -197,13 +196,13 @@ class TestWorkflow:
         c = log(ctx, member_id=member.id, guest_name="")
         assert c.guest == "张三"
         clock.advance(minutes=5)
-        cp.respond(ctx, c.id, "小李", "已致歉")
+        cp.respond(ctx, c.id, "已致歉")
         clock.advance(hours=2)
-        cp.start_investigation(ctx, c.id, "王经理")
+        cp.start_investigation(ctx, c.id)
         clock.advance(hours=3)
-        cp.answer(ctx, c.id, "王经理", "锅炉温控故障，已维修", root_cause="温控器老化")
+        cp.answer(ctx, c.id, "锅炉温控故障，已维修", root_cause="温控器老化")
         clock.advance(hours=1)
-        closed = cp.close(ctx, c.id, "王经理", "温控器老化", "赠送搓澡券一张", 4)
+        closed = cp.close(ctx, c.id, "温控器老化", "赠送搓澡券一张", 4)
         assert closed.status == "closed"
         assert closed.satisfaction == 4
         from app.loyalty import satisfaction_by_month
@@ -220,7 +219,7 @@ class TestWorkflow:
         assert [v.id for v in cp.member_complaints(ctx, member.id)] == [c.id]
         assert cp.open_complaints(ctx) == []
         clock.advance(days=1)
-        reopened = cp.reopen(ctx, c.id, "王经理", "客人说水温还是低")
+        reopened = cp.reopen(ctx, c.id, "客人说水温还是低")
         assert reopened.status == "reopened" and reopened.satisfaction is None
         assert len([d for d in reopened.deadlines if d.stage == "answer"]) == 2
         assert [v.id for v in cp.open_complaints(ctx)] == [c.id]
@@ -228,16 +227,16 @@ class TestWorkflow:
     @pytest.mark.parametrize(
         ("steps", "bad"),
         [
-            ([], lambda ctx, i: cp.close(ctx, i, "a", "x", "y", 5)),
-            ([], lambda ctx, i: cp.start_investigation(ctx, i, "a")),
-            (["respond"], lambda ctx, i: cp.respond(ctx, i, "a", "again")),
-            (["respond"], lambda ctx, i: cp.reopen(ctx, i, "a", "why")),
+            ([], lambda ctx, i: cp.close(ctx, i, "x", "y", 5)),
+            ([], lambda ctx, i: cp.start_investigation(ctx, i)),
+            (["respond"], lambda ctx, i: cp.respond(ctx, i, "again")),
+            (["respond"], lambda ctx, i: cp.reopen(ctx, i, "why")),
         ],
     )
     def test_invalid_transitions_rejected(self, ctx: AppContext, steps: list[str], bad) -> None:
         c = log(ctx)
         for step in steps:
-            getattr(cp, step)(ctx, c.id, "小李", "note")
+            getattr(cp, step)(ctx, c.id, "note")
         before = cp.get_complaint(ctx, c.id)
         with pytest.raises(Conflict) as err:
             bad(ctx, c.id)
@@ -247,10 +246,10 @@ class TestWorkflow:
     @pytest.mark.parametrize("score", [0, 6, -1])
     def test_satisfaction_must_be_1_to_5(self, ctx: AppContext, score: int) -> None:
         c = log(ctx)
-        cp.respond(ctx, c.id, "a", "n")
-        cp.answer(ctx, c.id, "a", "answer")
+        cp.respond(ctx, c.id, "n")
+        cp.answer(ctx, c.id, "answer")
         with refused("complaint.satisfaction", ValidationError):
-            cp.close(ctx, c.id, "a", "cause", "remedy", score)
+            cp.close(ctx, c.id, "cause", "remedy", score)
         assert cp.get_complaint(ctx, c.id).status == "answered"
 
     @pytest.mark.parametrize(
@@ -274,41 +273,42 @@ class TestWorkflow:
         with refused("member.not_found", NotFound):
             log(ctx, member_id=99)
         with refused("complaint.not_found", NotFound):
-            cp.respond(ctx, 99, "a", "b")
+            cp.respond(ctx, 99, "b")
 
     def test_escalate_by_hand_goes_to_the_manager(self, ctx: AppContext, clock: FakeClock) -> None:
+        sign_in_as(ctx, "receptionist")  # 小周 at the counter
         c = log(ctx)
         clock.advance(minutes=3)
-        up = cp.escalate(ctx, c.id, "小李", "客人要求见经理")
+        up = cp.escalate(ctx, c.id, "客人要求见经理")
         assert up.escalated and up.assignee == cp.get_policy(ctx).manager == "值班经理"
         assert (up.status, due(up)) == (c.status, due(c))  # the stage and deadlines stay
         last = up.events[-1]
         assert (last.action, last.actor, last.note, last.at) == (
             "escalated",
-            "小李",
+            "小周",
             "客人要求见经理",
             clock.now(),
         )
-        assert cp.escalate(ctx, c.id, "小李", "").events[-1].note == "manual"
-        cp.respond(ctx, c.id, "小李", "已道歉")
-        cp.answer(ctx, c.id, "小李", "已修好", root_cause="锅炉")
-        cp.close(ctx, c.id, "小李", "锅炉", "赠券", 4)
+        assert cp.escalate(ctx, c.id, "").events[-1].note == "manual"
+        cp.respond(ctx, c.id, "已道歉")
+        cp.answer(ctx, c.id, "已修好", root_cause="锅炉")
+        cp.close(ctx, c.id, "锅炉", "赠券", 4)
         before = cp.get_complaint(ctx, c.id)
         with refused("complaint.closed", Conflict, ref=c.ref):
-            cp.escalate(ctx, c.id, "小李", "再次升级")
+            cp.escalate(ctx, c.id, "再次升级")
         assert cp.get_complaint(ctx, c.id) == before
 
     def test_a_note_keeps_the_stage(self, ctx: AppContext, clock: FakeClock) -> None:
         c = log(ctx)
         clock.advance(minutes=1)
-        noted = cp.add_note(ctx, c.id, "小李", " 客人稍后再来电 ")
+        noted = cp.add_note(ctx, c.id, " 客人稍后再来电 ")
         assert (noted.status, due(noted), noted.escalated) == (c.status, due(c), False)
         assert [(e.action, e.note) for e in noted.events][-1] == ("note", "客人稍后再来电")
         assert all(d.met_at is None for d in noted.deadlines)  # a note answers nothing
         with refused("field.required", ValidationError, field="note"):
-            cp.add_note(ctx, c.id, "小李", "   ")
+            cp.add_note(ctx, c.id, "   ")
         with refused("complaint.not_found", NotFound):
-            cp.add_note(ctx, 999, "小李", "找不到")
+            cp.add_note(ctx, 999, "找不到")
         assert cp.get_complaint(ctx, c.id) == noted
 
     def test_open_list_sorted_by_what_is_due_first(self, ctx: AppContext, clock: FakeClock) -> None:
@@ -322,12 +322,12 @@ def test_report(ctx: AppContext, clock: FakeClock) -> None:
     start = clock.now()
     a = log(ctx, channel="phone")
     clock.advance(minutes=4)
-    cp.respond(ctx, a.id, "a", "ok")  # on time
+    cp.respond(ctx, a.id, "ok")  # on time
     b = log(ctx, "hygiene")
     clock.advance(minutes=20)
-    cp.respond(ctx, b.id, "a", "late")  # 20 min: late
-    cp.answer(ctx, b.id, "a", "done")
-    cp.close(ctx, b.id, "a", "cause", "remedy", 3)
+    cp.respond(ctx, b.id, "late")  # 20 min: late
+    cp.answer(ctx, b.id, "done")
+    cp.close(ctx, b.id, "cause", "remedy", 3)
     log(ctx, "booking", channel="online")  # urgent, still open
     clock.advance(minutes=10)
     r = cp.report(ctx, start, clock.now())

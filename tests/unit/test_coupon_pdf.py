@@ -27,7 +27,7 @@ def batch(ctx: AppContext) -> list[cs.CouponView]:
     camp = cs.create_campaign(
         ctx, "birthday", "生日快乐", CouponTerms("amount", 5000, min_spend_cents=20000)
     )
-    out = cs.issue_campaign(ctx, camp.id, [member.id])
+    out = cs.issue_campaign(ctx, camp.id, [member.id]).coupons
     out.append(cs.issue_coupon(ctx, CouponTerms("percent", 15)))
     out.append(cs.issue_coupon(ctx, CouponTerms("item", item="足疗一次"), member.id))
     return out

@@ -78,7 +78,7 @@ def test_export_round_trip_and_formula_neutralised(ctx: AppContext, tmp_path: Pa
     assert rows[0]["notes"].startswith("'=")
     assert rows[0]["tags"] == "常客"
     # The export imports back into a new store.
-    other = AppContext.open(tmp_path / "other", ctx.clock)
+    other = AppContext.open(tmp_path / "other", ctx.clock, system=True)
     try:
         report = import_members(other, out)
         assert report.imported == 2, report.errors

@@ -63,7 +63,7 @@ def rows(ctx: AppContext) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> AppContext:
-    ctx = AppContext.open(tmp_path_factory.mktemp("hostile"), FakeClock())
+    ctx = AppContext.open(tmp_path_factory.mktemp("hostile"), FakeClock(), system=True)
     members.create_member(ctx, members.MemberInput(name="张三", phone="13800138000"))
     # Never edited by the tests below (member 1 is): searches must keep finding him.
     members.create_member(ctx, members.MemberInput(name="欧阳修", phone="13700000005"))
@@ -157,7 +157,8 @@ def test_visits(store: AppContext, amount: int, items: str, staff: str) -> None:
     before = members.get_profile(store, 1)
     saved = attempt(store, members.record_visit, store, 1, amount, items, staff)
     if saved is not None:
-        assert visits_of(store, 1)[-1] == (amount, text(items), text(staff))
+        # who served: as typed, else whoever entered it (here the store itself)
+        assert visits_of(store, 1)[-1] == (amount, text(items), text(staff) or store.actor)
         after = members.get_profile(store, 1)
         assert after.visit_count == before.visit_count + 1
         assert after.lifetime_spend_cents == before.lifetime_spend_cents + amount

@@ -124,8 +124,8 @@ class TestPoints:
         from app.coupons import member_coupons
 
         m = make_member(ctx)
-        ly.adjust_points(ctx, m.id, 1000, "开业", "经理")
-        coupon = ly.exchange_for_coupon(ctx, m.id, 500, "小李")
+        ly.adjust_points(ctx, m.id, 1000, "开业")
+        coupon = ly.exchange_for_coupon(ctx, m.id, 500, "生日兑换")
         assert coupon.kind == "amount" and coupon.value == 500  # ¥5.00
         assert ly.balance(ctx, m.id) == 500
         with refused("points.not_enough", Conflict):
@@ -137,12 +137,12 @@ class TestPoints:
 
     def test_adjust_needs_reason_and_cannot_go_below_zero(self, ctx: AppContext) -> None:
         m = make_member(ctx)
-        assert ly.adjust_points(ctx, m.id, 500, "开业补发", "陈经理") == 500
+        assert ly.adjust_points(ctx, m.id, 500, "开业补发") == 500
         with refused("field.required", ValidationError):
-            ly.adjust_points(ctx, m.id, 10, " ", "陈经理")
+            ly.adjust_points(ctx, m.id, 10, " ")
         with refused("points.not_enough", Conflict):
-            ly.adjust_points(ctx, m.id, -501, "纠错", "陈经理")
-        assert ly.adjust_points(ctx, m.id, -200, "纠错", "陈经理") == 300
+            ly.adjust_points(ctx, m.id, -501, "纠错")
+        assert ly.adjust_points(ctx, m.id, -200, "纠错") == 300
 
     def test_expiry_takes_only_unspent_old_points(self, ctx: AppContext, clock: FakeClock) -> None:
         m = make_member(ctx)
@@ -162,7 +162,7 @@ class TestPoints:
 
     def test_two_counters_cannot_overspend(self, ctx: AppContext, data_dir: Path) -> None:
         m = make_member(ctx)
-        ly.adjust_points(ctx, m.id, 100, "test", "经理")
+        ly.adjust_points(ctx, m.id, 100, "test")
         spawn = multiprocessing.get_context("spawn")
         barrier, results = spawn.Barrier(2), spawn.Queue()
         workers = [

@@ -239,7 +239,7 @@ class TestVisits:
         p = make_member(ctx, "张三")
         members.record_visit(ctx, p.id, 5000)
         ctx.close()
-        again = AppContext.open(data_dir, clock)
+        again = AppContext.open(data_dir, clock, system=True)
         try:
             assert members.get_profile(again, p.id).lifetime_spend_cents == 5000
             assert names(again, "zs") == ["张三"]

@@ -48,7 +48,7 @@ def test_upgrade_from_0003_keeps_member_data(tmp_path: Path) -> None:
         )
     engine.dispose()
 
-    ctx = AppContext.open(tmp_path, FakeClock())  # upgrades to head on open
+    ctx = AppContext.open(tmp_path, FakeClock(), system=True)  # upgrades to head on open
     try:
         assert migrate.current_revision(ctx.engine) == migrate.HEAD
         with ctx.engine.connect() as conn:

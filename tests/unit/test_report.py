@@ -16,7 +16,7 @@ from app import dashboard as dash
 from app import report
 from app.clock import FakeClock
 from app.context import AppContext
-from app.coupons import set_store_name
+from app.settings import set_store_name
 from tests.helpers import october_store
 
 OCTOBER = dash.Period(date(2026, 10, 1), date(2026, 10, 31))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Slot
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -24,7 +26,7 @@ from app import backup as bk
 from app import staff as st
 from app.context import AppContext
 from app.errors import FrontdeskError
-from ui.actions import call, error_text
+from ui.actions import call, error_text, role_names
 from ui.format import local_datetime
 from ui.forms import FormDialog
 from ui.table import DISPLAY, RowsTableModel
@@ -43,7 +45,9 @@ class StaffModel(RowsTableModel[st.StaffRow]):
             if r.locked
             else (self.tr("active") if r.active else self.tr("disabled"))
         )
-        return [r.username, r.display_name, r.role, status][index.column()]
+        return [r.username, r.display_name, role_names().get(r.role, r.role), status][
+            index.column()
+        ]
 
 
 class AuditModel(RowsTableModel[audit.AuditLine]):
@@ -206,6 +210,13 @@ class AdminPage(QWidget):
             self.tr("Restore selected at next start…"), objectName="restoreButton"
         )
         self.restore_button.clicked.connect(self.on_restore)
+        self.cancel_restore_button = QPushButton(
+            self.tr("Cancel the restore"), objectName="cancelRestoreButton"
+        )
+        self.cancel_restore_button.clicked.connect(self.on_cancel_restore)
+        self.pending = QLabel(objectName="pendingRestore")
+        self.pending.setWordWrap(True)
+        self.pending.setStyleSheet("color: #8a5a00; font-weight: bold;")
         self.backup_view = _table("backupList", self.backup_model)
         backup_tab = QWidget()
         backup_layout = QVBoxLayout(backup_tab)
@@ -217,8 +228,10 @@ class AdminPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(backup_now)
         row.addWidget(self.restore_button)
+        row.addWidget(self.cancel_restore_button)
         row.addStretch(1)
         backup_layout.addLayout(row)
+        backup_layout.addWidget(self.pending)
         backup_layout.addWidget(self.backup_view, 1)
 
         self.tabs = QTabWidget(objectName="adminTabs")
@@ -228,6 +241,12 @@ class AdminPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+
+    def reset(self) -> None:
+        self.message.clear()
+        self.staff_model.set_rows([])
+        self.audit_model.set_rows([])
+        self.backup_model.set_rows([])
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "color: #0a7d32;")
@@ -246,6 +265,19 @@ class AdminPage(QWidget):
         folder = bk.backup_dir(self.ctx)
         self.folder.setText(str(folder))
         self.backup_model.set_rows(bk.list_backups(folder) if folder.exists() else [])
+        self.show_pending()
+
+    def show_pending(self) -> None:
+        chosen = bk.pending_restore(self.ctx)
+        self.pending.setText(
+            self.tr(
+                "%1 will be restored when Frontdesk next starts. Until then you can cancel."
+            ).replace("%1", chosen.name)
+            if chosen is not None
+            else ""
+        )
+        self.pending.setVisible(chosen is not None)
+        self.cancel_restore_button.setVisible(chosen is not None)
 
     def showEvent(self, event: Any) -> None:
         self.reload()
@@ -320,15 +352,58 @@ class AdminPage(QWidget):
         if chosen is None:
             self.say(self.tr("Choose a backup first."), error=True)
             return
-        shown = call(self, bk.schedule_restore, self.ctx, chosen.path)
-        if shown is not None:
+        shown = bk.preview(chosen.path)
+        if not shown.ok:
             self.say(
-                self.tr(
-                    "Will restore %1 (%2 members, %3 visits, last visit %4) when "
-                    "Frontdesk next starts. The current data is kept beside it."
-                )
-                .replace("%1", chosen.path.name)
-                .replace("%2", f"{shown.members:,}")
-                .replace("%3", f"{shown.visits:,}")
-                .replace("%4", shown.last_visit or "—")
+                self.tr("This backup is damaged and cannot be restored: %1").replace(
+                    "%1", html.escape("; ".join(shown.problems[:2]))
+                ),
+                error=True,
             )
+            return
+        question = (
+            self.tr(
+                "Restore the backup taken %1?\n\nIt holds %2 members, %3 visits, "
+                "%4 complaints and %5 coupons; its last visit was %6.\n\nEverything "
+                "entered after it will be replaced when Frontdesk next starts (the current "
+                "data is kept beside it, and the audit trail keeps what happened). You can "
+                "cancel until then."
+            )
+            .replace("%1", local_datetime(chosen.taken_at))
+            .replace("%2", f"{shown.members:,}")
+            .replace("%3", f"{shown.visits:,}")
+            .replace("%4", f"{shown.complaints:,}")
+            .replace("%5", f"{shown.coupons:,}")
+            .replace("%6", local_datetime(shown.last_visit) or "—")
+        )
+        self.confirm_restore(question, chosen.path)
+
+    def confirm_restore(self, question: str, path: Path) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Restore a backup"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirmRestore")
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter does not restore
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is None or box.standardButton(clicked) != QMessageBox.StandardButton.Yes:
+                self.say(self.tr("Nothing was scheduled."))
+                return
+            if call(self, bk.schedule_restore, self.ctx, path) is not None:
+                self.say(self.tr("The restore is scheduled for the next start."))
+                self.show_pending()
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    @Slot()
+    def on_cancel_restore(self) -> None:
+        if call(self, bk.cancel_restore, self.ctx):
+            self.say(self.tr("The scheduled restore was cancelled; nothing will change."))
+        self.show_pending()

@@ -48,7 +48,7 @@ class FollowUpDialog(FormDialog):
         )
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
-        self.assignee = QLineEdit(objectName="followUpAssignee")
+        self.assignee = QLineEdit(ctx.actor, objectName="followUpAssignee")  # by default: me
         self.purpose = QLineEdit(purpose, objectName="followUpPurpose")
         self.add_rows(
             (
@@ -119,6 +119,7 @@ class IssueToSelectionDialog(FormDialog):
         self.ctx = ctx
         self.member_ids = member_ids
         self.issued: list[CouponView] = []
+        self.result_issue: cs.IssuedCampaign | None = None
         self.campaign = QComboBox(objectName="careCampaign")
         campaigns = call(self, cs.list_campaigns, ctx) or []
         for c in sorted(campaigns, key=lambda c: c.kind != kind):
@@ -136,7 +137,8 @@ class IssueToSelectionDialog(FormDialog):
             self, cs.issue_campaign, self.ctx, int(self.campaign.currentData()), self.member_ids
         )
         if result is not None:
-            self.issued = result
+            self.issued = result.coupons
+            self.result_issue = result
             self.accept()
 
 
@@ -162,20 +164,21 @@ class PointsDialog(FormDialog):
         self.points.setRange(-1_000_000 if adjust else 1, 1_000_000)
         self.points.setValue(min(have, 100) if not adjust and have else 0)
         self.reason = QLineEdit(objectName="pointsReason")
-        self.staff = QLineEdit(objectName="pointsStaff")
         self.form.addRow(
             self.tr("Points (100 = ¥1)") if not adjust else self.tr("Points (+ add, − take)"),
             self.points,
         )
         self.form.addRow(self.tr("Reason *") if adjust else self.tr("Reason"), self.reason)
-        self.form.addRow(self.tr("Staff *") if adjust else self.tr("Staff"), self.staff)
-        self.fields.update({"points": self.points, "reason": self.reason, "staff": self.staff})
+        self.fields.update({"points": self.points, "reason": self.reason})
         self.as_coupon = QCheckBox(
             self.tr("Give as a coupon (¥1 per 100 points)"), objectName="pointsAsCoupon"
         )
         self.issued: CouponView | None = None
         if not adjust:
             self.form.addRow("", self.as_coupon)
+        # The digits typed next are the points: they replace the suggested amount.
+        self.points.setFocus()
+        self.points.selectAll()
 
     def on_save(self) -> None:
         if self.adjust:
@@ -186,7 +189,6 @@ class PointsDialog(FormDialog):
                 self.member_id,
                 self.points.value(),
                 self.reason.text(),
-                self.staff.text(),
             )
         elif self.as_coupon.isChecked():
             coupon = call(
@@ -195,7 +197,7 @@ class PointsDialog(FormDialog):
                 self.ctx,
                 self.member_id,
                 self.points.value(),
-                self.staff.text(),
+                self.reason.text(),
             )
             if coupon is None:
                 return
@@ -209,7 +211,6 @@ class PointsDialog(FormDialog):
                 self.member_id,
                 self.points.value(),
                 self.reason.text(),
-                self.staff.text(),
             )
         if result is not None:
             self.new_balance = result

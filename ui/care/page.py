@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import coupons as cs
 from app import loyalty as ly
 from app.context import AppContext
 from app.money import format_cents
 from ui.actions import call
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, OutcomeDialog
 from ui.care.tiers import TierDialog
+from ui.coupons.labels import issued_text
 from ui.format import local_datetime
 from ui.members.models import MemberTableModel
 from ui.table import DISPLAY, RowsTableModel
@@ -104,7 +106,7 @@ class MemberListTab(QWidget):
             self.page.say(self.tr("Select one or more members first."))
             return None
         dialog = IssueToSelectionDialog(self.page.ctx, ids, self.coupon_kind, self)
-        dialog.finished.connect(lambda _r: self.page.after_coupons(dialog.issued))
+        dialog.finished.connect(lambda _r: self.page.after_coupons(dialog.result_issue))
         dialog.open()
         return dialog
 
@@ -162,7 +164,7 @@ class CarePage(QWidget):
         self.review_button = QPushButton(
             self.tr("Run tier and segment review now"), objectName="reviewButton"
         )
-        self.review_button.clicked.connect(self.start_review)
+        self.review_button.clicked.connect(lambda: self.start_review())
         self.review_bar = QProgressBar(objectName="reviewProgress")
         self.review_bar.hide()
         overview_tab = QWidget()
@@ -181,7 +183,7 @@ class CarePage(QWidget):
         self.tabs.addTab(self.birthdays, self.tr("Birthdays this week"))
         self.tabs.addTab(self.complaints, self.tr("After a complaint"))
         self.tabs.addTab(follow_tab, self.tr("Calls due"))
-        self.tabs.addTab(overview_tab, self.tr("Tiers and segments"))
+        self.overview_index = self.tabs.addTab(overview_tab, self.tr("Tiers and segments"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
@@ -195,6 +197,15 @@ class CarePage(QWidget):
         if not self._loaded:
             self.reload()
         super().showEvent(event)
+
+    def reset(self) -> None:
+        """Lists are read again, under the new person's role, when the page is opened."""
+        self.say("")
+        for tab in (self.lapsing, self.birthdays, self.complaints):
+            tab.model.set_rows([])
+        self.follow_model.set_rows([])
+        self.overview.clear()
+        self._loaded = False
 
     def refresh_reminders(self) -> None:
         """Only the count of calls due (cheap, indexed): for the status bar."""
@@ -258,13 +269,10 @@ class CarePage(QWidget):
             + f"<h4>{words['sat']}</h4><table width='40%'>{sat_rows}</table>"
         )
 
-    def after_coupons(self, issued: list[Any]) -> None:
-        if issued:
-            self.say(
-                self.tr("Issued %1 coupons. Print them on the Coupons page (F6).").replace(
-                    "%1", str(len(issued))
-                )
-            )
+    def after_coupons(self, result: cs.IssuedCampaign | None) -> None:
+        if result is None:
+            return  # cancelled, or refused (the dialog said why)
+        self.say(issued_text(result) + " " + self.tr("Print them on the Coupons page (F6)."))
 
     @Slot()
     def on_follow_up_done(self) -> OutcomeDialog | None:
@@ -286,18 +294,21 @@ class CarePage(QWidget):
 
     # --- the review, in the background ---------------------------------------------------
 
-    @Slot()
-    def start_review(self) -> bool:
-        """Starts the tier and segment review on a worker thread (once at a time)."""
+    def start_review(self, automatic: bool = False) -> bool:
+        """Starts the tier and segment review on a worker thread (once at a time): by a
+        manager's hand, or the monthly one the store runs itself."""
         if self._job is not None:
+            return False
+        ctx = self.ctx.as_system() if automatic else self.ctx
+        if not automatic and call(self, ly.check_may_review, ctx) is None:
             return False
         self.review_button.setEnabled(False)
         self.review_bar.show()
         self.review_bar.setValue(0)
 
         def review(progress: Progress) -> ly.RefreshResult:
-            result = ly.refresh(self.ctx, progress=progress)
-            ly.expire_points(self.ctx)
+            result = ly.refresh(ctx, progress=progress)
+            ly.expire_points(ctx.as_system())
             return result
 
         job = Job(review, self)

@@ -42,7 +42,6 @@ class ComplaintDialog(FormDialog):
         ctx: AppContext,
         parent: QWidget | None = None,
         member: MemberProfile | None = None,
-        staff: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("complaintDialog")
@@ -64,7 +63,6 @@ class ComplaintDialog(FormDialog):
         self.severity = _combo("complaintSeverity", labels.severities())
         self.description = _text_box("complaintDescription", 90)
         self.description.setPlaceholderText(self.tr("What happened, in the guest's words"))
-        self.taken_by = QLineEdit(staff, objectName="complaintTakenBy")
         self.hint = QLabel(objectName="complaintSlaHint")
         self.hint.setWordWrap(True)
         rows: list[tuple[str, QWidget, str]] = []
@@ -78,7 +76,6 @@ class ComplaintDialog(FormDialog):
             (self.tr("Category"), self.category, "category"),
             (self.tr("Severity"), self.severity, "severity"),
             (self.tr("Description *"), self.description, "description"),
-            (self.tr("Taken by"), self.taken_by, "taken_by"),
         ]
         self.add_rows(rows)
         self.form.addRow("", self.hint)
@@ -117,7 +114,6 @@ class ComplaintDialog(FormDialog):
             member_id=self.member.id if self.member else None,
             guest_name=self.guest_name.text(),
             guest_phone=self.guest_phone.text(),
-            taken_by=self.taken_by.text(),
         )
         result = call(self, cp.log_complaint, self.ctx, data)
         if result is not None:
@@ -135,7 +131,6 @@ class StepDialog(FormDialog):
         complaint: ComplaintView,
         step: str,
         parent: QWidget | None = None,
-        staff: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("complaintStepDialog")
@@ -154,13 +149,10 @@ class StepDialog(FormDialog):
         }
         self.setWindowTitle(f"{titles[step]} — {complaint.ref}")
         self.setMinimumWidth(520)
-        self.actor = QLineEdit(staff, objectName="stepActor")
         self.note = _text_box("stepNote")
         self.root_cause = _text_box("stepRootCause", 50)
         self.root_cause.setPlainText(complaint.root_cause)
         self.remedy = _text_box("stepRemedy", 50)
-        self.form.addRow(self.tr("Staff"), self.actor)
-        self.fields["actor"] = self.actor
         note_label = {
             "respond": self.tr("What was said/done *"),
             "answer": self.tr("Answer given *"),
@@ -181,17 +173,17 @@ class StepDialog(FormDialog):
         self.note.setFocus()
 
     def on_save(self) -> None:
-        ctx, cid, actor = self.ctx, self.complaint.id, self.actor.text()
+        ctx, cid = self.ctx, self.complaint.id
         note = self.note.toPlainText()
         if self.step == "respond":
             if not note.strip():
                 self.show_error(self.tr("Please say what was said or done."), "note")
                 return
-            result = call(self, cp.respond, ctx, cid, actor, note)
+            result = call(self, cp.respond, ctx, cid, note)
         elif self.step == "investigate":
-            result = call(self, cp.start_investigation, ctx, cid, actor, note)
+            result = call(self, cp.start_investigation, ctx, cid, note)
         elif self.step == "answer":
-            result = call(self, cp.answer, ctx, cid, actor, note, self.root_cause.toPlainText())
+            result = call(self, cp.answer, ctx, cid, note, self.root_cause.toPlainText())
         elif self.step == "close":
             if self.score.checkedId() < 1:
                 self.show_error(self.tr("Please choose the guest's satisfaction, 1 to 5."), None)
@@ -201,18 +193,17 @@ class StepDialog(FormDialog):
                 cp.close,
                 ctx,
                 cid,
-                actor,
                 self.root_cause.toPlainText(),
                 self.remedy.toPlainText(),
                 self.score.checkedId(),
                 note,
             )
         elif self.step == "reopen":
-            result = call(self, cp.reopen, ctx, cid, actor, note)
+            result = call(self, cp.reopen, ctx, cid, note)
         elif self.step == "escalate":
-            result = call(self, cp.escalate, ctx, cid, actor, note)
+            result = call(self, cp.escalate, ctx, cid, note)
         else:
-            result = call(self, cp.add_note, ctx, cid, actor, note)
+            result = call(self, cp.add_note, ctx, cid, note)
         if result is not None:
             self.result_view = result
             self.accept()

@@ -133,6 +133,12 @@ class ComplaintsPage(QWidget):
         self.current: ComplaintView | None = None
         self.reload()
 
+    def reset(self) -> None:
+        self.current = None
+        self.view.clearSelection()
+        self.show_detail(None)
+        self.reload()
+
     # --- data ------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -154,11 +160,17 @@ class ComplaintsPage(QWidget):
         """True when another counter (or another window) changed open complaints."""
         return call(self, cp.open_fingerprint, self.ctx) != self._fingerprint
 
-    def tick(self) -> list[BreachAlert]:
-        """Once a second: countdowns from stored deadlines, then newly missed deadlines."""
+    def tick(self, locked: bool = False) -> list[BreachAlert]:
+        """Once a second: countdowns from stored deadlines, then newly missed deadlines.
+        Deadlines are watched by the store itself, also while the counter is locked (the
+        alert still sounds); the list is read again only for somebody signed in."""
         self._ticks += 1
         self.model.tick(self.ctx.clock.now())
-        alerts = call(self, cp.check_breaches, self.ctx) or []
+        alerts = call(self, cp.check_breaches, self.ctx.as_system()) or []
+        if locked:
+            if alerts:
+                self.breaches.emit(alerts)
+            return alerts
         if alerts:
             # A breach escalates but does not move a complaint in the list: refresh
             # just those rows instead of reading every open complaint again.

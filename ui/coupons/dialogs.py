@@ -199,6 +199,7 @@ class IssueCampaignDialog(FormDialog):
         self.ctx = ctx
         self.campaign = campaign
         self.issued: list[CouponView] = []
+        self.result_issue: cs.IssuedCampaign | None = None
         today = store.today(ctx)
         self.group = QButtonGroup(self)
         self.by_birthday = QRadioButton(self.tr("Birthdays from"), objectName="audienceBirthday")
@@ -238,6 +239,11 @@ class IssueCampaignDialog(FormDialog):
         )
         default.setChecked(True)
         self.group.idToggled.connect(lambda *_: self.update_preview())
+        # Changing an option's own field chooses that option.
+        self.start.dateChanged.connect(lambda *_: self.by_birthday.setChecked(True))
+        self.end.dateChanged.connect(lambda *_: self.by_birthday.setChecked(True))
+        self.days.valueChanged.connect(lambda *_: self.by_lapse.setChecked(True))
+        self.list.textEdited.connect(lambda *_: self.by_list.setChecked(True))
         for signal in (
             self.start.dateChanged,
             self.end.dateChanged,
@@ -287,9 +293,14 @@ class IssueCampaignDialog(FormDialog):
             self.show_error(error_text(exc), None)
             return
         result = call(self, cs.issue_campaign, self.ctx, self.campaign.id, ids)
-        if result is not None:
-            self.issued = result
-            self.accept()
+        if result is None:
+            return
+        if not result.coupons:  # nothing done: say why, and stay
+            self.show_error(labels.issued_text(result), None)
+            return
+        self.issued = result.coupons
+        self.result_issue = result
+        self.accept()
 
 
 class VoidDialog(FormDialog):
@@ -300,19 +311,18 @@ class VoidDialog(FormDialog):
         self.ctx = ctx
         self.voided: CouponView | None = None
         self.code = QLineEdit(code, objectName="voidCode")
-        self.by = QLineEdit(objectName="voidBy")
         self.reason = QLineEdit(objectName="voidReason")
         self.add_rows(
             (
                 (self.tr("Code"), self.code, "code"),
-                (self.tr("Manager *"), self.by, "staff"),
                 (self.tr("Reason *"), self.reason, "note"),
             )
         )
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Void"))
+        (self.reason if code.strip() else self.code).setFocus()
 
     def on_save(self) -> None:
-        result = call(self, cs.void, self.ctx, self.code.text(), self.by.text(), self.reason.text())
+        result = call(self, cs.void, self.ctx, self.code.text(), self.reason.text())
         if result is not None:
             self.voided = result
             self.accept()

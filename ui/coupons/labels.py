@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.coupons import CouponView
+from app.coupons import CouponView, IssuedCampaign
 from app.money import format_cents
 
 
@@ -52,3 +52,26 @@ def value_text(c: CouponView) -> str:
     if c.kind == "percent":
         return QCoreApplication.translate("coupons", "%1% off").replace("%1", str(c.value))
     return QCoreApplication.translate("coupons", "Free: %1").replace("%1", c.item)
+
+
+def issued_text(result: IssuedCampaign) -> str:
+    """What issuing a campaign did, and why anyone got nothing (never a silent no-op)."""
+    n = len(result.coupons)
+    parts = [
+        QCoreApplication.translate("coupons", "Issued %1 coupons.").replace("%1", str(n))
+        if n
+        else QCoreApplication.translate("coupons", "No coupons were issued.")
+    ]
+    if result.already_held:
+        parts.append(
+            QCoreApplication.translate(
+                "coupons", "%1 members already hold this campaign's coupon."
+            ).replace("%1", str(result.already_held))
+        )
+    if result.inactive:
+        parts.append(
+            QCoreApplication.translate("coupons", "%1 members are deactivated.").replace(
+                "%1", str(result.inactive)
+            )
+        )
+    return " ".join(parts)

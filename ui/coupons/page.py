@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,19 +34,19 @@ from ui.actions import call, error_text
 from ui.coupons import labels
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog, VoidDialog
 from ui.format import local_datetime
-from ui.printing import deliver
+from ui.printing import available, print_pdf
 from ui.table import DISPLAY, RowsTableModel
 
 
-def ask_save_path(parent: QWidget, suggested: str) -> str | None:
-    """Where to save a PDF (tests replace this to avoid a native dialog)."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        QCoreApplication.translate("coupons", "Save coupons as PDF"),
-        suggested,
-        "PDF (*.pdf)",
-    )
-    return path or None
+def deliver_pdf(path: str, choice: str, printer: str) -> str:
+    """Does the counter's choice with a PDF just made; says what happened: "printed",
+    "opened", "saved", or "no_viewer" (nothing on this PC could open it)."""
+    if choice == "save":
+        return "saved"
+    if choice == "print" and available(printer) and print_pdf(path, printer):
+        return "printed"
+    opened = QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    return "opened" if opened else "no_viewer"
 
 
 class CampaignTableModel(RowsTableModel[CampaignView]):
@@ -87,12 +87,10 @@ class CouponsPage(QWidget):
         self.setObjectName("couponsPage")
         self.ctx = ctx
         self.current: CouponView | None = None
-        self.save_path: Callable[[QWidget, str], str | None] = ask_save_path
-        # Straight to the coupon printer chosen in the settings, else the PDF viewer.
-        self.open_pdf: Callable[[str], object] = lambda path: deliver(
-            path, settings.load(ctx).coupon_printer
-        )
+        # What to do with a PDF just made (tests replace it): print, open or only save.
+        self.deliver: Callable[[str, str, str], str] = deliver_pdf
         self.last_pdf: Path | None = None
+        self._prefix = ""
 
         self.code_box = QLineEdit(objectName="couponCodeBox")
         self.code_box.setPlaceholderText(self.tr("Scan or type the coupon code"))
@@ -136,12 +134,32 @@ class CouponsPage(QWidget):
             buttons.addWidget(button)
             self.buttons[name] = button
         buttons.addStretch(1)
-        self.store_box = QLineEdit(call(self, cs.store_name, ctx) or "", objectName="storeName")
-        self.store_box.setPlaceholderText(self.tr("store name on coupons"))
-        self.store_box.editingFinished.connect(self.on_store_name)
-        buttons.addWidget(self.store_box)
         buttons.addWidget(QLabel(self.tr("Print as")))
         buttons.addWidget(self.layout_box)
+        # After issuing: the counter's choice, remembered; and the last PDF's actions.
+        self.after_issue = QComboBox(objectName="afterIssue")
+        for code, text in (
+            ("print", self.tr("then print it")),
+            ("open", self.tr("then open the PDF")),
+            ("save", self.tr("then only save the PDF")),
+        ):
+            self.after_issue.addItem(text, code)
+        self.after_issue.activated.connect(self.on_after_issue)
+        buttons.addWidget(self.after_issue)
+        self.pdf_actions = QWidget(objectName="pdfActions")
+        pdf_row = QHBoxLayout(self.pdf_actions)
+        pdf_row.setContentsMargins(0, 0, 0, 0)
+        for name, text, slot in (
+            ("printAgainButton", self.tr("Print"), lambda: self.deliver_last("print")),
+            ("openPdfButton", self.tr("Open PDF"), lambda: self.deliver_last("open")),
+            ("openFolderButton", self.tr("Open folder"), self.open_folder),
+        ):
+            button = QPushButton(text, objectName=name)
+            button.clicked.connect(slot)
+            pdf_row.addWidget(button)
+            self.buttons[name] = button
+        pdf_row.addStretch(1)
+        self.pdf_actions.hide()
 
         self.campaigns = CampaignTableModel(self)
         self.campaign_view = QTableView(objectName="campaignList")
@@ -158,12 +176,21 @@ class CouponsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(redeem_box)
+        layout.addWidget(self.pdf_actions)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(self.tr("Campaigns")))
         layout.addWidget(self.campaign_view, 1)
         self.use_settings()
         self.reload()
         self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
+
+    def reset(self) -> None:
+        """A new person at the counter: no code, bill or message of the previous one."""
+        self.current = None
+        self.code_box.clear()
+        self.bill_box.clear()
+        self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
+        self.reload()
 
     # --- redeem ----------------------------------------------------------------------
 
@@ -257,11 +284,13 @@ class CouponsPage(QWidget):
         self, member_id: int | None = None, complaint_id: int | None = None
     ) -> CouponDialog:
         dialog = CouponDialog(self.ctx, self, member_id, complaint_id)
-        dialog.finished.connect(lambda _r: self._after_coupon(dialog.issued))
+        dialog.finished.connect(lambda _r: self.offer_coupon(dialog.issued))
         dialog.open()
         return dialog
 
-    def _after_coupon(self, coupon: CouponView | None) -> None:
+    def offer_coupon(self, coupon: CouponView | None) -> None:
+        """A coupon just issued (here, from a complaint, or for points): its code and what
+        it gives, then printing."""
         if coupon is None:
             return
         done = (
@@ -284,20 +313,16 @@ class CouponsPage(QWidget):
             self.show_message(self.tr("Choose a campaign in the list first."), "error")
             return None
         dialog = IssueCampaignDialog(self.ctx, campaign, self)
-        dialog.finished.connect(lambda _r: self._after_issue(dialog.issued, campaign))
+        dialog.finished.connect(lambda _r: self._after_issue(dialog.result_issue, campaign))
         dialog.open()
         return dialog
 
-    def _after_issue(self, issued: list[CouponView], campaign: CampaignView) -> None:
+    def _after_issue(self, result: cs.IssuedCampaign | None, campaign: CampaignView) -> None:
         self.reload()
-        if issued:
-            done = (
-                self.tr("Issued %1 coupons for %2.")
-                .replace("%1", str(len(issued)))
-                .replace("%2", html.escape(campaign.name))
-            )
+        if result is not None and result.coupons:
+            done = html.escape(campaign.name) + ": " + html.escape(labels.issued_text(result))
             self.show_message(done, "ok")
-            self.print_coupons(issued, f"campaign-{campaign.id}.pdf", prefix=done + "<br>")
+            self.print_coupons(result.coupons, f"campaign-{campaign.id}.pdf", prefix=done + "<br>")
 
     @Slot()
     def print_campaign(self) -> None:
@@ -316,14 +341,19 @@ class CouponsPage(QWidget):
             return
         self.print_coupons(coupons, f"campaign-{campaign.id}.pdf")
 
-    def print_coupons(
-        self, coupons: list[CouponView], suggested: str, prefix: str = ""
-    ) -> Path | None:
-        """Renders to a PDF the user chooses, with progress and Cancel; then opens it
-        in the PC's PDF viewer to print."""
-        target = self.save_path(self, suggested)
-        if not target:
+    def print_coupons(self, coupons: list[CouponView], name: str, prefix: str = "") -> Path | None:
+        """Renders the coupons to a PDF in the data folder's coupons/ (no file dialog in the
+        way), with progress and Cancel; then prints, opens or only keeps it, as this
+        counter chose, and says which."""
+        folder = call(self, settings.output_dir, self.ctx, "coupons")
+        if folder is None:
             return None
+        target_path = folder / name
+        n = 1
+        while target_path.exists():
+            target_path = folder / f"{Path(name).stem}-{n}.pdf"
+            n += 1
+        target = str(target_path)
         progress = QProgressDialog(
             self.tr("Rendering coupons…"), self.tr("Cancel"), 0, len(coupons), self
         )
@@ -342,7 +372,7 @@ class CouponsPage(QWidget):
                 coupons,
                 str(self.layout_box.currentData()),
                 target,
-                store=cs.store_name(self.ctx),
+                store=store.name(self.ctx),
                 progress=step,
                 cancelled=progress.wasCanceled,
                 logo=settings.logo_path(self.ctx),
@@ -357,25 +387,50 @@ class CouponsPage(QWidget):
             self.show_message(self.tr("Printing cancelled; no file was written."), "error")
             return None
         self.last_pdf = Path(target)
-        self.show_message(
-            prefix
-            + self.tr("Saved %1 coupons to %2.")
-            .replace("%1", str(len(coupons)))
-            .replace("%2", html.escape(target)),
-            "ok",
-        )
-        self.open_pdf(target)
+        self._prefix = prefix + self.tr("%1 coupons saved as %2.").replace(
+            "%1", str(len(coupons))
+        ).replace("%2", html.escape(f"{folder.name}/{target_path.name}"))
+        self.deliver_last(str(self.after_issue.currentData()))
         return self.last_pdf
+
+    def deliver_last(self, choice: str) -> str:
+        """Prints, opens or keeps the last PDF; the message says what happened."""
+        if self.last_pdf is None:
+            return "saved"
+        printer = settings.load(self.ctx).coupon_printer
+        outcome = self.deliver(str(self.last_pdf), choice, printer)
+        said = {
+            "printed": self.tr("Printed on %1.").replace("%1", html.escape(printer)),
+            "opened": self.tr("Opened in the PDF viewer to print."),
+            "saved": self.tr("Use Print or Open PDF below when needed."),
+            "no_viewer": self.tr(
+                "No printer is chosen in the settings and no PDF viewer opens on this PC: "
+                "use Open folder and print the file from there."
+            ),
+        }[outcome]
+        tone = "error" if outcome == "no_viewer" else "ok"
+        self.show_message(self._prefix + "<br>" + said, tone)
+        self.pdf_actions.show()
+        return outcome
+
+    @Slot()
+    def open_folder(self) -> None:
+        if self.last_pdf is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_pdf.parent)))
+
+    @Slot(int)
+    def on_after_issue(self, _index: int) -> None:
+        call(self, settings.set_after_issue, self.ctx, str(self.after_issue.currentData()))
 
     def use_settings(self) -> None:
         """The store's default coupon layout (settings dialog)."""
-        index = self.layout_box.findData(settings.load(self.ctx).coupon_layout)
+        chosen = settings.load(self.ctx)
+        index = self.layout_box.findData(chosen.coupon_layout)
         if index >= 0:
             self.layout_box.setCurrentIndex(index)
-
-    @Slot()
-    def on_store_name(self) -> None:
-        call(self, cs.set_store_name, self.ctx, self.store_box.text())
+        self.after_issue.setCurrentIndex(
+            max(0, self.after_issue.findData(chosen.coupon_after_issue))
+        )
 
     def open_void_dialog(self) -> VoidDialog:
         dialog = VoidDialog(self.ctx, self.code_box.text(), self)

@@ -227,16 +227,21 @@ class DashboardPage(QWidget):
 
     @Slot()
     def on_preset(self) -> None:
+        if self._apply_preset() and self.isVisible():
+            self.reload()
+
+    def _apply_preset(self) -> bool:
+        """Sets the dates of the chosen period from the store's today, asked each time: a
+        counter open past midnight moves into the new day (and month)."""
         key = self.preset.currentData()
         if key == "custom":
-            return
+            return False
         period = dash.Period.preset(key, self.today())
         self._setting_dates = True
         self.start.setDate(QDate(period.start))
         self.end.setDate(QDate(period.end))
         self._setting_dates = False
-        if self.isVisible():
-            self.reload()
+        return True
 
     @Slot()
     def on_dates_edited(self) -> None:
@@ -253,6 +258,7 @@ class DashboardPage(QWidget):
     def reload(self) -> None:
         if self._job is not None:
             return
+        self._apply_preset()
         if dash.totals_stale(self.ctx):
             self.start_rebuild()
             return

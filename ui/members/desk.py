@@ -191,6 +191,17 @@ class MemberDesk(QWidget):
             self.profile.setFocus()
             self.member_opened.emit(member_id)
 
+    def reset(self) -> None:
+        """Nothing of the previous person's work stays: search, hits, the open member."""
+        self._timer.stop()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.model.set_rows([])
+        self._update_hint(None)
+        self.profile.clear()
+        self.stack.setCurrentIndex(0)
+
     @Slot()
     def show_search(self) -> None:
         self.stack.setCurrentIndex(0)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import loyalty, members
+from app import staff as staff_service
 from app.context import AppContext
 from app.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile, VisitRow
@@ -116,7 +117,6 @@ class VisitDialog(FormDialog):
         ctx: AppContext,
         profile: MemberProfile,
         parent: QWidget | None = None,
-        staff: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("visitDialog")
@@ -129,12 +129,17 @@ class VisitDialog(FormDialog):
         self.amount.setPlaceholderText(self.tr("amount in yuan, e.g. 128.50"))
         self.items = QLineEdit(objectName="visitItemsEdit")
         self.items.setPlaceholderText(self.tr("what was served, e.g. 搓澡、足疗"))
-        self.staff = QLineEdit(staff, objectName="visitStaffEdit")
+        # Who served the guest: the signed-in person unless another is chosen (the visit is
+        # recorded as entered by whoever is signed in either way).
+        self.staff = QComboBox(objectName="visitStaffEdit")
+        names = call(self, staff_service.team, ctx) or []
+        for name in dict.fromkeys([ctx.actor, *names]):
+            self.staff.addItem(name)
         self.add_rows(
             (
                 (self.tr("Amount (¥) *"), self.amount, "amount"),
                 (self.tr("Items"), self.items, "items"),
-                (self.tr("Staff"), self.staff, "staff"),
+                (self.tr("Served by"), self.staff, "staff"),
             )
         )
         tier = next((t for t in loyalty.list_tiers(ctx) if t.code == profile.tier), None)
@@ -166,7 +171,7 @@ class VisitDialog(FormDialog):
             self.profile.id,
             cents,
             self.items.text(),
-            self.staff.text(),
+            self.staff.currentText(),
         )
         if result is not None:
             self.result_visit = result

@@ -40,11 +40,13 @@ class MemberProfileView(QWidget):
     back_requested: the user wants the search again (Esc or the Back button).
     changed(int): the member with this id was edited or got a visit.
     complaint_requested(MemberProfile): log a complaint for this member.
+    coupon_issued(CouponView): points were turned into this coupon (to show and print).
     """
 
     back_requested = Signal()
     changed = Signal(int)
     complaint_requested = Signal(object)
+    coupon_issued = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +208,18 @@ class MemberProfileView(QWidget):
         self._show(profile)
         return True
 
+    def clear(self) -> None:
+        self.profile = None
+        self.name.clear()
+        self.subtitle.clear()
+        self.status.clear()
+        for value in self.values.values():
+            value.clear()
+        self.visits_model.set_loader(None)
+        self.complaints_model.set_rows([])
+        self.coupons_model.set_rows([], store.today(self.ctx))
+        self.loyalty_view.clear()
+
     def refresh(self) -> None:
         if self.profile is not None:
             self.show_member(self.profile.id)
@@ -303,7 +317,11 @@ class MemberProfileView(QWidget):
         if which == "survey":
             dialog = SurveyDialog(self.ctx, self.profile.id, self)
         else:
-            dialog = PointsDialog(self.ctx, self.profile.id, which == "adjust", self)
+            points = PointsDialog(self.ctx, self.profile.id, which == "adjust", self)
+            points.finished.connect(
+                lambda _r: self.coupon_issued.emit(points.issued) if points.issued else None
+            )
+            dialog = points
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
