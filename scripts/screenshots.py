@@ -36,9 +36,7 @@ def _complaints(ctx: AppContext, clock: FakeClock) -> None:
     add = cp.log_complaint
     add(
         ctx,
-        cp.ComplaintInput(
-            "counter", "hygiene", "毛巾有异味，要求更换", member_id=12
-        ),
+        cp.ComplaintInput("counter", "hygiene", "毛巾有异味，要求更换", member_id=12),
     )
     clock.advance(minutes=4)
     c = add(
@@ -58,9 +56,7 @@ def _complaints(ctx: AppContext, clock: FakeClock) -> None:
     )
     d = add(
         ctx,
-        cp.ComplaintInput(
-            "review", "price", "点评网站差评：价格不透明", guest_name="网友 小鱼"
-        ),
+        cp.ComplaintInput("review", "price", "点评网站差评：价格不透明", guest_name="网友 小鱼"),
     )
     cp.respond(ctx, d.id, "已在点评网站回复并私信致歉")
     cp.start_investigation(ctx, d.id, "核对当天账单")
