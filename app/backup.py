@@ -73,7 +73,9 @@ def check_file(path: Path) -> list[str]:
 
 def backup_now(ctx: AppContext, folder: Path | str, keep: int = DEFAULT_KEEP) -> BackupInfo:
     """Copies the live database (while it is in use) into folder, checks the copy, and
-    keeps only the newest `keep` backups there."""
+    keeps only the newest `keep` backups there. The owner's "back up now", or the store's
+    own daily and exit backups."""
+    require(ctx, "backup.restore")
     if keep < 1:
         raise ValidationError("backup.keep", field="keep")
     target_dir = Path(folder)

@@ -87,6 +87,7 @@ class CouponView:
     issued_at: datetime
     used_at: datetime | None
     voided_at: datetime | None
+    issued_by: str = ""
 
     @property
     def display_code(self) -> str:
@@ -580,6 +581,7 @@ def _view(s: Session, c: Coupon) -> CouponView:
         issued_at=c.issued_at,
         used_at=c.used_at,
         voided_at=c.voided_at,
+        issued_by=c.issued_by,
     )
 
 

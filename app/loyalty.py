@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from time import perf_counter
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, store
 from app.context import AppContext
-from app.coupons import CouponTerms, CouponView, issue_in
+from app.coupons import CouponTerms, CouponView, birthday_members, issue_in
 from app.errors import Conflict, NotFound, ValidationError
 from app.members import MemberRow, _row, text_field
 from app.staff import require
@@ -611,42 +611,77 @@ def revenue_by_tier(
 # --- care lists --------------------------------------------------------------------------------
 
 
-def _rows(s: Session, *conditions: Any, order: Any = None, limit: int = 200) -> list[MemberRow]:
-    stmt = select(Member).where(Member.active.is_(True), *conditions)
-    stmt = stmt.order_by(order if order is not None else Member.id).limit(limit)
-    return [_row(m) for m in s.scalars(stmt)]
+CARE_LISTS = ("lapsing", "birthdays", "complaints")
+CARE_PAGE = 200
 
 
-def lapsing(ctx: AppContext, limit: int = 200) -> list[MemberRow]:
-    """Members past their usual return time, most valuable first."""
-    with ctx.uow() as uow:
+@dataclass(frozen=True)
+class CarePage:
+    """One page of a care list, and how many members the whole list holds: a list a user
+    acts on in bulk never looks complete when it is not."""
+
+    rows: list[MemberRow]
+    total: int
+
+
+def _care_ids(ctx: AppContext, s: Session, kind: str) -> Any:
+    """The members of a care list, as a select of ids (in the list's order), or a list."""
+    if kind == "lapsing":
         lapsed = select(MemberStats.member_id).where(MemberStats.lapse_at < ctx.clock.now())
-        return _rows(
-            uow.session,
-            Member.id.in_(lapsed),
-            order=Member.lifetime_spend_cents.desc(),
-            limit=limit,
+        return (
+            select(Member.id)
+            .where(Member.active.is_(True), Member.id.in_(lapsed))
+            .order_by(Member.lifetime_spend_cents.desc(), Member.id)
         )
-
-
-def birthdays_this_week(ctx: AppContext, today: date | None = None) -> list[MemberRow]:
-    from app.coupons import birthday_members
-
-    start = today or store.today(ctx)
-    ids = birthday_members(ctx, start, start + timedelta(days=6))
-    with ctx.uow() as uow:
-        return _rows(uow.session, Member.id.in_(ids), limit=len(ids) or 1) if ids else []
-
-
-def complaint_care(ctx: AppContext, days: int = 30) -> list[MemberRow]:
-    """Members with an open complaint, or one closed in the last `days` days."""
-    since = ctx.clock.now() - timedelta(days=days)
-    with ctx.uow() as uow:
-        ids = select(Complaint.member_id).where(
+    if kind == "birthdays":
+        start = store.today(ctx)
+        ids = birthday_members(ctx, start, start + timedelta(days=6))
+        return select(Member.id).where(Member.id.in_(ids)).order_by(Member.id)
+    if kind == "complaints":
+        since = ctx.clock.now() - timedelta(days=30)
+        with_complaint = select(Complaint.member_id).where(
             Complaint.member_id.is_not(None),
             or_(Complaint.status.in_(OPEN_COMPLAINT), Complaint.closed_at >= since),
         )
-        return _rows(uow.session, Member.id.in_(ids))
+        return (
+            select(Member.id)
+            .where(Member.active.is_(True), Member.id.in_(with_complaint))
+            .order_by(Member.id)
+        )
+    raise ValidationError("care.kind", field="kind")
+
+
+def care_page(ctx: AppContext, kind: str, offset: int = 0, limit: int = CARE_PAGE) -> CarePage:
+    """A page of a care list (lapsing members, birthdays this week, members after a
+    complaint) and the list's full size."""
+    with ctx.uow() as uow:
+        s = uow.session
+        ids = _care_ids(ctx, s, kind)
+        total = int(s.scalar(select(func.count()).select_from(ids.order_by(None).subquery())) or 0)
+        page = list(s.scalars(ids.offset(offset).limit(limit)))
+        by_id = {m.id: _row(m) for m in s.scalars(select(Member).where(Member.id.in_(page)))}
+        return CarePage([by_id[i] for i in page if i in by_id], total)
+
+
+def care_ids(ctx: AppContext, kind: str) -> list[int]:
+    """Every member of a care list ("select all", for coupons or calls to all of them)."""
+    with ctx.uow() as uow:
+        return list(uow.session.scalars(_care_ids(ctx, uow.session, kind)))
+
+
+def lapsing(ctx: AppContext, limit: int = CARE_PAGE) -> list[MemberRow]:
+    """Members past their usual return time, most valuable first (the first page)."""
+    return care_page(ctx, "lapsing", 0, limit).rows
+
+
+def birthdays_this_week(ctx: AppContext) -> list[MemberRow]:
+    """Birthdays from the store's today to six days on."""
+    return care_page(ctx, "birthdays", 0, 100_000).rows
+
+
+def complaint_care(ctx: AppContext) -> list[MemberRow]:
+    """Members with an open complaint, or one closed in the last 30 days."""
+    return care_page(ctx, "complaints", 0, 100_000).rows
 
 
 # --- follow-up calls ---------------------------------------------------------------------------

@@ -174,6 +174,7 @@ MESSAGES: dict[str, str] = {
     "permission.denied": QT_TRANSLATE_NOOP(
         "errors", "Your role ({role}) may not do this; please ask a manager."
     ),
+    "care.kind": QT_TRANSLATE_NOOP("errors", "There is no such care list."),
     "settings.after_issue": QT_TRANSLATE_NOOP(
         "errors", "Choose print, open or save for new coupons."
     ),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayoutItem,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -66,6 +68,58 @@ class FormDialog(QDialog):
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Tab goes through the fields in the order they are shown, then Save and Cancel;
+        the keyboard starts in the first field (the buttons are made first, so Qt would
+        otherwise start on Save), unless a subclass put it somewhere on purpose."""
+        super().showEvent(event)
+        fields = self._form_fields()
+        chain = [*fields, *self.buttons.buttons()]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+        focus = self.focusWidget()
+        if fields and (focus is None or focus in self.buttons.buttons()):
+            fields[0].setFocus()
+
+    def _form_fields(self) -> list[QWidget]:
+        found: list[QWidget] = []
+
+        def walk(item: QLayoutItem | None) -> None:
+            if item is None:
+                return
+            widget = item.widget()
+            if widget is not None:
+                if (
+                    widget.isVisible()
+                    and widget.isEnabled()
+                    and widget.focusPolicy() & (Qt.FocusPolicy.TabFocus)
+                ):
+                    found.append(widget)
+                elif widget.isVisible():  # a composite field (e.g. the 1-5 score)
+                    found.extend(
+                        w
+                        for w in widget.findChildren(QWidget)
+                        if w.isVisible()
+                        and w.isEnabled()
+                        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    )
+                return
+            layout = item.layout()
+            if layout is not None:
+                for i in range(layout.count()):
+                    walk(layout.itemAt(i))
+
+        for row in range(self.form.rowCount()):
+            for role in (
+                QFormLayout.ItemRole.LabelRole,
+                QFormLayout.ItemRole.FieldRole,
+                QFormLayout.ItemRole.SpanningRole,
+            ):
+                item = self.form.itemAt(row, role)
+                if item is not None and not isinstance(item.widget(), QLabel):
+                    walk(item)
+        return found
 
     def _save_by_key(self) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)

@@ -3,7 +3,9 @@ lock after the counter has been left idle."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app import staff as st
 from app.context import AppContext
@@ -88,15 +90,28 @@ class LoginDialog(FormDialog):
         self.fields.update({"username": self.username, "password": self.password})
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Sign in"))
         # Enter is handled here, once: in the user name it moves to the password, in the
-        # password it signs in. (A default button would act on the same Enter as well, and
-        # one wrong password would count twice.)
-        for button in self.buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-                button.setDefault(False)
-        self.username.returnPressed.connect(self.password.setFocus)
-        self.password.returnPressed.connect(self.on_save)
+        # password it signs in. (Left to Qt, the same Enter also reached the dialog's
+        # default button: one wrong password counted three times.)
+        self.username.installEventFilter(self)
+        self.password.installEventFilter(self)
+        if locked:  # there is no way past the lock but signing in: no Cancel to offer
+            self.buttons.button(self.buttons.StandardButton.Cancel).hide()
         self.username.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if watched is self.username:
+                self.password.setFocus()
+                return True
+            if watched is self.password:
+                self.on_save()
+                return True
+        return super().eventFilter(watched, event)
 
     def on_save(self) -> None:
         session = call(self, st.login, self.ctx, self.username.text(), self.password.text())

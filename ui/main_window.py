@@ -140,8 +140,10 @@ class MainWindow(QMainWindow):
         # While locked, a blank cover instead of the pages: nothing of the last person's
         # screen (a full phone number, allergies, a bill) shows behind the sign-in box.
         self.cover = QLabel(self.tr("Locked"), objectName="lockCover")
-        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cover.setStyleSheet("background: #2f3b4c; color: #e8edf3; font-size: 20pt;")
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.cover.setStyleSheet(
+            "background: #2f3b4c; color: #e8edf3; font-size: 20pt; padding-top: 120px;"
+        )
         self.screen = QStackedWidget(objectName="screen")
         self.screen.addWidget(central)
         self.screen.addWidget(self.cover)

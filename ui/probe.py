@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -119,6 +120,26 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         }
     if op == "widget":
         return {"widget": _describe(_find(str(request.get("name", ""))))}
+    if op == "tab":
+        # Where a tab of a named QTabWidget is, and its text (to click on it).
+        tabs = _find(str(request.get("name", "")))
+        index = int(request.get("index", 0))
+        if not isinstance(tabs, QTabWidget) or not 0 <= index < tabs.count():
+            return {"tab": None}
+        bar = tabs.tabBar()
+        rect = bar.tabRect(index)
+        pos = bar.mapToGlobal(rect.topLeft())
+        return {
+            "tab": {
+                "x": pos.x(),
+                "y": pos.y(),
+                "w": rect.width(),
+                "h": rect.height(),
+                "text": tabs.tabText(index),
+                "visible": tabs.isTabVisible(index),
+                "current": tabs.currentIndex() == index,
+            }
+        }
     if op == "texts":
         # Every visible label/field text in the active window (what a user can read).
         top = QApplication.activeWindow()

@@ -136,17 +136,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>恢復備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="395" />
+        <location filename="../../ui/admin/page.py" line="396" />
         <source>Nothing was scheduled.</source>
         <translation>未安排任何恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="398" />
+        <location filename="../../ui/admin/page.py" line="399" />
         <source>The restore is scheduled for the next start.</source>
         <translation>已安排在下次啟動時恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="408" />
+        <location filename="../../ui/admin/page.py" line="409" />
         <source>The scheduled restore was cancelled; nothing will change.</source>
         <translation>已取消安排的恢復，資料不會改變。</translation>
     </message>
@@ -266,111 +266,111 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="140" />
+        <location filename="../../ui/care/page.py" line="185" />
         <source>Invite back: we miss you</source>
         <translation>邀請回店：好久不見</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="143" />
+        <location filename="../../ui/care/page.py" line="188" />
         <source>Birthday greeting</source>
         <translation>生日問候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="146" />
+        <location filename="../../ui/care/page.py" line="194" />
         <source>Ask how the complaint was handled</source>
         <translation>回訪投訴處理情況</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="156" />
+        <location filename="../../ui/care/page.py" line="205" />
         <source>Call done…</source>
         <translation>已回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="165" />
+        <location filename="../../ui/care/page.py" line="214" />
         <source>Run tier and segment review now</source>
         <translation>立即重新評定等級和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="172" />
+        <location filename="../../ui/care/page.py" line="221" />
         <source>Tiers…</source>
         <translation>會員等級…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="182" />
-        <location filename="../../ui/care/page.py" line="229" />
+        <location filename="../../ui/care/page.py" line="231" />
+        <location filename="../../ui/care/page.py" line="277" />
         <source>Lapsing</source>
         <translation>流失預警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="183" />
-        <location filename="../../ui/care/page.py" line="230" />
+        <location filename="../../ui/care/page.py" line="232" />
+        <location filename="../../ui/care/page.py" line="278" />
         <source>Birthdays this week</source>
         <translation>本週生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="184" />
-        <location filename="../../ui/care/page.py" line="231" />
+        <location filename="../../ui/care/page.py" line="233" />
+        <location filename="../../ui/care/page.py" line="279" />
         <source>After a complaint</source>
         <translation>投訴後關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="185" />
-        <location filename="../../ui/care/page.py" line="232" />
+        <location filename="../../ui/care/page.py" line="234" />
+        <location filename="../../ui/care/page.py" line="280" />
         <source>Calls due</source>
         <translation>待回訪</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="186" />
+        <location filename="../../ui/care/page.py" line="235" />
         <source>Tiers and segments</source>
         <translation>等級與分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="247" />
+        <location filename="../../ui/care/page.py" line="295" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 個月各等級營收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="248" />
+        <location filename="../../ui/care/page.py" line="296" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 頻次，M 消費；3 為最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="249" />
+        <location filename="../../ui/care/page.py" line="297" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="250" />
+        <location filename="../../ui/care/page.py" line="298" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未評定：執行一次即可檢視分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="275" />
+        <location filename="../../ui/care/page.py" line="323" />
         <source>Print them on the Coupons page (F6).</source>
         <translation>請到優惠券頁（F6）列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="282" />
+        <location filename="../../ui/care/page.py" line="330" />
         <source>Select a call first.</source>
         <translation>請先選擇一條回訪。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="326" />
+        <location filename="../../ui/care/page.py" line="374" />
         <source>Reading visits…</source>
         <translation>正在讀取消費記錄…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="326" />
+        <location filename="../../ui/care/page.py" line="374" />
         <source>Members %1 / %2</source>
         <translation>會員 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="332" />
+        <location filename="../../ui/care/page.py" line="380" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="344" />
+        <location filename="../../ui/care/page.py" line="392" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
     </message>
@@ -818,7 +818,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="443" />
+        <location filename="../../ui/coupons/page.py" line="444" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -826,190 +826,190 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="139" />
+        <location filename="../../ui/dashboard/page.py" line="140" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="144" />
+        <location filename="../../ui/dashboard/page.py" line="145" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="145" />
+        <location filename="../../ui/dashboard/page.py" line="146" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="146" />
+        <location filename="../../ui/dashboard/page.py" line="147" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="149" />
+        <location filename="../../ui/dashboard/page.py" line="150" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="161" />
+        <location filename="../../ui/dashboard/page.py" line="162" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="162" />
+        <location filename="../../ui/dashboard/page.py" line="163" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
+        <location filename="../../ui/dashboard/page.py" line="164" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="165" />
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="166" />
+        <location filename="../../ui/dashboard/page.py" line="373" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="166" />
+        <location filename="../../ui/dashboard/page.py" line="167" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="167" />
+        <location filename="../../ui/dashboard/page.py" line="168" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="212" />
+        <location filename="../../ui/dashboard/page.py" line="213" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="213" />
+        <location filename="../../ui/dashboard/page.py" line="214" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="214" />
+        <location filename="../../ui/dashboard/page.py" line="215" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="215" />
+        <location filename="../../ui/dashboard/page.py" line="216" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="216" />
+        <location filename="../../ui/dashboard/page.py" line="217" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="217" />
+        <location filename="../../ui/dashboard/page.py" line="218" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="277" />
+        <location filename="../../ui/dashboard/page.py" line="278" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="295" />
-        <location filename="../../ui/dashboard/page.py" line="345" />
+        <location filename="../../ui/dashboard/page.py" line="296" />
+        <location filename="../../ui/dashboard/page.py" line="346" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="301" />
+        <location filename="../../ui/dashboard/page.py" line="302" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="308" />
+        <location filename="../../ui/dashboard/page.py" line="309" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="316" />
+        <location filename="../../ui/dashboard/page.py" line="317" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="323" />
+        <location filename="../../ui/dashboard/page.py" line="324" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="331" />
+        <location filename="../../ui/dashboard/page.py" line="332" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="336" />
+        <location filename="../../ui/dashboard/page.py" line="337" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="338" />
+        <location filename="../../ui/dashboard/page.py" line="339" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="353" />
+        <location filename="../../ui/dashboard/page.py" line="354" />
         <source>Computed in %1 ms</source>
         <translation>用時 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="363" />
+        <location filename="../../ui/dashboard/page.py" line="364" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="366" />
+        <location filename="../../ui/dashboard/page.py" line="367" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="371" />
+        <location filename="../../ui/dashboard/page.py" line="372" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="400" />
+        <location filename="../../ui/dashboard/page.py" line="401" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="417" />
+        <location filename="../../ui/dashboard/page.py" line="418" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="444" />
+        <location filename="../../ui/dashboard/page.py" line="445" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="443" />
+        <location filename="../../ui/dashboard/page.py" line="444" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="164" />
+        <location filename="../../ui/dashboard/page.py" line="165" />
         <source>Redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="536" />
+        <location filename="../../ui/dashboard/page.py" line="537" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="542" />
-        <location filename="../../ui/dashboard/page.py" line="553" />
+        <location filename="../../ui/dashboard/page.py" line="543" />
+        <location filename="../../ui/dashboard/page.py" line="554" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1250,27 +1250,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="42" />
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="43" />
+        <location filename="../../ui/care/page.py" line="44" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="44" />
+        <location filename="../../ui/care/page.py" line="45" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="45" />
+        <location filename="../../ui/care/page.py" line="46" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="46" />
+        <location filename="../../ui/care/page.py" line="47" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
@@ -1278,17 +1278,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="41" />
+        <location filename="../../ui/forms.py" line="43" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="42" />
+        <location filename="../../ui/forms.py" line="44" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="48" />
+        <location filename="../../ui/forms.py" line="50" />
         <source>Save (Enter, or Ctrl+Enter in a text box)</source>
         <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
@@ -1367,23 +1367,23 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="78" />
+        <location filename="../../ui/login.py" line="80" />
         <source>Locked — sign in to continue</source>
         <translation>已鎖定 — 請登入後繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="78" />
-        <location filename="../../ui/login.py" line="89" />
+        <location filename="../../ui/login.py" line="80" />
+        <location filename="../../ui/login.py" line="91" />
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="86" />
+        <location filename="../../ui/login.py" line="88" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="87" />
+        <location filename="../../ui/login.py" line="89" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -1391,7 +1391,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="461" />
+        <location filename="../../ui/main_window.py" line="463" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -1441,52 +1441,52 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="163" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330" />
+        <location filename="../../ui/main_window.py" line="332" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446" />
+        <location filename="../../ui/main_window.py" line="448" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453" />
+        <location filename="../../ui/main_window.py" line="455" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="352" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362" />
+        <location filename="../../ui/main_window.py" line="364" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375" />
+        <location filename="../../ui/main_window.py" line="377" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381" />
+        <location filename="../../ui/main_window.py" line="383" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383" />
+        <location filename="../../ui/main_window.py" line="385" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389" />
+        <location filename="../../ui/main_window.py" line="391" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1676,23 +1676,28 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="81" />
+        <location filename="../../ui/care/page.py" line="87" />
         <source>Issue coupons to selection…</source>
         <translation>給所選會員發券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="84" />
+        <location filename="../../ui/care/page.py" line="90" />
         <source>Schedule follow-up call…</source>
         <translation>安排回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="86" />
+        <location filename="../../ui/care/page.py" line="92" />
         <source>Select all</source>
         <translation>全選</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="106" />
-        <location filename="../../ui/care/page.py" line="117" />
+        <location filename="../../ui/care/page.py" line="134" />
+        <source>%1 of %2 selected</source>
+        <translation>已選 %1 / 共 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="151" />
+        <location filename="../../ui/care/page.py" line="162" />
         <source>Select one or more members first.</source>
         <translation>請先選擇會員。</translation>
     </message>
@@ -1963,7 +1968,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="49" />
+        <location filename="../../ui/members/models.py" line="53" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
@@ -2235,37 +2240,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SetupOwnerDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="21" />
+        <location filename="../../ui/login.py" line="23" />
         <source>Welcome — create the owner's account</source>
         <translation>歡迎使用 — 請建立店主賬號</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="26" />
+        <location filename="../../ui/login.py" line="28" />
         <source>This account can add staff, see the audit trail and restore backups. Keep the password safe.</source>
         <translation>店主賬號可以新增員工、檢視操作日誌、恢復備份。請妥善保管密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="40" />
+        <location filename="../../ui/login.py" line="42" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="41" />
+        <location filename="../../ui/login.py" line="43" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="42" />
+        <location filename="../../ui/login.py" line="44" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="43" />
+        <location filename="../../ui/login.py" line="45" />
         <source>Password again</source>
         <translation>再次輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="50" />
+        <location filename="../../ui/login.py" line="52" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
@@ -2700,22 +2705,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="85" />
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="85" />
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="85" />
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="85" />
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
@@ -2746,37 +2751,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="87" />
+        <location filename="../../ui/forms.py" line="141" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="88" />
+        <location filename="../../ui/forms.py" line="142" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="89" />
+        <location filename="../../ui/forms.py" line="143" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="90" />
+        <location filename="../../ui/forms.py" line="144" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="91" />
+        <location filename="../../ui/forms.py" line="145" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="92" />
+        <location filename="../../ui/forms.py" line="146" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="93" />
+        <location filename="../../ui/forms.py" line="147" />
         <source>Sun</source>
         <translation>週日</translation>
     </message>
@@ -2926,6 +2931,11 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/complaints/labels.py" line="66" />
         <source>Note</source>
         <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="67" />
+        <source>Compensation coupon</source>
+        <translation>補償券</translation>
     </message>
 </context>
 <context>
@@ -3520,86 +3530,91 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../app/messages.py" line="177" />
+        <source>There is no such care list.</source>
+        <translation>沒有這個關懷名單。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="178" />
         <source>Choose print, open or save for new coupons.</source>
         <translation>請為新券選擇：列印、開啟或僅儲存。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="180" />
+        <location filename="../../app/messages.py" line="181" />
         <source>Nobody is signed in at this counter. Please sign in first.</source>
         <translation>本收銀臺當前無人登入，請先登入。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="183" />
+        <location filename="../../app/messages.py" line="184" />
         <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
         <translation>超過 {limit} 的優惠券需要經理發放；請找經理，或改小金額。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="187" />
+        <location filename="../../app/messages.py" line="188" />
         <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
         <translation>等級 {tier} 的折扣和積分不能低於下一級 {lower}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="191" />
+        <location filename="../../app/messages.py" line="192" />
         <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
         <translation>{day} 同時是節假日和調休工作日，請只保留在一個列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="195" />
+        <location filename="../../app/messages.py" line="196" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="196" />
+        <location filename="../../app/messages.py" line="197" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="199" />
+        <location filename="../../app/messages.py" line="200" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="202" />
+        <location filename="../../app/messages.py" line="203" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="203" />
+        <location filename="../../app/messages.py" line="204" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="204" />
+        <location filename="../../app/messages.py" line="205" />
         <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="205" />
+        <location filename="../../app/messages.py" line="206" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="206" />
+        <location filename="../../app/messages.py" line="207" />
         <source>That staff account does not exist.</source>
         <translation>該員工賬號不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="207" />
+        <location filename="../../app/messages.py" line="208" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您當前登入的賬號。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="210" />
+        <location filename="../../app/messages.py" line="211" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="213" />
+        <location filename="../../app/messages.py" line="214" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="214" />
+        <location filename="../../app/messages.py" line="215" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>

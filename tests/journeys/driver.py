@@ -372,7 +372,9 @@ class App:
         """Types text on whatever has focus, as a keyboard or scanner would (Chinese as
         the characters an input method commits)."""
         if self.display.map_characters(text):
-            time.sleep(0.3)  # the program reads the changed keyboard map (rare: once each)
+            # Not mapped at the start (text from the database): give the program time to
+            # read the changed keyboard map.
+            time.sleep(1.0)
         self._xdotool("type", "--delay", "15", "--", text)
 
     def click(self, name: str) -> None:
@@ -380,6 +382,20 @@ class App:
         w = self.wait_widget(name, lambda w: w["visible"] and w["enabled"])
         x, y = w["x"] + w["w"] // 2, w["y"] + w["h"] // 2
         self._xdotool("mousemove", str(x), str(y), "click", "1")
+
+    def click_tab(self, tabs: str, index: int) -> None:
+        """A click on a tab of the named tab widget."""
+
+        def located() -> dict[str, Any] | None:
+            found = self.ask({"op": "tab", "name": tabs, "index": index}).get("tab")
+            return found if found and found["visible"] else None
+
+        tab = wait_until(f"tab {index} of {tabs}", located)
+        self.click_at(tab["x"] + tab["w"] // 2, tab["y"] + tab["h"] // 2)
+        wait_until(
+            f"tab {index} of {tabs} current",
+            lambda: self.ask({"op": "tab", "name": tabs, "index": index})["tab"]["current"],
+        )
 
     def click_at(self, x: int, y: int) -> None:
         self._xdotool("mousemove", str(x), str(y), "click", "1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -19,6 +20,35 @@ from tests.ui.helpers import press, type_text
 from tests.ui.test_coupons_ui import stub_files
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, PointsDialog, SurveyDialog
 from ui.main_window import MainWindow
+
+
+@pytest.mark.clock("morning")  # (a long list; the dates do not matter here)
+def test_select_all_means_the_whole_list_not_the_first_page(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
+) -> None:
+    """A lapsing list longer than a page: the tab counts them all, the table loads more as
+    it scrolls, and "select all" gives every one of them a coupon."""
+    for n in range(250):
+        record_visit(ctx, make_member(ctx, f"流失{n}").id, 10000)
+    clock.advance(days=70)
+    cs.create_campaign(ctx, "winback", "想你了", CouponTerms("amount", 3000))
+    press(qtbot, Qt.Key.Key_F7)
+    care = window.care
+    tab = care.lapsing
+    assert tab.model.total == 250 and tab.model.rowCount() == ly.CARE_PAGE
+    assert care.tabs.tabText(0).endswith("(250)")
+    tab.select_all.click()
+    assert tab.selected_label.text() == "250 of 250 selected"
+    assert len(tab.selected_ids()) == 250
+    tab.coupon_button.click()
+    dialog = tab.findChild(IssueToSelectionDialog)
+    assert dialog is not None
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert "Issued 250 coupons." in care.message.text()
+    tab.model.fetch_all()
+    assert tab.model.rowCount() == 250  # the rest arrive as the list is scrolled
+    tab.view.selectRow(3)  # picking one by hand ends "all"
+    assert tab.selected_ids() == [tab.model.row_at(3).id]  # type: ignore[union-attr]
 
 
 def test_win_back_coupons_from_the_lapsing_list(

@@ -4,7 +4,7 @@ the UI language, driven as a user would (offscreen)."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +296,18 @@ def test_a_period_that_ends_before_it_starts_is_explained(
     box = page.findChild(QMessageBox, "errorMessageBox")
     assert box is not None and "ends before it starts" in box.text()
     assert page.board is shown  # the figures on screen stay those of the last good period
+
+
+def test_this_month_moves_on_at_midnight(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, english: None
+) -> None:
+    """The counter stays open past midnight: "this month" is asked of the store's today
+    at every refresh, not fixed when the app started."""
+    clock.set(datetime(2026, 11, 30, 15, 50, tzinfo=UTC))  # 23:50 in Beijing, 30 Nov
+    win = open_window(qtbot, ctx)
+    win.show_page(win.dashboard_index)
+    page = win.dashboard
+    assert page.period() == dash.Period(date(2026, 11, 1), date(2026, 11, 30))
+    clock.advance(minutes=40)  # 00:30 on 1 December
+    page.refresh_button.click()
+    assert page.period() == dash.Period(date(2026, 12, 1), date(2026, 12, 1))

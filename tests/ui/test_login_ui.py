@@ -44,6 +44,8 @@ def test_login_with_wrong_then_right_password(qtbot: QtBot, fresh_ctx: AppContex
     press(qtbot, Qt.Key.Key_Return, on=dialog.password)
     assert "Wrong user name or password" in dialog.error.text()
     assert dialog.password.text() == ""
+    with ctx.engine.connect() as con:  # one wrong password counts once (it counted 3×)
+        assert con.exec_driver_sql("SELECT failed_attempts FROM staff").scalar() == 1
     qtbot.keyClicks(dialog.password, "secret1")
     press(qtbot, Qt.Key.Key_Return, on=dialog.password)
     assert ctx.staff is not None and ctx.staff.username == "boss"

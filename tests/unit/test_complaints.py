@@ -97,6 +97,10 @@ class TestDeadlines:
             ({"rest_weekdays": tuple(range(7))}, "sla.rest_days"),
             ({"timezone": "Mars/Olympus"}, "sla.timezone"),
             ({"manager": " "}, "field.required"),
+            (  # a day off and a make-up working day at once: which is it?
+                {"holidays": (date(2026, 10, 1),), "makeup_workdays": (date(2026, 10, 1),)},
+                "sla.holiday_and_workday",
+            ),
         ],
     )
     def test_bad_policy_refused(self, changes: dict[str, object], code: str) -> None:

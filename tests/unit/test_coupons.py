@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from app import codes
 from app import coupons as cs
 from app.clock import FakeClock
-from app.complaints import ComplaintInput, log_complaint
+from app.complaints import ComplaintInput, get_complaint, log_complaint
 from app.context import AppContext
 from app.coupons import CouponError, CouponTerms
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.members import record_visit
 from db.models import Coupon, Redemption
-from tests.helpers import make_member, race_redeem, refused
+from tests.helpers import make_member, race_redeem, refused, sign_in_as
 
 FIFTY_OFF = CouponTerms("amount", 5000, min_spend_cents=20000, valid_days=30)
 
@@ -212,6 +212,21 @@ class TestCampaigns:
         bearer = cs.issue_compensation(ctx, walk_in.id, FIFTY_OFF)
         assert bearer.member_id is None
         assert [c.id for c in cs.member_coupons(ctx, member.id)] == [coupon.id]
+        # The complaint's timeline says how the guest was made good, and by whom.
+        last = get_complaint(ctx, complaint.id).events[-1]
+        assert (last.action, last.actor) == ("coupon", "system")
+        assert coupon.display_code in last.note and "足疗一次" in last.note
+
+    def test_receptionists_stay_under_the_owners_limit(self, ctx: AppContext) -> None:
+        sign_in_as(ctx, "receptionist")
+        with refused("coupon.over_limit", Forbidden, limit="¥50.00"):
+            cs.issue_coupon(ctx, CouponTerms("amount", 5001))
+        with refused("coupon.over_limit", Forbidden, limit="20%"):
+            cs.issue_coupon(ctx, CouponTerms("percent", 25))
+        within = cs.issue_coupon(ctx, CouponTerms("amount", 5000))
+        assert within.issued_by == "小周"
+        sign_in_as(ctx, "manager")
+        assert cs.issue_coupon(ctx, CouponTerms("amount", 50000)).issued_by == "李经理"
 
 
 def test_states_on_profile(ctx: AppContext, clock: FakeClock) -> None:

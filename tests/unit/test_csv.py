@@ -9,7 +9,7 @@ import pytest
 
 from app import members
 from app.context import AppContext
-from app.csvio import export_members, import_members, neutralise_cell
+from app.csvio import export_members, import_members, neutralise_cell, restore_cell
 from app.errors import ValidationError
 from tests.helpers import make_member, refused
 
@@ -77,13 +77,31 @@ def test_export_round_trip_and_formula_neutralised(ctx: AppContext, tmp_path: Pa
     assert [r["name"] for r in rows] == ["张三", "李四"]
     assert rows[0]["notes"].startswith("'=")
     assert rows[0]["tags"] == "常客"
-    # The export imports back into a new store.
+    # The export imports back into a new store, losing nothing: the formula comes back as
+    # the text it was (not "'=..."), a deactivated member stays deactivated.
+    members.set_active(ctx, 2, False)
+    export_members(ctx, out)
     other = AppContext.open(tmp_path / "other", ctx.clock, system=True)
     try:
         report = import_members(other, out)
         assert report.imported == 2, report.errors
+        for original in (members.get_profile(ctx, 1), members.get_profile(ctx, 2)):
+            found = members.resolve_code(other, original.phone)
+            assert found is not None
+            copy = members.get_profile(other, found)
+            fields = ("name", "phone", "notes", "tags", "active", "card_no", "birthday")
+            assert [getattr(copy, f) for f in fields] == [getattr(original, f) for f in fields]
+        assert members.get_profile(other, 1).notes == '=HYPERLINK("http://x")'
+        assert not members.get_profile(other, 2).active
     finally:
         other.close()
+
+
+def test_a_formula_typed_with_a_leading_apostrophe_is_restored_only_once() -> None:
+    assert restore_cell("'=1+1") == "=1+1"
+    assert restore_cell("'abc") == "'abc"  # not ours: an apostrophe the store wrote
+    assert restore_cell("'") == "'"
+    assert restore_cell(neutralise_cell("+8613800138000")) == "+8613800138000"
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])

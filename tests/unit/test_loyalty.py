@@ -96,6 +96,20 @@ class TestTiers:
         inverted = [ly.TierView("VIP", "VIP", 4, 100, 1, 0, 100), *renamed[1:]]
         with refused("tier.order", ValidationError):
             ly.set_tiers(ctx, inverted)
+        # A better tier never gives less: B at 15 % off while A gets 8 % is refused.
+        by_code = {t.code: t for t in renamed}
+        upside_down = [
+            t if t.code != "B" else ly.TierView(
+                "B", t.name, t.rank, t.min_spend_cents, t.min_visits,
+                by_code["A"].discount_percent + 5, t.points_per_100,
+            )
+            for t in renamed
+        ]  # fmt: skip
+        with refused("tier.benefit_order", ValidationError, tier="A", lower="B"):
+            ly.set_tiers(ctx, upside_down)
+        assert [t.discount_percent for t in ly.list_tiers(ctx)] == [
+            t.discount_percent for t in renamed
+        ]
 
 
 class TestPoints:

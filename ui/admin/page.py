@@ -388,6 +388,7 @@ class AdminPage(QWidget):
         )
         box.setObjectName("confirmRestore")
         box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter does not restore
+        box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmRestoreYes")
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()

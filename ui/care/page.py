@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from app import coupons as cs
 from app import loyalty as ly
 from app.context import AppContext
+from app.members import MemberRow
 from app.money import format_cents
 from ui.actions import call
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, OutcomeDialog
 from ui.care.tiers import TierDialog
 from ui.coupons.labels import issued_text
 from ui.format import local_datetime
-from ui.members.models import MemberTableModel
+from ui.members.models import PagedMemberModel
 from ui.table import DISPLAY, RowsTableModel
 from ui.workers import Job, Progress
 
@@ -62,12 +63,17 @@ class FollowUpTableModel(RowsTableModel[ly.FollowUpView]):
 class MemberListTab(QWidget):
     """A care list with its actions, for the selected members."""
 
-    def __init__(self, name: str, coupon_kind: str, purpose: str, page: CarePage) -> None:
+    def __init__(
+        self, name: str, kind: str, coupon_kind: str, purpose: str, page: CarePage
+    ) -> None:
         super().__init__()
         self.page = page
+        self.kind = kind  # which care list (app.loyalty.CARE_LISTS)
         self.coupon_kind = coupon_kind
         self.purpose = purpose
-        self.model = MemberTableModel(self)
+        self.all_selected = False  # "select all": every member of the list, not only shown
+        self.model = PagedMemberModel(self)
+        self.model.rowsInserted.connect(self.on_rows_loaded)
         self.view = QTableView(objectName=name)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -86,16 +92,55 @@ class MemberListTab(QWidget):
         self.select_all = QPushButton(self.tr("Select all"), objectName=f"{name}SelectAll")
         self.coupon_button.clicked.connect(self.on_coupons)
         self.call_button.clicked.connect(self.on_follow_up)
-        self.select_all.clicked.connect(self.view.selectAll)
+        self.select_all.clicked.connect(self.on_select_all)
+        self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.selected_label = QLabel(objectName=f"{name}Selected")
         buttons = QHBoxLayout()
         for button in (self.select_all, self.coupon_button, self.call_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.selected_label)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
 
+    def load(self) -> None:
+        ctx, kind = self.page.ctx, self.kind
+
+        def page(offset: int) -> tuple[list[MemberRow], int]:
+            found = call(self, ly.care_page, ctx, kind, offset)
+            return (found.rows, found.total) if found is not None else ([], 0)
+
+        self.all_selected = False
+        self.model.set_loader(page)
+        self.on_selection_changed()
+
+    def on_select_all(self) -> None:
+        """Selects every member of the list (those not loaded yet too)."""
+        self.all_selected = self.model.total > 0
+        self.view.selectAll()
+        self.on_selection_changed()
+
+    def on_rows_loaded(self, *_args: object) -> None:
+        if self.all_selected:  # rows arriving while "all" is chosen are chosen too
+            self.view.selectAll()
+
+    def on_selection_changed(self, *_args: object) -> None:
+        chosen = len(self.view.selectionModel().selectedRows())
+        if self.all_selected and chosen < self.model.rowCount():
+            self.all_selected = False  # the user picked rows by hand
+        count = self.model.total if self.all_selected else chosen
+        self.selected_label.setText(
+            self.tr("%1 of %2 selected")
+            .replace("%1", f"{count:,}")
+            .replace("%2", f"{self.model.total:,}")
+            if count
+            else ""
+        )
+
     def selected_ids(self) -> list[int]:
+        if self.all_selected:
+            return call(self, ly.care_ids, self.page.ctx, self.kind) or []
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
 
@@ -137,13 +182,17 @@ class CarePage(QWidget):
         self.ctx = ctx
         self.message = QLabel(objectName="careMessage")
         self.lapsing = MemberListTab(
-            "lapsingList", "winback", self.tr("Invite back: we miss you"), self
+            "lapsingList", "lapsing", "winback", self.tr("Invite back: we miss you"), self
         )
         self.birthdays = MemberListTab(
-            "birthdayList", "birthday", self.tr("Birthday greeting"), self
+            "birthdayList", "birthdays", "birthday", self.tr("Birthday greeting"), self
         )
         self.complaints = MemberListTab(
-            "complaintCareList", "compensation", self.tr("Ask how the complaint was handled"), self
+            "complaintCareList",
+            "complaints",
+            "compensation",
+            self.tr("Ask how the complaint was handled"),
+            self,
         )
         self.follow_model = FollowUpTableModel(self)
         self.follow_view = QTableView(objectName="followUpList")
@@ -202,7 +251,7 @@ class CarePage(QWidget):
         """Lists are read again, under the new person's role, when the page is opened."""
         self.say("")
         for tab in (self.lapsing, self.birthdays, self.complaints):
-            tab.model.set_rows([])
+            tab.model.set_loader(None)
         self.follow_model.set_rows([])
         self.overview.clear()
         self._loaded = False
@@ -219,20 +268,19 @@ class CarePage(QWidget):
         self.message.setText(text)
 
     def reload(self) -> None:
-        self.lapsing.model.set_rows(call(self, ly.lapsing, self.ctx) or [])
-        self.birthdays.model.set_rows(call(self, ly.birthdays_this_week, self.ctx) or [])
-        self.complaints.model.set_rows(call(self, ly.complaint_care, self.ctx) or [])
+        for tab in (self.lapsing, self.birthdays, self.complaints):
+            tab.load()
         due = call(self, ly.due_follow_ups, self.ctx) or []
         self.follow_model.set_rows(due)
         for i, (tab, count) in enumerate(
             (
-                (self.tr("Lapsing"), self.lapsing.model.rowCount()),
-                (self.tr("Birthdays this week"), self.birthdays.model.rowCount()),
-                (self.tr("After a complaint"), self.complaints.model.rowCount()),
+                (self.tr("Lapsing"), self.lapsing.model.total),
+                (self.tr("Birthdays this week"), self.birthdays.model.total),
+                (self.tr("After a complaint"), self.complaints.model.total),
                 (self.tr("Calls due"), len(due)),
             )
         ):
-            self.tabs.setTabText(i, f"{tab} ({count})")
+            self.tabs.setTabText(i, f"{tab} ({count:,})")
         self._loaded = True
         self._load_overview()
         self.follow_ups_due.emit(len(due))

@@ -64,4 +64,5 @@ def actions() -> dict[str, str]:
         "escalated": QCoreApplication.translate("complaints", "Escalated"),
         "breached": QCoreApplication.translate("complaints", "Deadline missed"),
         "note": QCoreApplication.translate("complaints", "Note"),
+        "coupon": QCoreApplication.translate("complaints", "Compensation coupon"),
     }

@@ -408,8 +408,9 @@ class CouponsPage(QWidget):
                 "use Open folder and print the file from there."
             ),
         }[outcome]
-        tone = "error" if outcome == "no_viewer" else "ok"
-        self.show_message(self._prefix + "<br>" + said, tone)
+        if outcome == "no_viewer":  # the coupon is fine; only printing needs a hand
+            said = f"<span style='color:#8a5a00'>{said}</span>"
+        self.show_message(self._prefix + "<br>" + said, "ok")
         self.pdf_actions.show()
         return outcome
 

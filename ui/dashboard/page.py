@@ -129,6 +129,7 @@ class DashboardPage(QWidget):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self.setObjectName("dashboardPage")
         self.ctx = ctx
         self.board: dash.Dashboard | None = None
         self._job: Job | None = None

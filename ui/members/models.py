@@ -45,9 +45,13 @@ class MemberTableModel(RowsTableModel[MemberRow]):
     def set_rows(self, rows: list[MemberRow]) -> None:
         self.beginResetModel()
         self._rows = rows
+        self._texts = self._format(rows)
+        self.endResetModel()
+
+    def _format(self, rows: list[MemberRow]) -> list[tuple[str, ...]]:
         # Formatted once here, not on every paint: the view asks data() many times per cell.
         inactive = self.tr("%1 (deactivated)")
-        self._texts = [
+        return [
             (
                 m.name if m.active else inactive.replace("%1", m.name),
                 m.phone_masked,
@@ -60,7 +64,6 @@ class MemberTableModel(RowsTableModel[MemberRow]):
             )
             for m in rows
         ]
-        self.endResetModel()
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every role of every visible cell on each paint: kept lean.
@@ -73,6 +76,45 @@ class MemberTableModel(RowsTableModel[MemberRow]):
         if role == USER:
             return self._rows[index.row()].id
         return None
+
+
+class PagedMemberModel(MemberTableModel):
+    """A long member list (a care list) read page by page as the user scrolls; `total`
+    says how many there are in all."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._loader: Callable[[int], tuple[list[MemberRow], int]] | None = None
+        self.total = 0
+
+    def set_loader(self, loader: Callable[[int], tuple[list[MemberRow], int]] | None) -> None:
+        """loader(offset) returns (the next page, the list's full size); None empties."""
+        self._loader = loader
+        rows, self.total = loader(0) if loader else ([], 0)
+        self.set_rows(rows)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._loader is not None and len(self._rows) < self.total
+
+    def fetchMore(self, parent: Index) -> None:
+        if self._loader is None:
+            return
+        rows, self.total = self._loader(len(self._rows))
+        if not rows:
+            self.total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows = self._rows + rows
+        self._texts = self._texts + self._format(rows)
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        while self.canFetchMore(QModelIndex()):
+            before = len(self._rows)
+            self.fetchMore(QModelIndex())
+            if len(self._rows) == before:
+                break
 
 
 class VisitTableModel(RowsTableModel[VisitRow]):
