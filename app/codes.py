@@ -73,6 +73,27 @@ def verify(text: str, secret: bytes) -> str:
     return code
 
 
+def looks_like_code(text: str) -> bool:
+    """Shaped like a coupon code (12 characters of the code alphabet, with a letter or
+    printed with its dashes), whether or not it checks out: a scan or a typing of a code,
+    never a phone, member or card number."""
+    raw = (text or "").strip()
+    code = normalize(raw)
+    if len(code) != CODE_LEN or any(ch not in _VALUE for ch in code):
+        return False
+    return any(ch.isalpha() for ch in code) or raw.count("-") == 2
+
+
+def code_at_end(text: str) -> str | None:
+    """A coupon code scanned onto the end of a box that already held something (a
+    scanner types wherever the focus is): the code, or None."""
+    raw = (text or "").strip()
+    for tail in (raw[-14:], raw[-12:], raw):
+        if looks_like_code(tail):
+            return tail
+    return None
+
+
 def display(code: str) -> str:
     """XXXX-XXXX-XXXX, easier to read out and to type."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

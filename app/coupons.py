@@ -451,6 +451,19 @@ def usable(view: CouponView, today: date, bill_cents: int | None = None) -> None
         raise CouponError("coupon.min_spend", min_cents=view.min_spend_cents, bill_cents=bill_cents)
 
 
+def code_problem(ctx: AppContext, text: str) -> CouponError | None:
+    """For text shaped like a coupon code: why it is not a usable one of ours (a typo, a
+    forgery, unknown), or None when it is a valid code or not code-shaped at all (then it
+    is a phone, card or name)."""
+    if not codes.looks_like_code(text):
+        return None
+    try:
+        look_up(ctx, text)
+    except CouponError as exc:
+        return exc
+    return None
+
+
 def is_coupon_code(ctx: AppContext, text: str) -> bool:
     """True when text is a well-formed code signed by this store (a scan in any box)."""
     try:

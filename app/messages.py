@@ -103,8 +103,8 @@ MESSAGES: dict[str, str] = {
     ),
     "coupon.typo": QT_TRANSLATE_NOOP(
         "errors",
-        "“{value}” has a typo (the check character does not match). Please scan "
-        "again or check each character.",
+        "Coupon code “{value}” has a typo (the check character does not match). Please "
+        "scan again or check each character.",
     ),
     "coupon.forged": QT_TRANSLATE_NOOP(
         "errors", "“{value}” was not issued by this store. Do not accept it."

@@ -9,14 +9,19 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLayoutItem,
+    QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -50,11 +55,15 @@ class FormDialog(QDialog):
         save.setToolTip(self.tr("Save (Enter, or Ctrl+Enter in a text box)"))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self._save_by_key)
+        # Ctrl+Q quits from inside a form too (the main window is blocked while a form is
+        # open, so its own shortcut cannot fire): the window asks before losing the form.
+        QShortcut(QKeySequence("Ctrl+Q"), self).activated.connect(self._quit_by_key)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.fields: dict[str, QWidget] = {}
+        self._snapshot: list[object] | None = None  # what the form held when it opened
 
     def add_rows(self, rows: Iterable[tuple[Any, QWidget, str]]) -> None:
         """Adds labelled fields; `key` is the field name errors from app/ point at."""
@@ -75,12 +84,36 @@ class FormDialog(QDialog):
         otherwise start on Save), unless a subclass put it somewhere on purpose."""
         super().showEvent(event)
         fields = self._form_fields()
+        if self._snapshot is None:
+            self._snapshot = self.values()
         chain = [*fields, *self.buttons.buttons()]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
         focus = self.focusWidget()
         if fields and (focus is None or focus in self.buttons.buttons()):
             fields[0].setFocus()
+
+    def values(self) -> list[object]:
+        """What the user can have typed or chosen in this form."""
+        found: list[object] = []
+        for w in self.findChildren(QWidget):
+            if isinstance(w, QLineEdit):
+                found.append(w.text())
+            elif isinstance(w, QPlainTextEdit):
+                found.append(w.toPlainText())
+            elif isinstance(w, QComboBox | QAbstractSpinBox | QAbstractButton):
+                found.append(
+                    w.currentIndex()
+                    if isinstance(w, QComboBox)
+                    else w.text()
+                    if isinstance(w, QAbstractSpinBox)
+                    else w.isChecked()
+                )
+        return found
+
+    def is_dirty(self) -> bool:
+        """Something was typed or changed since the form opened (and not saved)."""
+        return self._snapshot is not None and self.values() != self._snapshot
 
     def _form_fields(self) -> list[QWidget]:
         found: list[QWidget] = []
@@ -120,6 +153,11 @@ class FormDialog(QDialog):
                 if item is not None and not isinstance(item.widget(), QLabel):
                     walk(item)
         return found
+
+    def _quit_by_key(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.window().close()
 
     def _save_by_key(self) -> None:
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)

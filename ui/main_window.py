@@ -38,6 +38,7 @@ from ui.complaints.page import ComplaintsPage
 from ui.coupons.page import CouponsPage
 from ui.dashboard.page import DashboardPage
 from ui.format import local_datetime, set_zone
+from ui.forms import FormDialog
 from ui.login import LoginDialog
 from ui.members.desk import MemberDesk
 from ui.style import style_widget
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.quit_button = QPushButton(self.tr("Quit  Ctrl+Q"), objectName="quitButton")
         self.quit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.quit_button.clicked.connect(self.close)
-        quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)
+        quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)  # (forms pass it on: FormDialog)
         quit_key.activated.connect(self.close)
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
         self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
@@ -196,11 +197,8 @@ class MainWindow(QMainWindow):
         if self.nav.item(index).isHidden():
             return
         self.nav.setCurrentRow(index)
-        page = self.pages.widget(index)
-        if page is self.member_desk:
-            self.member_desk.focus_search()
-        else:
-            self.focus_page(page)
+        # Back on the member desk the open member is still there (F3 or Esc: the search).
+        self.focus_page(self.pages.widget(index))
 
     def focus_page(self, page: QWidget) -> None:
         """Puts the keyboard focus where the next keystroke belongs on a page."""
@@ -210,6 +208,7 @@ class MainWindow(QMainWindow):
                 desk.profile.setFocus()
             else:
                 desk.search_box.setFocus()
+                desk.search_box.selectAll()  # the next guest's search replaces the last
         elif page is self.complaints:
             self.complaints.view.setFocus()
         elif page is self.coupons:
@@ -440,6 +439,21 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def confirm_quit(self, unsaved: list[FormDialog]) -> bool:
+        """Quitting with a form half filled in: ask first (No is the default)."""
+        names = "、".join(d.windowTitle() for d in unsaved)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Quit Frontdesk?"),
+            self.tr("%1 is not saved. Quit anyway and lose what was typed?").replace("%1", names),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirmQuit")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setObjectName("confirmQuitYes")
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def show_restore_report(self, report: RestoreReport) -> QMessageBox:
         """After a restore at start: say what happened, once."""
         taken = local_datetime(report.taken_at) if report.taken_at else report.backup
@@ -462,7 +476,14 @@ class MainWindow(QMainWindow):
         name = store.name(self.ctx)
         self.setWindowTitle(self.tr("Frontdesk") + (f" — {name}" if name else ""))
 
+    def unsaved_forms(self) -> list[FormDialog]:
+        return [d for d in self.findChildren(FormDialog) if d.isVisible() and d.is_dirty()]
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [] if self.shutting_down else self.unsaved_forms()
+        if unsaved and not self.confirm_quit(unsaved):
+            event.ignore()
+            return
         self._tick.stop()
         self.care.wait_for_review()
         super().closeEvent(event)

@@ -660,165 +660,165 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>賬單金額（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="103" />
-        <location filename="../../ui/coupons/page.py" line="109" />
+        <location filename="../../ui/coupons/page.py" line="104" />
+        <location filename="../../ui/coupons/page.py" line="110" />
         <source>Redeem</source>
         <translation>核銷</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="124" />
+        <location filename="../../ui/coupons/page.py" line="125" />
         <source>New coupon…</source>
         <translation>新建優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="125" />
+        <location filename="../../ui/coupons/page.py" line="126" />
         <source>New campaign…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="126" />
+        <location filename="../../ui/coupons/page.py" line="127" />
         <source>Issue campaign…</source>
         <translation>發放活動券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="127" />
+        <location filename="../../ui/coupons/page.py" line="128" />
         <source>Print campaign</source>
         <translation>列印活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="128" />
+        <location filename="../../ui/coupons/page.py" line="129" />
         <source>Void coupon…</source>
         <translation>作廢優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="137" />
+        <location filename="../../ui/coupons/page.py" line="138" />
         <source>Print as</source>
         <translation>列印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="142" />
+        <location filename="../../ui/coupons/page.py" line="143" />
         <source>then print it</source>
         <translation>發券後立即列印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="143" />
+        <location filename="../../ui/coupons/page.py" line="144" />
         <source>then open the PDF</source>
         <translation>發券後開啟 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="144" />
+        <location filename="../../ui/coupons/page.py" line="145" />
         <source>then only save the PDF</source>
         <translation>發券後僅儲存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="153" />
+        <location filename="../../ui/coupons/page.py" line="154" />
         <source>Print</source>
         <translation>列印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="154" />
+        <location filename="../../ui/coupons/page.py" line="155" />
         <source>Open PDF</source>
         <translation>開啟 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="155" />
+        <location filename="../../ui/coupons/page.py" line="156" />
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="181" />
+        <location filename="../../ui/coupons/page.py" line="182" />
         <source>Campaigns</source>
         <translation>營銷活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="185" />
-        <location filename="../../ui/coupons/page.py" line="192" />
+        <location filename="../../ui/coupons/page.py" line="186" />
+        <location filename="../../ui/coupons/page.py" line="193" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>請掃描優惠券：核銷前會在這裡顯示券的詳情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="219" />
+        <location filename="../../ui/coupons/page.py" line="236" />
         <source>bearer coupon</source>
         <translation>不記名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="221" />
+        <location filename="../../ui/coupons/page.py" line="238" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="228" />
+        <location filename="../../ui/coupons/page.py" line="245" />
         <source>minimum bill %1</source>
         <translation>最低消費 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="257" />
+        <location filename="../../ui/coupons/page.py" line="282" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="262" />
+        <location filename="../../ui/coupons/page.py" line="287" />
         <source>Give: %1</source>
         <translation>請贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="297" />
+        <location filename="../../ui/coupons/page.py" line="322" />
         <source>Issued %1: %2</source>
         <translation>已發放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="313" />
-        <location filename="../../ui/coupons/page.py" line="331" />
+        <location filename="../../ui/coupons/page.py" line="338" />
+        <location filename="../../ui/coupons/page.py" line="356" />
         <source>Choose a campaign in the list first.</source>
         <translation>請先在列表中選擇一個活動。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="390" />
+        <location filename="../../ui/coupons/page.py" line="415" />
         <source>%1 coupons saved as %2.</source>
         <translation>%1 張券已儲存為 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="403" />
+        <location filename="../../ui/coupons/page.py" line="428" />
         <source>Printed on %1.</source>
         <translation>已在 %1 列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="404" />
+        <location filename="../../ui/coupons/page.py" line="429" />
         <source>Opened in the PDF viewer to print.</source>
         <translation>已在 PDF 閱讀器中開啟，可從那裡列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="405" />
+        <location filename="../../ui/coupons/page.py" line="430" />
         <source>Use Print or Open PDF below when needed.</source>
         <translation>需要時請用下方的“列印”或“開啟 PDF”。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="407" />
+        <location filename="../../ui/coupons/page.py" line="432" />
         <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
         <translation>設定中沒有選擇印表機，這臺電腦也打不開 PDF 閱讀器：請點“開啟資料夾”，從那裡列印檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="340" />
+        <location filename="../../ui/coupons/page.py" line="365" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>該活動沒有可列印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="358" />
+        <location filename="../../ui/coupons/page.py" line="383" />
         <source>Rendering coupons…</source>
         <translation>正在生成優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="358" />
+        <location filename="../../ui/coupons/page.py" line="383" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="387" />
+        <location filename="../../ui/coupons/page.py" line="412" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="444" />
+        <location filename="../../ui/coupons/page.py" line="469" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -1278,17 +1278,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="43" />
+        <location filename="../../ui/forms.py" line="48" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="44" />
+        <location filename="../../ui/forms.py" line="49" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="50" />
+        <location filename="../../ui/forms.py" line="55" />
         <source>Save (Enter, or Ctrl+Enter in a text box)</source>
         <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
@@ -1391,102 +1391,112 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="463" />
+        <location filename="../../ui/main_window.py" line="476" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93" />
+        <location filename="../../ui/main_window.py" line="94" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="95" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95" />
+        <location filename="../../ui/main_window.py" line="96" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>Dashboard  F10</source>
         <translation>經營看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="102" />
         <source>Settings  Ctrl+,</source>
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109" />
+        <location filename="../../ui/main_window.py" line="110" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142" />
+        <location filename="../../ui/main_window.py" line="143" />
         <source>Locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="164" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332" />
+        <location filename="../../ui/main_window.py" line="330" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448" />
+        <location filename="../../ui/main_window.py" line="446" />
+        <source>Quit Frontdesk?</source>
+        <translation>退出前臺助手？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="447" />
+        <source>%1 is not saved. Quit anyway and lose what was typed?</source>
+        <translation>“%1”還沒有儲存。仍要退出並放棄已輸入的內容嗎？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="461" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455" />
+        <location filename="../../ui/main_window.py" line="468" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="350" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364" />
+        <location filename="../../ui/main_window.py" line="362" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377" />
+        <location filename="../../ui/main_window.py" line="375" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383" />
+        <location filename="../../ui/main_window.py" line="381" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385" />
+        <location filename="../../ui/main_window.py" line="383" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391" />
+        <location filename="../../ui/main_window.py" line="389" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1560,22 +1570,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>新建會員 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="150" />
+        <location filename="../../ui/members/desk.py" line="151" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>輸入或掃碼查詢會員。回車開啟，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="152" />
+        <location filename="../../ui/members/desk.py" line="153" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>沒有找到會員。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="155" />
+        <location filename="../../ui/members/desk.py" line="156" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>顯示前 %1 條結果，繼續輸入可縮小範圍。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="160" />
+        <location filename="../../ui/members/desk.py" line="161" />
         <source>%1 found.</source>
         <translation>找到 %1 位會員。</translation>
     </message>
@@ -2751,37 +2761,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="141" />
+        <location filename="../../ui/forms.py" line="171" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="142" />
+        <location filename="../../ui/forms.py" line="172" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="143" />
+        <location filename="../../ui/forms.py" line="173" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="144" />
+        <location filename="../../ui/forms.py" line="174" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="145" />
+        <location filename="../../ui/forms.py" line="175" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="146" />
+        <location filename="../../ui/forms.py" line="176" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="147" />
+        <location filename="../../ui/forms.py" line="177" />
         <source>Sun</source>
         <translation>週日</translation>
     </message>
@@ -3335,8 +3345,8 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../app/messages.py" line="104" />
-        <source>“{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
-        <translation>“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
+        <source>Coupon code “{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
+        <translation>優惠券碼“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
     </message>
     <message>
         <location filename="../../app/messages.py" line="109" />

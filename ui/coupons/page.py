@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import codes, settings, store
 from app import coupons as cs
-from app import settings, store
 from app.context import AppContext
 from app.coupons import CampaignView, CouponView
 from app.errors import FrontdeskError
@@ -100,6 +100,7 @@ class CouponsPage(QWidget):
         self.bill_box.setPlaceholderText(self.tr("bill (¥)"))
         self.bill_box.setMaximumWidth(160)
         self.bill_box.returnPressed.connect(self.on_redeem)
+        self.bill_box.installEventFilter(self)  # Esc: back to the code box
         self.redeem_button = QPushButton(self.tr("Redeem"), objectName="couponRedeemButton")
         self.redeem_button.clicked.connect(self.on_redeem)
         self.info = QLabel(objectName="couponInfo")
@@ -203,13 +204,29 @@ class CouponsPage(QWidget):
         self.code_box.setText(code)
         self.on_check()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.bill_box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.bill_box.clear()
+            self.code_box.setFocus()
+            self.code_box.selectAll()
+            return True
+        return super().eventFilter(watched, event)
+
     @Slot()
     def on_check(self) -> CouponView | None:
+        self.bill_box.clear()  # a new code: the last one's bill does not carry over
         try:
             view = cs.look_up(self.ctx, self.code_box.text())
         except FrontdeskError as exc:
             self.current = None
             self.show_message(html.escape(error_text(exc)), "error")
+            self.code_box.setFocus()  # the next scan replaces the bad code
+            self.code_box.selectAll()
             return None
         self.current = view
         state = view.state(store.today(self.ctx))
@@ -238,20 +255,33 @@ class CouponsPage(QWidget):
         self.show_message("<br>".join(lines), "ok" if state == "valid" else "error")
         if state == "valid":
             self.bill_box.setFocus()
+        else:
+            self.code_box.setFocus()
+            self.code_box.selectAll()
         return view
 
     @Slot()
     def on_redeem(self) -> None:
+        typed = self.bill_box.text()
+        scanned = codes.code_at_end(typed)
+        if scanned is not None:
+            # A scan always goes to the code, wherever the focus was (even typed after a
+            # bill that was refused and is still in the box).
+            self.show_code(scanned)
+            return
         try:
-            bill = parse_amount(self.bill_box.text(), "bill")
+            bill = parse_amount(typed, "bill")
         except FrontdeskError as exc:
             self.show_message(html.escape(error_text(exc)), "error")
             self.bill_box.setFocus()
+            self.bill_box.selectAll()  # the corrected bill replaces it
             return
         try:
             done = cs.redeem(self.ctx, self.code_box.text(), bill)
         except FrontdeskError as exc:
             self.show_message(html.escape(error_text(exc)), "error")
+            self.bill_box.setFocus()
+            self.bill_box.selectAll()
             return
         self.show_message(
             self.tr("Redeemed %1. Discount %2, to pay %3.")

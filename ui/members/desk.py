@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import coupons, members
 from app.context import AppContext
-from ui.actions import call
+from ui.actions import call, error_text
 from ui.members.dialogs import MemberDialog
 from ui.members.models import MemberTableModel
 from ui.members.profile import MemberProfileView
@@ -146,6 +146,7 @@ class MemberDesk(QWidget):
         self.search_done.emit(len(rows))
 
     def _update_hint(self, result: members.SearchResult | None) -> None:
+        self.hint.setStyleSheet("")
         if result is None or not result.query.strip():
             self.hint.setText(self.tr("Type or scan to find a member. Enter opens, Esc clears."))
         elif not result.rows:
@@ -168,6 +169,12 @@ class MemberDesk(QWidget):
         if coupons.is_coupon_code(self.ctx, text):
             self.search_box.clear()
             self.coupon_scanned.emit(text)
+            return
+        problem = call(self, coupons.code_problem, self.ctx, text)
+        if problem is not None:  # a coupon code with a typo, or not this store's
+            self.hint.setText(error_text(problem))
+            self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.search_box.selectAll()  # the next scan replaces it
             return
         member_id = call(self, members.resolve_code, self.ctx, text)
         if member_id is None:
@@ -222,6 +229,8 @@ class MemberDesk(QWidget):
             dialog.phone.setText(guess)
         elif guess and not guess.isascii():
             dialog.name.setText(guess)
+        elif guess.isalnum() and any(ch.isdigit() for ch in guess) and len(guess) >= 4:
+            dialog.card.setText(guess.upper())  # an unknown card just scanned
         dialog.finished.connect(lambda _r: self._after_new(dialog))
         dialog.open()
 
