@@ -146,6 +146,15 @@ def _fit(canvas: Canvas, text: str, size: float, width: float) -> float:
     return size
 
 
+def _ellipsize(canvas: Canvas, text: str, size: float, width: float) -> str:
+    """The text, shortened with "…" if it does not fit: never cut off by the paper's edge."""
+    if canvas.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _coupon(
     canvas: Canvas,
     c: CouponView,
@@ -168,16 +177,22 @@ def _coupon(
     top = y + h - pad
     name_x = x + pad
     head = 14.0  # the store name's line
+    readable = 8.0  # the smallest size the store's name is printed at
     if logo is not None:
-        # The store's logo, 8 mm high, left of the store name.
+        # The store's logo left of the store name: 8 mm high, or 6 mm (and at most a
+        # quarter of the width) when the name would not otherwise fit.
         lw, lh = logo.getSize()
         height = 8 * mm
-        width = min(height * lw / lh, inner / 3)
+        if canvas.stringWidth(store, FONT, readable) > inner * 2 / 3 - 2 * mm:
+            height = 6 * mm
+        width = min(height * lw / lh, inner / 4 if height < 8 * mm else inner / 3)
         canvas.drawImage(logo, x + pad, top - height + 1, width, height, mask="auto")
         name_x += width + 2 * mm
         head = height + 3
-    canvas.setFont(FONT, _fit(canvas, store, 11, inner - (name_x - x - pad)))
-    canvas.drawString(name_x, top - head + 4, store)
+    room = inner - (name_x - x - pad)
+    size = max(_fit(canvas, store, 11, room), readable)
+    canvas.setFont(FONT, size)
+    canvas.drawString(name_x, top - head + 4, _ellipsize(canvas, store, size, room))
     title = headline(c, lang)
     size = _fit(
         canvas, title, spec.title_size, inner if spec.page != A4 else inner - spec.qr - 3 * mm

@@ -46,6 +46,10 @@ STAGES = ("response", "solution", "investigation", "answer")
 # --- the period and the targets -----------------------------------------------------------------
 
 
+# One colour per tier (best first), the same on the dashboard and in the PDF report.
+TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
+
+
 @dataclass(frozen=True)
 class Period:
     """Store-local days, both ends included."""

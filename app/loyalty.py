@@ -395,7 +395,9 @@ def exchange_for_coupon(
 def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str) -> int:
     """A manager's correction, always with a reason. Returns the new balance."""
     require(ctx, "points.adjust")
-    if not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:
+    if isinstance(delta, int) and not isinstance(delta, bool) and delta == 0:
+        raise ValidationError("points.zero", field="points")
+    if not isinstance(delta, int) or abs(delta) > 10_000_000:
         raise ValidationError("points.invalid", field="points")
     reason = text_field(reason, "reason", required=True, max_len=160)
     staff = ctx.actor

@@ -72,6 +72,10 @@ MESSAGES: dict[str, str] = {
         "errors", "“{value}” is not an amount; write it like 128 or 128.50."
     ),
     "amount.negative": QT_TRANSLATE_NOOP("errors", "An amount cannot be negative."),
+    "amount.required": QT_TRANSLATE_NOOP("errors", "Please enter the amount."),
+    "points.zero": QT_TRANSLATE_NOOP(
+        "errors", "An adjustment of 0 points changes nothing; enter how many to add or take."
+    ),
     "amount.too_large": QT_TRANSLATE_NOOP("errors", "That amount is too large; please check it."),
     "visit.in_future": QT_TRANSLATE_NOOP("errors", "A visit cannot be in the future."),
     "visit.time_invalid": QT_TRANSLATE_NOOP("errors", "The visit time is not valid."),
@@ -82,7 +86,8 @@ MESSAGES: dict[str, str] = {
     "complaint.category": QT_TRANSLATE_NOOP("errors", "Please choose a category."),
     "complaint.severity": QT_TRANSLATE_NOOP("errors", "Severity must be normal or urgent."),
     "complaint.guest_required": QT_TRANSLATE_NOOP(
-        "errors", "Please give the guest's name or phone (or pick the member)."
+        "errors",
+        "Please give the guest's name or phone. For a member, log it from their profile (Ctrl+L).",
     ),
     "complaint.not_found": QT_TRANSLATE_NOOP("errors", "That complaint no longer exists."),
     "complaint.bad_transition": QT_TRANSLATE_NOOP(

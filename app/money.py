@@ -15,6 +15,8 @@ _AMOUNT = re.compile(r"^\s*[¥￥]?\s*(-?\d+(?:\.\d{0,2})?)\s*(?:元)?\s*$")
 
 def parse_amount(text: str, field: str = "amount") -> int:
     """'128', '128.5', '¥128.50' -> cents. Negative, over two decimals or junk is refused."""
+    if not (text or "").strip():
+        raise ValidationError("amount.required", field=field)
     m = _AMOUNT.match(text or "")
     if not m:
         raise ValidationError("amount.invalid", field=field, value=(text or "")[:40])

@@ -28,13 +28,12 @@ from reportlab.platypus import (
 from app.context import AppContext
 from app.coupon_pdf import register_font
 from app.csvio import neutralise_cell
-from app.dashboard import Dashboard
+from app.dashboard import TIER_COLOURS, Dashboard
 from app.money import format_cents, format_rate
 from app.store import name as store_name_of
 from app.store import zone as store_zone
 
 GOOD, BAD = colors.HexColor("#2e7d32"), colors.HexColor("#c62828")
-PALETTE = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
 
 TEXT: dict[str, dict[str, str]] = {
     "zh_CN": {
@@ -229,60 +228,129 @@ def kpi_rows(board: Dashboard, lang: str = "zh_CN") -> list[tuple[str, str, str,
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+# Words the CSV needs beyond the PDF's.
+CSV_TEXT = {
+    "zh_CN": {
+        "stage": "环节",
+        "on_time_n": "按时",
+        "decided": "已到期",
+        "count": "件数",
+        "category": "类别",
+        "channel": "渠道",
+        "yuan": "（元）",
+    },
+    "zh_TW": {
+        "stage": "環節",
+        "on_time_n": "按時",
+        "decided": "已到期",
+        "count": "件數",
+        "category": "類別",
+        "channel": "管道",
+        "yuan": "（元）",
+    },
+    "en": {
+        "stage": "Stage",
+        "on_time_n": "On time",
+        "decided": "Due",
+        "count": "Complaints",
+        "category": "Category",
+        "channel": "Channel",
+        "yuan": " (¥)",
+    },
+}
+
+
+def _yuan(cents: int) -> str:
+    """Money as a plain number of yuan (1234.50): one form everywhere, summable in Excel."""
+    return f"{cents / 100:.2f}"
+
+
 def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
-    """One file, one section per block (section, key, value, ...); UTF-8 with BOM so Excel
-    opens the Chinese correctly. Written to a temporary name, then moved into place."""
-    t = TEXT.get(lang, TEXT["zh_CN"])
+    """One file for Excel (UTF-8 with BOM): each block under its own title, with a header
+    row, in the report's language; money as plain yuan, counts as numbers, rates as
+    percentages. Written to a temporary name, then moved into place."""
+    t = {**TEXT.get(lang, TEXT["zh_CN"]), **CSV_TEXT.get(lang, CSV_TEXT["zh_CN"])}
     codes = CODES.get(lang, CODES["zh_CN"])
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     p = board.period
+    tg = board.targets
+
+    def verdict(value: float | None, goal: int) -> str:
+        return "" if value is None else t["met"] if value * 100 >= goal else t["missed"]
+
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = _SafeWriter(f)
+
+        def block(title: str, header: list[str], rows: list[list[Any]]) -> None:
+            w.writerow([title])
+            w.writerow(header)
+            for row in rows:
+                w.writerow(row)
+            w.writerow([])
+
         w.writerow([t["title"], t["period"].format(start=p.start, end=p.end)])
         w.writerow([])
-        w.writerow(["kpi", t["kpi"], t["actual"], t["target"], ""])
-        for row in kpi_rows(board, lang):
-            w.writerow(["kpi", *row])
-        w.writerow([])
-        w.writerow(["month", t["month"], t["revenue"], t["visits"], t["new_members"], t["surveys"]])
-        for m in board.months:
-            w.writerow(
-                [
-                    "month",
-                    m.month,
-                    f"{m.revenue_cents / 100:.2f}",
-                    m.visits,
-                    m.new_members,
-                    m.surveys,
-                ]
+        rates = [
+            ("satisfaction", board.satisfaction_rate, tg.satisfaction_pct),
+            ("on_time", board.on_time_rate, tg.on_time_pct),
+            ("retention", board.retention_rate, tg.retention_pct),
+            ("redemption", board.redemption_rate, tg.redemption_pct),
+        ]
+        block(
+            t["kpi"],
+            [t["kpi"], t["actual"], t["target"], ""],
+            [[t[k], format_rate(v), f"{goal}%", verdict(v, goal)] for k, v, goal in rates]
+            + [
+                [t["revenue"] + t["yuan"], _yuan(board.revenue_cents), "", ""],
+                [t["visits"], board.visits, "", ""],
+                [t["average"] + t["yuan"], _yuan(board.average_bill_cents), "", ""],
+                [t["new_members"], board.new_members, "", ""],
+                [t["complaints"], board.complaints, "", ""],
+                [t["surveys"], board.surveys, "", ""],
+            ],
+        )
+        block(
+            t["months"],
+            [t["month"], t["revenue"] + t["yuan"], t["visits"], t["new_members"], t["surveys"]],
+            [
+                [m.month, _yuan(m.revenue_cents), m.visits, m.new_members, m.surveys]
+                for m in board.months
+            ],
+        )
+        block(
+            t["tiers"],
+            [t["tier"], t["revenue"] + t["yuan"], t["visits"], t["share"]],
+            [
+                [tier.name, _yuan(tier.revenue_cents), tier.visits, format_rate(tier.share)]
+                for tier in board.by_tier
+            ],
+        )
+        for title, column, counts in (
+            (t["categories"], t["category"], board.by_category),
+            (t["channels"], t["channel"], board.by_channel),
+        ):
+            block(
+                title,
+                [column, t["count"]],
+                [[codes.get(k, k), n] for k, n in sorted(counts.items(), key=lambda kv: -kv[1])],
             )
-        w.writerow([])
-        w.writerow(["tier", t["tier"], t["revenue"], t["visits"], t["share"]])
-        for tier in board.by_tier:
-            w.writerow(
-                [
-                    "tier",
-                    tier.name,
-                    f"{tier.revenue_cents / 100:.2f}",
-                    tier.visits,
-                    format_rate(tier.share),
-                ]
-            )
-        w.writerow([])
-        for section, counts in (("category", board.by_category), ("channel", board.by_channel)):
-            for key, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-                w.writerow([section, codes.get(key, key), n])
-        w.writerow([])
-        for s in board.stages:
-            w.writerow(
-                ["stage", codes.get(s.stage, s.stage), s.on_time, s.decided, format_rate(s.rate)]
-            )
-        w.writerow([])
-        for c in board.campaigns:
-            w.writerow(
-                ["campaign", c.name or t["single"], c.issued, c.redeemed, format_rate(c.rate)]
-            )
+        block(
+            t["stages"],
+            [t["stage"], t["on_time_n"], t["decided"], t["on_time"]],
+            [
+                [codes.get(s.stage, s.stage), s.on_time, s.decided, format_rate(s.rate)]
+                for s in board.stages
+            ],
+        )
+        block(
+            t["campaigns"],
+            [t["campaign"], t["issued"], t["redeemed"], t["rate"]],
+            [
+                [c.name or t["single"], c.issued, c.redeemed, format_rate(c.rate)]
+                for c in board.campaigns
+            ],
+        )
     os.replace(tmp, target)
     return target
 
@@ -350,7 +418,9 @@ def _bar_chart(
     return d
 
 
-def _pie(title: str, labels: list[str], values: list[float], font: str) -> Drawing:
+def _pie(
+    title: str, labels: list[str], values: list[float], font: str, fills: list[str]
+) -> Drawing:
     width, height = 170 * mm, 62 * mm
     d = Drawing(width, height)
     d.add(String(0, height - 10, title, fontName=font, fontSize=10))
@@ -366,7 +436,7 @@ def _pie(title: str, labels: list[str], values: list[float], font: str) -> Drawi
     pie.slices.fontSize = 8
     pie.slices.strokeColor = colors.white
     for i in range(len(values)):
-        pie.slices[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+        pie.slices[i].fillColor = colors.HexColor(fills[i])
     d.add(pie)
     return d
 
@@ -459,13 +529,16 @@ def write_pdf(
             font,
         )
     )
-    tiers = [x for x in board.by_tier if x.revenue_cents > 0]
+    # Each tier keeps its own colour (its place among all tiers, as on the dashboard),
+    # whichever tiers had revenue in the period.
+    shown = [(n, x) for n, x in enumerate(board.by_tier) if x.revenue_cents > 0]
     story.append(
         _pie(
             t["tiers"],
-            [f"{x.name} {format_rate(x.share)}" for x in tiers],
-            [x.revenue_cents / 100 for x in tiers],
+            [f"{x.name} {format_rate(x.share)}" for _, x in shown],
+            [x.revenue_cents / 100 for _, x in shown],
             font,
+            [TIER_COLOURS[n % len(TIER_COLOURS)] for n, _ in shown],
         )
     )
     decided = [s for s in board.stages if s.decided]

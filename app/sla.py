@@ -24,7 +24,9 @@ class SlaPolicy:
     investigation_hours: int = 24
     answer_working_days: int = 3
     urgent_categories: tuple[str, ...] = ("booking", "facilities")
-    rest_weekdays: tuple[int, ...] = (5, 6)  # Monday is 0: Saturday and Sunday
+    # Days the store is closed (Monday is 0). None by default: a bath house's busiest
+    # days are the weekend, so a "working day" is every day it is open.
+    rest_weekdays: tuple[int, ...] = ()
     holidays: tuple[date, ...] = ()
     # Weekend days worked to make up for a holiday (调休): working days after all.
     makeup_workdays: tuple[date, ...] = ()
@@ -33,7 +35,7 @@ class SlaPolicy:
     open_minute: int = 10 * 60
     close_minute: int = 24 * 60
     timezone: str = "Asia/Shanghai"
-    manager: str = "值班经理"
+    manager: str = ""  # who escalations go to; "" = the manager on duty (named by the UI)
     due_soon_minutes: int = 5
 
     def __post_init__(self) -> None:
@@ -63,8 +65,8 @@ class SlaPolicy:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValidationError("sla.timezone", field="timezone", value=self.timezone) from None
-        if not self.manager.strip():
-            raise ValidationError("field.required", field="manager")
+        if len(self.manager) > 64:
+            raise ValidationError("text.too_long", field="manager", max=64)
         both = sorted(set(self.holidays) & set(self.makeup_workdays))
         if both:
             # Both a day off and a make-up working day: say which, rather than silently

@@ -35,6 +35,7 @@ class FormDialog(QDialog):
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
+        self.setMinimumWidth(440)  # room for a sentence of an error, and a purpose typed
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.error = QLabel()
@@ -64,6 +65,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.fields: dict[str, QWidget] = {}
         self._snapshot: list[object] | None = None  # what the form held when it opened
+        self._error_field: QWidget | None = None
 
     def add_rows(self, rows: Iterable[tuple[Any, QWidget, str]]) -> None:
         """Adds labelled fields; `key` is the field name errors from app/ point at."""
@@ -77,6 +79,20 @@ class FormDialog(QDialog):
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setFocus()
+            # The message goes once that field is being corrected (it no longer applies).
+            self._error_field = widget
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._error_field
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.text()
+        ):
+            self.error.hide()
+            self._error_field = None
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Tab goes through the fields in the order they are shown, then Save and Cancel;

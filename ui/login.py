@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app import staff as st
 from app.context import AppContext
@@ -30,7 +30,11 @@ class SetupOwnerDialog(FormDialog):
             )
         )
         intro.setWordWrap(True)
-        self.form.addRow(intro)
+        intro.setObjectName("setupIntro")
+        # Above the form (a form row squashes a wrapped label when the error line appears).
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, intro)
         self.username = QLineEdit(objectName="setupUsername")
         self.display = QLineEdit(objectName="setupName")
         self.password = QLineEdit(objectName="setupPassword")

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(objectName="navList")
         style_widget(self.nav)
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(190)  # "Administration  F9" whole, in English too
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget(objectName="pages")
@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
         self.complaints.compensation_requested.connect(self.on_compensation)
         self.member_desk.profile.complaint_requested.connect(self.on_complaint_requested)
         self.member_desk.profile.coupon_issued.connect(self.on_coupon_issued)
+        self.member_desk.profile.said.connect(
+            lambda text: self.statusBar().showMessage(text, 15000)
+        )
         self.member_desk.profile_shortcut("Ctrl+L", self.member_desk.profile.on_complaint)
 
         central = QWidget()
@@ -137,7 +140,29 @@ class MainWindow(QMainWindow):
                 "QPushButton:hover { background: #3b4a5e; }"
             )
         layout.addLayout(rail)
-        layout.addWidget(self.pages, 1)
+        # Missed deadlines stay in view until someone acknowledges them (the tray message
+        # and the beep pass; this does not).
+        self.breach_banner = QWidget(objectName="breachBanner")
+        self.breach_banner.setStyleSheet(
+            "#breachBanner { background: #b00020; } #breachBanner QLabel { color: white; "
+            "font-size: 12pt; font-weight: bold; }"
+        )
+        banner = QHBoxLayout(self.breach_banner)
+        banner.setContentsMargins(12, 6, 12, 6)
+        self.breach_text = QLabel(objectName="breachText")
+        self.breach_text.setWordWrap(True)
+        self.breach_ack = QPushButton(self.tr("Seen — show it"), objectName="breachAcknowledge")
+        self.breach_ack.clicked.connect(self.on_acknowledge_breaches)
+        banner.addWidget(self.breach_text, 1)
+        banner.addWidget(self.breach_ack)
+        self.breach_banner.hide()
+        self.unacknowledged: list[BreachAlert] = []
+        work = QVBoxLayout()
+        work.setContentsMargins(0, 0, 0, 0)
+        work.setSpacing(0)
+        work.addWidget(self.breach_banner)
+        work.addWidget(self.pages, 1)
+        layout.addLayout(work, 1)
         # While locked, a blank cover instead of the pages: nothing of the last person's
         # screen (a full phone number, allergies, a bill) shows behind the sign-in box.
         self.cover = QLabel(self.tr("Locked"), objectName="lockCover")
@@ -378,11 +403,50 @@ class MainWindow(QMainWindow):
                 .replace("%2", a.guest)
                 .replace("%3", stages.get(a.stage, a.stage))
             )
-            if a.escalated_to:
-                line += " — " + self.tr("escalated to %1").replace("%1", a.escalated_to)
+            if a.escalated_to is not None:
+                line += " — " + self.tr("escalated to %1").replace(
+                    "%1", labels.manager_name(a.escalated_to)
+                )
             lines.append(line)
         self.alerts.raise_alert(self.tr("Complaint deadline missed"), "\n".join(lines))
         self.statusBar().showMessage(lines[0], 30000)
+        self.unacknowledged.extend(alerts)
+        self.show_breaches()
+
+    def show_breaches(self) -> None:
+        count = len(self.unacknowledged)
+        title = self.tr("Complaints  F4")
+        self.nav.item(self.pages.indexOf(self.complaints)).setText(
+            f"{title}  ({count}!)" if count else title
+        )
+        if not count:
+            self.breach_banner.hide()
+            return
+        last = self.unacknowledged[-1]
+        stages = labels.stages()
+        text = (
+            self.tr("%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue")
+            .replace("%1", str(count))
+            .replace("%2", last.ref)
+            .replace("%3", last.guest)
+            .replace("%4", stages.get(last.stage, last.stage))
+        )
+        if last.escalated_to is not None:
+            text += " — " + self.tr("escalated to %1").replace(
+                "%1", labels.manager_name(last.escalated_to)
+            )
+        self.breach_text.setText(text)
+        self.breach_banner.show()
+
+    @Slot()
+    def on_acknowledge_breaches(self) -> None:
+        """Someone has seen the missed deadlines: the banner goes, the case shows."""
+        latest = self.unacknowledged[-1] if self.unacknowledged else None
+        self.unacknowledged.clear()
+        self.show_breaches()
+        self.show_page(self.pages.indexOf(self.complaints))
+        if latest is not None:
+            self.complaints.select(latest.complaint_id)
 
     @Slot(int)
     def on_follow_ups_due(self, count: int) -> None:

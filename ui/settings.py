@@ -10,7 +10,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Sl
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from app.errors import FrontdeskError, ValidationError
 from app.sla import SlaPolicy
 from ui.actions import call, error_text
 from ui.coupons import labels as coupon_labels
+from ui.files import folder_path, open_path
 from ui.forms import FormDialog, WeekdayChecks
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
@@ -288,7 +288,7 @@ class SettingsDialog(FormDialog):
 
     @Slot()
     def on_choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = open_path(
             self, self.tr("Store logo"), "", self.tr("Pictures (*.png *.jpg *.jpeg *.bmp)")
         )
         if path:
@@ -311,9 +311,7 @@ class SettingsDialog(FormDialog):
 
     @Slot()
     def on_choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Backup folder"), self.backup_folder.text()
-        )
+        folder = folder_path(self, self.tr("Backup folder"), self.backup_folder.text())
         if folder:
             self.backup_folder.setText(folder)
 

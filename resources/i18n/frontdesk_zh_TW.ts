@@ -3,122 +3,172 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="172" />
+        <location filename="../../ui/admin/page.py" line="208" />
         <source>Add staff…</source>
         <translation>新增員工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="174" />
+        <location filename="../../ui/admin/page.py" line="210" />
         <source>Disable / enable</source>
         <translation>停用 / 啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="176" />
+        <location filename="../../ui/admin/page.py" line="212" />
         <source>Reset password…</source>
         <translation>重設密碼…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="189" />
-        <source>action, e.g. coupon.void</source>
-        <translation>操作，如 coupon.void</translation>
+        <location filename="../../ui/admin/page.py" line="225" />
+        <source>All actions</source>
+        <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="191" />
+        <location filename="../../ui/admin/page.py" line="229" />
         <source>Verify the chain</source>
         <translation>校驗日誌鏈</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="205" />
+        <location filename="../../ui/admin/page.py" line="243" />
         <source>Use this folder</source>
         <translation>使用此資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="207" />
+        <location filename="../../ui/admin/page.py" line="245" />
         <source>Back up now</source>
         <translation>立即備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="210" />
+        <location filename="../../ui/admin/page.py" line="248" />
         <source>Restore selected at next start…</source>
         <translation>下次啟動時恢復所選備份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="214" />
+        <location filename="../../ui/admin/page.py" line="252" />
         <source>Cancel the restore</source>
         <translation>取消恢復</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="224" />
+        <location filename="../../ui/admin/page.py" line="262" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="238" />
+        <location filename="../../ui/admin/page.py" line="276" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="239" />
+        <location filename="../../ui/admin/page.py" line="277" />
         <source>Audit trail</source>
         <translation>操作日誌</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="240" />
+        <location filename="../../ui/admin/page.py" line="278" />
         <source>Backups</source>
         <translation>備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="274" />
+        <location filename="../../ui/admin/page.py" line="284" />
+        <source>Export members…</source>
+        <translation>匯出會員…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="286" />
+        <source>Import members…</source>
+        <translation>匯入會員…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="294" />
+        <source>Columns: name, phone, gender, birthday, card_no, preferences, allergies, notes, tags (separated by ;). Chinese headers such as 姓名, 手机号 work too. Each bad row is listed below with its line and reason; the good rows are added.</source>
+        <translation>列：name, phone, gender, birthday, card_no, preferences, allergies, notes, tags（用 ; 分隔）。也可以用中文表頭，如 姓名、手機號。有問題的行會在下方列出行號和原因；其餘的行照常匯入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="303" />
+        <source>Members CSV</source>
+        <translation>會員表格 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="312" />
+        <source>Export members</source>
+        <translation>匯出會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="318" />
+        <source>%1 members exported to %2.</source>
+        <translation>已匯出 %1 位會員到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="325" />
+        <source>Import members</source>
+        <translation>匯入會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="332" />
+        <source>Line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="339" />
+        <source>%1 members imported, %2 rows refused (listed below).</source>
+        <translation>已匯入 %1 位會員，%2 行未匯入（見下方）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="374" />
         <source>%1 will be restored when Frontdesk next starts. Until then you can cancel.</source>
         <translation>下次啟動前臺助手時將恢復 %1。在此之前可以取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="295" />
+        <location filename="../../ui/admin/page.py" line="395" />
         <source>Choose a staff member in the list first.</source>
         <translation>請先在列表中選擇一名員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="306" />
+        <location filename="../../ui/admin/page.py" line="406" />
         <source>%1 can sign in again.</source>
         <translation>%1 可以重新登入了。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="308" />
+        <location filename="../../ui/admin/page.py" line="408" />
         <source>%1 can no longer sign in.</source>
         <translation>%1 已不能登入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="325" />
+        <location filename="../../ui/admin/page.py" line="423" />
+        <source>New password set for %1; they can sign in with it now.</source>
+        <translation>已為 %1 設定新密碼，現在即可用新密碼登入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="436" />
         <source>The audit trail is intact.</source>
         <translation>操作日誌完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="328" />
+        <location filename="../../ui/admin/page.py" line="439" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日誌在第 %1 條被改動過。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="335" />
+        <location filename="../../ui/admin/page.py" line="446" />
         <source>Backups will be written to %1.</source>
         <translation>備份將寫入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="345" />
+        <location filename="../../ui/admin/page.py" line="456" />
         <source>Backup written: %1</source>
         <translation>已備份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="353" />
+        <location filename="../../ui/admin/page.py" line="464" />
         <source>Choose a backup first.</source>
         <translation>請先選擇一個備份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="358" />
+        <location filename="../../ui/admin/page.py" line="469" />
         <source>This backup is damaged and cannot be restored: %1</source>
         <translation>此備份已損壞，無法恢復：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="366" />
+        <location filename="../../ui/admin/page.py" line="477" />
         <source>Restore the backup taken %1?
 
 It holds %2 members, %3 visits, %4 complaints and %5 coupons; its last visit was %6.
@@ -131,22 +181,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 下次啟動前臺助手時，備份之後錄入的內容都會被替換（當前資料會另存一份，操作日誌保留所發生的一切）。在此之前可以取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="384" />
+        <location filename="../../ui/admin/page.py" line="495" />
         <source>Restore a backup</source>
         <translation>恢復備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="396" />
+        <location filename="../../ui/admin/page.py" line="507" />
         <source>Nothing was scheduled.</source>
         <translation>未安排任何恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="399" />
+        <location filename="../../ui/admin/page.py" line="510" />
         <source>The restore is scheduled for the next start.</source>
         <translation>已安排在下次啟動時恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="409" />
+        <location filename="../../ui/admin/page.py" line="520" />
         <source>The scheduled restore was cancelled; nothing will change.</source>
         <translation>已取消安排的恢復，資料不會改變。</translation>
     </message>
@@ -154,27 +204,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="56" />
+        <location filename="../../ui/admin/page.py" line="88" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="57" />
+        <location filename="../../ui/admin/page.py" line="89" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="58" />
+        <location filename="../../ui/admin/page.py" line="90" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="59" />
+        <location filename="../../ui/admin/page.py" line="91" />
         <source>Target</source>
         <translation>物件</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="60" />
+        <location filename="../../ui/admin/page.py" line="92" />
         <source>Detail</source>
         <translation>詳情</translation>
     </message>
@@ -182,17 +232,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>BackupModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="72" />
+        <location filename="../../ui/admin/page.py" line="105" />
         <source>Taken</source>
         <translation>備份時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="72" />
+        <location filename="../../ui/admin/page.py" line="105" />
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="72" />
+        <location filename="../../ui/admin/page.py" line="105" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -249,13 +299,13 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="58" />
-        <source>Issued</source>
-        <translation>發放時間</translation>
+        <source>Coupons issued</source>
+        <translation>已發放（張）</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="59" />
-        <source>Redeemed</source>
-        <translation>核銷時間</translation>
+        <source>Coupons redeemed</source>
+        <translation>已核銷（張）</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="60" />
@@ -345,32 +395,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>尚未評定：執行一次即可檢視分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="323" />
+        <location filename="../../ui/care/page.py" line="324" />
+        <source>%1 follow-up calls scheduled for %2.</source>
+        <translation>已安排 %1 個回訪電話，日期 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/page.py" line="332" />
         <source>Print them on the Coupons page (F6).</source>
         <translation>請到優惠券頁（F6）列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="330" />
+        <location filename="../../ui/care/page.py" line="339" />
         <source>Select a call first.</source>
         <translation>請先選擇一條回訪。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="374" />
+        <location filename="../../ui/care/page.py" line="383" />
         <source>Reading visits…</source>
         <translation>正在讀取消費記錄…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="374" />
+        <location filename="../../ui/care/page.py" line="383" />
         <source>Members %1 / %2</source>
         <translation>會員 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="380" />
+        <location filename="../../ui/care/page.py" line="389" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="392" />
+        <location filename="../../ui/care/page.py" line="401" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
     </message>
@@ -519,102 +574,102 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>時限設定…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="101" />
+        <location filename="../../ui/complaints/page.py" line="102" />
         <source>Respond</source>
         <translation>回應</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="102" />
+        <location filename="../../ui/complaints/page.py" line="103" />
         <source>Investigate</source>
         <translation>調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="103" />
+        <location filename="../../ui/complaints/page.py" line="104" />
         <source>Answer</source>
         <translation>答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="104" />
+        <location filename="../../ui/complaints/page.py" line="105" />
         <source>Close</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="105" />
+        <location filename="../../ui/complaints/page.py" line="106" />
         <source>Reopen</source>
         <translation>重新開啟</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="106" />
+        <location filename="../../ui/complaints/page.py" line="107" />
         <source>Escalate</source>
         <translation>升級</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="107" />
+        <location filename="../../ui/complaints/page.py" line="108" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="108" />
+        <location filename="../../ui/complaints/page.py" line="109" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="116" />
+        <location filename="../../ui/complaints/page.py" line="117" />
         <source>Complaint</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="198" />
+        <location filename="../../ui/complaints/page.py" line="210" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未結：%1    超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="219" />
+        <location filename="../../ui/complaints/page.py" line="233" />
         <source>No complaint selected.</source>
         <translation>未選擇投訴。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="229" />
+        <location filename="../../ui/complaints/page.py" line="243" />
         <source>assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="230" />
+        <location filename="../../ui/complaints/page.py" line="244" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="238" />
+        <location filename="../../ui/complaints/page.py" line="253" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="239" />
+        <location filename="../../ui/complaints/page.py" line="254" />
         <source>(late)</source>
         <translation>（超時）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="242" />
+        <location filename="../../ui/complaints/page.py" line="257" />
         <source>missed</source>
         <translation>已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="244" />
+        <location filename="../../ui/complaints/page.py" line="259" />
         <source>open</source>
         <translation>進行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="250" />
+        <location filename="../../ui/complaints/page.py" line="265" />
         <source>urgent case</source>
         <translation>緊急投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="250" />
+        <location filename="../../ui/complaints/page.py" line="265" />
         <source>by staff</source>
         <translation>員工手動</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="256" />
+        <location filename="../../ui/complaints/page.py" line="271" />
         <source>%1 overdue</source>
         <translation>%1超時</translation>
     </message>
@@ -752,73 +807,78 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>最低消費 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="282" />
+        <location filename="../../ui/coupons/page.py" line="287" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="287" />
+        <location filename="../../ui/coupons/page.py" line="292" />
         <source>Give: %1</source>
         <translation>請贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="322" />
+        <location filename="../../ui/coupons/page.py" line="327" />
         <source>Issued %1: %2</source>
         <translation>已發放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="338" />
-        <location filename="../../ui/coupons/page.py" line="356" />
+        <location filename="../../ui/coupons/page.py" line="355" />
+        <source>Campaign %1 created. Choose Issue campaign… to give out its coupons.</source>
+        <translation>活動“%1”已建立。點“發放活動券…”即可發券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/coupons/page.py" line="364" />
+        <location filename="../../ui/coupons/page.py" line="382" />
         <source>Choose a campaign in the list first.</source>
         <translation>請先在列表中選擇一個活動。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="415" />
+        <location filename="../../ui/coupons/page.py" line="441" />
         <source>%1 coupons saved as %2.</source>
         <translation>%1 張券已儲存為 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="428" />
+        <location filename="../../ui/coupons/page.py" line="454" />
         <source>Printed on %1.</source>
         <translation>已在 %1 列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="429" />
+        <location filename="../../ui/coupons/page.py" line="455" />
         <source>Opened in the PDF viewer to print.</source>
         <translation>已在 PDF 閱讀器中開啟，可從那裡列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="430" />
+        <location filename="../../ui/coupons/page.py" line="456" />
         <source>Use Print or Open PDF below when needed.</source>
         <translation>需要時請用下方的“列印”或“開啟 PDF”。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="432" />
+        <location filename="../../ui/coupons/page.py" line="458" />
         <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
         <translation>設定中沒有選擇印表機，這臺電腦也打不開 PDF 閱讀器：請點“開啟資料夾”，從那裡列印檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="365" />
+        <location filename="../../ui/coupons/page.py" line="391" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>該活動沒有可列印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="383" />
+        <location filename="../../ui/coupons/page.py" line="409" />
         <source>Rendering coupons…</source>
         <translation>正在生成優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="383" />
+        <location filename="../../ui/coupons/page.py" line="409" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="412" />
+        <location filename="../../ui/coupons/page.py" line="438" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="469" />
+        <location filename="../../ui/coupons/page.py" line="495" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -826,190 +886,190 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="140" />
+        <location filename="../../ui/dashboard/page.py" line="146" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="145" />
+        <location filename="../../ui/dashboard/page.py" line="151" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="146" />
+        <location filename="../../ui/dashboard/page.py" line="152" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="147" />
+        <location filename="../../ui/dashboard/page.py" line="153" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="150" />
+        <location filename="../../ui/dashboard/page.py" line="156" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="162" />
+        <location filename="../../ui/dashboard/page.py" line="168" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="163" />
+        <location filename="../../ui/dashboard/page.py" line="169" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="164" />
+        <location filename="../../ui/dashboard/page.py" line="170" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="166" />
-        <location filename="../../ui/dashboard/page.py" line="373" />
+        <location filename="../../ui/dashboard/page.py" line="172" />
+        <location filename="../../ui/dashboard/page.py" line="390" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="167" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="168" />
+        <location filename="../../ui/dashboard/page.py" line="174" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="213" />
+        <location filename="../../ui/dashboard/page.py" line="219" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="214" />
+        <location filename="../../ui/dashboard/page.py" line="220" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="215" />
+        <location filename="../../ui/dashboard/page.py" line="221" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="216" />
+        <location filename="../../ui/dashboard/page.py" line="222" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="217" />
+        <location filename="../../ui/dashboard/page.py" line="223" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="218" />
+        <location filename="../../ui/dashboard/page.py" line="224" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="278" />
+        <location filename="../../ui/dashboard/page.py" line="291" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="296" />
-        <location filename="../../ui/dashboard/page.py" line="346" />
+        <location filename="../../ui/dashboard/page.py" line="309" />
+        <location filename="../../ui/dashboard/page.py" line="359" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="302" />
+        <location filename="../../ui/dashboard/page.py" line="315" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="309" />
+        <location filename="../../ui/dashboard/page.py" line="322" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="317" />
+        <location filename="../../ui/dashboard/page.py" line="330" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="324" />
+        <location filename="../../ui/dashboard/page.py" line="337" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="332" />
+        <location filename="../../ui/dashboard/page.py" line="345" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="337" />
+        <location filename="../../ui/dashboard/page.py" line="350" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="339" />
+        <location filename="../../ui/dashboard/page.py" line="352" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="354" />
-        <source>Computed in %1 ms</source>
-        <translation>用時 %1 毫秒</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard/page.py" line="364" />
+        <location filename="../../ui/dashboard/page.py" line="381" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="367" />
+        <location filename="../../ui/dashboard/page.py" line="384" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="372" />
+        <location filename="../../ui/dashboard/page.py" line="389" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="401" />
+        <location filename="../../ui/dashboard/page.py" line="418" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="418" />
+        <location filename="../../ui/dashboard/page.py" line="435" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="445" />
+        <location filename="../../ui/dashboard/page.py" line="462" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="444" />
+        <location filename="../../ui/dashboard/page.py" line="461" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="165" />
+        <location filename="../../ui/dashboard/page.py" line="171" />
         <source>Redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="537" />
+        <location filename="../../ui/dashboard/page.py" line="369" />
+        <source>As of %1</source>
+        <translation>資料時間 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="554" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="543" />
-        <location filename="../../ui/dashboard/page.py" line="554" />
+        <location filename="../../ui/dashboard/page.py" line="561" />
+        <location filename="../../ui/dashboard/page.py" line="576" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1017,209 +1077,209 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="31" />
+        <location filename="../../ui/dashboard/drill.py" line="32" />
         <source>When</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="32" />
+        <location filename="../../ui/dashboard/drill.py" line="33" />
         <source>Logged / joined</source>
         <translation>登記/入會時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="33" />
+        <location filename="../../ui/dashboard/drill.py" line="34" />
         <source>Issued</source>
         <translation>發放時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="34" />
+        <location filename="../../ui/dashboard/drill.py" line="35" />
         <source>Redeemed</source>
         <translation>核銷時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="35" />
+        <location filename="../../ui/dashboard/drill.py" line="36" />
         <source>Member no.</source>
         <translation>會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="36" />
+        <location filename="../../ui/dashboard/drill.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="37" />
+        <location filename="../../ui/dashboard/drill.py" line="38" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="38" />
+        <location filename="../../ui/dashboard/drill.py" line="39" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="39" />
+        <location filename="../../ui/dashboard/drill.py" line="40" />
         <source>Days since last visit</source>
         <translation>距上次到店（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="40" />
+        <location filename="../../ui/dashboard/drill.py" line="41" />
         <source>Usual interval (days)</source>
         <translation>平時間隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="41" />
+        <location filename="../../ui/dashboard/drill.py" line="42" />
         <source>On time</source>
         <translation>按期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="42" />
-        <location filename="../../ui/dashboard/drill.py" line="63" />
+        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Visits in the period</source>
         <translation>期間內的到店記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <location filename="../../ui/dashboard/drill.py" line="44" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="44" />
+        <location filename="../../ui/dashboard/drill.py" line="45" />
         <source>Tier</source>
         <translation>等級</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="45" />
+        <location filename="../../ui/dashboard/drill.py" line="46" />
         <source>Spend, 12 months</source>
         <translation>近 12 個月消費</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="46" />
+        <location filename="../../ui/dashboard/drill.py" line="47" />
         <source>Visits, 12 months</source>
         <translation>近 12 個月到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="47" />
+        <location filename="../../ui/dashboard/drill.py" line="48" />
         <source>Ref.</source>
         <translation>編號</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="48" />
+        <location filename="../../ui/dashboard/drill.py" line="49" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="49" />
+        <location filename="../../ui/dashboard/drill.py" line="50" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="50" />
+        <location filename="../../ui/dashboard/drill.py" line="51" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="51" />
+        <location filename="../../ui/dashboard/drill.py" line="52" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="52" />
+        <location filename="../../ui/dashboard/drill.py" line="53" />
         <source>Stage</source>
         <translation>環節</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="53" />
+        <location filename="../../ui/dashboard/drill.py" line="54" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="54" />
+        <location filename="../../ui/dashboard/drill.py" line="55" />
         <source>Met</source>
         <translation>完成時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="55" />
+        <location filename="../../ui/dashboard/drill.py" line="56" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="56" />
+        <location filename="../../ui/dashboard/drill.py" line="57" />
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="57" />
+        <location filename="../../ui/dashboard/drill.py" line="58" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <location filename="../../ui/dashboard/drill.py" line="65" />
         <source>Surveys</source>
         <translation>滿意度調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>Return visits</source>
         <translation>回頭客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="67" />
+        <location filename="../../ui/dashboard/drill.py" line="68" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>該等級會員（按近 12 個月消費排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="68" />
         <location filename="../../ui/dashboard/drill.py" line="69" />
+        <location filename="../../ui/dashboard/drill.py" line="70" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="70" />
+        <location filename="../../ui/dashboard/drill.py" line="71" />
         <source>Complaint deadlines</source>
         <translation>投訴時限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="71" />
+        <location filename="../../ui/dashboard/drill.py" line="72" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="124" />
+        <location filename="../../ui/dashboard/drill.py" line="132" />
         <source>Return visits after the usual interval</source>
         <translation>超過平時間隔才回來的到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="126" />
+        <location filename="../../ui/dashboard/drill.py" line="134" />
         <source>Surveys scoring 1-3</source>
         <translation>1-3 分的調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="140" />
+        <location filename="../../ui/dashboard/drill.py" line="153" />
         <source>Rows: %1</source>
         <translation>共 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="142" />
+        <location filename="../../ui/dashboard/drill.py" line="155" />
         <source>the first %1 are shown</source>
         <translation>僅顯示前 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="146" />
+        <location filename="../../ui/dashboard/drill.py" line="159" />
         <source>Save as CSV…</source>
         <translation>另存為 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="165" />
+        <location filename="../../ui/dashboard/drill.py" line="178" />
         <source>saved</source>
         <translation>已儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="171" />
+        <location filename="../../ui/dashboard/drill.py" line="184" />
         <source>Save the list</source>
         <translation>儲存列表</translation>
     </message>
@@ -1227,22 +1287,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="40" />
+        <location filename="../../ui/care/dialogs.py" line="41" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回訪（%1 位會員）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="55" />
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Call on</source>
         <translation>回訪日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56" />
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57" />
+        <location filename="../../ui/care/dialogs.py" line="58" />
         <source>Purpose *</source>
         <translation>回訪目的 *</translation>
     </message>
@@ -1278,17 +1338,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="48" />
+        <location filename="../../ui/forms.py" line="49" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="49" />
+        <location filename="../../ui/forms.py" line="50" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="55" />
+        <location filename="../../ui/forms.py" line="56" />
         <source>Save (Enter, or Ctrl+Enter in a text box)</source>
         <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
@@ -1331,12 +1391,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="254" />
+        <location filename="../../ui/coupons/dialogs.py" line="255" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="285" />
+        <location filename="../../ui/coupons/dialogs.py" line="286" />
         <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
         <translation>將有 %1 位會員收到優惠券（已領取過的會員會跳過）。</translation>
     </message>
@@ -1344,22 +1404,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>IssueToSelectionDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="117" />
+        <location filename="../../ui/care/dialogs.py" line="125" />
         <source>Issue coupons to %1 members</source>
         <translation>給 %1 位會員發券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="127" />
+        <location filename="../../ui/care/dialogs.py" line="136" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="129" />
+        <location filename="../../ui/care/dialogs.py" line="138" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="131" />
+        <location filename="../../ui/care/dialogs.py" line="140" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>請先在優惠券頁面（F6）建立活動。</translation>
     </message>
@@ -1367,23 +1427,23 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="80" />
+        <location filename="../../ui/login.py" line="84" />
         <source>Locked — sign in to continue</source>
         <translation>已鎖定 — 請登入後繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="80" />
-        <location filename="../../ui/login.py" line="91" />
+        <location filename="../../ui/login.py" line="84" />
+        <location filename="../../ui/login.py" line="95" />
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="88" />
+        <location filename="../../ui/login.py" line="92" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="89" />
+        <location filename="../../ui/login.py" line="93" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -1391,7 +1451,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="476" />
+        <location filename="../../ui/main_window.py" line="541" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -1402,6 +1462,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="418" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
@@ -1436,67 +1497,78 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143" />
+        <location filename="../../ui/main_window.py" line="154" />
+        <source>Seen — show it</source>
+        <translation>已知悉 — 檢視</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="168" />
         <source>Locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164" />
+        <location filename="../../ui/main_window.py" line="189" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330" />
+        <location filename="../../ui/main_window.py" line="356" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446" />
+        <location filename="../../ui/main_window.py" line="428" />
+        <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
+        <translation>有 %1 個超時尚未檢視。最新：%2 %3，%4超時</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="511" />
         <source>Quit Frontdesk?</source>
         <translation>退出前臺助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447" />
+        <location filename="../../ui/main_window.py" line="512" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”還沒有儲存。仍要退出並放棄已輸入的內容嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461" />
+        <location filename="../../ui/main_window.py" line="526" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="533" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="376" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362" />
+        <location filename="../../ui/main_window.py" line="388" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375" />
+        <location filename="../../ui/main_window.py" line="401" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381" />
+        <location filename="../../ui/main_window.py" line="407" />
+        <location filename="../../ui/main_window.py" line="435" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383" />
+        <location filename="../../ui/main_window.py" line="411" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389" />
+        <location filename="../../ui/main_window.py" line="454" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1715,222 +1787,247 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="61" />
+        <location filename="../../ui/members/profile.py" line="108" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="63" />
+        <location filename="../../ui/members/profile.py" line="110" />
         <source>Record visit (F5)</source>
         <translation>登記消費 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="65" />
+        <location filename="../../ui/members/profile.py" line="112" />
         <source>Edit (F2)</source>
         <translation>編輯 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="68" />
+        <location filename="../../ui/members/profile.py" line="115" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投訴 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="72" />
+        <location filename="../../ui/members/profile.py" line="119" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="73" />
+        <location filename="../../ui/members/profile.py" line="120" />
         <source>Survey</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="115" />
+        <location filename="../../ui/members/profile.py" line="162" />
         <source>Details</source>
         <translation>基本資訊</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="118" />
+        <location filename="../../ui/members/profile.py" line="165" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="119" />
+        <location filename="../../ui/members/profile.py" line="166" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="120" />
+        <location filename="../../ui/members/profile.py" line="167" />
         <source>Gender</source>
         <translation>性別</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="121" />
+        <location filename="../../ui/members/profile.py" line="168" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="122" />
+        <location filename="../../ui/members/profile.py" line="169" />
         <source>Tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="123" />
+        <location filename="../../ui/members/profile.py" line="170" />
         <source>Member since</source>
         <translation>入會時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="130" />
+        <location filename="../../ui/members/profile.py" line="177" />
         <source>Preferences and care</source>
         <translation>偏好與關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="133" />
+        <location filename="../../ui/members/profile.py" line="180" />
         <source>Allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="134" />
+        <location filename="../../ui/members/profile.py" line="181" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="135" />
+        <location filename="../../ui/members/profile.py" line="182" />
         <source>Notes</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="142" />
+        <location filename="../../ui/members/profile.py" line="189" />
         <source>Spending</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="145" />
+        <location filename="../../ui/members/profile.py" line="192" />
         <source>Visits</source>
         <translation>到店次數</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="146" />
+        <location filename="../../ui/members/profile.py" line="193" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="147" />
+        <location filename="../../ui/members/profile.py" line="194" />
         <source>Average per visit</source>
         <translation>客單價</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="148" />
+        <location filename="../../ui/members/profile.py" line="195" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="184" />
+        <location filename="../../ui/members/profile.py" line="231" />
         <source>Visit history</source>
         <translation>消費記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="185" />
+        <location filename="../../ui/members/profile.py" line="232" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="194" />
+        <location filename="../../ui/members/profile.py" line="241" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="196" />
+        <location filename="../../ui/members/profile.py" line="243" />
         <source>Points and tier</source>
         <translation>積分與等級</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="232" />
+        <location filename="../../ui/members/profile.py" line="279" />
         <source>Member no. %1 · tier %2 · %3 points</source>
         <translation>會員號 %1 · %2 會員 · 積分 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="288" />
+        <location filename="../../ui/members/profile.py" line="340" />
+        <source>Visit recorded: %1, %2.</source>
+        <translation>已記錄到店：%1，%2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="347" />
         <source>earned</source>
         <translation>獲得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="289" />
+        <location filename="../../ui/members/profile.py" line="348" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="290" />
+        <location filename="../../ui/members/profile.py" line="349" />
         <source>adjusted</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="291" />
+        <location filename="../../ui/members/profile.py" line="350" />
         <source>expired</source>
         <translation>過期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305" />
+        <location filename="../../ui/members/profile.py" line="364" />
         <source>Tier changes</source>
         <translation>等級變動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305" />
+        <location filename="../../ui/members/profile.py" line="364" />
         <source>Points ledger</source>
         <translation>積分明細</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="237" />
+        <location filename="../../ui/members/profile.py" line="411" />
+        <source>Deactivate member</source>
+        <translation>停用會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="413" />
+        <source>Deactivate %1? They no longer appear at the top of searches and get no coupons; their history stays, and a manager can bring them back.</source>
+        <translation>停用 %1 嗎？停用後不再排在搜尋結果前面，也不會收到優惠券；消費記錄保留，經理可以恢復。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="443" />
+        <source>%1 deactivated.</source>
+        <translation>已停用 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="443" />
+        <source>%1 is active again.</source>
+        <translation>%1 已恢復為正常會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="284" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="71" />
+        <location filename="../../ui/members/profile.py" line="118" />
         <source>Use points (F8)</source>
         <translation>積分抵扣 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="239" />
+        <location filename="../../ui/members/profile.py" line="286" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="239" />
+        <location filename="../../ui/members/profile.py" line="286" />
         <source>Reactivate</source>
         <translation>重新啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="241" />
+        <location filename="../../ui/members/profile.py" line="288" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="241" />
+        <location filename="../../ui/members/profile.py" line="288" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="241" />
+        <location filename="../../ui/members/profile.py" line="288" />
         <source>Not given</source>
         <translation>未填寫</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="250" />
+        <location filename="../../ui/members/profile.py" line="297" />
         <source>None recorded</source>
         <translation>無記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="256" />
+        <location filename="../../ui/members/profile.py" line="303" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="267" />
+        <location filename="../../ui/members/profile.py" line="314" />
         <source>Complaints (%1)</source>
         <translation>投訴記錄（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="272" />
+        <location filename="../../ui/members/profile.py" line="319" />
         <source>Coupons (%1 usable)</source>
         <translation>優惠券（%1 張可用）</translation>
     </message>
@@ -1986,17 +2083,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="88" />
+        <location filename="../../ui/care/dialogs.py" line="89" />
         <source>Call with %1</source>
         <translation>回訪 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="95" />
+        <location filename="../../ui/care/dialogs.py" line="102" />
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/care/dialogs.py" line="103" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="96" />
+        <location filename="../../ui/care/dialogs.py" line="104" />
         <source>Outcome *</source>
         <translation>回訪結果 *</translation>
     </message>
@@ -2004,17 +2106,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="131" />
+        <location filename="../../ui/admin/page.py" line="164" />
         <source>New password for %1</source>
         <translation>為 %1 設定新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="139" />
+        <location filename="../../ui/admin/page.py" line="172" />
+        <source>Account</source>
+        <translation>賬號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="175" />
         <source>New password</source>
         <translation>新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="140" />
+        <location filename="../../ui/admin/page.py" line="176" />
         <source>Once more</source>
         <translation>再輸一次</translation>
     </message>
@@ -2022,42 +2129,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="159" />
+        <location filename="../../ui/care/dialogs.py" line="168" />
         <source>Use points</source>
         <translation>積分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="161" />
+        <location filename="../../ui/care/dialogs.py" line="170" />
         <source>balance %1</source>
         <translation>餘額 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="168" />
+        <location filename="../../ui/care/dialogs.py" line="177" />
         <source>Points (100 = ¥1)</source>
         <translation>積分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="168" />
+        <location filename="../../ui/care/dialogs.py" line="177" />
         <source>Points (+ add, − take)</source>
         <translation>積分（+ 增加，− 扣減）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
+        <location filename="../../ui/care/dialogs.py" line="180" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="171" />
+        <location filename="../../ui/care/dialogs.py" line="180" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="174" />
+        <location filename="../../ui/care/dialogs.py" line="183" />
         <source>Give as a coupon (¥1 per 100 points)</source>
         <translation>兌換成優惠券（100 積分 = ¥1）</translation>
     </message>
@@ -2177,7 +2284,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="229" />
-        <location filename="../../ui/settings.py" line="315" />
+        <location filename="../../ui/settings.py" line="314" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
@@ -2219,7 +2326,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/settings.py" line="252" />
         <source>Coupons redeemed</source>
-        <translation>優惠券核銷率</translation>
+        <translation>已核銷（張）</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="261" />
@@ -2260,27 +2367,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>店主賬號可以新增員工、檢視操作日誌、恢復備份。請妥善保管密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="42" />
+        <location filename="../../ui/login.py" line="46" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="43" />
+        <location filename="../../ui/login.py" line="47" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="44" />
+        <location filename="../../ui/login.py" line="48" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="45" />
+        <location filename="../../ui/login.py" line="49" />
         <source>Password again</source>
         <translation>再次輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="52" />
+        <location filename="../../ui/login.py" line="56" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
@@ -2288,120 +2395,130 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaPolicyDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="52" />
+        <location filename="../../ui/complaints/policy.py" line="54" />
         <source>SLA policy and store calendar</source>
         <translation>投訴時限與門店日曆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="56" />
+        <location filename="../../ui/complaints/policy.py" line="58" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="56" />
+        <location filename="../../ui/complaints/policy.py" line="58" />
         <source> h</source>
         <translation> 小時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="56" />
+        <location filename="../../ui/complaints/policy.py" line="58" />
         <source> working days</source>
         <translation> 個工作日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="67" />
+        <location filename="../../ui/complaints/policy.py" line="69" />
         <source>e.g. 2027-01-01, 2027-02-06</source>
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="74" />
+        <location filename="../../ui/complaints/policy.py" line="77" />
         <source>First response within</source>
         <translation>首次回應時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="75" />
+        <location filename="../../ui/complaints/policy.py" line="78" />
         <source>Urgent: solution within</source>
         <translation>緊急投訴解決時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="76" />
+        <location filename="../../ui/complaints/policy.py" line="79" />
         <source>Investigation within</source>
         <translation>調查時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="77" />
+        <location filename="../../ui/complaints/policy.py" line="80" />
         <source>Final answer within</source>
         <translation>最終答覆時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="78" />
+        <location filename="../../ui/complaints/policy.py" line="81" />
         <source>Warn when due within</source>
         <translation>提前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="79" />
+        <location filename="../../ui/complaints/policy.py" line="82" />
         <source>Escalate to</source>
         <translation>升級給</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="80" />
+        <location filename="../../ui/complaints/policy.py" line="83" />
         <source>Holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="81" />
+        <location filename="../../ui/complaints/policy.py" line="84" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="84" />
+        <location filename="../../ui/complaints/policy.py" line="87" />
         <source>Rest days</source>
         <translation>休息日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="90" />
+        <source>A working day is a day the store is open: every day except the rest days and holidays ticked here (a make-up day counts even if it is a rest day). The final answer is due by closing time of its last working day.</source>
+        <translation>工作日指門店營業的日子：除此處勾選的休息日和節假日外的每一天（調休日即使是休息日也算工作日）。最終答覆的期限是最後一個工作日的打烊時間。</translation>
     </message>
 </context>
 <context>
     <name>SlaReportDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="114" />
+        <location filename="../../ui/complaints/policy.py" line="128" />
         <source>SLA report — last %1 days</source>
         <translation>時限報表 — 最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="147" />
+        <location filename="../../ui/complaints/policy.py" line="143" />
+        <source>Complaints logged from %1 to %2; open and overdue as of now.</source>
+        <translation>統計 %1 至 %2 登記的投訴；未結與超時為當前數字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="166" />
         <source>Complaints logged</source>
         <translation>登記投訴數</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="148" />
+        <location filename="../../ui/complaints/policy.py" line="167" />
         <source>Open now</source>
         <translation>當前未結</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="149" />
+        <location filename="../../ui/complaints/policy.py" line="168" />
         <source>Overdue now</source>
         <translation>當前超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="150" />
+        <location filename="../../ui/complaints/policy.py" line="169" />
         <source>Median first response (minutes)</source>
         <translation>首次回應時間中位數（分鐘）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="151" />
+        <location filename="../../ui/complaints/policy.py" line="170" />
         <source>Average satisfaction</source>
         <translation>平均滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="152" />
+        <location filename="../../ui/complaints/policy.py" line="171" />
         <source>On time, by stage</source>
         <translation>各階段按時率</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="153" />
+        <location filename="../../ui/complaints/policy.py" line="172" />
         <source>By category</source>
         <translation>按類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="154" />
+        <location filename="../../ui/complaints/policy.py" line="173" />
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -2409,42 +2526,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="87" />
+        <location filename="../../ui/admin/page.py" line="120" />
         <source>Add staff</source>
         <translation>新增員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="93" />
+        <location filename="../../ui/admin/page.py" line="126" />
         <source>Receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="94" />
+        <location filename="../../ui/admin/page.py" line="127" />
         <source>Manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="95" />
+        <location filename="../../ui/admin/page.py" line="128" />
         <source>Owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="102" />
+        <location filename="../../ui/admin/page.py" line="135" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="103" />
+        <location filename="../../ui/admin/page.py" line="136" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="104" />
+        <location filename="../../ui/admin/page.py" line="137" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="105" />
+        <location filename="../../ui/admin/page.py" line="138" />
         <source>First password</source>
         <translation>初始密碼</translation>
     </message>
@@ -2452,37 +2569,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>StaffModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="37" />
+        <location filename="../../ui/admin/page.py" line="39" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="37" />
+        <location filename="../../ui/admin/page.py" line="39" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="37" />
+        <location filename="../../ui/admin/page.py" line="39" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="37" />
+        <location filename="../../ui/admin/page.py" line="39" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="44" />
+        <location filename="../../ui/admin/page.py" line="46" />
         <source>locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="46" />
+        <location filename="../../ui/admin/page.py" line="48" />
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="46" />
+        <location filename="../../ui/admin/page.py" line="48" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
@@ -2573,22 +2690,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="228" />
+        <location filename="../../ui/care/dialogs.py" line="237" />
         <source>How was your visit?</source>
         <translation>本次體驗如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="235" />
+        <location filename="../../ui/care/dialogs.py" line="244" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="236" />
+        <location filename="../../ui/care/dialogs.py" line="245" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="240" />
+        <location filename="../../ui/care/dialogs.py" line="249" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>請選擇 1 到 5 分。</translation>
     </message>
@@ -2738,22 +2855,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="310" />
+        <location filename="../../ui/coupons/dialogs.py" line="311" />
         <source>Void coupon</source>
         <translation>作廢優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="317" />
+        <location filename="../../ui/coupons/dialogs.py" line="318" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="318" />
+        <location filename="../../ui/coupons/dialogs.py" line="319" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="321" />
+        <location filename="../../ui/coupons/dialogs.py" line="322" />
         <source>Void</source>
         <translation>作廢</translation>
     </message>
@@ -2761,39 +2878,162 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="171" />
+        <location filename="../../ui/forms.py" line="195" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="172" />
+        <location filename="../../ui/forms.py" line="196" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="173" />
+        <location filename="../../ui/forms.py" line="197" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="174" />
+        <location filename="../../ui/forms.py" line="198" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="175" />
+        <location filename="../../ui/forms.py" line="199" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="176" />
+        <location filename="../../ui/forms.py" line="200" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="177" />
+        <location filename="../../ui/forms.py" line="201" />
         <source>Sun</source>
         <translation>週日</translation>
+    </message>
+</context>
+<context>
+    <name>audit</name>
+    <message>
+        <location filename="../../ui/admin/page.py" line="58" />
+        <source>signed in</source>
+        <translation>登入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="59" />
+        <source>sign-in failed</source>
+        <translation>登入失敗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="60" />
+        <source>signed out</source>
+        <translation>退出登入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="61" />
+        <source>staff account added</source>
+        <translation>新增員工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="62" />
+        <source>staff account disabled</source>
+        <translation>停用員工賬號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="63" />
+        <source>staff account enabled</source>
+        <translation>啟用員工賬號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="64" />
+        <source>password reset</source>
+        <translation>重設密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="65" />
+        <source>coupon issued</source>
+        <translation>發放優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="66" />
+        <source>coupon voided</source>
+        <translation>作廢優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="67" />
+        <source>campaign created</source>
+        <translation>建立活動</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="68" />
+        <source>campaign coupons issued</source>
+        <translation>發放活動券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="69" />
+        <source>points adjusted</source>
+        <translation>調整積分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="70" />
+        <source>full phone number viewed</source>
+        <translation>檢視完整手機號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="71" />
+        <source>member deactivated</source>
+        <translation>停用會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="72" />
+        <source>member reactivated</source>
+        <translation>恢復會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="73" />
+        <source>members exported</source>
+        <translation>匯出會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="74" />
+        <source>members imported</source>
+        <translation>匯入會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="75" />
+        <source>settings changed</source>
+        <translation>修改設定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="76" />
+        <source>SLA policy changed</source>
+        <translation>修改時限規則</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="77" />
+        <source>tiers changed</source>
+        <translation>修改會員等級</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="78" />
+        <source>backup folder changed</source>
+        <translation>修改備份資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="79" />
+        <source>restore scheduled</source>
+        <translation>安排恢復</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="80" />
+        <source>restore cancelled</source>
+        <translation>取消恢復</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/page.py" line="81" />
+        <source>backup restored</source>
+        <translation>恢復備份</translation>
     </message>
 </context>
 <context>
@@ -2870,7 +3110,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="39" />
-        <location filename="../../ui/complaints/labels.py" line="59" />
+        <location filename="../../ui/complaints/labels.py" line="69" />
         <source>Responded</source>
         <translation>已回應</translation>
     </message>
@@ -2881,19 +3121,19 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="41" />
-        <location filename="../../ui/complaints/labels.py" line="61" />
+        <location filename="../../ui/complaints/labels.py" line="71" />
         <source>Answered</source>
         <translation>已答覆</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="42" />
-        <location filename="../../ui/complaints/labels.py" line="62" />
+        <location filename="../../ui/complaints/labels.py" line="72" />
         <source>Closed</source>
         <translation>已結案</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="43" />
-        <location filename="../../ui/complaints/labels.py" line="63" />
+        <location filename="../../ui/complaints/labels.py" line="73" />
         <source>Reopened</source>
         <translation>重新開啟</translation>
     </message>
@@ -2919,31 +3159,36 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="58" />
+        <source>duty manager</source>
+        <translation>值班經理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="68" />
         <source>Logged</source>
         <translation>已登記</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="60" />
+        <location filename="../../ui/complaints/labels.py" line="70" />
         <source>Investigation started</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="64" />
+        <location filename="../../ui/complaints/labels.py" line="74" />
         <source>Escalated</source>
         <translation>已升級</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="65" />
+        <location filename="../../ui/complaints/labels.py" line="75" />
         <source>Deadline missed</source>
         <translation>超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="66" />
+        <location filename="../../ui/complaints/labels.py" line="76" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="67" />
+        <location filename="../../ui/complaints/labels.py" line="77" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
@@ -3255,376 +3500,386 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../app/messages.py" line="75" />
+        <source>Please enter the amount.</source>
+        <translation>請填寫金額。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="76" />
+        <source>An adjustment of 0 points changes nothing; enter how many to add or take.</source>
+        <translation>調整 0 積分不會有任何變化；請輸入要增加或扣減的積分數。</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages.py" line="79" />
         <source>That amount is too large; please check it.</source>
         <translation>金額過大，請核對。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="76" />
+        <location filename="../../app/messages.py" line="80" />
         <source>A visit cannot be in the future.</source>
         <translation>消費時間不能晚於現在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="77" />
+        <location filename="../../app/messages.py" line="81" />
         <source>The visit time is not valid.</source>
         <translation>消費時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="78" />
+        <location filename="../../app/messages.py" line="82" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>檔案編碼既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="79" />
+        <location filename="../../app/messages.py" line="83" />
         <source>The file is empty.</source>
         <translation>檔案是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="80" />
+        <location filename="../../app/messages.py" line="84" />
         <source>The file has no column for: {columns}.</source>
         <translation>檔案缺少這些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="81" />
+        <location filename="../../app/messages.py" line="85" />
         <source>Please choose how the complaint came in.</source>
         <translation>請選擇投訴渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="82" />
+        <location filename="../../app/messages.py" line="86" />
         <source>Please choose a category.</source>
         <translation>請選擇類別。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="83" />
+        <location filename="../../app/messages.py" line="87" />
         <source>Severity must be normal or urgent.</source>
         <translation>緊急程度只能是普通或緊急。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="84" />
-        <source>Please give the guest's name or phone (or pick the member).</source>
-        <translation>請填寫客人姓名或電話（或選擇會員）。</translation>
+        <location filename="../../app/messages.py" line="88" />
+        <source>Please give the guest's name or phone. For a member, log it from their profile (Ctrl+L).</source>
+        <translation>請填寫客人姓名或電話。會員的投訴請在其資料頁登記（Ctrl+L）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="87" />
+        <location filename="../../app/messages.py" line="93" />
         <source>That complaint no longer exists.</source>
         <translation>該投訴已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="88" />
+        <location filename="../../app/messages.py" line="94" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投訴 {ref} 當前為“{status}”，不能轉為“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="91" />
+        <location filename="../../app/messages.py" line="97" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投訴 {ref} 已結案，請先重新開啟。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="92" />
+        <location filename="../../app/messages.py" line="98" />
         <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人滿意度為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="95" />
+        <location filename="../../app/messages.py" line="101" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必須在 {min} 到 {max} 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="96" />
+        <location filename="../../app/messages.py" line="102" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日須為星期幾，且至少保留一個工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="99" />
+        <location filename="../../app/messages.py" line="105" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的時區。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="100" />
+        <location filename="../../app/messages.py" line="106" />
         <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
         <translation>“{value}”不是優惠券碼。券碼為 12 位字母和數字，如 ABCD-EFGH-JKMN。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="104" />
+        <location filename="../../app/messages.py" line="110" />
         <source>Coupon code “{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
         <translation>優惠券碼“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="109" />
+        <location filename="../../app/messages.py" line="115" />
         <source>“{value}” was not issued by this store. Do not accept it.</source>
         <translation>“{value}”不是本店發放的券，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="112" />
+        <location filename="../../app/messages.py" line="118" />
         <source>{value} looks right but is not in this store's records. Do not accept it.</source>
         <translation>{value} 格式正確，但本店沒有這張券的記錄，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="115" />
+        <location filename="../../app/messages.py" line="121" />
         <source>Coupon {code} has already been used.</source>
         <translation>優惠券 {code} 已經使用過了。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="116" />
+        <location filename="../../app/messages.py" line="122" />
         <source>Coupon {code} was voided by a manager.</source>
         <translation>優惠券 {code} 已被經理作廢。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="117" />
+        <location filename="../../app/messages.py" line="123" />
         <source>Coupon {code} expired on {date}.</source>
         <translation>優惠券 {code} 已於 {date} 過期。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="118" />
+        <location filename="../../app/messages.py" line="124" />
         <source>Coupon {code} can be used from {date}.</source>
         <translation>優惠券 {code} 從 {date} 起才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="119" />
+        <location filename="../../app/messages.py" line="125" />
         <source>This coupon needs a bill of at least {min_cents}.</source>
         <translation>此券需消費滿 {min_cents} 才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="122" />
+        <location filename="../../app/messages.py" line="128" />
         <source>Please choose what the coupon gives.</source>
         <translation>請選擇優惠方式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="123" />
+        <location filename="../../app/messages.py" line="129" />
         <source>The amount off must be more than zero.</source>
         <translation>減免金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="124" />
+        <location filename="../../app/messages.py" line="130" />
         <source>A percentage off is 1 to 90.</source>
         <translation>折扣須在 1% 到 90% 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="125" />
+        <location filename="../../app/messages.py" line="131" />
         <source>A coupon is valid for 1 to 3660 days.</source>
         <translation>有效期須為 1 到 3660 天。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="126" />
+        <location filename="../../app/messages.py" line="132" />
         <source>Could not make a new code; try again.</source>
         <translation>無法生成新券碼，請重試。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="127" />
+        <location filename="../../app/messages.py" line="133" />
         <source>That coupon no longer exists.</source>
         <translation>該優惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="128" />
+        <location filename="../../app/messages.py" line="134" />
         <source>Please choose the kind of campaign.</source>
         <translation>請選擇活動型別。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="129" />
+        <location filename="../../app/messages.py" line="135" />
         <source>The campaign limit must be at least 1.</source>
         <translation>活動發放上限至少為 1。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="130" />
+        <location filename="../../app/messages.py" line="136" />
         <source>Coupons per member: 1 to 100.</source>
         <translation>每位會員 1 到 100 張。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="131" />
+        <location filename="../../app/messages.py" line="137" />
         <source>The birthday window must start before it ends and span at most a year.</source>
         <translation>生日範圍的開始須早於結束，且不超過一年。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="134" />
+        <location filename="../../app/messages.py" line="140" />
         <source>The number of days must be 1 to 3650.</source>
         <translation>天數須為 1 到 3650。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="135" />
+        <location filename="../../app/messages.py" line="141" />
         <source>That campaign no longer exists.</source>
         <translation>該活動已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="136" />
+        <location filename="../../app/messages.py" line="142" />
         <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
         <translation>該活動最多發放 {max} 張，只能再發 {left} 張。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="139" />
+        <location filename="../../app/messages.py" line="145" />
         <source>Unknown print layout.</source>
         <translation>未知的列印格式。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="140" />
+        <location filename="../../app/messages.py" line="146" />
         <source>There are no coupons to print.</source>
         <translation>沒有可列印的優惠券。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="141" />
+        <location filename="../../app/messages.py" line="147" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>積分不足：需要 {need}，現有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="144" />
+        <location filename="../../app/messages.py" line="150" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>積分按百兌換優惠券（100 積分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="147" />
+        <location filename="../../app/messages.py" line="153" />
         <source>Please enter a whole number of points.</source>
         <translation>請輸入整數積分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="148" />
+        <location filename="../../app/messages.py" line="154" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等級不能設門檻，這樣每位會員都有等級。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="151" />
+        <location filename="../../app/messages.py" line="157" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等級的門檻不能低於下面的等級。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="154" />
+        <location filename="../../app/messages.py" line="160" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等級：折扣 0-50%，每 ¥100 積 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="157" />
+        <location filename="../../app/messages.py" line="163" />
         <source>The call time is not valid.</source>
         <translation>回訪時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="158" />
+        <location filename="../../app/messages.py" line="164" />
         <source>That follow-up no longer exists.</source>
         <translation>該回訪已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="159" />
+        <location filename="../../app/messages.py" line="165" />
         <source>That call is already done.</source>
         <translation>該回訪已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="160" />
+        <location filename="../../app/messages.py" line="166" />
         <source>The score is 1 to 5.</source>
         <translation>評分為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="161" />
+        <location filename="../../app/messages.py" line="167" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前臺助手已經在這臺電腦上打開了（資料目錄 {folder}），請切換到那個視窗。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="166" />
+        <location filename="../../app/messages.py" line="172" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份備份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="167" />
+        <location filename="../../app/messages.py" line="173" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>無法把備份寫入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="168" />
+        <location filename="../../app/messages.py" line="174" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>備份副本未通過校驗（{problems}），已保留原有備份。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="171" />
+        <location filename="../../app/messages.py" line="177" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>該備份已損壞（{problems}），未執行恢復。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="174" />
+        <location filename="../../app/messages.py" line="180" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）無權進行此操作，請聯絡經理。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="177" />
+        <location filename="../../app/messages.py" line="183" />
         <source>There is no such care list.</source>
         <translation>沒有這個關懷名單。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="178" />
+        <location filename="../../app/messages.py" line="184" />
         <source>Choose print, open or save for new coupons.</source>
         <translation>請為新券選擇：列印、開啟或僅儲存。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="181" />
+        <location filename="../../app/messages.py" line="187" />
         <source>Nobody is signed in at this counter. Please sign in first.</source>
         <translation>本收銀臺當前無人登入，請先登入。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="184" />
+        <location filename="../../app/messages.py" line="190" />
         <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
         <translation>超過 {limit} 的優惠券需要經理發放；請找經理，或改小金額。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="188" />
+        <location filename="../../app/messages.py" line="194" />
         <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
         <translation>等級 {tier} 的折扣和積分不能低於下一級 {lower}。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="192" />
+        <location filename="../../app/messages.py" line="198" />
         <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
         <translation>{day} 同時是節假日和調休工作日，請只保留在一個列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="196" />
+        <location filename="../../app/messages.py" line="202" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="197" />
+        <location filename="../../app/messages.py" line="203" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="200" />
+        <location filename="../../app/messages.py" line="206" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="203" />
+        <location filename="../../app/messages.py" line="209" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="204" />
+        <location filename="../../app/messages.py" line="210" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="205" />
+        <location filename="../../app/messages.py" line="211" />
         <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="206" />
+        <location filename="../../app/messages.py" line="212" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="207" />
+        <location filename="../../app/messages.py" line="213" />
         <source>That staff account does not exist.</source>
         <translation>該員工賬號不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="208" />
+        <location filename="../../app/messages.py" line="214" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您當前登入的賬號。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="211" />
+        <location filename="../../app/messages.py" line="217" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="214" />
+        <location filename="../../app/messages.py" line="220" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/messages.py" line="215" />
+        <location filename="../../app/messages.py" line="221" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
@@ -3785,6 +4040,77 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/actions.py" line="56" />
         <source>redemption target</source>
         <translation>核銷率目標</translation>
+    </message>
+</context>
+<context>
+    <name>files</name>
+    <message>
+        <location filename="../../ui/files.py" line="17" />
+        <source>Look in:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="18" />
+        <source>File name:</source>
+        <translation>檔名：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="19" />
+        <source>Files of type:</source>
+        <translation>檔案型別：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="20" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="34" />
+        <source>Save</source>
+        <translation>儲存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="43" />
+        <source>Open</source>
+        <translation>開啟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="54" />
+        <source>Choose</source>
+        <translation>選擇</translation>
+    </message>
+</context>
+<context>
+    <name>profile</name>
+    <message>
+        <location filename="../../ui/members/profile.py" line="50" />
+        <source>Up on a visit: %1 and %2 visits in 12 months</source>
+        <translation>到店升級：近 12 個月消費 %1，到店 %2 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="53" />
+        <source>Up at the review: %1 and %2 visits in 12 months</source>
+        <translation>複核升級：近 12 個月消費 %1，到店 %2 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="56" />
+        <source>Down at the review: %1 and %2 visits in 12 months</source>
+        <translation>複核降級：近 12 個月消費 %1，到店 %2 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="59" />
+        <source>Down: %1 and %2 visits in 12 months</source>
+        <translation>降級：近 12 個月消費 %1，到店 %2 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="73" />
+        <source>earned %1</source>
+        <translation>%1 獲得</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="78" />
+        <source>coupon %1</source>
+        <translation>優惠券 %1</translation>
     </message>
 </context>
 <context>

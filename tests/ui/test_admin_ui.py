@@ -150,3 +150,27 @@ def test_owner_disables_staff_and_resets_a_password(
     st.login(ctx, "boss", PASSWORD)
     actions = [e.action for e in audit.entries(ctx, None)]
     assert {"staff.disable", "staff.enable", "staff.password"} <= set(actions)
+
+
+def test_owner_exports_and_imports_members_from_the_page(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english: None
+) -> None:
+    from ui.admin import page as admin_page
+
+    make_member(ctx, "张三", "13800138000")
+    win = open_window(qtbot, ctx)
+    win.show_page(win.admin_index)
+    page = win.admin
+    out = tmp_path / "members.csv"
+    monkeypatch.setattr(admin_page, "save_path", lambda *_a: str(out))
+    page.on_export_members()
+    assert "1 members exported" in page.message.text() and out.exists()
+    incoming = tmp_path / "in.csv"
+    incoming.write_text("姓名,手机号\n李四,13900139000\n王五,12345\n", encoding="utf-8")
+    monkeypatch.setattr(admin_page, "open_path", lambda *_a: str(incoming))
+    page.on_import_members()
+    assert "1 members imported, 1 rows refused" in page.message.text()
+    assert "Line 3" in page.import_report.toPlainText()
+    from app import audit
+
+    assert {"members.export", "members.import"} <= {e.action for e in audit.entries(ctx)}

@@ -71,18 +71,30 @@ def test_log_complaint_countdown_and_breach_alert(
     # Once per deadline: later ticks raise nothing new.
     with qtbot.assertNotEmitted(window.alerts.alerted, wait=1500):
         pass
+    # The banner and the count stay until someone has seen them (unlike the tray message).
+    press(qtbot, Qt.Key.Key_F1)
+    assert not window.breach_banner.isHidden() and "TS000001" in window.breach_text.text()
+    assert window.nav.item(1).text().endswith("(1!)")
+    window.breach_ack.click()
+    assert window.breach_banner.isHidden() and not window.nav.item(1).text().endswith("!)")
+    assert window.pages.currentWidget() is window.complaints
+    assert window.complaints.current is not None and window.complaints.current.ref == "TS000001"
 
 
 def test_steps_through_the_buttons(
     qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
 ) -> None:
     c = cp.log_complaint(ctx, cp.ComplaintInput("phone", "service", "态度差", guest_name="李女士"))
+    clock.advance(minutes=1)
+    cp.log_complaint(ctx, cp.ComplaintInput("counter", "food", "菜凉了", guest_name="王先生"))
     window.complaints.reload()
     open_complaints_page(qtbot, window)
     page = window.complaints
     assert page.current is not None and page.current.id == c.id
-    assert page.step_buttons["respond"].isVisible()
-    assert not page.step_buttons["close"].isVisible()  # not offered before an answer
+    assert page.step_buttons["respond"].isEnabled()
+    assert not page.step_buttons["close"].isEnabled()  # not offered before an answer
+    # The buttons never move: each step keeps its place, greyed out when it does not apply.
+    places = {name: b.geometry() for name, b in page.step_buttons.items()}
     page.step_buttons["respond"].click()
     step = page.findChild(StepDialog)
     assert step is not None
@@ -93,6 +105,8 @@ def test_steps_through_the_buttons(
     answer = next(d for d in page.findChildren(StepDialog) if d.step == "answer")
     answer.note.insertPlainText("已培训该员工")
     answer.buttons.button(answer.buttons.StandardButton.Save).click()
+    assert {name: b.geometry() for name, b in page.step_buttons.items()} == places
+    assert not page.step_buttons["investigate"].isEnabled()  # answered: not investigated again
     close = page.open_step("close")
     assert close is not None
     close.root_cause.setPlainText("新员工培训不足")
@@ -103,7 +117,11 @@ def test_steps_through_the_buttons(
     close.buttons.button(close.buttons.StandardButton.Save).click()
     final = cp.get_complaint(ctx, c.id)
     assert final.status == "closed" and final.satisfaction == 5
-    assert page.model.rowCount() == 0
+    assert page.model.rowCount() == 1  # the other guest's case is still open
+    # The closed case stays on show (reopen, note), nothing else is highlighted.
+    assert page.current is not None and page.current.id == c.id
+    assert page.step_buttons["reopen"].isEnabled()
+    assert not page.view.selectionModel().hasSelection()
 
 
 def test_complaint_from_member_profile(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:

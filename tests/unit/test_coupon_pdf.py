@@ -111,6 +111,26 @@ def test_store_logo_on_every_coupon(batch: list[cs.CouponView], tmp_path: Path) 
         assert {f"QRCode:{c.code}" for c in batch} <= found
 
 
+def test_a_long_store_name_is_shortened_visibly_not_cut(
+    batch: list[cs.CouponView], tmp_path: Path
+) -> None:
+    """On 58 mm paper with a logo, a long name ends in "…" inside the paper, at a readable
+    size, instead of running off the edge."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (21, 101, 192)).save(logo)
+    name = "悦泉汤泉养生会馆（人民路旗舰店）二楼贵宾接待处"
+    target = tmp_path / "long-name.pdf"
+    assert coupon_pdf.render(batch[:1], "receipt58", target, store=name, logo=logo)
+    text = PdfReader(target).pages[0].extract_text()
+    first = text.splitlines()[0]
+    assert first.endswith("…") and name.startswith(first[:-1]) and len(first) > 6
+    short = tmp_path / "short-name.pdf"
+    assert coupon_pdf.render(batch[:1], "receipt58", short, store="悦泉", logo=logo)
+    assert PdfReader(short).pages[0].extract_text().splitlines()[0] == "悦泉"
+
+
 def test_traditional_chinese_coupons(batch: list[cs.CouponView], tmp_path: Path) -> None:
     target = tmp_path / "tw.pdf"
     assert coupon_pdf.render(batch, "a6", target, store="悅泉湯泉", lang="zh_TW")

@@ -66,14 +66,23 @@ def test_csv_sections(board: dash.Dashboard, tmp_path: Path) -> None:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese names right
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    kpi = {r[1]: r[2:] for r in rows if r and r[0] == "kpi"}
+    # Each block: its title, a header row, then its rows; no English keys in column A.
+    kpi = {r[0]: r[1:] for r in rows if len(r) == 4}
     assert kpi["Complaints handled on time"] == ["33.3%", "95%", "missed"]
-    assert kpi["Revenue"][0] == "¥4,550.00"
-    assert ["tier", "B", "100.00", "1", "2.2%"] in rows
-    assert ["category", "Service", "2"] in rows
-    assert ["stage", "Solution", "0", "1", "0%"] in rows
-    assert ["campaign", "国庆", "4", "1", "25%"] in rows
-    assert ["campaign", "Single coupons", "1", "0", "0%"] in rows
+    assert kpi["Revenue (¥)"][0] == "4550.00"  # money as plain yuan everywhere
+    assert rows[rows.index(["Revenue share by tier"]) + 1] == [
+        "Tier",
+        "Revenue (¥)",
+        "Visits",
+        "Share",
+    ]
+    assert ["B", "100.00", "1", "2.2%"] in rows
+    assert rows[rows.index(["Complaints by category"]) + 1] == ["Category", "Complaints"]
+    assert ["Service", "2"] in rows
+    assert ["Solution", "0", "1", "0%"] in rows
+    assert ["国庆", "4", "1", "25%"] in rows
+    assert ["Single coupons", "1", "0", "0%"] in rows
+    assert not any(r and r[0] in ("kpi", "tier", "stage", "campaign") for r in rows)
 
 
 def test_csv_never_carries_a_formula(board: dash.Dashboard, tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_parse_amount(text: str, cents: int) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("", "amount.invalid"),
+        ("", "amount.required"),
         ("-1", "amount.negative"),
         ("12.345", "amount.invalid"),
         ("abc", "amount.invalid"),

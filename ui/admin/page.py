@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,16 +17,18 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app import audit
+from app import audit, csvio, store
 from app import backup as bk
 from app import staff as st
 from app.context import AppContext
 from app.errors import FrontdeskError
 from ui.actions import call, error_text, role_names
+from ui.files import open_path, save_path
 from ui.format import local_datetime
 from ui.forms import FormDialog
 from ui.table import DISPLAY, RowsTableModel
@@ -50,6 +52,36 @@ class StaffModel(RowsTableModel[st.StaffRow]):
         ]
 
 
+def audit_actions() -> dict[str, str]:
+    """What each audit entry's action code means, in the UI's language."""
+    return {
+        "login": QCoreApplication.translate("audit", "signed in"),
+        "login.failed": QCoreApplication.translate("audit", "sign-in failed"),
+        "logout": QCoreApplication.translate("audit", "signed out"),
+        "staff.create": QCoreApplication.translate("audit", "staff account added"),
+        "staff.disable": QCoreApplication.translate("audit", "staff account disabled"),
+        "staff.enable": QCoreApplication.translate("audit", "staff account enabled"),
+        "staff.password": QCoreApplication.translate("audit", "password reset"),
+        "coupon.issue": QCoreApplication.translate("audit", "coupon issued"),
+        "coupon.void": QCoreApplication.translate("audit", "coupon voided"),
+        "campaign.create": QCoreApplication.translate("audit", "campaign created"),
+        "campaign.issue": QCoreApplication.translate("audit", "campaign coupons issued"),
+        "points.adjust": QCoreApplication.translate("audit", "points adjusted"),
+        "phone.view": QCoreApplication.translate("audit", "full phone number viewed"),
+        "member.deactivate": QCoreApplication.translate("audit", "member deactivated"),
+        "member.active": QCoreApplication.translate("audit", "member reactivated"),
+        "members.export": QCoreApplication.translate("audit", "members exported"),
+        "members.import": QCoreApplication.translate("audit", "members imported"),
+        "settings": QCoreApplication.translate("audit", "settings changed"),
+        "sla.policy": QCoreApplication.translate("audit", "SLA policy changed"),
+        "tiers.edit": QCoreApplication.translate("audit", "tiers changed"),
+        "backup.folder": QCoreApplication.translate("audit", "backup folder changed"),
+        "backup.restore": QCoreApplication.translate("audit", "restore scheduled"),
+        "backup.restore_cancelled": QCoreApplication.translate("audit", "restore cancelled"),
+        "backup.restored": QCoreApplication.translate("audit", "backup restored"),
+    }
+
+
 class AuditModel(RowsTableModel[audit.AuditLine]):
     def headers(self) -> list[str]:
         return [
@@ -64,7 +96,8 @@ class AuditModel(RowsTableModel[audit.AuditLine]):
         if role != DISPLAY:
             return None
         e = self._rows[index.row()]
-        return [local_datetime(e.at), e.staff, e.action, e.target, e.detail][index.column()]
+        action = audit_actions().get(e.action, e.action)
+        return [local_datetime(e.at), e.staff, action, e.target, e.detail][index.column()]
 
 
 class BackupModel(RowsTableModel[bk.BackupInfo]):
@@ -134,6 +167,9 @@ class PasswordDialog(FormDialog):
         self.again = QLineEdit(objectName="newPasswordAgain")
         for box in (self.password, self.again):
             box.setEchoMode(QLineEdit.EchoMode.Password)
+        whose = QLabel(f"{row.display_name} ({row.username})", objectName="passwordFor")
+        whose.setStyleSheet("font-weight: bold;")
+        self.form.addRow(self.tr("Account"), whose)
         self.add_rows(
             (
                 (self.tr("New password"), self.password, "password"),
@@ -185,9 +221,11 @@ class AdminPage(QWidget):
         staff_layout.addLayout(staff_buttons)
         staff_layout.addWidget(self.staff_view, 1)
 
-        self.action_filter = QLineEdit(objectName="auditFilter")
-        self.action_filter.setPlaceholderText(self.tr("action, e.g. coupon.void"))
-        self.action_filter.returnPressed.connect(self.reload)
+        self.action_filter = QComboBox(objectName="auditFilter")
+        self.action_filter.addItem(self.tr("All actions"), "")
+        for code, text in sorted(audit_actions().items(), key=lambda kv: kv[1]):
+            self.action_filter.addItem(text, code)
+        self.action_filter.currentIndexChanged.connect(lambda _i: self.reload())
         verify = QPushButton(self.tr("Verify the chain"), objectName="verifyAuditButton")
         verify.clicked.connect(self.on_verify)
         audit_tab = QWidget()
@@ -197,7 +235,7 @@ class AdminPage(QWidget):
         row.addWidget(verify)
         audit_layout.addLayout(row)
         audit_view = _table("auditList", self.audit_model)
-        for col, width in enumerate((150, 90, 140, 160)):
+        for col, width in enumerate((150, 90, 200, 180)):
             audit_view.setColumnWidth(col, width)
         audit_layout.addWidget(audit_view, 1)
 
@@ -238,9 +276,71 @@ class AdminPage(QWidget):
         self.tabs.addTab(staff_tab, self.tr("Staff"))
         self.tabs.addTab(audit_tab, self.tr("Audit trail"))
         self.tabs.addTab(backup_tab, self.tr("Backups"))
+
+        # Members in and out of a spreadsheet (CSV, opens in Excel; GBK files too).
+        csv_tab = QWidget()
+        csv_layout = QVBoxLayout(csv_tab)
+        row = QHBoxLayout()
+        export = QPushButton(self.tr("Export members…"), objectName="exportMembersButton")
+        export.clicked.connect(self.on_export_members)
+        import_ = QPushButton(self.tr("Import members…"), objectName="importMembersButton")
+        import_.clicked.connect(self.on_import_members)
+        row.addWidget(export)
+        row.addWidget(import_)
+        row.addStretch(1)
+        csv_layout.addLayout(row)
+        help_text = QLabel(
+            self.tr(
+                "Columns: name, phone, gender, birthday, card_no, preferences, allergies, notes, "
+                "tags (separated by ;). Chinese headers such as 姓名, 手机号 work too. Each bad "
+                "row is listed below with its line and reason; the good rows are added."
+            )
+        )
+        help_text.setWordWrap(True)
+        csv_layout.addWidget(help_text)
+        self.import_report = QTextBrowser(objectName="importReport")
+        csv_layout.addWidget(self.import_report, 1)
+        self.tabs.addTab(csv_tab, self.tr("Members CSV"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+
+    @Slot()
+    def on_export_members(self) -> None:
+        folder = Path(self.ctx.data_dir or ".") / "exports"
+        name = f"members-{store.today(self.ctx).isoformat()}.csv"
+        path = save_path(self, self.tr("Export members"), folder, name, "CSV (*.csv)")
+        if not path:
+            return
+        count = call(self, csvio.export_members, self.ctx, Path(path))
+        if count is not None:
+            self.say(
+                self.tr("%1 members exported to %2.")
+                .replace("%1", f"{count:,}")
+                .replace("%2", path)
+            )
+
+    @Slot()
+    def on_import_members(self) -> None:
+        path = open_path(self, self.tr("Import members"), "", "CSV (*.csv *.txt)")
+        if not path:
+            return
+        report = call(self, csvio.import_members, self.ctx, Path(path))
+        if report is None:
+            return
+        lines = [
+            self.tr("Line %1: %2")
+            .replace("%1", str(e.line))
+            .replace("%2", error_text(FrontdeskError(e.code, **e.params)))
+            for e in report.errors
+        ]
+        self.import_report.setPlainText("\n".join(lines))
+        self.say(
+            self.tr("%1 members imported, %2 rows refused (listed below).")
+            .replace("%1", f"{report.imported:,}")
+            .replace("%2", f"{report.rejected:,}"),
+            error=bool(report.rejected),
+        )
 
     def reset(self) -> None:
         self.message.clear()
@@ -257,7 +357,7 @@ class AdminPage(QWidget):
         try:
             self.staff_model.set_rows(st.list_staff(self.ctx))
             self.audit_model.set_rows(
-                audit.entries(self.ctx, self.action_filter.text().strip() or None)
+                audit.entries(self.ctx, str(self.action_filter.currentData() or "") or None)
             )
         except FrontdeskError as exc:
             self.say(html.escape(error_text(exc)), error=True)
@@ -313,8 +413,19 @@ class AdminPage(QWidget):
         row = self.selected_staff()
         if row is None:
             return None
+        self.say("")  # the last message was about something else
         dialog = PasswordDialog(self.ctx, row, self)
-        dialog.finished.connect(lambda _r: self.reload())
+
+        def done(result: int) -> None:
+            self.reload()
+            if result:
+                self.say(
+                    self.tr("New password set for %1; they can sign in with it now.").replace(
+                        "%1", row.display_name
+                    )
+                )
+
+        dialog.finished.connect(done)
         dialog.open()
         return dialog
 

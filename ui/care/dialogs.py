@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -92,6 +93,13 @@ class OutcomeDialog(FormDialog):
         self.outcome = QLineEdit(objectName="followUpOutcome")
         self.purpose = QLineEdit(follow_up.purpose, objectName="followUpPurposeShown")
         self.purpose.setReadOnly(True)
+        guest = QLabel(
+            f"{follow_up.member.name}  {follow_up.member.phone_masked}  "
+            f"({follow_up.member.member_no})",
+            objectName="followUpMember",
+        )
+        guest.setStyleSheet("font-weight: bold;")
+        self.form.addRow(self.tr("Member"), guest)
         self.form.addRow(self.tr("Purpose"), self.purpose)
         self.form.addRow(self.tr("Outcome *"), self.outcome)
         self.fields["outcome"] = self.outcome
@@ -121,6 +129,7 @@ class IssueToSelectionDialog(FormDialog):
         self.issued: list[CouponView] = []
         self.result_issue: cs.IssuedCampaign | None = None
         self.campaign = QComboBox(objectName="careCampaign")
+        self.campaign.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         campaigns = call(self, cs.list_campaigns, ctx) or []
         for c in sorted(campaigns, key=lambda c: c.kind != kind):
             self.campaign.addItem(c.name, c.id)

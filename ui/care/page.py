@@ -31,7 +31,7 @@ from ui.actions import call
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, OutcomeDialog
 from ui.care.tiers import TierDialog
 from ui.coupons.labels import issued_text
-from ui.format import local_datetime
+from ui.format import local_date, local_datetime
 from ui.members.models import PagedMemberModel
 from ui.table import DISPLAY, RowsTableModel
 from ui.workers import Job, Progress
@@ -81,7 +81,7 @@ class MemberListTab(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
-        for col, width in ((0, 130), (1, 130), (2, 90), (3, 120), (4, 70), (5, 110), (6, 140)):
+        for col, width in ((0, 130), (1, 130), (2, 105), (3, 120), (4, 70), (5, 110), (6, 140)):
             self.view.setColumnWidth(col, width)
         self.coupon_button = QPushButton(
             self.tr("Issue coupons to selection…"), objectName=f"{name}Coupons"
@@ -162,7 +162,7 @@ class MemberListTab(QWidget):
             self.page.say(self.tr("Select one or more members first."))
             return None
         dialog = FollowUpDialog(self.page.ctx, ids, self, self.purpose)
-        dialog.finished.connect(lambda _r: self.page.reload())
+        dialog.finished.connect(lambda _r: self.page.after_calls(dialog))
         dialog.open()
         return dialog
 
@@ -316,6 +316,15 @@ class CarePage(QWidget):
             + (f"<table width='30%'>{seg_rows}</table>" if seg_rows else f"<p>{words['none']}</p>")
             + f"<h4>{words['sat']}</h4><table width='40%'>{sat_rows}</table>"
         )
+
+    def after_calls(self, dialog: FollowUpDialog) -> None:
+        self.reload()
+        if dialog.scheduled:
+            self.say(
+                self.tr("%1 follow-up calls scheduled for %2.")
+                .replace("%1", str(dialog.scheduled))
+                .replace("%2", local_date(dialog.due.date().toPython()))
+            )
 
     def after_coupons(self, result: cs.IssuedCampaign | None) -> None:
         if result is None:

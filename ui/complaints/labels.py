@@ -53,6 +53,16 @@ def stages() -> dict[str, str]:
     }
 
 
+def manager_name(name: str) -> str:
+    """Who escalations go to: the policy's name, or the manager on duty."""
+    return name.strip() or QCoreApplication.translate("complaints", "duty manager")
+
+
+def assignee(name: str, escalated: bool) -> str:
+    shown = manager_name(name) if escalated else name
+    return shown + (" ⬆" if escalated else "")
+
+
 def actions() -> dict[str, str]:
     return {
         "logged": QCoreApplication.translate("complaints", "Logged"),

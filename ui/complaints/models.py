@@ -101,7 +101,7 @@ class ComplaintTableModel(RowsTableModel[ComplaintView]):
                     stats.get(r.status, r.status),
                     stage_names.get(nxt.stage, nxt.stage) if nxt else "",
                     "",
-                    r.assignee + (" ⬆" if r.escalated else ""),
+                    labels.assignee(r.assignee, r.escalated),
                     local_datetime(r.created_at),
                 )
             )
@@ -144,7 +144,7 @@ class ComplaintTableModel(RowsTableModel[ComplaintView]):
                 continue
             self._rows[i] = view
             old = self._texts[i]
-            self._texts[i] = (*old[:7], view.assignee + (" ⬆" if view.escalated else ""), old[8])
+            self._texts[i] = (*old[:7], labels.assignee(view.assignee, view.escalated), old[8])
             self.dataChanged.emit(self.index(i, 0), self.index(i, self.COLUMNS - 1))
         return rest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ STEPS_FOR_STATUS = {
     "new": ("respond", "escalate", "note", "coupon"),
     "responded": ("investigate", "answer", "escalate", "note", "coupon"),
     "investigating": ("answer", "escalate", "note", "coupon"),
-    "answered": ("close", "investigate", "escalate", "note", "coupon"),
+    "answered": ("close", "escalate", "note", "coupon"),
     "closed": ("reopen", "note"),
     "reopened": ("investigate", "answer", "escalate", "note", "coupon"),
 }
@@ -90,7 +90,8 @@ class ComplaintsPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(30)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((90, 110, 130, 60, 90, 110, 100, 110)):
+        # Wide enough for the longest words in every language (and "overdue 58 d 18 h").
+        for col, width in enumerate((90, 110, 160, 80, 90, 110, 165, 140)):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self.on_current_changed)
 
@@ -149,12 +150,23 @@ class ComplaintsPage(QWidget):
         self._fingerprint = call(self, cp.open_fingerprint, self.ctx)
         rows = call(self, cp.open_complaints, self.ctx) or []
         self.model.set_rows(rows, self.ctx.clock.now(), self.policy.due_soon_minutes)
-        target = next((i for i, r in enumerate(rows) if r.id == keep), 0 if rows else -1)
+        showing_closed = self.current is not None and self.current.status == "closed"
+        first = -1 if showing_closed or not rows else 0
+        target = next((i for i, r in enumerate(rows) if r.id == keep), first)
         if target >= 0:
             self.view.selectRow(target)
-        else:
+        elif not showing_closed:  # a just-closed case stays shown until another is chosen
             self.show_detail(None)
         self._emit_counts()
+
+    def select(self, complaint_id: int) -> None:
+        """Shows this complaint (if it is open)."""
+        row = next(
+            (i for i in range(self.model.rowCount()) if self.model.row_at(i).id == complaint_id),  # type: ignore[union-attr]
+            -1,
+        )
+        if row >= 0:
+            self.view.selectRow(row)
 
     def _changed_elsewhere(self) -> bool:
         """True when another counter (or another window) changed open complaints."""
@@ -213,8 +225,10 @@ class ComplaintsPage(QWidget):
     def show_detail(self, c: ComplaintView | None) -> None:
         self.current = c
         allowed = STEPS_FOR_STATUS.get(c.status, ()) if c else ()
+        # Every step keeps its place (a click where "Answer" was never hits "Escalate");
+        # the ones that do not apply now are greyed out.
         for step, button in self.step_buttons.items():
-            button.setVisible(step in allowed)
+            button.setEnabled(step in allowed)
         if c is None:
             nothing = self.tr("No complaint selected.")
             self.detail.setHtml(f"<p style='color:#666'>{nothing}</p>")
@@ -228,9 +242,10 @@ class ComplaintsPage(QWidget):
         acts = labels.actions()
         assignee_word = self.tr("assignee")
         due_word = self.tr("due")
+        who = esc(labels.assignee(c.assignee, c.escalated))
         lines = [
             f"<h3>{c.ref} · {esc(c.guest)} · {sev[c.severity]}</h3>",
-            f"<p>{ch[c.channel]} · {cat[c.category]} · {assignee_word}: {esc(c.assignee)}</p>",
+            f"<p>{ch[c.channel]} · {cat[c.category]} · {assignee_word}: {who}</p>",
             f"<p><b>{esc(c.description)}</b></p><ul>",
         ]
         for d in c.deadlines:
@@ -296,6 +311,13 @@ class ComplaintsPage(QWidget):
         if result is None:
             return
         self.current = result
+        if result.status == "closed":
+            # It leaves the open list: no other case is highlighted while this one shows.
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)
+            self.view.clearSelection()
+            self.view.setCurrentIndex(QModelIndex())
+            selection.blockSignals(False)
         self.reload()
         if result.status == "closed":
             self.show_detail(result)

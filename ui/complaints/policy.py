@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QTextBrowser,
@@ -20,6 +21,7 @@ from app.errors import ValidationError
 from app.sla import STAGES, SlaPolicy
 from ui.actions import call, error_text
 from ui.complaints import labels
+from ui.format import local_datetime
 from ui.forms import FormDialog, WeekdayChecks
 
 
@@ -49,6 +51,7 @@ class SlaPolicyDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("slaPolicyDialog")
+        self.setMinimumWidth(620)  # seven weekday boxes in a row, in every language
         self.setWindowTitle(self.tr("SLA policy and store calendar"))
         self.ctx = ctx
         self.saved: SlaPolicy | None = None
@@ -69,6 +72,7 @@ class SlaPolicyDialog(FormDialog):
             ", ".join(d.isoformat() for d in p.makeup_workdays), objectName="slaMakeup"
         )
         self.manager = QLineEdit(p.manager, objectName="slaManager")
+        self.manager.setPlaceholderText(labels.manager_name(""))
         self.add_rows(
             (
                 (self.tr("First response within"), self.response, "response_minutes"),
@@ -82,6 +86,17 @@ class SlaPolicyDialog(FormDialog):
             )
         )
         self.form.insertRow(5, self.tr("Rest days"), self.rest)
+        meaning = QLabel(
+            self.tr(
+                "A working day is a day the store is open: every day except the rest days "
+                "and holidays ticked here (a make-up day counts even if it is a rest day). "
+                "The final answer is due by closing time of its last working day."
+            ),
+            objectName="workingDayHint",
+        )
+        meaning.setWordWrap(True)
+        meaning.setStyleSheet("color: #607d8b;")
+        self.form.insertRow(6, "", meaning)
         self.policy = p
 
     def on_save(self) -> None:
@@ -125,6 +140,11 @@ class SlaReportDialog(QDialog):
 
     def _html(self, r: cp.SlaReport) -> str:
         st, cat, ch = labels.stages(), labels.categories(), labels.channels()
+        period = (
+            self.tr("Complaints logged from %1 to %2; open and overdue as of now.")
+            .replace("%1", local_datetime(r.start))
+            .replace("%2", local_datetime(r.end))
+        )
 
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{value * 100:.0f}%"
@@ -154,6 +174,7 @@ class SlaReportDialog(QDialog):
             "ch": self.tr("By channel"),
         }
         return (
+            f"<p>{period}</p>"
             f"<h3>{words['logged']}: {r.logged}</h3>"
             f"<p>{words['open']}: {r.open_now} · {words['overdue']}: "
             f"<b style='color:#b00020'>{r.breached_now}</b></p>"

@@ -233,6 +233,7 @@ class IssueCampaignDialog(FormDialog):
         for row in (row1, row2, row3):
             self.form.addRow(row)
         self.preview = QLabel(objectName="audiencePreview")
+        self.preview.setWordWrap(True)
         self.form.addRow(self.preview)
         default = {"birthday": self.by_birthday, "winback": self.by_lapse}.get(
             campaign.kind, self.by_list

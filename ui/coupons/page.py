@@ -55,8 +55,8 @@ class CampaignTableModel(RowsTableModel[CampaignView]):
             self.tr("Campaign"),
             self.tr("Kind"),
             self.tr("Offer"),
-            self.tr("Issued"),
-            self.tr("Redeemed"),
+            self.tr("Coupons issued"),
+            self.tr("Coupons redeemed"),
             self.tr("Redemption rate"),
         ]
 
@@ -171,7 +171,7 @@ class CouponsPage(QWidget):
         self.campaign_view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
-        for col, width in enumerate((0, 120, 200, 100, 100, 110)):
+        for col, width in enumerate((0, 120, 200, 130, 150, 130)):
             if width:
                 self.campaign_view.setColumnWidth(col, width)
 
@@ -333,9 +333,30 @@ class CouponsPage(QWidget):
 
     def open_campaign_dialog(self) -> CampaignDialog:
         dialog = CampaignDialog(self.ctx, self)
-        dialog.finished.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: self._after_campaign(dialog.created))
         dialog.open()
         return dialog
+
+    def _after_campaign(self, campaign: CampaignView | None) -> None:
+        self.reload()
+        if campaign is None:
+            return
+        row = next(
+            (
+                i
+                for i in range(self.campaigns.rowCount())
+                if self.campaigns.row_at(i).id == campaign.id
+            ),  # type: ignore[union-attr]
+            -1,
+        )
+        if row >= 0:
+            self.campaign_view.selectRow(row)  # ready for "Issue campaign…"
+        self.show_message(
+            self.tr("Campaign %1 created. Choose Issue campaign… to give out its coupons.").replace(
+                "%1", html.escape(campaign.name)
+            ),
+            "ok",
+        )
 
     def open_issue_dialog(self) -> IssueCampaignDialog | None:
         campaign = self.selected_campaign()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal, Slot
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app import dashboard as dash
 from ui.actions import call
 from ui.complaints import labels
+from ui.files import save_path
 from ui.format import local_date, local_datetime, money
 from ui.table import DISPLAY, RowsTableModel
 
@@ -115,10 +116,17 @@ class DrillDialog(QDialog):
 
     member_requested = Signal(int)
 
-    def __init__(self, drill: dash.Drill, key: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        drill: dash.Drill,
+        key: str | None,
+        parent: QWidget | None = None,
+        folder: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("drillDialog")
         self.drill = drill
+        self.folder = folder or Path(".")  # where "Save as CSV…" starts
         title = drill_titles().get(drill.kind, drill.kind)
         if drill.kind == "retention" and key == "late":
             title = self.tr("Return visits after the usual interval")
@@ -135,6 +143,11 @@ class DrillDialog(QDialog):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):  # the title fits too, not only the cells
+            self.view.setColumnWidth(
+                col, max(self.view.columnWidth(col), header.sectionSizeHint(col) + 10)
+            )
         self.view.doubleClicked.connect(self.on_open)
         self.view.activated.connect(self.on_open)
         shown = title + " · " + self.tr("Rows: %1").replace("%1", str(len(drill.rows)))
@@ -167,8 +180,8 @@ class DrillDialog(QDialog):
 
     @Slot()
     def on_save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the list"), f"{self.drill.kind}.csv", "CSV (*.csv)"
+        path = save_path(
+            self, self.tr("Save the list"), self.folder, f"{self.drill.kind}.csv", "CSV (*.csv)"
         )
         if path:
             self.export(path)

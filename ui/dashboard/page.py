@@ -3,7 +3,9 @@ list behind every number (click a tile, a bar or a slice)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -31,7 +33,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -49,11 +50,15 @@ from app.context import AppContext
 from ui.actions import call
 from ui.complaints import labels
 from ui.dashboard.drill import DrillDialog
-from ui.format import language, money, percent, qt_date_format
+from ui.files import save_path
+from ui.format import language, local_datetime, money, percent, qt_date_format
 from ui.workers import Job
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
-TIER_COLOURS = ["#6a1b9a", "#1565c0", "#00897b", "#9e9e9e", "#8d6e63", "#f9a825"]
+TIER_COLOURS = dash.TIER_COLOURS
+
+
+log = logging.getLogger(__name__)
 
 
 class Tile(QFrame):
@@ -135,6 +140,7 @@ class DashboardPage(QWidget):
         self._job: Job | None = None
 
         self.preset = QComboBox(objectName="periodPreset")
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key, text in self.preset_names().items():
             self.preset.addItem(text, key)
         self.preset.addItem(self.tr("Custom dates"), "custom")
@@ -264,14 +270,21 @@ class DashboardPage(QWidget):
             self.start_rebuild()
             return
         period = call(self, lambda: self.period())
-        if period is None:
-            return
-        board = call(self, lambda: dash.compute(self.ctx, period))
+        board = call(self, lambda: dash.compute(self.ctx, period)) if period else None
         if board is None:
+            self.clear_board()  # no old figures left standing under new dates
             return
         # The same length just before, for the tiles' "before" (as cheap as the period).
         before = call(self, lambda: dash.compute(self.ctx, period.previous()))
         self.show_board(board, before)
+
+    def clear_board(self) -> None:
+        self.board = None
+        for tile in self.tiles.values():
+            tile.show_figure("—", "", None)
+        for view in self.views.values():
+            view.setChart(_chart(""))
+        self.status.clear()
 
     def start_rebuild(self) -> None:
         """Recounts the day book off the GUI thread (after an upgrade or a bulk import)."""
@@ -351,7 +364,11 @@ class DashboardPage(QWidget):
         self.tiles["category"].show_figure(
             f"{board.complaints:,}", was(f"{before.complaints:,}").strip(), None
         )
-        self.status.setText(self.tr("Computed in %1 ms").replace("%1", f"{board.computed_ms:.0f}"))
+        # When the figures were read (the milliseconds they took are for the log, not staff).
+        self.status.setText(
+            self.tr("As of %1").replace("%1", local_datetime(self.ctx.clock.now())[-5:])
+        )
+        log.info("dashboard computed in %.0f ms", board.computed_ms)
         self.draw_charts(board)
 
     def draw_charts(self, board: dash.Dashboard) -> None:
@@ -513,7 +530,7 @@ class DashboardPage(QWidget):
         result = call(self, lambda: dash.drill(self.ctx, kind, period, key))
         if result is None:
             return None
-        dialog = DrillDialog(result, key, self)
+        dialog = DrillDialog(result, key, self, self.reports_dir())
         dialog.member_requested.connect(self.member_requested)
         dialog.open()
         return dialog
@@ -539,8 +556,12 @@ class DashboardPage(QWidget):
 
     @Slot()
     def on_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save report"), self.default_name("pdf"), "PDF (*.pdf)"
+        path = save_path(
+            self,
+            self.tr("Save report"),
+            self.reports_dir(),
+            self.default_name("pdf"),
+            "PDF (*.pdf)",
         )
         if path and self.export(path, "pdf"):
             from app import settings
@@ -550,11 +571,19 @@ class DashboardPage(QWidget):
 
     @Slot()
     def on_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save report"), self.default_name("csv"), "CSV (*.csv)"
+        path = save_path(
+            self,
+            self.tr("Save report"),
+            self.reports_dir(),
+            self.default_name("csv"),
+            "CSV (*.csv)",
         )
         if path:
             self.export(path, "csv")
+
+    def reports_dir(self) -> Path:
+        """Reports are offered a place in the data folder (reports/), not the program's."""
+        return Path(self.ctx.data_dir or ".") / "reports"
 
     def default_name(self, ext: str) -> str:
         p = self.period()

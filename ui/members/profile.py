@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -34,6 +36,49 @@ from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import VisitTableModel
 from ui.style import style_widget
 
+_TIER_REASON = re.compile(
+    r"^(upgrade|downgrade)( \(review\))?: 12 months (¥[\d,.]+), (\d+) visits$"
+)
+
+
+def tier_reason(text: str) -> str:
+    """Why a tier changed, in the UI's language (the service writes a fixed form)."""
+    m = _TIER_REASON.match(text)
+    if m is None:
+        return text
+    words = {
+        ("upgrade", False): QCoreApplication.translate(
+            "profile", "Up on a visit: %1 and %2 visits in 12 months"
+        ),
+        ("upgrade", True): QCoreApplication.translate(
+            "profile", "Up at the review: %1 and %2 visits in 12 months"
+        ),
+        ("downgrade", True): QCoreApplication.translate(
+            "profile", "Down at the review: %1 and %2 visits in 12 months"
+        ),
+        ("downgrade", False): QCoreApplication.translate(
+            "profile", "Down: %1 and %2 visits in 12 months"
+        ),
+    }
+    return (
+        words[(m.group(1), m.group(2) is not None)]
+        .replace("%1", m.group(3))
+        .replace("%2", m.group(4))
+    )
+
+
+def points_reason(text: str) -> str:
+    """A points ledger line's reason, in the UI's language where the service wrote it."""
+    if text.startswith("earned "):  # expired: when the points were earned
+        return QCoreApplication.translate("profile", "earned %1").replace(
+            "%1", text.removeprefix("earned ")
+        )
+    if text.startswith("coupon "):  # exchanged for a coupon
+        code, _, why = text.removeprefix("coupon ").partition(": ")
+        shown = QCoreApplication.translate("profile", "coupon %1").replace("%1", code)
+        return f"{shown}: {why}" if why else shown
+    return text
+
 
 class MemberProfileView(QWidget):
     """Signals:
@@ -41,12 +86,14 @@ class MemberProfileView(QWidget):
     changed(int): the member with this id was edited or got a visit.
     complaint_requested(MemberProfile): log a complaint for this member.
     coupon_issued(CouponView): points were turned into this coupon (to show and print).
+    said(str): what was just done, for the status bar ("visit recorded ...").
     """
 
     back_requested = Signal()
     changed = Signal(int)
     complaint_requested = Signal(object)
     coupon_issued = Signal(object)
+    said = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,7 +236,7 @@ class MemberProfileView(QWidget):
         self.coupons_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.coupons_view.verticalHeader().hide()
         self.coupons_view.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((150, 160, 90, 210)):
+        for col, width in enumerate((150, 220, 90, 210)):
             self.coupons_view.setColumnWidth(col, width)
         tabs.addTab(self.coupons_view, self.tr("Coupons"))
         self.loyalty_view = QTextBrowser(objectName="profileLoyalty")
@@ -280,8 +327,20 @@ class MemberProfileView(QWidget):
         if self.profile is None or not self.profile.active:
             return
         dialog = VisitDialog(self.ctx, self.profile, self)
-        dialog.finished.connect(lambda _r: self._after_dialog(dialog.result_visit is not None))
+        dialog.finished.connect(lambda _r: self._after_visit(dialog))
         dialog.open()
+
+    def _after_visit(self, dialog: VisitDialog) -> None:
+        visit = dialog.result_visit
+        if visit is None or self.profile is None:
+            return
+        name = self.profile.name
+        self._after_dialog(True)
+        self.said.emit(
+            self.tr("Visit recorded: %1, %2.")
+            .replace("%1", name)
+            .replace("%2", money(visit.amount_cents))
+        )
 
     def _loyalty_html(self, member_id: int, tier_names: dict[str, str]) -> str:
         kinds = {
@@ -293,12 +352,12 @@ class MemberProfileView(QWidget):
         changes = "".join(
             f"<tr><td>{local_datetime(c.at)}</td><td>{tier_names.get(c.from_tier, c.from_tier)}"
             f" → <b>{tier_names.get(c.to_tier, c.to_tier)}</b></td>"
-            f"<td>{html.escape(c.reason)}</td></tr>"
+            f"<td>{html.escape(tier_reason(c.reason))}</td></tr>"
             for c in loyalty.tier_history(self.ctx, member_id)
         )
         lines = "".join(
             f"<tr><td>{local_datetime(e.at)}</td><td>{kinds.get(e.kind, e.kind)}</td>"
-            f"<td align='right'>{e.points:+,}</td><td>{html.escape(e.reason)}</td>"
+            f"<td align='right'>{e.points:+,}</td><td>{html.escape(points_reason(e.reason))}</td>"
             f"<td>{html.escape(e.staff)}</td></tr>"
             for e in loyalty.points_history(self.ctx, member_id, 50)
         )
@@ -340,13 +399,50 @@ class MemberProfileView(QWidget):
         dialog.open()
 
     @Slot()
-    def on_toggle_active(self) -> None:
+    def on_toggle_active(self) -> QMessageBox | None:
+        """Deactivating asks first (No is the default); bringing back does not."""
+        if self.profile is None:
+            return None
+        if not self.profile.active:
+            self._set_active(True)
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Deactivate member"),
+            self.tr(
+                "Deactivate %1? They no longer appear at the top of searches and get no "
+                "coupons; their history stays, and a manager can bring them back."
+            ).replace("%1", self.profile.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirmDeactivate")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if (
+                clicked is not None
+                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
+            ):
+                self._set_active(False)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def _set_active(self, active: bool) -> None:
         if self.profile is None:
             return
-        result = call(self, members.set_active, self.ctx, self.profile.id, not self.profile.active)
+        result = call(self, members.set_active, self.ctx, self.profile.id, active)
         if result is not None:
             self._show(result)
             self.changed.emit(result.id)
+            self.said.emit(
+                (
+                    self.tr("%1 deactivated.") if not active else self.tr("%1 is active again.")
+                ).replace("%1", result.name)
+            )
 
     def _after_dialog(self, saved: bool) -> None:
         if saved and self.profile is not None:
