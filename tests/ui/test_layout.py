@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
 from app import coupons as cs
-from app import loyalty, staff
+from app import dashboard, loyalty, staff
 from app.clock import FakeClock
 from app.context import AppContext
 from app.coupons import CouponTerms
@@ -57,6 +57,7 @@ def busy_store(ctx: AppContext, clock: FakeClock) -> int:
     seed_demo(system, 300)
     seed_activity(system, days=60)
     loyalty.refresh(system)
+    dashboard.ensure_totals(system)  # the figures, not "counting past visits…"
     member = make_member(ctx, "欧阳娜娜", "13812345678", allergies="精油过敏", notes="喜欢安静")
     loyalty.adjust_points(ctx, member.id, 800, "开业")
     cp.log_complaint(
