@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: $(STAMP) translations lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
@@ -54,7 +55,7 @@ clean:
 
 # Refresh the .ts files from the code's tr() strings (then translate them in Qt Linguist).
 i18n: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find ui -name '*.py') app/messages.py -no-obsolete $(addprefix -ts ,$(TS))
+	$(VENV)/bin/pyside6-lupdate $$(find ui -name '*.py') app/core/messages.py -no-obsolete $(addprefix -ts ,$(TS))
 
 # Screenshots of the main windows into shots/ (offscreen), to look at after UI changes.
 shots: $(STAMP) translations

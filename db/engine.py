@@ -48,5 +48,12 @@ def read_only_engine(path: str | Path) -> Engine:
     return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true")
 
 
+def begin_write(session: Session) -> None:
+    """Starts the session's transaction as a writer: on SQLite it takes the write lock at
+    once (BEGIN IMMEDIATE), so a read-check-write action racing another counter waits
+    instead of failing half-way; elsewhere it is an ordinary transaction."""
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -30,6 +30,7 @@ from db.models import (
     MemberSearchKey,
     MemberStats,
     MemberTag,
+    Tier,
     Visit,
 )
 from db.types import UTCDateTime
@@ -84,6 +85,17 @@ class MemberRepository:
             .limit(limit)
         )
         return [(k, m) for k, m in rows]
+
+    def tier_of(self, member_id: int) -> str:
+        """The member's tier code: their stats row's, or the lowest tier until their first
+        review or upgrade."""
+        tier = self.session.scalar(
+            select(MemberStats.tier).where(MemberStats.member_id == member_id)
+        )
+        if tier is not None:
+            return str(tier)
+        lowest = self.session.scalar(select(Tier.code).order_by(Tier.rank).limit(1))
+        return str(lowest or "C")
 
     def by_ids(self, ids: Iterable[int]) -> list[Member]:
         id_list = list(ids)

@@ -18,12 +18,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app import complaints as cp
-from app import coupon_pdf
 from app import coupons as cs
-from app import settings as st
-from app.clock import FakeClock
-from app.context import AppContext
-from app.demo import seed_demo
+from app.admin.demo import seed_demo
+from app.bootstrap import open_store
+from app.core import settings as st
+from app.core.clock import FakeClock
+from app.core.context import AppContext
+from app.coupons import pdf as coupon_pdf
 from ui.complaints.dialogs import ComplaintDialog
 from ui.complaints.policy import SlaReportDialog
 from ui.coupons.dialogs import CouponDialog
@@ -146,9 +147,9 @@ def _care(
 
 
 def _dashboard(app: QApplication, ctx: AppContext, win: MainWindow, out: Path, lang: str) -> None:
-    from app import dashboard as dash
-    from app.demo import seed_activity
-    from app.settings import set_store_name
+    from app import reporting as dash
+    from app.admin.demo import seed_activity
+    from app.core.settings import set_store_name
     from ui.dashboard.drill import DrillDialog
     from ui.settings import SettingsDialog
 
@@ -191,7 +192,7 @@ def main() -> None:
     apply_style(app)
     install_translations(app, lang)
     clock = FakeClock()
-    ctx = AppContext.open(tempfile.mkdtemp(), clock, system=True)
+    ctx = open_store(tempfile.mkdtemp(), clock, system=True)
     seed_demo(ctx, 3000)
     _complaints(ctx, clock)
     win = MainWindow(ctx)

@@ -18,8 +18,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["TZ"] = "America/Los_Angeles"  # the PC's zone: neither UTC nor the store's
 
-from app.clock import FakeClock
-from app.context import AppContext
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from tests.live_rows import guard_services
 
 time.tzset()
@@ -59,6 +60,6 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(data_dir: Path, clock: FakeClock) -> Iterator[AppContext]:
-    context = AppContext.open(data_dir, clock, system=True)
+    context = open_store(data_dir, clock, system=True)
     yield context
     context.close()

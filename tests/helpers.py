@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from app import members
-from app.clock import FakeClock
-from app.context import AppContext
-from app.errors import FrontdeskError
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile
 
 _PHONE = iter(range(13800000000, 13900000000, 7))
@@ -31,11 +32,10 @@ def race_redeem(
     data_dir: str, codes: list[str], barrier: object, results: object, name: str
 ) -> None:
     """A counter process: for each code, wait for the other counter, then redeem."""
-    from app.clock import FakeClock
-    from app.context import AppContext
+    from app.core.clock import FakeClock
     from app.coupons import CouponError, redeem
 
-    ctx = AppContext.open(data_dir, FakeClock(), system=True)
+    ctx = open_store(data_dir, FakeClock(), system=True)
     try:
         for code in codes:
             barrier.wait()  # type: ignore[attr-defined]
@@ -53,12 +53,11 @@ def race_points(
     data_dir: str, member_id: int, points: int, barrier: object, results: object
 ) -> None:
     """A counter process that spends points at the same instant as another."""
-    from app.clock import FakeClock
-    from app.context import AppContext
-    from app.errors import Conflict
+    from app.core.clock import FakeClock
+    from app.core.errors import Conflict
     from app.loyalty import redeem_points
 
-    ctx = AppContext.open(data_dir, FakeClock(), system=True)
+    ctx = open_store(data_dir, FakeClock(), system=True)
     try:
         barrier.wait()  # type: ignore[attr-defined]
         try:
@@ -75,10 +74,9 @@ def crash_writer(data_dir: str, confirmed: str) -> None:
     the service returned (what the receptionist saw as saved). Killed from outside."""
     import os
 
-    from app.context import AppContext
     from app.members import MemberInput, create_member, record_visit
 
-    ctx = AppContext.open(data_dir, system=True)
+    ctx = open_store(data_dir, system=True)
     member = create_member(ctx, MemberInput(name="断电测试", phone=str(13900000000 + os.getpid())))
     with open(confirmed, "a", encoding="utf-8") as out:
         amount = 1
@@ -101,14 +99,13 @@ def crash_runs(base: str, runs: int, seed: int = 1) -> tuple[int, int]:
 
     from sqlalchemy import text
 
-    from app.backup import check_file
-    from app.context import AppContext
+    from app.admin.backup import check_file
     from db.engine import DB_FILENAME
 
     rng = random.Random(seed)
     spawn = multiprocessing.get_context("spawn")
     data_dir = Path(base) / "store"
-    AppContext.open(data_dir, system=True).close()
+    open_store(data_dir, system=True).close()
     lost = corrupt = 0
     for run in range(runs):
         confirmed = Path(base) / f"confirmed-{run}.txt"
@@ -129,7 +126,7 @@ def crash_runs(base: str, runs: int, seed: int = 1) -> tuple[int, int]:
             for line in confirmed.read_text(encoding="utf-8").splitlines()
             if line.strip()
         }
-        ctx = AppContext.open(data_dir, system=True)
+        ctx = open_store(data_dir, system=True)
         try:
             with ctx.engine.connect() as conn:
                 rows = conn.execute(text("SELECT member_id, amount_cents FROM visits"))
@@ -166,7 +163,7 @@ class _Store:
 
 
 def october_store(ctx: AppContext, clock: FakeClock) -> dict[str, int]:
-    """The store of tests/unit/test_dashboard.py, whose figures are worked out by hand
+    """The store of tests/unit/reporting/test_dashboard.py, whose figures are worked out by hand
     there (October 2026, Beijing time); returns the members' and campaigns' ids."""
     from app import complaints as cp
     from app import coupons as cu

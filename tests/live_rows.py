@@ -48,10 +48,15 @@ def _checked(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def guard_services() -> int:
-    """Wraps the services; returns how many (idempotent)."""
-    count = 0
-    for info in pkgutil.iter_modules(app.__path__):
-        module = importlib.import_module(f"{app.__name__}.{info.name}")
+    """Wraps the services where they are defined and wherever app/ names them again (a
+    package's __init__, a module that imported them by name); returns how many
+    (idempotent)."""
+    modules = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(app.__path__, prefix=f"{app.__name__}.")
+    ]
+    wrapped: dict[Callable[..., Any], Callable[..., Any]] = {}
+    for module in modules:
         for name, fn in list(vars(module).items()):
             if (
                 name.startswith("_")
@@ -63,6 +68,9 @@ def guard_services() -> int:
                 continue
             params = list(inspect.signature(fn).parameters)
             if params[:1] == ["ctx"]:
-                setattr(module, name, _checked(fn))
-                count += 1
-    return count
+                wrapped[fn] = _checked(fn)
+    for module in [app, *modules]:
+        for name, value in list(vars(module).items()):
+            if inspect.isfunction(value) and value in wrapped:
+                setattr(module, name, wrapped[value])
+    return len(wrapped)

@@ -9,8 +9,8 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.errors import FrontdeskError
-from app.messages import message_template, render
+from app.core.errors import FrontdeskError
+from app.core.messages import message_template, render
 from ui.complaints import labels
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from app.money import format_cents, format_rate
+from app.core.money import format_cents, format_rate
 
 _DATE_FORMATS = {"zh_CN": "%Y-%m-%d", "zh_TW": "%Y/%m/%d", "en": "%d %b %Y"}
 _date_format = _DATE_FORMATS["zh_CN"]

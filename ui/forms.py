@@ -59,10 +59,10 @@ class FormDialog(QDialog):
         # Ctrl+Q quits from inside a form too (the main window is blocked while a form is
         # open, so its own shortcut cannot fire): the window asks before losing the form.
         QShortcut(QKeySequence("Ctrl+Q"), self).activated.connect(self._quit_by_key)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.body = QVBoxLayout(self)  # the form, its error line and its buttons
+        self.body.addLayout(self.form)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.buttons)
         self.fields: dict[str, QWidget] = {}
         self._snapshot: list[object] | None = None  # what the form held when it opened
         self._error_field: QWidget | None = None

@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app import staff as st
-from app.context import AppContext
+from app.core.context import AppContext
 from ui.actions import call
 from ui.forms import FormDialog
 

@@ -6,16 +6,34 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
+import socket
 import sys
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.paths import resolve_data_dir
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-if TYPE_CHECKING:
-    from app.context import AppContext
+from app import staff
+from app.admin import housekeeping
+from app.admin.instance import InstanceLock
+from app.bootstrap import open_store
+from app.core import settings as st
+from app.core import store
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
+from app.core.paths import resolve_data_dir
+from app.coupons import CouponView
+from app.reporting import dashboard, daybook
+from ui.actions import error_text
+from ui.format import language, local_datetime
+from ui.login import LoginDialog, SetupOwnerDialog
+from ui.main_window import MainWindow
+from ui.probe import install as install_probe
+from ui.style import apply_style, install_translations, register_fonts
 
 log = logging.getLogger("frontdesk")
 
@@ -65,14 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from app.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.probe import install as install_probe
-    from ui.style import apply_style, install_translations, register_fonts
-
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Frontdesk")
     install_probe(app)  # only when FRONTDESK_PROBE is set (the journey tests)
@@ -82,40 +92,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translations(app, args.lang or "zh_CN")
 
     data_dir = resolve_data_dir(args.data_dir)
-    from app.errors import FrontdeskError
-    from app.instance import InstanceLock
-
     try:
         lock = InstanceLock(data_dir).acquire()
     except FrontdeskError as exc:
-        from PySide6.QtWidgets import QMessageBox
-
-        from ui.actions import error_text
-
         message = error_text(exc)
         print(f"frontdesk: {message}", file=sys.stderr)
         if not args.quit_after_start:
             QMessageBox.critical(None, "Frontdesk", message)
         return 1
-    from app.backup import apply_pending_restore
-
-    try:
-        kept = apply_pending_restore(data_dir)
-        if kept is not None:
-            log.info("restored a backup; the previous database is kept as %s", kept)
-    except FrontdeskError as exc:
-        log.error("scheduled restore not done: %s", exc)
+    housekeeping.apply_scheduled_restore(data_dir)
     if not _database_sound(data_dir, args.quit_after_start):
         lock.release()
         return 2
-    from db.engine import DB_FILENAME
-    from db.migrate import pending
-
     notice = None
-    if pending(data_dir / DB_FILENAME) and not args.quit_after_start:
+    if housekeeping.upgrade_pending(data_dir) and not args.quit_after_start:
         # Upgrading a big store builds indexes: say so, rather than look frozen.
-        from PySide6.QtWidgets import QLabel
-
         notice = QLabel(
             QCoreApplication.translate(
                 "startup", "Upgrading the database to this version; please do not switch off…"
@@ -126,33 +117,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         notice.setWindowTitle("Frontdesk")
         notice.show()
         app.processEvents()
-    ctx = AppContext.open(data_dir)  # nobody signed in: no rights until someone does
+    ctx = open_store(data_dir)  # nobody signed in: no rights until someone does
     store_itself = ctx.as_system()  # housekeeping: demo data, expiry, backups
     if args.quit_after_start:
         ctx = store_itself  # the smoke test starts the window with nobody at the counter
     if notice is not None:
         notice.close()
-    from app.backup import finish_restore
-
-    restored = finish_restore(store_itself)  # the audit trail after a restore
-    if restored is not None:
-        log.info(
-            "restore finished: %s, %d later audit entries carried over, replaced file kept as %s",
-            restored.backup,
-            restored.carried,
-            restored.kept,
-        )
-    from app import settings as st
-
+    restored = housekeeping.finish_restore(store_itself)  # the audit trail after a restore
     stored = st.language(ctx) if args.lang is None else None
     if stored is not None and stored != "zh_CN":
         install_translations(app, stored)  # the store's language, from sign-in on
     if args.demo:
-        from app.demo import seed_if_empty
-
-        added = seed_if_empty(store_itself)
-        if added:
-            log.info("added %d demo members to %s", added, data_dir)
+        housekeeping.seed_demo_if_empty(store_itself)
     if not args.quit_after_start and not sign_in(ctx):
         log.info("sign-in cancelled; quitting")
         ctx.close()
@@ -160,14 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if ctx.staff is not None:
         log.info("signed in as %s (%s)", ctx.staff.username, ctx.staff.role)
-    from app.loyalty import expire_points
-
-    expire_points(store_itself)  # daily housekeeping; an index lookup when nothing is due
+    housekeeping.daily(store_itself)
     windows: list[MainWindow] = []
 
     def open_window(auto_review: bool) -> MainWindow:
         window = MainWindow(ctx, auto_review=auto_review)
-        window.hourly = lambda: daily_backup(store_itself, only_if_due=True)
+        window.hourly = lambda: housekeeping.backup_if_due(store_itself)
         window.language_changed.connect(switch_language)
         window.showMaximized()  # the counter's whole screen (1366×768 is common)
         windows[:] = [window]
@@ -192,8 +166,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after_start:
 
         def report() -> None:
-            from ui.format import language
-
             ready = time.perf_counter() - started
             print(f"STARTUP ready_s={ready:.3f} lang={language()}", flush=True)
             if args.smoke_report:
@@ -207,17 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, report)
     if not args.quit_after_start:
-        daily_backup(store_itself, only_if_due=True)
-    from app.backup import mark_running
-
-    mark_running(data_dir, True)
+        housekeeping.backup_if_due(store_itself)
+    housekeeping.mark_running(data_dir, True)
     quitter.windows = windows
     code = app.exec()
     log.info("quitting%s", f" ({quitter.reason})" if quitter.reason else "")
     if not args.quit_after_start:
-        daily_backup(store_itself, only_if_due=False)
+        housekeeping.backup_if_due(store_itself, on_exit=True)
     ctx.close()
-    mark_running(data_dir, False)  # last: a crash during the exit backup is still noticed
+    housekeeping.mark_running(data_dir, False)  # last: a crash in the exit backup is noticed
     lock.release()
     log.info("stopped cleanly")
     return code
@@ -231,14 +201,9 @@ class QuitSignals:
     the signal's byte on the wakeup socket wakes the loop so the handler runs at once."""
 
     def __init__(self, app: object) -> None:
-        import signal
-        import socket
-
-        from PySide6.QtCore import QSocketNotifier
-
         self.app = app
         self.reason = ""
-        self.windows: list[object] = []
+        self.windows: list[MainWindow] = []
         self._read, self._write = socket.socketpair()
         for sock in (self._read, self._write):
             sock.setblocking(False)
@@ -254,17 +219,12 @@ class QuitSignals:
             self._read.recv(512)
 
     def _on_signal(self, signum: int, _frame: object) -> None:
-        import signal
-
-        from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
-
         self.reason = signal.Signals(signum).name
         log.info("%s received: closing", self.reason)
 
         def close() -> None:
             for window in self.windows:
-                window.shutting_down = True  # type: ignore[attr-defined]
+                window.shutting_down = True
             QApplication.closeAllWindows()
             QApplication.exit(0)  # also ends a dialog's own loop (the sign-in box)
 
@@ -276,30 +236,15 @@ def install_quit_signals(app: object) -> QuitSignals:
 
 
 def language_name() -> str:
-    from ui.format import language
-
     return language()
 
 
 def _database_sound(data_dir: Path, quiet: bool) -> bool:
     """After a crash or power cut, SQLite's quick check runs before anything else. A
     damaged database is explained, with the offer to restore the newest good backup."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
-
-    from app import backup
-    from db.engine import DB_FILENAME
-    from ui.format import local_datetime
-
-    if not backup.unclean_shutdown(data_dir):
+    damage = housekeeping.check_after_crash(data_dir)
+    if damage is None:
         return True
-    problems = backup.quick_check(data_dir / DB_FILENAME)
-    backup.mark_running(data_dir, False)
-    if not problems:
-        log.info("last run ended abruptly; the database checked out fine")
-        return True
-    log.error("database damaged: %s", problems)
-    good = backup.newest_good(data_dir / "backups")
     text = (
         QCoreApplication.translate(
             "startup",
@@ -307,9 +252,9 @@ def _database_sound(data_dir: Path, quiet: bool) -> bool:
             "while the disk was writing.",
         )
         .replace("%1", str(data_dir))
-        .replace("%2", "; ".join(problems[:2]))
+        .replace("%2", "; ".join(damage.problems[:2]))
     )
-    if good is None:
+    if damage.good is None:
         if not quiet:
             QMessageBox.critical(
                 None,
@@ -329,29 +274,25 @@ def _database_sound(data_dir: Path, quiet: bool) -> bool:
         + QCoreApplication.translate(
             "startup",
             "Restore the newest good backup, taken %1? The damaged file is kept beside it.",
-        ).replace("%1", local_datetime(good.taken_at))
+        ).replace("%1", local_datetime(damage.good.taken_at))
     )
     if quiet or QMessageBox.question(None, "Frontdesk", question) != QMessageBox.StandardButton.Yes:
         return False
-    backup.restore(data_dir / DB_FILENAME, good.path)
+    housekeeping.restore_newest_good(data_dir, damage.good)
     return True
 
 
 def _smoke_report(ctx: AppContext, path: str, lang: str) -> None:
     """The packaged app's smoke test: the dashboard for the last 12 months as a PDF report
     (proves ReportLab, the bundled font and the day book work inside the bundle)."""
-    from app import dashboard, report, store
+    from app.coupons import pdf as coupon_pdf  # ReportLab: loaded only for this check
+    from app.reporting import report
 
-    dashboard.ensure_totals(ctx)
+    daybook.ensure_totals(ctx)
     today = store.today(ctx)
     board = dashboard.compute(ctx, dashboard.Period.preset("last_12_months", today))
     report.write_pdf(ctx, board, path, lang=lang)
     # And a coupon in every layout (QR code, Code128 barcode), not saved in the store.
-    from datetime import timedelta
-
-    from app import coupon_pdf
-    from app.coupons import CouponView
-
     coupon = CouponView(
         0, "SMK0SMK0SMK0", "amount", 1000, "", 0, today, today + timedelta(days=30),
         None, "", None, "", ctx.clock.now(), None, None,
@@ -361,35 +302,10 @@ def _smoke_report(ctx: AppContext, path: str, lang: str) -> None:
     print(f"REPORT visits={board.visits} path={path}", flush=True)
 
 
-def sign_in(ctx: object) -> bool:
+def sign_in(ctx: AppContext) -> bool:
     """The owner's account on first start, then a login. False: the user gave up."""
-    from app import staff
-    from app.context import AppContext
-    from ui.login import LoginDialog, SetupOwnerDialog
-
-    assert isinstance(ctx, AppContext)
     dialog = LoginDialog(ctx) if staff.has_staff(ctx) else SetupOwnerDialog(ctx)
     return bool(dialog.exec()) and ctx.staff is not None
-
-
-def daily_backup(ctx: AppContext, only_if_due: bool) -> None:
-    """A backup on every exit, and when the newest is over a day old (checked at start
-    and hourly). A failed backup is logged and never stops the counter."""
-    from datetime import timedelta
-
-    from app.backup import backup_dir, backup_now, list_backups
-
-    folder = backup_dir(ctx)
-    try:
-        newest = list_backups(folder)[:1]
-        if only_if_due and newest and ctx.clock.now() - newest[0].taken_at < timedelta(days=1):
-            return
-        from app.settings import load
-
-        info = backup_now(ctx, folder, keep=load(ctx).backup_keep)
-        log.info("backup written to %s", info.path)
-    except Exception:
-        log.exception("automatic backup failed")
 
 
 if __name__ == "__main__":

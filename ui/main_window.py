@@ -23,15 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import loyalty, store
+from app import loyalty
 from app import staff as staff_service
-from app.backup import RestoreReport
+from app.admin.backup import RestoreReport
 from app.complaints import BreachAlert
-from app.context import AppContext
+from app.core import settings as st
+from app.core import store
+from app.core.context import AppContext
 from app.members import MemberProfile
+from ui import bus
 from ui.actions import role_names
 from ui.admin.page import AdminPage
 from ui.alerts import AlertCenter
+from ui.bus import Changes
 from ui.care.page import CarePage
 from ui.complaints import labels
 from ui.complaints.page import ComplaintsPage
@@ -41,6 +45,7 @@ from ui.format import local_datetime, set_zone
 from ui.forms import FormDialog
 from ui.login import LoginDialog
 from ui.members.desk import MemberDesk
+from ui.settings import SettingsDialog
 from ui.style import style_widget
 
 log = logging.getLogger(__name__)
@@ -65,15 +70,13 @@ class MainWindow(QMainWindow):
         set_zone(store.zone(ctx))  # times on screen in the store's time zone
         # Idle lock: any key or click counts as activity.
         if idle_minutes is None:
-            from app import settings as st
-
             idle_minutes = st.load(ctx).idle_lock_minutes
         self.idle_minutes = idle_minutes
         self._last_input = time.monotonic()
         self._lock_dialog: QDialog | None = None
         # Called once an hour by the store's clock (the daily backup decides itself whether
         # it is due).
-        self.hourly: Callable[[], None] | None = None
+        self.hourly: Callable[[], object] | None = None
         self._last_hourly = ctx.clock.now()
         self.update_title()
         self.resize(1280, 800)
@@ -86,9 +89,12 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(objectName="pages")
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
-        self.member_desk = MemberDesk(ctx)
-        self.complaints = ComplaintsPage(ctx)
-        self.coupons = CouponsPage(ctx)
+        # Pages tell each other of changes through one signal (ui.bus), never directly.
+        self.changes = Changes(self)
+        self.changes.changed.connect(self._on_changed)
+        self.member_desk = MemberDesk(ctx, changes=self.changes)
+        self.complaints = ComplaintsPage(ctx, changes=self.changes)
+        self.coupons = CouponsPage(ctx, changes=self.changes)
         self.care = CarePage(ctx)
         self.add_page(self.tr("Members  F1"), self.member_desk, "F1")
         self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")
@@ -113,7 +119,6 @@ class MainWindow(QMainWindow):
         quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)  # (forms pass it on: FormDialog)
         quit_key.activated.connect(self.close)
         self.member_desk.coupon_scanned.connect(self.on_coupon_scanned)
-        self.coupons.redeemed.connect(lambda _r: self.member_desk.profile.refresh())
         self.complaints.compensation_requested.connect(self.on_compensation)
         self.member_desk.profile.complaint_requested.connect(self.on_complaint_requested)
         self.member_desk.profile.coupon_issued.connect(self.on_coupon_issued)
@@ -170,10 +175,10 @@ class MainWindow(QMainWindow):
         self.cover.setStyleSheet(
             "background: #2f3b4c; color: #e8edf3; font-size: 20pt; padding-top: 120px;"
         )
-        self.screen = QStackedWidget(objectName="screen")
-        self.screen.addWidget(central)
-        self.screen.addWidget(self.cover)
-        self.setCentralWidget(self.screen)
+        self.layers = QStackedWidget(objectName="screen")
+        self.layers.addWidget(central)
+        self.layers.addWidget(self.cover)
+        self.setCentralWidget(self.layers)
 
         self.alerts = AlertCenter(self)
         self.follow_label = QLabel(objectName="followUpStatus")
@@ -225,7 +230,7 @@ class MainWindow(QMainWindow):
         # Back on the member desk the open member is still there (F3 or Esc: the search).
         self.focus_page(self.pages.widget(index))
 
-    def focus_page(self, page: QWidget) -> None:
+    def focus_page(self, page: QWidget | None) -> None:
         """Puts the keyboard focus where the next keystroke belongs on a page."""
         if page is self.member_desk:
             desk = self.member_desk
@@ -238,7 +243,7 @@ class MainWindow(QMainWindow):
             self.complaints.view.setFocus()
         elif page is self.coupons:
             self.coupons.code_box.setFocus()
-        else:
+        elif page is not None:
             page.setFocus()
             if not page.hasFocus():
                 page.focusNextChild()  # the page's first field or list
@@ -268,10 +273,12 @@ class MainWindow(QMainWindow):
         self.staff_label.setText(
             f"{who.display_name} ({roles.get(who.role, who.role)})" if who else ""
         )
-        if who is not None:
-            allowed = who.may
-        else:  # the store itself (smoke test) may do anything; nobody signed in, nothing
-            allowed = (lambda _p: True) if self.ctx.system else (lambda _p: False)
+        system = self.ctx.system
+
+        def allowed(permission: str) -> bool:
+            # The store itself (smoke test) may do anything; nobody signed in, nothing.
+            return who.may(permission) if who is not None else system
+
         self.coupons.buttons["voidCouponButton"].setVisible(allowed("coupon.void"))
         self.coupons.buttons["newCampaignButton"].setVisible(allowed("campaign.create"))
         self.complaints.policy_button.setVisible(allowed("sla.policy"))
@@ -298,8 +305,8 @@ class MainWindow(QMainWindow):
         elif (
             kind == QEvent.Type.Hide
             and isinstance(watched, QDialog)
-            and watched.parentWidget() is not None
-            and watched.parentWidget().window() is self
+            and (parent := watched.parentWidget()) is not None
+            and parent.window() is self
         ):
             QTimer.singleShot(0, self.restore_focus)
         return False
@@ -327,7 +334,7 @@ class MainWindow(QMainWindow):
             return
         log.info("counter locked (%s signed out)", self.ctx.staff.username)
         staff_service.logout(self.ctx)
-        self.screen.setCurrentWidget(self.cover)
+        self.layers.setCurrentWidget(self.cover)
         self.statusBar().clearMessage()
         self.staff_label.clear()
         dialog = LoginDialog(self.ctx, self, locked=True)
@@ -350,7 +357,7 @@ class MainWindow(QMainWindow):
             page.reset()
         self.apply_role()
         self.care.refresh_reminders()
-        self.screen.setCurrentIndex(0)
+        self.layers.setCurrentIndex(0)
         self.show_page(self.pages.indexOf(self.member_desk))
         self.statusBar().showMessage(
             self.tr("Signed in: %1").replace("%1", self.ctx.staff.display_name)
@@ -468,25 +475,27 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def on_compensation(self, complaint_id: int) -> None:
         self.show_page(self.pages.indexOf(self.coupons))
-        dialog = self.coupons.open_coupon_dialog(complaint_id=complaint_id)
-        dialog.finished.connect(lambda _r: self.complaints.reload())  # its timeline says so
+        self.coupons.open_coupon_dialog(complaint_id=complaint_id)
 
     @Slot(object)
     def on_complaint_requested(self, member: MemberProfile) -> None:
         self.show_page(self.pages.indexOf(self.complaints))
-        dialog = self.complaints.open_log_dialog(member)
-        dialog.finished.connect(lambda _r: self.member_desk.profile.refresh())
+        self.complaints.open_log_dialog(member)
 
     @Slot(int)
     def open_member(self, member_id: int) -> None:
         self.show_page(self.pages.indexOf(self.member_desk))
         self.member_desk.open_member(member_id)
 
+    @Slot(str, int, object)
+    def _on_changed(self, topic: str, _member_id: int, _source: object) -> None:
+        if topic == bus.SETTINGS:
+            set_zone(store.zone(self.ctx))
+            self.idle_minutes = st.load(self.ctx).idle_lock_minutes
+            self.update_title()
+
     @Slot()
     def open_settings(self) -> QDialog | None:
-        from app import settings as st
-        from ui.settings import SettingsDialog
-
         if self.ctx.staff is not None and not self.ctx.staff.may("settings.edit"):
             return None
         dialog = SettingsDialog(self.ctx, self)
@@ -494,10 +503,7 @@ class MainWindow(QMainWindow):
 
         def saved(result: int) -> None:
             if result:
-                set_zone(store.zone(self.ctx))
-                self.idle_minutes = st.load(self.ctx).idle_lock_minutes
-                self.update_title()
-                self.coupons.use_settings()
+                self.changes.tell(bus.SETTINGS, None, dialog)
 
         dialog.finished.connect(saved)
         dialog.open()

@@ -6,6 +6,8 @@ Every part is checked before anything is saved; each is then saved by its own se
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -21,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import backup as bk
 from app import complaints as cp
-from app import dashboard as dash
-from app import settings as st
-from app import store
-from app.context import AppContext
-from app.errors import FrontdeskError, ValidationError
-from app.sla import SlaPolicy
+from app import reporting as dash
+from app.admin import backup as bk
+from app.core import settings as st
+from app.core import store
+from app.core.calendar import SlaPolicy
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError, ValidationError
 from ui.actions import call, error_text
 from ui.coupons import labels as coupon_labels
 from ui.files import folder_path, open_path
@@ -59,8 +61,6 @@ NEAR_ZONES = (
 
 
 def time_zones(current: str) -> list[str]:
-    from zoneinfo import available_timezones
-
     others = sorted(z for z in available_timezones() if "/" in z and z not in NEAR_ZONES)
     zones = [*NEAR_ZONES, *others]
     return zones if current in zones else [current, *zones]
@@ -106,7 +106,7 @@ class SettingsDialog(FormDialog):
 
         tabs = QTabWidget(objectName="settingsTabs")
         # The FormDialog's own form holds nothing; each tab has its own.
-        self.layout().insertWidget(0, tabs)
+        self.body.insertWidget(0, tabs)
 
         # --- store --------------------------------------------------------------------------
         store_tab = QWidget()
@@ -165,7 +165,9 @@ class SettingsDialog(FormDialog):
         for zone in time_zones(self.policy.timezone):
             self.zone.addItem(zone)
         self.zone.setCurrentText(self.policy.timezone)
-        self.zone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer = self.zone.completer()
+        if completer is not None:
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         hours_form.addRow(self.tr("Time zone of the store"), self.zone)
         hours_form.addRow(self.tr("Opens"), self.opens)
         hours_form.addRow(self.tr("Closes"), self.closes)

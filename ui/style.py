@@ -9,7 +9,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.paths import resources_dir
+from app.core.paths import resources_dir
+from ui import format as formats
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,6 @@ def install_translations(app: QApplication, language: str) -> bool:
         app.removeTranslator(old)
     _installed.clear()
     QLocale.setDefault(QLocale(language))
-    from ui import format as formats
-
     formats.set_language(language)
     if language == "en":
         return True

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.context import AppContext
-from app.demo import seed_demo
+from app.admin.demo import seed_demo
+from app.bootstrap import open_store
+from app.core.context import AppContext
 from db.models import Member, Visit
 
 N = int(os.environ.get("BENCH_MEMBERS", "1000000"))
@@ -17,7 +18,7 @@ DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"loyalty-{N // 1000}k
 
 def loyalty_store(n: int = N) -> tuple[AppContext, int]:
     """The 1M-member / 5M-visit store (opened; built on first use). Returns (ctx, visits)."""
-    ctx = AppContext.open(DATA, system=True)
+    ctx = open_store(DATA, system=True)
     with ctx.uow() as uow:
         have = uow.session.scalar(select(func.count()).select_from(Member)) or 0
     if have < n:

@@ -6,24 +6,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from app import coupon_pdf
 from app import coupons as cs
-from app.context import AppContext
+from app.bootstrap import open_store
 from app.coupons import CouponTerms
+from app.coupons import pdf as coupon_pdf
 
 N = 1000
 
 
 def test_bench_coupon_pdf() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-coupons-"))
-    ctx = AppContext.open(folder, system=True)
+    ctx = open_store(folder, system=True)
     camp = cs.create_campaign(
         ctx,
         "festival",
         "中秋回馈 · 满 200 减 50",
         CouponTerms("amount", 5000, min_spend_cents=20000),
     )
-    from app.demo import seed_demo
+    from app.admin.demo import seed_demo
 
     seed_demo(ctx, N, visits_per_member=0)
     coupons = cs.issue_campaign(ctx, camp.id, list(range(1, N + 1))).coupons  # active members

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from app import dashboard
-from app.context import AppContext
+from app import reporting as dashboard
+from app.core.context import AppContext
 from db.models import Campaign, Complaint, ComplaintDeadline, Coupon, Survey
 from tests.bench.stores import N, loyalty_store
 

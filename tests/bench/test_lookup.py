@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import members
-from app.context import AppContext
-from app.demo import seed_demo
-from app.names import name_pinyin
+from app.admin.demo import seed_demo
+from app.bootstrap import open_store
+from app.core.context import AppContext
+from app.core.names import name_pinyin
 from db.models import Member
 from ui.members.desk import MemberDesk
 
@@ -25,7 +26,7 @@ DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"members-{N // 1000}k
 
 
 def _store() -> AppContext:
-    ctx = AppContext.open(DATA, system=True)
+    ctx = open_store(DATA, system=True)
     with ctx.uow() as uow:
         have = uow.session.query(Member).count()
     if have < N:

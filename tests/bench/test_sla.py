@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
-from app.clock import FakeClock
+from app.bootstrap import open_store
 from app.complaints import CATEGORIES, CHANNELS, ComplaintInput
-from app.context import AppContext
+from app.core.clock import FakeClock
 from ui.complaints.page import ComplaintsPage
 
 OPEN = int(os.environ.get("BENCH_COMPLAINTS", "1000"))
@@ -27,7 +27,7 @@ def _p95(samples: list[float]) -> float:
 
 def test_bench_sla_tick(qapp: QApplication, qtbot: QtBot) -> None:
     clock = FakeClock()
-    ctx = AppContext.open(tempfile.mkdtemp(prefix="bench-sla-"), clock, system=True)
+    ctx = open_store(tempfile.mkdtemp(prefix="bench-sla-"), clock, system=True)
     rng = random.Random(3)
     for i in range(OPEN):
         clock.advance(seconds=rng.randint(1, 30))

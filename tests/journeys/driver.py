@@ -46,7 +46,7 @@ def frontdesk_command() -> list[str]:
 
 def admin_command() -> list[str]:
     script = Path(sys.executable).with_name("frontdesk-admin")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "app.admin.cli"]
 
 
 def wait_until(

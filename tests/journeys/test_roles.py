@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from app.bootstrap import open_store
 from tests.journeys.driver import App, query, scalar
 from tests.journeys.test_desk import unique_last4
 from tests.journeys.test_start import PASSWORD, create_owner, sign_in
@@ -286,10 +287,9 @@ def test_restore_is_previewed_confirmed_and_keeps_the_audit_trail(
     again.key("ctrl+q")
     assert again.wait_exit() == 0
     again.assert_clean_output()
-    from app import audit
-    from app.context import AppContext
+    from app.core import audit
 
-    ctx = AppContext.open(store, system=True)
+    ctx = open_store(store, system=True)
     try:
         assert audit.verify(ctx) is None  # the chain holds, with the carried entries
     finally:

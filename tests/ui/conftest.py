@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.clock import FakeClock
-from app.context import AppContext
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from tests.helpers import sign_in_as
 from tests.ui.helpers import open_window
 from ui.main_window import MainWindow
@@ -39,7 +40,7 @@ def role() -> str:
 @pytest.fixture
 def fresh_ctx(data_dir: Path, clock: FakeClock) -> Iterator[AppContext]:
     """A new store: no staff account yet (the first start)."""
-    context = AppContext.open(data_dir, clock)
+    context = open_store(data_dir, clock)
     yield context
     context.close()
 

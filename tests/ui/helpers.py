@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.context import AppContext
+from app.core.context import AppContext
 from ui.main_window import MainWindow
 
 

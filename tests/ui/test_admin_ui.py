@@ -9,10 +9,11 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import backup as bk
 from app import staff as st
-from app.clock import FakeClock
-from app.context import AppContext
+from app.admin import backup as bk
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from db.engine import DB_FILENAME
 from tests.helpers import PASSWORD, make_member, refused
 from tests.ui.helpers import open_window
@@ -75,9 +76,10 @@ def test_owner_adds_staff_checks_audit_and_schedules_restore(
     ctx.close()
     kept = bk.apply_pending_restore(data_dir)
     assert kept is not None and (data_dir / DB_FILENAME).exists()
-    again = AppContext.open(data_dir, system=True)
+    again = open_store(data_dir, system=True)
     try:
-        from app import audit, members
+        from app import members
+        from app.core import audit
 
         report = bk.finish_restore(again)
         assert report is not None and report.carried >= 3  # scheduled, cancelled, scheduled
@@ -104,7 +106,7 @@ def test_receptionist_does_not_see_administration(qtbot: QtBot, ctx: AppContext)
 def test_owner_disables_staff_and_resets_a_password(
     qtbot: QtBot, ctx: AppContext, english: None
 ) -> None:
-    from app.errors import Conflict, FrontdeskError
+    from app.core.errors import Conflict, FrontdeskError
     from ui.admin.page import PasswordDialog
 
     st.create_staff(ctx, "desk", "小李", "receptionist", "desk-pass")
@@ -145,7 +147,7 @@ def test_owner_disables_staff_and_resets_a_password(
     dialog.on_save()
     assert dialog.result() == 1
     assert st.login(ctx, "desk", "fresh-pass").username == "desk"
-    from app import audit
+    from app.core import audit
 
     st.login(ctx, "boss", PASSWORD)
     actions = [e.action for e in audit.entries(ctx, None)]
@@ -171,6 +173,6 @@ def test_owner_exports_and_imports_members_from_the_page(
     page.on_import_members()
     assert "1 members imported, 1 rows refused" in page.message.text()
     assert "Line 3" in page.import_report.toPlainText()
-    from app import audit
+    from app.core import audit
 
     assert {"members.export", "members.import"} <= {e.action for e in audit.entries(ctx)}

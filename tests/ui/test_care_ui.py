@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from app import coupons as cs
 from app import loyalty as ly
-from app.clock import FakeClock
-from app.context import AppContext
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
@@ -131,7 +131,7 @@ def test_points_and_survey_from_the_profile(
     desk = window.member_desk
     desk.open_member(m.id)
     assert "500 points" in desk.profile.subtitle.text()
-    dialog = desk.profile._loyalty_dialog("redeem")
+    dialog = desk.profile.loyalty_dialog("redeem")
     assert isinstance(dialog, PointsDialog)
     dialog.points.setValue(600)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -145,7 +145,7 @@ def test_points_and_survey_from_the_profile(
         "−300" in desk.profile.loyalty_view.toPlainText()
         or "-300" in desk.profile.loyalty_view.toPlainText()
     )
-    survey = desk.profile._loyalty_dialog("survey")
+    survey = desk.profile.loyalty_dialog("survey")
     assert isinstance(survey, SurveyDialog)
     survey.findChild(object, "surveyScore5").click()
     survey.buttons.button(survey.buttons.StandardButton.Save).click()

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
-from app.clock import FakeClock
-from app.context import AppContext
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from tests.helpers import make_member
 from tests.ui.helpers import press
 from ui.complaints.dialogs import ComplaintDialog, StepDialog

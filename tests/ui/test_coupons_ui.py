@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app import coupons as cs
-from app.clock import FakeClock
 from app.complaints import ComplaintInput, log_complaint
-from app.context import AppContext
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
@@ -69,7 +69,7 @@ def test_typo_and_forged_codes(qtbot: QtBot, ctx: AppContext, window: MainWindow
     page.show_code(typo)
     assert "typo" in page.info.text()
     body = ("2" if coupon.code[0] != "2" else "3") + coupon.code[1:11]
-    from app.codes import check_char
+    from app.core.codes import check_char
 
     page.show_code(body + check_char(body))
     assert "not issued by this store" in page.info.text()

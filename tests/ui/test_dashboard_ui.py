@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
-from app import dashboard as dash
-from app import settings as st
-from app.clock import FakeClock
-from app.context import AppContext
+from app import reporting as dash
+from app.core import settings as st
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from app.staff import Forbidden
 from tests.helpers import october_store, refused
 from tests.ui.helpers import open_window, press
@@ -184,8 +184,8 @@ def test_settings_dialog_saves_every_part(
     policy = cp.get_policy(ctx)
     assert (policy.open_minute, policy.close_minute, policy.rest_weekdays) == (660, 1560, (0,))
     assert dash.get_targets(ctx).satisfaction_pct == 85
-    from app import store
-    from app.backup import backup_dir
+    from app.admin.backup import backup_dir
+    from app.core import store
 
     assert store.name(ctx) == "悦泉汤泉 二店"
     assert backup_dir(ctx) == tmp_path / "usb"
@@ -267,7 +267,7 @@ def test_switching_the_language_changes_what_is_shown(
 def test_stale_day_book_is_recounted_in_the_background(
     qtbot: QtBot, ctx: AppContext, english: None
 ) -> None:
-    from app.demo import seed_demo
+    from app.admin.demo import seed_demo
 
     seed_demo(ctx, 40, visits_per_member=3)  # bulk rows: the day book must be recounted
     win = open_window(qtbot, ctx)

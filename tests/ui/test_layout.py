@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
 from app import coupons as cs
-from app import dashboard, loyalty, staff
-from app.clock import FakeClock
-from app.context import AppContext
+from app import loyalty, staff
+from app import reporting as dashboard
+from app.admin.demo import seed_activity, seed_demo
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from app.coupons import CouponTerms
-from app.demo import seed_activity, seed_demo
 from tests.helpers import make_member
 from tests.ui.clipping import Clipped, clipped
 from tests.ui.helpers import open_window

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app import staff as st
-from app.context import AppContext
+from app.core.context import AppContext
 from tests.helpers import PASSWORD
 from tests.ui.helpers import press
 from ui.login import LoginDialog, SetupOwnerDialog

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app import members
-from app.context import AppContext
+from app.core.context import AppContext
 from tests.helpers import make_member
 from tests.ui.helpers import press
 from ui.main_window import MainWindow

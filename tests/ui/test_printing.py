@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from app import coupon_pdf
 from app import coupons as cs
-from app.context import AppContext
+from app.core.context import AppContext
 from app.coupons import CouponTerms
+from app.coupons import pdf as coupon_pdf
 from ui import printing
 
 

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app import staff
-from app.context import AppContext
+from app.core.context import AppContext
 from tests.helpers import make_member
 from ui.main_window import MainWindow
 from ui.settings import SettingsDialog

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from app.context import AppContext
+from app.core.context import AppContext
 from tests.helpers import make_member
 from tests.ui.helpers import focused, press, type_text
 from ui.main_window import MainWindow

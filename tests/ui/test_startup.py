@@ -10,11 +10,12 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app import members
-from app.backup import backup_dir, list_backups
-from app.clock import FakeClock
-from app.context import AppContext
+from app.admin.backup import backup_dir, list_backups
+from app.admin.housekeeping import backup_if_due
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
+from app.core.context import AppContext
 from tests.ui.helpers import open_window
-from ui.main import daily_backup
 
 
 def test_cold_start_with_demo_data(tmp_path: Path) -> None:
@@ -37,7 +38,7 @@ def test_cold_start_with_demo_data(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "STARTUP ready_s=" in proc.stdout
-    ctx = AppContext.open(tmp_path, system=True)
+    ctx = open_store(tmp_path, system=True)
     try:
         assert members.get_profile(ctx, 2000).member_no == "102000"
     finally:
@@ -45,7 +46,7 @@ def test_cold_start_with_demo_data(tmp_path: Path) -> None:
 
 
 def test_second_instance_on_the_same_folder_is_refused(tmp_path: Path) -> None:
-    from app.instance import InstanceLock
+    from app.admin.instance import InstanceLock
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDESK_LANG": "en"}
     with InstanceLock(tmp_path):
@@ -64,10 +65,10 @@ def test_second_instance_on_the_same_folder_is_refused(tmp_path: Path) -> None:
 def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path) -> None:
     """A run that ended abruptly leaves its marker; the next start checks the database,
     and (in smoke mode, where nobody can answer) refuses to open a damaged one."""
-    from app import backup
+    from app.admin import backup
     from db.engine import DB_FILENAME
 
-    ctx = AppContext.open(tmp_path, system=True)
+    ctx = open_store(tmp_path, system=True)
     info = backup.backup_now(ctx, tmp_path / "backups")
     ctx.close()
     db = tmp_path / DB_FILENAME
@@ -91,9 +92,9 @@ def test_damage_after_a_crash_is_caught_and_a_good_backup_offered(tmp_path: Path
 
 
 def test_the_store_language_is_used_unless_one_is_asked_for(tmp_path: Path) -> None:
-    from app import settings
+    from app.core import settings
 
-    ctx = AppContext.open(tmp_path, system=True)
+    ctx = open_store(tmp_path, system=True)
     settings.save(ctx, settings.StoreSettings(language="en"))
     ctx.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -116,7 +117,7 @@ def test_the_hourly_check_writes_the_daily_backup_when_due(
     """The running window asks once an hour (store clock) whether a backup is due: the
     first check writes one, later ones wait until the newest is a day old."""
     window = open_window(qtbot, ctx)
-    window.hourly = lambda: daily_backup(ctx, only_if_due=True)
+    window.hourly = lambda: backup_if_due(ctx)
     folder = backup_dir(ctx)
 
     def backups() -> int:

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, csvio, store
-from app import backup as bk
 from app import staff as st
-from app.context import AppContext
-from app.errors import FrontdeskError
+from app.admin import backup as bk
+from app.core import audit, store
+from app.core import settings as st_settings
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
+from app.members import csvio
 from ui.actions import call, error_text, role_names
 from ui.files import open_path, save_path
 from ui.format import local_datetime
@@ -448,9 +450,7 @@ class AdminPage(QWidget):
 
     @Slot()
     def on_backup(self) -> None:
-        from app.settings import load
-
-        keep = load(self.ctx).backup_keep
+        keep = st_settings.load(self.ctx).backup_keep
         info = call(self, bk.backup_now, self.ctx, bk.backup_dir(self.ctx), keep)
         if info is not None:
             self.say(self.tr("Backup written: %1").replace("%1", str(info.path)))

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from app import coupons as cs
 from app import loyalty as ly
-from app import store
-from app.context import AppContext
+from app.core import store
+from app.core.context import AppContext
 from app.coupons import CouponView
 from ui.actions import call
 from ui.forms import FormDialog, ScoreButtons

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from app import coupons as cs
 from app import loyalty as ly
-from app.context import AppContext
+from app.core.context import AppContext
+from app.core.money import format_cents
 from app.members import MemberRow
-from app.money import format_cents
 from ui.actions import call
 from ui.care.dialogs import FollowUpDialog, IssueToSelectionDialog, OutcomeDialog
 from ui.care.tiers import TierDialog
@@ -272,7 +272,7 @@ class CarePage(QWidget):
             tab.load()
         due = call(self, ly.due_follow_ups, self.ctx) or []
         self.follow_model.set_rows(due)
-        for i, (tab, count) in enumerate(
+        for i, (title, count) in enumerate(
             (
                 (self.tr("Lapsing"), self.lapsing.model.total),
                 (self.tr("Birthdays this week"), self.birthdays.model.total),
@@ -280,7 +280,7 @@ class CarePage(QWidget):
                 (self.tr("Calls due"), len(due)),
             )
         ):
-            self.tabs.setTabText(i, f"{tab} ({count:,})")
+            self.tabs.setTabText(i, f"{title} ({count:,})")
         self._loaded = True
         self._load_overview()
         self.follow_ups_due.emit(len(due))

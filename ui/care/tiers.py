@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from app import loyalty as ly
-from app.context import AppContext
-from app.errors import FrontdeskError
-from app.money import parse_amount
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
+from app.core.money import parse_amount
 from ui.actions import call, error_text
 from ui.forms import FormDialog
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from app import complaints as cp
 from app.complaints import ComplaintInput, ComplaintView
-from app.context import AppContext
+from app.core.context import AppContext
 from app.members import MemberProfile
 from ui.actions import call
 from ui.complaints import labels
@@ -28,7 +28,7 @@ def _combo(name: str, items: dict[str, str]) -> QComboBox:
 
 
 def _text_box(name: str, height: int = 70) -> QPlainTextEdit:
-    box = QPlainTextEdit(objectName=name)
+    box: QPlainTextEdit = QPlainTextEdit(objectName=name)
     box.setTabChangesFocus(True)
     box.setFixedHeight(height)
     return box

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView
 
 from app.complaints import ComplaintView
-from app.sla import Countdown, countdown, format_seconds
+from app.core.calendar import Countdown, countdown, format_seconds
 from ui.complaints import labels
 from ui.format import local_datetime
 from ui.table import RowsTableModel
@@ -69,7 +70,7 @@ class ComplaintTableModel(RowsTableModel[ComplaintView]):
         self._soon = 300.0
         self._overdue_text = self._hours = self._days = ""
 
-    def set_rows(self, rows: list[ComplaintView], now: datetime, soon_minutes: int) -> None:
+    def load(self, rows: list[ComplaintView], now: datetime, soon_minutes: int) -> None:
         self.beginResetModel()
         cats, sevs, stats, stage_names = (
             labels.categories(),
@@ -215,7 +216,7 @@ class CountdownTableView(QTableView):
         self,
         top_left: Index,
         bottom_right: Index,
-        roles: list[int] | None = None,
+        roles: Sequence[int] = (),
     ) -> None:
         if top_left.column() == bottom_right.column() and top_left.row() != bottom_right.row():
             col = top_left.column()
@@ -228,7 +229,7 @@ class CountdownTableView(QTableView):
                 )
             )
             return
-        super().dataChanged(top_left, bottom_right, roles or [])
+        super().dataChanged(top_left, bottom_right, list(roles))
 
 
 class MemberComplaintsModel(RowsTableModel[ComplaintView]):

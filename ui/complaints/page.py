@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 
 from app import complaints as cp
 from app.complaints import BreachAlert, ComplaintView
-from app.context import AppContext
+from app.core.context import AppContext
 from app.members import MemberProfile
+from ui import bus
 from ui.actions import call
+from ui.bus import Changes
 from ui.complaints import labels
 from ui.complaints.dialogs import ComplaintDialog, StepDialog
 from ui.complaints.models import ComplaintTableModel, CountdownTableView
@@ -57,8 +59,12 @@ class ComplaintsPage(QWidget):
     counts_changed = Signal(int, int)
     compensation_requested = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
+    ) -> None:
         super().__init__(parent)
+        self.changes = changes if changes is not None else Changes(self)
+        self.changes.changed.connect(self._on_changed)
         self.setObjectName("complaintsPage")
         self.ctx = ctx
         self.policy = cp.get_policy(ctx)
@@ -134,6 +140,12 @@ class ComplaintsPage(QWidget):
         self.current: ComplaintView | None = None
         self.reload()
 
+    @Slot(str, int, object)
+    def _on_changed(self, topic: str, _member_id: int, source: object) -> None:
+        """A complaint moved elsewhere (compensated from the coupons page...)."""
+        if topic == bus.COMPLAINTS and source is not self:
+            self.reload()
+
     def reset(self) -> None:
         self.current = None
         self.view.clearSelection()
@@ -149,7 +161,7 @@ class ComplaintsPage(QWidget):
         self.policy = cp.get_policy(self.ctx)
         self._fingerprint = call(self, cp.open_fingerprint, self.ctx)
         rows = call(self, cp.open_complaints, self.ctx) or []
-        self.model.set_rows(rows, self.ctx.clock.now(), self.policy.due_soon_minutes)
+        self.model.load(rows, self.ctx.clock.now(), self.policy.due_soon_minutes)
         showing_closed = self.current is not None and self.current.status == "closed"
         first = -1 if showing_closed or not rows else 0
         target = next((i for i, r in enumerate(rows) if r.id == keep), first)
@@ -319,5 +331,6 @@ class ComplaintsPage(QWidget):
             self.view.setCurrentIndex(QModelIndex())
             selection.blockSignals(False)
         self.reload()
+        self.changes.tell(bus.COMPLAINTS, result.member_id, self)
         if result.status == "closed":
             self.show_detail(result)

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import complaints as cp
-from app.context import AppContext
-from app.errors import ValidationError
-from app.sla import STAGES, SlaPolicy
+from app.core.calendar import STAGES, SlaPolicy
+from app.core.context import AppContext
+from app.core.errors import ValidationError
 from ui.actions import call, error_text
 from ui.complaints import labels
 from ui.format import local_datetime

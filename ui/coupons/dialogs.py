@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons as cs
-from app import members, store
-from app.context import AppContext
+from app import members
+from app.core import store
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError, ValidationError
+from app.core.money import parse_amount
 from app.coupons import CampaignView, CouponTerms, CouponView
-from app.errors import FrontdeskError, ValidationError
-from app.money import parse_amount
 from ui.actions import call, error_text
 from ui.coupons import labels
 from ui.forms import FormDialog

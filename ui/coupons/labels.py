@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.core.money import format_cents
 from app.coupons import CouponView, IssuedCampaign
-from app.money import format_cents
 
 
 def kinds() -> dict[str, str]:

@@ -31,7 +31,7 @@ class MemberCouponsModel(RowsTableModel[CouponView]):
             self.tr("Campaign"),
         ]
 
-    def set_rows(self, rows: list[CouponView], today: date) -> None:
+    def load(self, rows: list[CouponView], today: date) -> None:
         self.beginResetModel()
         self._rows = rows
         states = labels.states()

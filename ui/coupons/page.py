@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import codes, settings, store
 from app import coupons as cs
-from app.context import AppContext
+from app.core import codes, settings, store
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
+from app.core.money import format_cents, parse_amount
 from app.coupons import CampaignView, CouponView
-from app.errors import FrontdeskError
-from app.money import format_cents, parse_amount
+from ui import bus
 from ui.actions import call, error_text
+from ui.bus import Changes
 from ui.coupons import labels
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog, VoidDialog
 from ui.format import local_datetime
@@ -82,8 +84,12 @@ class CouponsPage(QWidget):
 
     redeemed = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
+    ) -> None:
         super().__init__(parent)
+        self.changes = changes if changes is not None else Changes(self)
+        self.changes.changed.connect(self._on_changed)
         self.setObjectName("couponsPage")
         self.ctx = ctx
         self.current: CouponView | None = None
@@ -96,7 +102,7 @@ class CouponsPage(QWidget):
         self.code_box.setPlaceholderText(self.tr("Scan or type the coupon code"))
         self.code_box.setStyleSheet("QLineEdit { font-size: 16pt; padding: 6px 10px; }")
         self.code_box.returnPressed.connect(self.on_check)
-        self.bill_box = QLineEdit(objectName="couponBillBox")
+        self.bill_box: QLineEdit = QLineEdit(objectName="couponBillBox")
         self.bill_box.setPlaceholderText(self.tr("bill (¥)"))
         self.bill_box.setMaximumWidth(160)
         self.bill_box.returnPressed.connect(self.on_redeem)
@@ -150,13 +156,13 @@ class CouponsPage(QWidget):
         self.pdf_actions = QWidget(objectName="pdfActions")
         pdf_row = QHBoxLayout(self.pdf_actions)
         pdf_row.setContentsMargins(0, 0, 0, 0)
-        for name, text, slot in (
+        for name, text, action in (
             ("printAgainButton", self.tr("Print"), lambda: self.deliver_last("print")),
             ("openPdfButton", self.tr("Open PDF"), lambda: self.deliver_last("open")),
             ("openFolderButton", self.tr("Open folder"), self.open_folder),
         ):
             button = QPushButton(text, objectName=name)
-            button.clicked.connect(slot)
+            button.clicked.connect(action)
             pdf_row.addWidget(button)
             self.buttons[name] = button
         pdf_row.addStretch(1)
@@ -184,6 +190,16 @@ class CouponsPage(QWidget):
         self.use_settings()
         self.reload()
         self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
+
+    @Slot(str, int, object)
+    def _on_changed(self, topic: str, _member_id: int, source: object) -> None:
+        """Another page changed something this page shows."""
+        if source is self:
+            return
+        if topic == bus.SETTINGS:
+            self.use_settings()
+        elif topic == bus.COUPONS:
+            self.reload()
 
     def reset(self) -> None:
         """A new person at the counter: no code, bill or message of the previous one."""
@@ -300,6 +316,7 @@ class CouponsPage(QWidget):
         self.code_box.setFocus()
         self.reload()
         self.redeemed.emit(done)
+        self.changes.tell(bus.COUPONS, done.coupon.member_id, self)
 
     # --- issue and print --------------------------------------------------------------
 
@@ -314,7 +331,14 @@ class CouponsPage(QWidget):
         self, member_id: int | None = None, complaint_id: int | None = None
     ) -> CouponDialog:
         dialog = CouponDialog(self.ctx, self, member_id, complaint_id)
-        dialog.finished.connect(lambda _r: self.offer_coupon(dialog.issued))
+
+        def issued(_result: int) -> None:
+            if dialog.issued is not None and complaint_id is not None:
+                # The complaint's timeline now names the coupon.
+                self.changes.tell(bus.COMPLAINTS, dialog.issued.member_id, self)
+            self.offer_coupon(dialog.issued)
+
+        dialog.finished.connect(issued)
         dialog.open()
         return dialog
 
@@ -323,6 +347,7 @@ class CouponsPage(QWidget):
         it gives, then printing."""
         if coupon is None:
             return
+        self.changes.tell(bus.COUPONS, coupon.member_id, self)
         done = (
             self.tr("Issued %1: %2")
             .replace("%1", coupon.display_code)
@@ -341,14 +366,10 @@ class CouponsPage(QWidget):
         self.reload()
         if campaign is None:
             return
-        row = next(
-            (
-                i
-                for i in range(self.campaigns.rowCount())
-                if self.campaigns.row_at(i).id == campaign.id
-            ),  # type: ignore[union-attr]
-            -1,
-        )
+        ids = [
+            getattr(self.campaigns.row_at(i), "id", None) for i in range(self.campaigns.rowCount())
+        ]
+        row = ids.index(campaign.id) if campaign.id in ids else -1
         if row >= 0:
             self.campaign_view.selectRow(row)  # ready for "Issue campaign…"
         self.show_message(
@@ -371,6 +392,7 @@ class CouponsPage(QWidget):
     def _after_issue(self, result: cs.IssuedCampaign | None, campaign: CampaignView) -> None:
         self.reload()
         if result is not None and result.coupons:
+            self.changes.tell(bus.COUPONS, None, self)
             done = html.escape(campaign.name) + ": " + html.escape(labels.issued_text(result))
             self.show_message(done, "ok")
             self.print_coupons(result.coupons, f"campaign-{campaign.id}.pdf", prefix=done + "<br>")
@@ -416,7 +438,7 @@ class CouponsPage(QWidget):
             progress.setValue(done)
             QCoreApplication.processEvents()
 
-        from app import coupon_pdf  # ReportLab loads on first print, not at start-up
+        from app.coupons import pdf as coupon_pdf  # ReportLab loads on first print, not at start-up
 
         try:
             ok = coupon_pdf.render(
@@ -492,4 +514,5 @@ class CouponsPage(QWidget):
 
     def _after_void(self, coupon: CouponView | None) -> None:
         if coupon is not None:
+            self.changes.tell(bus.COUPONS, coupon.member_id, self)
             self.show_message(self.tr("Voided %1.").replace("%1", coupon.display_code), "ok")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dashboard as dash
+from app import reporting as dash
 from ui.actions import call
 from ui.complaints import labels
 from ui.files import save_path
@@ -85,13 +85,13 @@ def cell(column: str, value: Any) -> str:
     if column in MONEY_COLUMNS:
         return money(int(value))
     if column == "category":
-        return labels.categories().get(value, value)
+        return str(labels.categories().get(value, value))
     if column == "channel":
-        return labels.channels().get(value, value)
+        return str(labels.channels().get(value, value))
     if column == "status":
-        return labels.statuses().get(value, value)
+        return str(labels.statuses().get(value, value))
     if column == "stage":
-        return labels.stages().get(value, value)
+        return str(labels.stages().get(value, value))
     return str(value)
 
 
@@ -166,7 +166,7 @@ class DrillDialog(QDialog):
 
     def export(self, path: str) -> bool:
         """The list as shown (same columns, same words) into a CSV file for Excel."""
-        from app.report import write_table
+        from app.reporting.report import write_table
 
         headers = self.model.headers()
         rows = [

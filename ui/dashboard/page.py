@@ -44,14 +44,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dashboard as dash
-from app import store
-from app.context import AppContext
+from app import reporting as dash
+from app.core import settings, store
+from app.core.context import AppContext
 from ui.actions import call
 from ui.complaints import labels
 from ui.dashboard.drill import DrillDialog
 from ui.files import save_path
 from ui.format import language, local_datetime, money, percent, qt_date_format
+from ui.printing import deliver
 from ui.workers import Job
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
@@ -271,11 +272,12 @@ class DashboardPage(QWidget):
             return
         period = call(self, lambda: self.period())
         board = call(self, lambda: dash.compute(self.ctx, period)) if period else None
-        if board is None:
+        if board is None or period is None:
             self.clear_board()  # no old figures left standing under new dates
             return
         # The same length just before, for the tiles' "before" (as cheap as the period).
-        before = call(self, lambda: dash.compute(self.ctx, period.previous()))
+        earlier = period.previous()
+        before = call(self, lambda: dash.compute(self.ctx, earlier))
         self.show_board(board, before)
 
     def clear_board(self) -> None:
@@ -311,7 +313,7 @@ class DashboardPage(QWidget):
         def rate_tile(
             kind: str, rate: float | None, target: int, detail: str, earlier: float | None
         ) -> None:
-            met = None if rate is None else rate * 100 >= target
+            met = dash.target_met(rate, target)
             line = self.tr("target %1").replace("%1", f"{target}%") + was(percent(earlier))
             self.tiles[kind].show_figure(percent(rate), detail + "\n" + line, met)
 
@@ -359,10 +361,14 @@ class DashboardPage(QWidget):
                 + self.tr("before %1").replace("%1", f"¥{before.revenue_cents // 100:,}")
             )
         self.tiles["new_members"].show_figure(
-            f"{board.new_members:,}", was(f"{before.new_members:,}").strip(), None
+            f"{board.new_members:,}",
+            was(f"{before.new_members:,}" if before else "").strip(),
+            None,
         )
         self.tiles["category"].show_figure(
-            f"{board.complaints:,}", was(f"{before.complaints:,}").strip(), None
+            f"{board.complaints:,}",
+            was(f"{before.complaints:,}" if before else "").strip(),
+            None,
         )
         # When the figures were read (the milliseconds they took are for the log, not staff).
         self.status.setText(
@@ -536,7 +542,7 @@ class DashboardPage(QWidget):
         return dialog
 
     def export(self, path: str, kind: str) -> bool:
-        from app import report
+        from app.reporting import report
 
         if self.board is None:
             return False
@@ -564,9 +570,6 @@ class DashboardPage(QWidget):
             "PDF (*.pdf)",
         )
         if path and self.export(path, "pdf"):
-            from app import settings
-            from ui.printing import deliver
-
             deliver(path, settings.load(self.ctx).report_printer)
 
     @Slot()

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons, members
-from app.context import AppContext
+from app.core.context import AppContext
 from ui.actions import call, error_text
+from ui.bus import Changes
 from ui.members.dialogs import MemberDialog
 from ui.members.models import MemberTableModel
 from ui.members.profile import MemberProfileView
@@ -42,12 +43,15 @@ class MemberDesk(QWidget):
     member_opened = Signal(int)
     coupon_scanned = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
+    ) -> None:
         super().__init__(parent)
+        self.changes = changes if changes is not None else Changes(self)
         self.setObjectName("memberDesk")
         self.ctx = ctx
 
-        self.search_box = QLineEdit(objectName="memberSearchBox")
+        self.search_box: QLineEdit = QLineEdit(objectName="memberSearchBox")
         style_widget(self.search_box)
         self.search_box.setPlaceholderText(
             self.tr("Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.")
@@ -88,7 +92,7 @@ class MemberDesk(QWidget):
         search_layout.addWidget(self.hint)
         search_layout.addWidget(self.results, 1)
 
-        self.profile = MemberProfileView(ctx)
+        self.profile = MemberProfileView(ctx, changes=self.changes)
         self.profile.back_requested.connect(self.show_search)
         self.profile.changed.connect(self.on_member_changed)
 
@@ -113,7 +117,7 @@ class MemberDesk(QWidget):
             ("Ctrl+F", self.focus_search),
             ("F2", lambda: self._on_profile(self.profile.on_edit)),
             ("F5", lambda: self._on_profile(self.profile.on_record_visit)),
-            ("F8", lambda: self._on_profile(lambda: self.profile._loyalty_dialog("redeem"))),
+            ("F8", lambda: self._on_profile(lambda: self.profile.loyalty_dialog("redeem"))),
         )
         for keys, slot in shortcuts:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -127,7 +131,7 @@ class MemberDesk(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(lambda: self._on_profile(action))
 
-    def _on_profile(self, action: Callable[[], None]) -> None:
+    def _on_profile(self, action: Callable[[], object]) -> None:
         if self.stack.currentWidget() is self.profile:
             action()
 

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
 
 from app import loyalty, members
 from app import staff as staff_service
-from app.context import AppContext
-from app.errors import FrontdeskError
+from app.core.context import AppContext
+from app.core.errors import FrontdeskError
+from app.core.money import parse_amount
 from app.members import MemberInput, MemberProfile, VisitRow
-from app.money import parse_amount
 from ui.actions import call, error_text
 from ui.forms import FormDialog
 

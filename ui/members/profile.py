@@ -24,11 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import complaints, loyalty, members, store
+from app import complaints, loyalty, members
 from app import coupons as coupon_service
-from app.context import AppContext
+from app.core import store
+from app.core.context import AppContext
 from app.members import MemberProfile
+from ui import bus
 from ui.actions import call
+from ui.bus import Changes
+from ui.care.dialogs import PointsDialog, SurveyDialog
 from ui.complaints.models import MemberComplaintsModel
 from ui.coupons.models import MemberCouponsModel
 from ui.format import local_date, local_datetime, money
@@ -95,8 +99,12 @@ class MemberProfileView(QWidget):
     coupon_issued = Signal(object)
     said = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
+    ) -> None:
         super().__init__(parent)
+        self.changes = changes if changes is not None else Changes(self)
+        self.changes.changed.connect(self._on_changed)
         self.setObjectName("memberProfile")
         self.ctx = ctx
         self.profile: MemberProfile | None = None
@@ -118,9 +126,9 @@ class MemberProfileView(QWidget):
         self.points_button = QPushButton(self.tr("Use points (F8)"), objectName="usePointsButton")
         self.adjust_button = QPushButton(self.tr("Adjust points"), objectName="adjustPointsButton")
         self.survey_button = QPushButton(self.tr("Survey"), objectName="surveyButton")
-        self.points_button.clicked.connect(lambda: self._loyalty_dialog("redeem"))
-        self.adjust_button.clicked.connect(lambda: self._loyalty_dialog("adjust"))
-        self.survey_button.clicked.connect(lambda: self._loyalty_dialog("survey"))
+        self.points_button.clicked.connect(lambda: self.loyalty_dialog("redeem"))
+        self.adjust_button.clicked.connect(lambda: self.loyalty_dialog("adjust"))
+        self.survey_button.clicked.connect(lambda: self.loyalty_dialog("survey"))
         self.back_button.clicked.connect(self.back_requested)
         self.visit_button.clicked.connect(self.on_record_visit)
         self.edit_button.clicked.connect(self.on_edit)
@@ -248,6 +256,15 @@ class MemberProfileView(QWidget):
         layout.addLayout(top)
         layout.addWidget(tabs, 1)
 
+    @Slot(str, int, object)
+    def _on_changed(self, topic: str, member_id: int, source: object) -> None:
+        """Something of the member shown changed on another page (a coupon redeemed, a
+        complaint logged for them): the profile shows it at once."""
+        if source is self or self.profile is None or topic == bus.SETTINGS:
+            return
+        if member_id in (0, self.profile.id):
+            self.refresh()
+
     def show_member(self, member_id: int) -> bool:
         profile = call(self, members.get_profile, self.ctx, member_id)
         if profile is None:
@@ -264,7 +281,7 @@ class MemberProfileView(QWidget):
             value.clear()
         self.visits_model.set_loader(None)
         self.complaints_model.set_rows([])
-        self.coupons_model.set_rows([], store.today(self.ctx))
+        self.coupons_model.load([], store.today(self.ctx))
         self.loyalty_view.clear()
 
     def refresh(self) -> None:
@@ -314,7 +331,7 @@ class MemberProfileView(QWidget):
         self.tabs.setTabText(1, self.tr("Complaints (%1)").replace("%1", str(len(history))))
         held = call(self, coupon_service.member_coupons, self.ctx, member_id) or []
         today = store.today(self.ctx)
-        self.coupons_model.set_rows(held, today)
+        self.coupons_model.load(held, today)
         usable = sum(1 for c in held if c.state(today) == "valid")
         self.tabs.setTabText(2, self.tr("Coupons (%1 usable)").replace("%1", str(usable)))
         self.loyalty_view.setHtml(self._loyalty_html(member_id, tier_names))
@@ -367,11 +384,9 @@ class MemberProfileView(QWidget):
             f"<h4>{title_points}</h4><table cellpadding='3'>{lines}</table>"
         )
 
-    def _loyalty_dialog(self, which: str) -> QDialog | None:
+    def loyalty_dialog(self, which: str) -> QDialog | None:
         if self.profile is None:
             return None
-        from ui.care.dialogs import PointsDialog, SurveyDialog
-
         dialog: QDialog
         if which == "survey":
             dialog = SurveyDialog(self.ctx, self.profile.id, self)

@@ -1,0 +1,67 @@
+"""Coupons: campaigns issue them, the counter scans and redeems each exactly once.
+
+rules (terms, usable today, the discount), service (campaigns, issuing, look-up, redeem,
+void), pdf (printing, imported on its own: it loads ReportLab).
+"""
+
+from app.coupons.rules import (
+    CAMPAIGN_KINDS,
+    KINDS,
+    CampaignView,
+    CouponError,
+    CouponTerms,
+    CouponView,
+    IssuedCampaign,
+    RedemptionView,
+    discount_for,
+    terms_text,
+    usable,
+)
+from app.coupons.service import (
+    birthday_members,
+    campaign_coupons,
+    code_problem,
+    create_campaign,
+    ensure_secret,
+    is_coupon_code,
+    issue_campaign,
+    issue_compensation,
+    issue_coupon,
+    issue_in,
+    lapsed_members,
+    list_campaigns,
+    look_up,
+    member_coupons,
+    redeem,
+    void,
+)
+
+__all__ = [
+    "CAMPAIGN_KINDS",
+    "KINDS",
+    "CampaignView",
+    "CouponError",
+    "CouponTerms",
+    "CouponView",
+    "IssuedCampaign",
+    "RedemptionView",
+    "birthday_members",
+    "campaign_coupons",
+    "code_problem",
+    "create_campaign",
+    "discount_for",
+    "ensure_secret",
+    "is_coupon_code",
+    "issue_campaign",
+    "issue_compensation",
+    "issue_coupon",
+    "issue_in",
+    "lapsed_members",
+    "list_campaigns",
+    "look_up",
+    "member_coupons",
+    "redeem",
+    "terms_text",
+    "usable",
+    "void",
+]

@@ -1,0 +1,58 @@
+"""Members: their records and rules, finding them as the receptionist types, visits, and
+spreadsheets in and out (app.members.csvio)."""
+
+from app.members.rules import (
+    GENDERS,
+    MAX_TAGS,
+    MEMBER_NO_BASE,
+    SEARCH_LIMIT,
+    MemberInput,
+    MemberProfile,
+    MemberRow,
+    SearchResult,
+    VisitRow,
+    parse_birthday,
+    validate_input,
+)
+from app.members.service import (
+    create_member,
+    get_profile,
+    insert_member,
+    list_visits,
+    member_row,
+    naive_search,
+    record_visit,
+    resolve_code,
+    reveal_phone,
+    search,
+    set_active,
+    update_member,
+    visit_row,
+)
+
+__all__ = [
+    "GENDERS",
+    "MAX_TAGS",
+    "MEMBER_NO_BASE",
+    "SEARCH_LIMIT",
+    "MemberInput",
+    "MemberProfile",
+    "MemberRow",
+    "SearchResult",
+    "VisitRow",
+    "create_member",
+    "get_profile",
+    "insert_member",
+    "list_visits",
+    "member_row",
+    "naive_search",
+    "parse_birthday",
+    "record_visit",
+    "resolve_code",
+    "reveal_phone",
+    "search",
+    "set_active",
+    "update_member",
+    "validate_input",
+    "visit_row",
+]

@@ -1,0 +1,333 @@
+"""Members: create, edit, deactivate, find as the receptionist types, and record visits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from app.core import audit, store
+from app.core.context import AppContext
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.events import MemberCreated, VisitRecorded, publish
+from app.core.money import check_amount
+from app.core.names import clean_text, has_cjk, member_keys, name_pinyin
+from app.core.permissions import require
+from app.core.phones import mask_phone, normalize_phone
+from app.core.text import text_field
+from app.members.rules import (
+    MEMBER_NO_BASE,
+    SEARCH_LIMIT,
+    MemberInput,
+    MemberProfile,
+    MemberRow,
+    SearchResult,
+    VisitRow,
+    validate_input,
+)
+from db.models import Member, Visit
+from db.repositories import MemberRepository
+
+
+def _check_unique(repo: MemberRepository, values: dict[str, object], own_id: int | None) -> None:
+    other = repo.by_phone(str(values["phone"]))
+    if other is not None and other.id != own_id:
+        raise Conflict("phone.duplicate", field="phone", member_no=other.member_no, name=other.name)
+    card = values["card_no"]
+    if card:
+        other = repo.by_card(str(card))
+        if other is not None and other.id != own_id:
+            raise Conflict("card.duplicate", field="card_no", member_no=other.member_no)
+
+
+def _index(repo: MemberRepository, member: Member) -> None:
+    repo.replace_keys(
+        member.id, member_keys(member.member_no, member.card_no, member.name, member.phone)
+    )
+
+
+def insert_member(repo: MemberRepository, values: dict[str, object], now: datetime) -> Member:
+    """Adds a validated member with its tags and search keys; the caller commits."""
+    fields = dict(values)
+    tags = fields.pop("tags")
+    assert isinstance(tags, list)
+    _check_unique(repo, fields, None)
+    member = Member(
+        **fields,
+        name_pinyin=name_pinyin(str(fields["name"]))[0],
+        member_no=str(MEMBER_NO_BASE + repo.max_id() + 1),
+        active=True,
+        visit_count=0,
+        lifetime_spend_cents=0,
+        created_at=now,
+        updated_at=now,
+    )
+    repo.set_tags(member, tags)
+    repo.session.add(member)
+    repo.session.flush()
+    _index(repo, member)
+    publish(MemberCreated(repo.session, member.id, now))  # the day book counts them
+    return member
+
+
+def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
+    now = ctx.clock.now()
+    values = validate_input(data, store.today(ctx))
+    for _attempt in range(3):
+        with ctx.uow() as uow:
+            repo = MemberRepository(uow.session)
+            try:
+                member = insert_member(repo, values, now)
+                uow.commit()
+            except IntegrityError:
+                # Another counter took the same member no. (or phone) in the meantime.
+                continue
+            return _profile(repo, member)
+    raise Conflict("member.save_conflict")
+
+
+def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberProfile:
+    now = ctx.clock.now()
+    if "*" in data.phone:
+        # A receptionist sees the masked number; sending it back means "unchanged".
+        with ctx.uow() as uow:
+            current = _get(MemberRepository(uow.session), member_id).phone
+        if data.phone.strip() == mask_phone(current):
+            data = replace(data, phone=current)
+    values = validate_input(data, store.today(ctx))
+    tags = values.pop("tags")
+    assert isinstance(tags, list)
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        _check_unique(repo, values, member.id)
+        for key, value in values.items():
+            setattr(member, key, value)
+        member.name_pinyin = name_pinyin(member.name)[0]
+        member.updated_at = now
+        repo.set_tags(member, tags)
+        uow.session.flush()
+        _index(repo, member)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("member.save_conflict") from None
+        return _profile(repo, member)
+
+
+def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
+    """Deactivate (or bring back) a member, a manager's decision. History is never
+    deleted."""
+    require(ctx, "member.deactivate")
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        member.active = active
+        audit.record(
+            uow.session, ctx, "member.active" if active else "member.deactivate", member.member_no
+        )
+        member.updated_at = ctx.clock.now()
+        uow.commit()
+        return _profile(repo, member)
+
+
+def record_visit(
+    ctx: AppContext,
+    member_id: int,
+    amount_cents: int,
+    items: str = "",
+    staff: str = "",
+    visited_at: datetime | None = None,
+) -> VisitRow:
+    check_amount(amount_cents)
+    items = text_field(items, "items", max_len=500)
+    staff = text_field(staff, "staff", max_len=64)
+    now = ctx.clock.now()
+    when = visited_at or now
+    if when.tzinfo is None:
+        raise ValidationError("visit.time_invalid", field="visited_at")
+    if when > now:
+        raise ValidationError("visit.in_future", field="visited_at")
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        member = _get(repo, member_id)
+        if not member.active:
+            raise Conflict("member.inactive", member_no=member.member_no)
+        visit = Visit(
+            member_id=member.id,
+            visited_at=when,
+            amount_cents=amount_cents,
+            items=items,
+            staff=staff or ctx.actor,  # who served: by default whoever is signed in
+            recorded_by=ctx.actor,
+            created_at=now,
+        )
+        uow.session.add(visit)
+        repo.add_visit_totals(member.id, amount_cents, when)
+        uow.session.flush()
+        uow.session.refresh(member)
+        # The day book, points and an upgrade belong to the same transaction.
+        publish(VisitRecorded(uow.session, member, visit, now))
+        uow.commit()
+        return visit_row(visit)
+
+
+def get_profile(ctx: AppContext, member_id: int) -> MemberProfile:
+    """The member's profile; for roles that may not see full numbers, the phone is masked
+    (as everywhere else on screen)."""
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        profile = _profile(repo, _get(repo, member_id))
+    if ctx.staff is not None and not ctx.staff.may("phone.full"):
+        profile = replace(profile, phone=profile.phone_masked)
+    return profile
+
+
+def reveal_phone(ctx: AppContext, member_id: int) -> str:
+    """The full number, for managers; every look is in the audit trail."""
+    require(ctx, "phone.full")
+    with ctx.uow() as uow:
+        member = _get(MemberRepository(uow.session), member_id)
+        phone, member_no = member.phone, member.member_no
+    audit.log(ctx, "phone.view", member_no)
+    return phone
+
+
+def list_visits(
+    ctx: AppContext, member_id: int, limit: int = 100, offset: int = 0
+) -> list[VisitRow]:
+    with ctx.uow() as uow:
+        return [
+            visit_row(v) for v in MemberRepository(uow.session).visits(member_id, limit, offset)
+        ]
+
+
+def _plan(query: str) -> list[str]:
+    """The key prefixes to scan for a query, most specific kind first."""
+    text = clean_text(query)
+    if not text:
+        return []
+    digits = re.sub(r"[\s+\-()]", "", text)
+    if digits.isdigit():
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        return ["c" + digits, "m" + digits, "p" + digits, "t" + digits[::-1]]
+    if has_cjk(text):
+        return ["n" + text]
+    return ["c" + text, "m" + text, "i" + text, "y" + text, "n" + text]
+
+
+def search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Members matching what the receptionist typed, best first.
+
+    Phone (whole, start or last digits), any part of the name, full pinyin or
+    initials, member or card no. Exact matches come first; each kind of match is
+    one index range scan, so the cost does not grow with the number of members.
+    """
+    prefixes = _plan(query)
+    if not prefixes:
+        return SearchResult(query, [], False)
+    ranks: dict[int, tuple[int, int, int]] = {}
+    more = False
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        for kind_rank, prefix in enumerate(prefixes):
+            hits = repo.keys_with_prefix(prefix, limit + 1)
+            if len(hits) > limit:
+                more = True
+                hits = hits[:limit]
+            for pos, (key, member_id) in enumerate(hits):
+                rank = (0 if key == prefix else 1, kind_rank, pos)
+                if member_id not in ranks or rank < ranks[member_id]:
+                    ranks[member_id] = rank
+        rows = [member_row(m) for m in repo.by_ids(ranks)]
+    rows.sort(key=lambda r: (not r.active, ranks[r.id]))
+    if len(rows) > limit:
+        more = True
+    return SearchResult(query, rows[:limit], more)
+
+
+def resolve_code(ctx: AppContext, code: str) -> int | None:
+    """The member a scanned card, typed member no. or whole phone number names, if any."""
+    text = clean_text(code)
+    if not text:
+        return None
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        for found in (repo.by_card(text), repo.by_member_no(text)):
+            if found is not None:
+                return found.id
+        try:
+            phone = normalize_phone(text)
+        except ValidationError:
+            return None
+        found = repo.by_phone(phone)
+        return found.id if found is not None else None
+
+
+def naive_search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Baseline for the lookup benchmark only: LIKE '%q%' over every member."""
+    text = clean_text(query)
+    if not text:
+        return SearchResult(query, [], False)
+    with ctx.uow() as uow:
+        repo = MemberRepository(uow.session)
+        ids = repo.naive_scan(text, limit + 1)
+        rows = [member_row(m) for m in repo.by_ids(ids[:limit])]
+    return SearchResult(query, rows, len(ids) > limit)
+
+
+def _get(repo: MemberRepository, member_id: int) -> Member:
+    member = repo.get(member_id)
+    if member is None:
+        raise NotFound("member.not_found", member_id=member_id)
+    return member
+
+
+def member_row(m: Member) -> MemberRow:
+    return MemberRow(
+        id=m.id,
+        member_no=m.member_no,
+        card_no=m.card_no,
+        name=m.name,
+        phone_masked=mask_phone(m.phone),
+        gender=m.gender,
+        birthday=m.birthday,
+        visit_count=m.visit_count,
+        lifetime_spend_cents=m.lifetime_spend_cents,
+        last_visit_at=m.last_visit_at,
+        active=m.active,
+    )
+
+
+def visit_row(v: Visit) -> VisitRow:
+    return VisitRow(v.id, v.visited_at, v.amount_cents, v.items, v.staff)
+
+
+def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
+    repo.session.refresh(m)
+    return MemberProfile(
+        id=m.id,
+        member_no=m.member_no,
+        card_no=m.card_no,
+        name=m.name,
+        phone=m.phone,
+        phone_masked=mask_phone(m.phone),
+        gender=m.gender,
+        birthday=m.birthday,
+        preferences=m.preferences,
+        allergies=m.allergies,
+        notes=m.notes,
+        tags=tuple(t.tag for t in m.tags),
+        active=m.active,
+        visit_count=m.visit_count,
+        lifetime_spend_cents=m.lifetime_spend_cents,
+        last_visit_at=m.last_visit_at,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+        recent_visits=[visit_row(v) for v in repo.visits(m.id, 20)],
+        tier=repo.tier_of(m.id),
+        points_balance=m.points_balance,
+    )

@@ -1,0 +1,116 @@
+"""Pinyin keys, phone numbers and money parsing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.core.errors import ValidationError
+from app.core.money import format_cents, parse_amount
+from app.core.names import member_keys, name_pinyin, name_suffixes
+from app.core.phones import mask_phone, normalize_phone
+from tests.helpers import refused
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "initials"),
+    [
+        ("张三", "zhangsan", "zs"),
+        ("单田芳", "shantianfang", "stf"),
+        ("曾小贤", "zengxiaoxian", "zxx"),
+        ("Tom Smith", "tomsmith", "ts"),
+        ("李 四", "lisi", "ls"),
+    ],
+)
+def test_pinyin(name: str, full: str, initials: str) -> None:
+    assert name_pinyin(name) == (full, initials)
+
+
+def test_name_suffixes() -> None:
+    assert name_suffixes("张三丰") == ["张三丰", "三丰", "丰"]
+    assert name_suffixes("Tom  Smith") == ["tomsmith", "smith"]
+
+
+def test_member_keys_cover_every_way_in() -> None:
+    keys = member_keys("100001", "FD01", "张三", "13800138000")
+    assert {
+        "m100001",
+        "cfd01",
+        "p13800138000",
+        "t00083100831",
+        "n张三",
+        "n三",
+        "yzhangsan",
+        "izs",
+    } == keys
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("13800138000", "13800138000"),
+        ("138 0013 8000", "13800138000"),
+        ("+86 138-0013-8000", "13800138000"),
+        ("8613800138000", "13800138000"),
+        ("010-12345678", "01012345678"),
+        ("+44 20 7946 0958", "+442079460958"),
+    ],
+)
+def test_phone_normalised(raw: str, stored: str) -> None:
+    assert normalize_phone(raw) == stored
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("", "phone.required")]
+    + [(raw, "phone.invalid") for raw in ("12345", "1380013800", "138001380001", "abc", "1" * 40)],
+)
+def test_phone_refused(raw: str, code: str) -> None:
+    with refused(code, ValidationError, field="phone"):
+        normalize_phone(raw)
+
+
+def test_mask() -> None:
+    assert mask_phone("13800138000") == "138****8000"
+    assert mask_phone("01012345678") == "010****5678"
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [("128", 12800), ("128.5", 12850), ("¥128.50", 12850), ("0", 0), (" 99.99 元", 9999)],
+)
+def test_parse_amount(text: str, cents: int) -> None:
+    assert parse_amount(text) == cents
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "amount.required"),
+        ("-1", "amount.negative"),
+        ("12.345", "amount.invalid"),
+        ("abc", "amount.invalid"),
+        ("1e5", "amount.invalid"),
+        ("1,000", "amount.invalid"),
+        ("99999999999", "amount.too_large"),
+    ],
+)
+def test_parse_amount_refused(text: str, code: str) -> None:
+    with refused(code, ValidationError, field="amount"):
+        parse_amount(text)
+
+
+@given(st.integers(min_value=0, max_value=10_000_000_00))
+def test_amount_round_trip(cents: int) -> None:
+    assert parse_amount(format_cents(cents).replace(",", "")) == cents
+
+
+@given(st.text(max_size=60))
+def test_parse_amount_never_crashes(text: str) -> None:
+    try:
+        cents = parse_amount(text)
+    except ValidationError as exc:
+        assert exc.code.startswith("amount.")
+    else:
+        assert 0 <= cents <= 10_000_000_00
