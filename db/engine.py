@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from db import notify
 
 DB_FILENAME = "frontdesk.sqlite3"
 
@@ -31,11 +35,42 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url_or_path: str | Path) -> Engine:
-    """An engine for a database URL, or for a SQLite file at a path."""
+CONNECT_TIMEOUT_S = 5  # a counter whose server is gone says so within seconds
+
+
+def server_url(url: str) -> str:
+    """A PostgreSQL URL as this program connects to it: with the psycopg 3 driver
+    (postgres:// and postgresql:// are accepted as typed)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_server(url: str) -> bool:
+    return server_url(url).startswith("postgresql+")
+
+
+def make_engine(url_or_path: str | Path, *, application_name: str = "frontdesk") -> Engine:
+    """An engine for a database URL, or for a SQLite file at a path.
+
+    A PostgreSQL server (several counters): psycopg 3, a connect timeout of a few
+    seconds, the counter's name in pg_stat_activity, and pre-ping, so a connection the
+    server dropped (a restart, a cable pulled) is replaced instead of failing the action."""
     url = str(url_or_path)
     if "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
+    if is_server(url):
+        return create_engine(
+            server_url(url),
+            pool_pre_ping=True,
+            pool_size=3,
+            max_overflow=4,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": application_name[:63],
+            },
+        )
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -48,6 +83,16 @@ def read_only_engine(path: str | Path) -> Engine:
     return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true")
 
 
+def is_connection_error(exc: BaseException) -> bool:
+    """True when a database error means the server could not be reached or the
+    connection broke (as opposed to a refused statement): restart, network, timeout."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError) and not isinstance(
+        getattr(exc, "orig", None), sqlite3.Error
+    )
+
+
 def begin_write(session: Session) -> None:
     """Starts the session's transaction as a writer: on SQLite it takes the write lock at
     once (BEGIN IMMEDIATE), so a read-check-write action racing another counter waits
@@ -55,5 +100,22 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def serialize(session: Session, lock: int) -> None:
+    """Makes the caller's transaction the only one holding `lock` until it ends, across
+    every counter: PostgreSQL's transaction-level advisory lock. On SQLite the one writer
+    at a time already serialises (nothing to do)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+# Advisory locks (db.engine.serialize): one number per thing only one counter may do at once.
+AUDIT_CHAIN_LOCK = 74260002
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions for the engine; on a server, each committed write is announced to the
+    other counters (db.notify)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "postgresql":
+        notify.install(factory, notify.INSTANCE)
+    return factory

@@ -115,7 +115,11 @@ class MemberSearchKey(Base):
         {"sqlite_with_rowid": False},
     )
 
-    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    # Byte order on every backend (PostgreSQL: the "C" collation), so that a prefix is a
+    # range scan: key >= prefix AND key < prefix + U+10FFFF (db.repositories.KEY_END).
+    key: Mapped[str] = mapped_column(
+        String(160).with_variant(String(160, collation="C"), "postgresql"), primary_key=True
+    )
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
@@ -403,3 +407,18 @@ class DailyTotal(Base):
     returns: Mapped[int] = mapped_column(Integer, default=0)
     on_time_returns: Mapped[int] = mapped_column(Integer, default=0)
     new_members: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RequestId(Base):
+    """A save the counter may repeat after losing the server's answer (a visit, a
+    redemption, a points spend) carries a request id the counter made; the first save
+    stores it here in the same transaction, so a repeat finds it and does nothing twice.
+    Kept a week (app.admin.housekeeping)."""
+
+    __tablename__ = "request_ids"
+    __table_args__ = (Index("ix_request_ids_at", "at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # visit, redemption, points
+    target_id: Mapped[int] = mapped_column(Integer)  # the visit's, redemption's, entry's id
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -38,6 +38,10 @@ from db.types import UTCDateTime
 # Greater than every other character in UTF-8 byte order (SQLite's BINARY
 # collation, and PostgreSQL's "C" collation): key < prefix + KEY_END is a prefix scan.
 KEY_END = "\U0010ffff"
+# The birthday expression indexes of migration 0007, written the same way here so that the
+# planner uses them.
+BIRTHDAY_MD_SQLITE = "substr(members.birthday, 6, 5)"
+BIRTHDAY_MD_PG = "(extract(month from members.birthday) * 100 + extract(day from members.birthday))"
 
 
 def updated_rows(session: Session, statement: Update) -> int:
@@ -148,26 +152,21 @@ class MemberRepository:
         )
 
     def with_birthday_on(self, month_days: Iterable[tuple[int, int]]) -> list[int]:
-        """Active members whose birthday falls on one of the (month, day) pairs. On
-        SQLite an expression index on 'MM-DD' answers it; elsewhere a filtered scan."""
+        """Active members whose birthday falls on one of the (month, day) pairs: an index
+        lookup on the expression index of migration 0007 ('MM-DD' on SQLite, month * 100 +
+        day on PostgreSQL)."""
         wanted = sorted(set(month_days))
         if self.session.get_bind().dialect.name == "sqlite":
-            md: Any = literal_column("substr(members.birthday, 6, 5)")  # ix_members_birthday_md
-            return list(
-                self.session.scalars(
-                    select(Member.id).where(
-                        md.in_([f"{m:02d}-{d:02d}" for m, d in wanted]),
-                        Member.active.is_(True),
-                    )
-                )
-            )
-        days = set(wanted)
-        rows = self.session.execute(
-            select(Member.id, Member.birthday).where(
-                Member.active.is_(True), Member.birthday.is_not(None)
+            md: Any = literal_column(BIRTHDAY_MD_SQLITE)
+            values: list[Any] = [f"{m:02d}-{d:02d}" for m, d in wanted]
+        else:
+            md = literal_column(BIRTHDAY_MD_PG)
+            values = [m * 100 + d for m, d in wanted]
+        return list(
+            self.session.scalars(
+                select(Member.id).where(md.in_(values), Member.active.is_(True)).order_by(Member.id)
             )
         )
-        return [mid for mid, bday in rows if bday and (bday.month, bday.day) in days]
 
     def visits(self, member_id: int, limit: int, offset: int = 0) -> list[Visit]:
         return list(

@@ -1,4 +1,8 @@
-"""Shared fixtures: every test gets a fresh SQLite file in a temp folder and a fake clock.
+"""Shared fixtures: every test gets a fresh store and a fake clock.
+
+The store is a SQLite file in a temp folder; under `make test-pg` (FRONTDESK_TEST_PG=1) it
+is a database of its own on a real PostgreSQL server (tests/pg.py), and tests marked
+`sqlite_only` (the file itself: copies, WAL, power cuts) are skipped there, saying why.
 
 The clock runs each test twice: on a Monday morning in the store (Beijing), and at 01:30
 on that same Monday, when the UTC date is still Sunday. The PC itself is set to another
@@ -21,6 +25,7 @@ os.environ["TZ"] = "America/Los_Angeles"  # the PC's zone: neither UTC nor the s
 from app.bootstrap import open_store
 from app.core.clock import FakeClock
 from app.core.context import AppContext
+from tests import pg
 from tests.live_rows import guard_services
 
 time.tzset()
@@ -46,6 +51,41 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         marker = metafunc.definition.get_closest_marker("clock")
         names = [marker.args[0]] if marker is not None else list(CLOCKS)
         metafunc.parametrize("clock_name", names)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about the SQLite file itself; skipped on a server"
+    )
+    config.addinivalue_line(
+        "markers", "server_only: needs a PostgreSQL server (make test-pg); fails in CI if skipped"
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if pg.enabled():
+        pg.drop_template()
+
+
+@pytest.fixture(autouse=True)
+def store_database(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str | None]:
+    """On a server run, a database of this test's own (FRONTDESK_DB_URL names it)."""
+    sqlite_only = request.node.get_closest_marker("sqlite_only")
+    server_only = request.node.get_closest_marker("server_only")
+    if not pg.enabled():
+        if server_only is not None:
+            # make test-pg runs it (and fails in CI, FRONTDESK_REQUIRE_PG=1, without a server)
+            pytest.skip("needs a PostgreSQL server: make test-pg")
+        yield None
+        return
+    if sqlite_only is not None:
+        pytest.skip(f"SQLite only: {sqlite_only.args[0] if sqlite_only.args else ''}")
+    database = pg.fresh()
+    monkeypatch.setenv("FRONTDESK_DB_URL", database)
+    yield database
+    pg.drop(database)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from app.core.clock import FakeClock
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.members import MemberInput, MemberProfile
+from tests import pg
 
 _PHONE = iter(range(13800000000, 13900000000, 7))
 
@@ -268,3 +270,10 @@ def refused(
     assert caught.value.code == code, f"refused with {caught.value.code!r}, not {code!r}"
     for key, value in params.items():
         assert caught.value.params.get(key) == value, (key, caught.value.params)
+
+
+def open_other_store(data_dir: Path, clock: FakeClock | None = None) -> AppContext:
+    """A second, separate store in the same test (a CSV imported into a new store): on a
+    server run, a database of its own too."""
+    url = pg.fresh() if pg.enabled() else None
+    return open_store(data_dir, clock, db_url=url, system=True)

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-MEMBERS = "members"  # a member's record (created, edited, (de)activated, imported)
-VISITS = "visits"  # a visit recorded, points earned or spent
-COUPONS = "coupons"  # a coupon issued, redeemed or voided; a campaign issued
-COMPLAINTS = "complaints"  # a complaint logged or moved on (also: compensated)
-SETTINGS = "settings"  # the store's settings (name, zone, printer, idle lock...)
-TOPICS = (MEMBERS, VISITS, COUPONS, COMPLAINTS, SETTINGS)
+from app.core.live import COMPLAINTS, COUPONS, MEMBERS, SETTINGS, TOPICS, VISITS
+
+__all__ = ["COMPLAINTS", "COUPONS", "MEMBERS", "SETTINGS", "TOPICS", "VISITS", "Changes"]
 
 
 class Changes(QObject):

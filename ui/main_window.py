@@ -43,6 +43,7 @@ from ui.coupons.page import CouponsPage
 from ui.dashboard.page import DashboardPage
 from ui.format import local_datetime, set_zone
 from ui.forms import FormDialog
+from ui.live import LiveLink
 from ui.login import LoginDialog
 from ui.members.desk import MemberDesk
 from ui.settings import SettingsDialog
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
         self.clock_label = QLabel(objectName="statusClock")
         self.statusBar().addPermanentWidget(self.sla_label)
         self.statusBar().addPermanentWidget(self.clock_label)
+        # Server mode: the other counters' changes, and whether the server answers.
+        self.live = LiveLink(ctx, self.changes, self)
+        self.statusBar().insertPermanentWidget(0, self.live.status)
         self.statusBar().showMessage(self.tr("Ready"))
         self.complaints.counts_changed.connect(self.on_complaint_counts)
         self.complaints.breaches.connect(self.on_breaches)
@@ -555,5 +559,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._tick.stop()
+        self.live.stop()
         self.care.wait_for_review()
         super().closeEvent(event)

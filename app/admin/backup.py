@@ -1,4 +1,9 @@
-"""Backups through SQLite's online backup API, restore with a preview, integrity checks."""
+"""Backups and restores with a preview, integrity checks.
+
+One counter (SQLite): SQLite's online backup API, a self-contained .sqlite3 file.
+A store on a server (PostgreSQL): pg_dump's custom format (.dump), with a small .json beside
+it saying what it holds (the preview); restored through pg_restore in one transaction, at
+the next start, when no other counter is connected. The same buttons for both."""
 
 from __future__ import annotations
 
@@ -9,20 +14,23 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.core import audit, keys
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError, ValidationError
 from app.staff import require
-from db.engine import DB_FILENAME, read_only_engine
-from db.models import AuditEntry, Setting
+from db import pgtools
+from db.engine import DB_FILENAME, make_engine, read_only_engine
+from db.models import AuditEntry, Complaint, Coupon, Member, Setting, Visit
 
 PREFIX = "frontdesk-"
 SUFFIX = ".sqlite3"
-_NAME = re.compile(r"^frontdesk-(\d{8}-\d{6})(?:-\d+)?\.sqlite3$")
+DUMP_SUFFIX = ".dump"  # a server store's backup (pg_dump --format=custom)
+_NAME = re.compile(r"^frontdesk-(\d{8}-\d{6})(?:-\d+)?\.(?:sqlite3|dump)$")
 DEFAULT_KEEP = 14
 
 
@@ -53,9 +61,12 @@ def _raw(path: Path, readonly: bool = True) -> sqlite3.Connection:
 
 
 def check_file(path: Path) -> list[str]:
-    """Problems found by SQLite's own checks (empty list: the file is sound)."""
+    """Problems found by SQLite's own checks, or pg_restore's for a server's dump (empty
+    list: the file is sound)."""
     if not path.exists():
         return ["missing"]
+    if path.suffix == DUMP_SUFFIX:
+        return pgtools.check(path)
     try:
         con = _raw(path)
         try:
@@ -90,6 +101,13 @@ def backup_now(ctx: AppContext, folder: Path | str, keep: int = DEFAULT_KEEP) ->
     while final.exists():
         final = target_dir / f"{PREFIX}{stamp}-{n}{SUFFIX}"
         n += 1
+    if ctx.server:
+        final = final.with_suffix(DUMP_SUFFIX)
+        _dump(ctx, final)
+        for old in list_backups(target_dir)[keep:]:
+            old.path.unlink(missing_ok=True)
+            _summary_file(old.path).unlink(missing_ok=True)
+        return BackupInfo(final, now, final.stat().st_size)
     part = final.with_name(final.name + ".part")
     raw = ctx.engine.raw_connection()
     try:
@@ -117,10 +135,53 @@ def backup_now(ctx: AppContext, folder: Path | str, keep: int = DEFAULT_KEEP) ->
     return BackupInfo(final, now, final.stat().st_size)
 
 
+def _summary_file(dump: Path) -> Path:
+    return dump.with_name(dump.name + ".json")
+
+
+def _dump(ctx: AppContext, final: Path) -> None:
+    """pg_dump into final (via a .part name), checked readable, with its summary."""
+    part = final.with_name(final.name + ".part")
+    url = ctx.engine.url.render_as_string(hide_password=False)
+    with ctx.uow() as uow:
+        summary = _counts(uow.session)
+    try:
+        pgtools.dump(url, part)
+    except pgtools.ToolError as exc:
+        part.unlink(missing_ok=True)
+        raise FrontdeskError("backup.bad_copy", problems=str(exc)) from None
+    problems = pgtools.check(part)
+    if problems:
+        part.unlink(missing_ok=True)
+        raise FrontdeskError("backup.bad_copy", problems="; ".join(problems[:3]))
+    _summary_file(final).write_text(json.dumps(summary), encoding="utf-8")
+    os.replace(part, final)
+
+
+def _counts(s: Session) -> dict[str, object]:
+    """What a backup holds, for its preview (members, visits, ..., the last visit)."""
+
+    def count(model: type[Any]) -> int:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+    last = s.scalar(select(func.max(Visit.visited_at)))
+    return {
+        "members": count(Member),
+        "visits": count(Visit),
+        "complaints": count(Complaint),
+        "coupons": count(Coupon),
+        "audit_entries": count(AuditEntry),
+        "last_visit": last.isoformat() if last is not None else None,
+    }
+
+
 def list_backups(folder: Path | str) -> list[BackupInfo]:
-    """Backups in folder, newest first."""
+    """Backups in folder (a file's, a server's), newest first."""
     found = []
-    for path in Path(folder).glob(f"{PREFIX}*{SUFFIX}"):
+    for path in [
+        *Path(folder).glob(f"{PREFIX}*{SUFFIX}"),
+        *Path(folder).glob(f"{PREFIX}*{DUMP_SUFFIX}"),
+    ]:
         m = _NAME.match(path.name)
         if m:
             when = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
@@ -130,6 +191,8 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
 
 def preview(path: Path | str) -> Preview:
     p = Path(path)
+    if p.suffix == DUMP_SUFFIX:
+        return _preview_dump(p)
     problems = check_file(p)
     if problems and problems[0].startswith(("missing", "not a readable")):
         return Preview(False, problems, 0, 0, 0, 0, None)
@@ -155,6 +218,25 @@ def preview(path: Path | str) -> Preview:
         )
     finally:
         con.close()
+
+
+def _preview_dump(p: Path) -> Preview:
+    problems = pgtools.check(p) if p.exists() else ["missing"]
+    try:
+        info = json.loads(_summary_file(p).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
+    last = info.get("last_visit")
+    return Preview(
+        not problems,
+        problems,
+        int(info.get("members", 0)),
+        int(info.get("visits", 0)),
+        int(info.get("complaints", 0)),
+        int(info.get("coupons", 0)),
+        datetime.fromisoformat(last) if last else None,
+        int(info.get("audit_entries", 0)),
+    )
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -277,21 +359,67 @@ class RestoreReport:
     carried: int  # audit entries written after the backup, carried into the restored trail
 
 
-def apply_pending_restore(data_dir: Path | str) -> Path | None:
+def apply_pending_restore(data_dir: Path | str, url: str | None = None) -> Path | None:
     """At start, before opening the database: carries out a scheduled restore. Returns the
     file the replaced database was kept as, or None when nothing was scheduled.
-    finish_restore() completes it once the database is open."""
+    finish_restore() completes it once the database is open. A server store (`url`, a
+    .dump) is restored only when no other counter is connected to it; until then the
+    restore stays scheduled (FrontdeskError "backup.others_connected")."""
     marker = Path(data_dir) / PENDING_RESTORE
     if not marker.exists():
         return None
     source = Path(marker.read_text(encoding="utf-8").strip())
-    try:
-        kept = restore(Path(data_dir) / DB_FILENAME, source)
-    finally:
+    if source.suffix == DUMP_SUFFIX:
+        if not url:
+            marker.unlink(missing_ok=True)
+            raise FrontdeskError("backup.bad_source", problems="a server backup, but no server")
+        kept = _restore_server(url, source, Path(data_dir))
         marker.unlink(missing_ok=True)
+    else:
+        try:
+            kept = restore(Path(data_dir) / DB_FILENAME, source)
+        finally:
+            marker.unlink(missing_ok=True)
     (Path(data_dir) / RESTORED).write_text(
         json.dumps({"backup": str(source), "kept": str(kept)}), encoding="utf-8"
     )
+    return kept
+
+
+def _restore_server(url: str, source: Path, data_dir: Path) -> Path:
+    """pg_restore of a dump over the server's store, the current contents kept first as a
+    dump beside the data folder (with its audit trail, carried over by finish_restore)."""
+    problems = pgtools.check(source)
+    if problems:
+        raise FrontdeskError("backup.bad_source", problems="; ".join(problems[:3]))
+    engine = make_engine(url, application_name="frontdesk restore")
+    try:
+        with engine.connect() as conn:
+            others = int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+            )
+        if others:
+            raise FrontdeskError("backup.others_connected", count=others)
+        with Session(engine) as s:
+            trail = [
+                [e.id, e.at.isoformat(), e.staff, e.action, e.target, e.detail, e.hash]
+                for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            ]
+    finally:
+        engine.dispose()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    kept = data_dir / f"before-restore-{stamp}{DUMP_SUFFIX}"
+    try:
+        pgtools.dump(url, kept)
+        kept.with_name(kept.name + ".audit.json").write_text(json.dumps(trail), encoding="utf-8")
+        pgtools.restore(url, source)
+    except pgtools.ToolError as exc:
+        raise FrontdeskError("backup.bad_source", problems=str(exc)) from None
     return kept
 
 
@@ -331,6 +459,12 @@ def finish_restore(ctx: AppContext) -> RestoreReport | None:
 
 
 def _audit_trail(path: Path) -> list[audit.AuditLine]:
+    if path.suffix == DUMP_SUFFIX:  # a server store's, saved beside its dump
+        rows = json.loads(path.with_name(path.name + ".audit.json").read_text(encoding="utf-8"))
+        return [
+            audit.AuditLine(r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6])
+            for r in rows
+        ]
     engine = read_only_engine(path)
     try:
         with Session(engine) as s:

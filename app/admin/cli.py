@@ -12,7 +12,9 @@ from app.admin.backup import backup_dir, backup_now, check_file, preview, restor
 from app.admin.demo import seed_demo
 from app.admin.housekeeping import database_file
 from app.admin.instance import InstanceLock
+from app.admin.move import move_to_server
 from app.bootstrap import open_store
+from app.core import audit
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.core.messages import describe
@@ -75,6 +77,13 @@ def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_check(ctx: AppContext, args: argparse.Namespace) -> int:
+    if ctx.server:  # the server checks its own pages; the audit chain is ours to check
+        broken = audit.verify(ctx)
+        if broken is not None:
+            print(f"audit trail broken at entry {broken}", file=sys.stderr)
+            return 4
+        print(f"database ok ({ctx.server_shown}); audit trail intact")
+        return 0
     problems = check_file(database_file(ctx.data_dir or "."))
     if problems:
         print("database damaged:", *problems, sep="\n  ", file=sys.stderr)
@@ -94,6 +103,20 @@ def restore_main(data_dir: Path, backup: Path) -> int:
     with InstanceLock(data_dir):
         kept = restore(database_file(data_dir), backup)
     print(f"restored; the previous database is kept as {kept}")
+    return 0
+
+
+def cmd_move(ctx: AppContext | None, args: argparse.Namespace) -> int:
+    def progress(table: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{table}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    report = move_to_server(Path(args.file), args.url, progress=progress)
+    print(
+        f"moved {report.total_rows:,} rows in {len(report.rows)} tables to {report.server}; "
+        f"row counts, checksums and the audit chain ({report.audit_entries:,} entries) verified"
+    )
+    print("point each counter at the server: frontdesk --db URL, or Settings > Database")
     return 0
 
 
@@ -123,13 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     res = sub.add_parser("restore", help="replace the database with a backup file")
     res.add_argument("file")
     res.set_defaults(func=None)
+    mov = sub.add_parser(
+        "move-to-server",
+        help="copy a counter's SQLite store onto an empty PostgreSQL database, and verify it",
+    )
+    mov.add_argument("file", help="the SQLite file (frontdesk.sqlite3 in the data folder)")
+    mov.add_argument("url", help="postgresql://user:password@host/database")
+    mov.set_defaults(func=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "restore":
+    if args.command in ("restore", "move-to-server"):
         try:
+            if args.command == "move-to-server":
+                return cmd_move(None, args)
             return restore_main(resolve_data_dir(args.data_dir), Path(args.file))
         except FrontdeskError as exc:
             print(f"error: {describe(exc.code, exc.params)}", file=sys.stderr)

@@ -20,6 +20,7 @@ from app.loyalty import record_survey, refresh
 from app.members import MEMBER_NO_BASE
 from app.reporting.daybook import ensure_totals, mark_stale
 from app.staff import StaffSession
+from db import transfer
 from db.models import Base, Member
 from db.repositories import MemberRepository
 
@@ -194,6 +195,7 @@ def seed_demo(
         if progress:
             progress(done, members)
     mark_stale(ctx)  # bulk rows bypass the dashboard's day book: recount it
+    transfer.set_sequences(ctx.engine)  # a server hands out ids after the ones written here
     return done
 
 

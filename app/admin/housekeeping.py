@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.admin import backup, demo
 from app.admin.backup import BackupInfo, RestoreReport
-from app.core import settings
+from app.core import requests, settings
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.loyalty import expire_points
@@ -105,8 +105,13 @@ def seed_demo_if_empty(ctx: AppContext) -> int:
 
 
 def daily(ctx: AppContext) -> int:
-    """The daily chores (an index lookup when nothing is due). Returns points expired."""
-    return expire_points(ctx)
+    """The daily chores (index lookups when nothing is due): points past their year
+    expire; request ids older than a week are forgotten. Returns points expired."""
+    expired = expire_points(ctx)
+    with ctx.uow() as uow:
+        requests.forget_old(uow.session, ctx.clock.now())
+        uow.commit()
+    return expired
 
 
 def backup_if_due(ctx: AppContext, *, on_exit: bool = False) -> Path | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.context import AppContext
 from app.core.permissions import require
+from db.engine import AUDIT_CHAIN_LOCK, serialize
 from db.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -40,7 +41,9 @@ def record(s: Session, ctx: AppContext, action: str, target: str = "", detail: s
 
 
 def append(s: Session, at: datetime, staff: str, action: str, target: str, detail: str) -> None:
-    """An entry as it was made elsewhere (carried over after a restore), chained anew."""
+    """An entry as it was made elsewhere (carried over after a restore), chained anew.
+    One counter at a time appends (the chain must not fork)."""
+    serialize(s, AUDIT_CHAIN_LOCK)
     last = s.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     prev = last or GENESIS
     s.add(

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core import connection
 from app.core.clock import Clock, SystemClock
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, Unavailable
 from app.core.uow import UnitOfWork
 from db import migrate
-from db.engine import DB_FILENAME, make_engine, make_session_factory
+from db.engine import DB_FILENAME, is_connection_error, make_engine, make_session_factory
 
 SYSTEM = "system"
 
@@ -60,11 +62,22 @@ class AppContext:
         db_url: str | None = None,
         system: bool = False,
     ) -> AppContext:
-        """Opens (creating if needed) the store's database and brings its schema up to date."""
+        """Opens (creating if needed) the store's database and brings its schema up to date:
+        the server named by `db_url` (else FRONTDESK_DB_URL, else the data folder's
+        counter.json), or the data folder's own SQLite file."""
         folder = Path(data_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(db_url or folder / DB_FILENAME)
-        migrate.upgrade(engine)
+        url = connection.database_url(folder, db_url)
+        engine = make_engine(
+            url or folder / DB_FILENAME, application_name=connection.counter_name(folder)
+        )
+        try:
+            migrate.upgrade(engine)
+        except DBAPIError as exc:
+            engine.dispose()
+            if url and is_connection_error(exc):
+                raise Unavailable("db.unreachable", server=connection.shown(url)) from exc
+            raise
         return cls(
             engine=engine,
             session_factory=make_session_factory(engine),
@@ -72,6 +85,18 @@ class AppContext:
             data_dir=folder,
             system=system,
         )
+
+    @property
+    def server(self) -> bool:
+        """True when the store lives on a database server shared by several counters."""
+        return self.engine.dialect.name != "sqlite"
+
+    @property
+    def server_shown(self) -> str:
+        """The server as shown to people (no password); "" for a SQLite file."""
+        if not self.server:
+            return ""
+        return connection.shown(self.engine.url.render_as_string(hide_password=False))
 
     def as_system(self) -> AppContext:
         """The same store acting as itself (housekeeping, timers), whoever is signed in."""
@@ -92,7 +117,7 @@ class AppContext:
         `write=True` for a read-check-write action two counters may race on."""
         if not anyone and self.staff is None and not self.system:
             raise Forbidden("auth.signed_out")
-        return UnitOfWork(self.session_factory, write=write)
+        return UnitOfWork(self.session_factory, write=write, server=self.server)
 
     def close(self) -> None:
         self.engine.dispose()

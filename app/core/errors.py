@@ -36,3 +36,11 @@ class Conflict(FrontdeskError):
     """The action clashes with stored data (a duplicate phone, a used coupon...)."""
 
     code = "conflict"
+
+
+class Unavailable(FrontdeskError):
+    """The store's database server cannot be reached (restarting, cable pulled). Nothing
+    was changed — or, for `db.unknown_outcome`, the answer to a save was lost: saving the
+    same form again is recognised and does nothing twice."""
+
+    code = "db.unreachable"

@@ -176,6 +176,33 @@ MESSAGES: dict[str, str] = {
     "backup.bad_source": QT_TRANSLATE_NOOP(
         "errors", "That backup is damaged ({problems}); it was not restored."
     ),
+    "db.unreachable": QT_TRANSLATE_NOOP(
+        "errors",
+        "The store's database server cannot be reached; nothing was saved. What you typed "
+        "is kept: try again in a moment.",
+    ),
+    "db.unknown_outcome": QT_TRANSLATE_NOOP(
+        "errors",
+        "The connection to the server broke while saving, so it is not known whether it "
+        "was saved. Press Save again when the server is back: it is never saved twice.",
+    ),
+    "db.url": QT_TRANSLATE_NOOP(
+        "errors",
+        "Please enter the server as postgresql://user:password@host/database "
+        "(for example postgresql://frontdesk:secret@192.168.1.10/frontdesk).",
+    ),
+    "db.not_empty": QT_TRANSLATE_NOOP(
+        "errors", "The server's database already holds a store ({detail}); nothing was copied."
+    ),
+    "db.copy_mismatch": QT_TRANSLATE_NOOP(
+        "errors", "The copy on the server does not match the file ({detail})."
+    ),
+    "backup.others_connected": QT_TRANSLATE_NOOP(
+        "errors",
+        "The restore waits: {count} other connection(s) to the store's server are open. "
+        "Close Frontdesk on the other counters, then start it here again.",
+    ),
+    "request.id": QT_TRANSLATE_NOOP("errors", "That save could not be recognised; please retry."),
     "permission.denied": QT_TRANSLATE_NOOP(
         "errors", "Your role ({role}) may not do this; please ask a manager."
     ),

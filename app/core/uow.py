@@ -1,20 +1,34 @@
 """Unit of work: one transaction per user action, rolled back unless committed; with
-`write=True` it starts as the writer (see db.engine.begin_write)."""
+`write=True` it starts as the writer (see db.engine.begin_write).
+
+On a database server, a lost connection becomes `Unavailable`: "db.unreachable" when it
+broke before the commit (nothing was saved), "db.unknown_outcome" when it broke during the
+commit (the answer was lost: the save may have happened; saving the same form again is
+recognised by its request id and does nothing twice)."""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import begin_write
+from app.core.errors import Unavailable
+from db.engine import begin_write, is_connection_error
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], *, write: bool = False) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        write: bool = False,
+        server: bool = False,
+    ) -> None:
         self._factory = session_factory
         self._write = write
+        self._server = server
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
@@ -22,7 +36,12 @@ class UnitOfWork:
         if self._write:
             # A read-check-write action (redeem, spend points, sign in) takes the write
             # lock at its start: two counters racing wait in turn.
-            begin_write(self._session)
+            try:
+                begin_write(self._session)
+            except DBAPIError as exc:
+                self._close()
+                self._raise_unavailable(exc, "db.unreachable")
+                raise
         return self
 
     def __exit__(
@@ -31,12 +50,24 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._session is not None
+        self._close()
+        if isinstance(exc, DBAPIError):
+            self._raise_unavailable(exc, "db.unreachable")
+
+    def _close(self) -> None:
+        if self._session is None:
+            return
         try:
             self._session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone: the server rolls back by itself
         finally:
             self._session.close()
             self._session = None
+
+    def _raise_unavailable(self, exc: DBAPIError, code: str) -> None:
+        if self._server and is_connection_error(exc):
+            raise Unavailable(code) from exc
 
     @property
     def session(self) -> Session:
@@ -45,4 +76,8 @@ class UnitOfWork:
         return self._session
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            self._raise_unavailable(exc, "db.unknown_outcome")
+            raise

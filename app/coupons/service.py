@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core import audit, codes, store
+from app.core import audit, codes, requests, store
 from app.core.context import AppContext
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.money import MAX_AMOUNT_CENTS, check_amount, format_cents
@@ -333,37 +333,62 @@ def is_coupon_code(ctx: AppContext, text: str) -> bool:
         return False
 
 
-def redeem(ctx: AppContext, text: str, bill_cents: int) -> RedemptionView:
+def redeem(
+    ctx: AppContext, text: str, bill_cents: int, request_id: str | None = None
+) -> RedemptionView:
     """Uses a coupon on a bill, exactly once: even two counters scanning the same code at
-    the same instant get one success and one 'already used'."""
+    the same instant get one success and one 'already used'. `request_id` (made once per
+    attempt): a repeat after a lost answer returns the redemption already saved."""
     check_amount(bill_cents, "bill")
     if bill_cents > MAX_AMOUNT_CENTS:
         raise ValidationError("amount.too_large", field="bill")
+    request_id = requests.check(request_id)
+    if request_id is not None:
+        with ctx.uow() as uow:
+            saved = _saved_redemption(uow.session, request_id)
+        if saved is not None:
+            return saved
     view = look_up(ctx, text)
     today = store.today(ctx)
     usable(view, today, bill_cents)
     now = ctx.clock.now()
-    # IMMEDIATE: take the write lock before reading, so the check and the update are
-    # one step for every counter on this database.
-    with ctx.uow(write=True) as uow:
-        s = uow.session
-        claimed = _claim(s, view.id, used_at=now)
-        if not claimed:
-            fresh = _view(s, _get(s, view.id))
-            usable(fresh, today, bill_cents)  # raises used / voided
-            raise CouponError("coupon.used", code=view.display_code)
-        discount = discount_for(view, bill_cents)
-        s.add(
-            Redemption(
+    # The write lock before reading (SQLite), a conditional UPDATE (every backend): the
+    # check and the update are one step for every counter on this database.
+    try:
+        with ctx.uow(write=True) as uow:
+            s = uow.session
+            claimed = _claim(s, view.id, used_at=now)
+            if not claimed:
+                fresh = _view(s, _get(s, view.id))
+                usable(fresh, today, bill_cents)  # raises used / voided
+                raise CouponError("coupon.used", code=view.display_code)
+            discount = discount_for(view, bill_cents)
+            redemption = Redemption(
                 coupon_id=view.id,
                 at=now,
                 bill_cents=bill_cents,
                 discount_cents=discount,
                 staff=ctx.actor,
             )
-        )
-        uow.commit()
-        return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
+            s.add(redemption)
+            s.flush()
+            requests.remember(s, request_id, "redemption", redemption.id, now)
+            uow.commit()
+            return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
+    except IntegrityError:
+        with ctx.uow() as uow:  # the same attempt saved at the same instant elsewhere
+            saved = _saved_redemption(uow.session, request_id)
+        if saved is None:
+            raise
+        return saved
+
+
+def _saved_redemption(s: Session, request_id: str | None) -> RedemptionView | None:
+    found = requests.done_before(s, request_id, "redemption")
+    r = s.get(Redemption, found) if found is not None else None
+    if r is None:
+        return None
+    return RedemptionView(_view(s, _get(s, r.coupon_id)), r.bill_cents, r.discount_cents, r.at)
 
 
 def _claim(s: Session, coupon_id: int, **values: datetime) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, requests
 from app.core.context import AppContext
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.permissions import require
@@ -84,25 +85,42 @@ def spend(
     return int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
 
 
-def redeem_points(ctx: AppContext, member_id: int, points: int, reason: str = "") -> int:
+def redeem_points(
+    ctx: AppContext,
+    member_id: int,
+    points: int,
+    reason: str = "",
+    request_id: str | None = None,
+) -> int:
     """Spends points at the counter (100 points = ¥1 off), by whoever is signed in.
-    Returns the new balance."""
+    Returns the new balance. `request_id` (made once per form): a repeat after a lost
+    answer spends nothing more and returns the balance."""
     if not isinstance(points, int) or points <= 0 or points > 10_000_000:
         raise ValidationError("points.invalid", field="points")
     reason = text_field(reason, "reason", max_len=160)
-    with ctx.uow(write=True) as uow:
-        s = uow.session
-        new = spend(
-            s,
-            member_id,
-            points,
-            "redeem",
-            reason,
-            ctx.actor,
-            ctx.clock.now(),
-        )
-        uow.commit()
-        return new
+    request_id = requests.check(request_id)
+    try:
+        with ctx.uow(write=True) as uow:
+            s = uow.session
+            if requests.done_before(s, request_id, "points") is not None:
+                return _balance_in(s, member_id)
+            now = ctx.clock.now()
+            new = spend(s, member_id, points, "redeem", reason, ctx.actor, now)
+            entry_id = s.scalar(
+                select(func.max(PointsEntry.id)).where(PointsEntry.member_id == member_id)
+            )
+            requests.remember(s, request_id, "points", int(entry_id or 0), now)
+            uow.commit()
+            return new
+    except IntegrityError:
+        with ctx.uow() as uow:  # the same form saved at the same instant elsewhere
+            if requests.done_before(uow.session, request_id, "points") is None:
+                raise
+            return _balance_in(uow.session, member_id)
+
+
+def _balance_in(s: Session, member_id: int) -> int:
+    return int(s.scalar(select(Member.points_balance).where(Member.id == member_id)) or 0)
 
 
 def exchange_for_coupon(

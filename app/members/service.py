@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from app.core import audit, store
+from app.core import audit, requests, store
 from app.core.context import AppContext
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.events import MemberCreated, VisitRecorded, publish
@@ -140,38 +141,62 @@ def record_visit(
     items: str = "",
     staff: str = "",
     visited_at: datetime | None = None,
+    request_id: str | None = None,
 ) -> VisitRow:
+    """Records a visit (with its points, an upgrade and the day book, in one transaction).
+    `request_id` (made once per form): a repeat after a lost answer returns the visit
+    already saved instead of a second one."""
     check_amount(amount_cents)
     items = text_field(items, "items", max_len=500)
     staff = text_field(staff, "staff", max_len=64)
+    request_id = requests.check(request_id)
     now = ctx.clock.now()
     when = visited_at or now
     if when.tzinfo is None:
         raise ValidationError("visit.time_invalid", field="visited_at")
     if when > now:
         raise ValidationError("visit.in_future", field="visited_at")
-    with ctx.uow() as uow:
-        repo = MemberRepository(uow.session)
-        member = _get(repo, member_id)
-        if not member.active:
-            raise Conflict("member.inactive", member_no=member.member_no)
-        visit = Visit(
-            member_id=member.id,
-            visited_at=when,
-            amount_cents=amount_cents,
-            items=items,
-            staff=staff or ctx.actor,  # who served: by default whoever is signed in
-            recorded_by=ctx.actor,
-            created_at=now,
-        )
-        uow.session.add(visit)
-        repo.add_visit_totals(member.id, amount_cents, when)
-        uow.session.flush()
-        uow.session.refresh(member)
-        # The day book, points and an upgrade belong to the same transaction.
-        publish(VisitRecorded(uow.session, member, visit, now))
-        uow.commit()
-        return visit_row(visit)
+    try:
+        with ctx.uow() as uow:
+            repo = MemberRepository(uow.session)
+            saved = _saved_visit(uow.session, request_id)
+            if saved is not None:
+                return saved
+            member = _get(repo, member_id)
+            if not member.active:
+                raise Conflict("member.inactive", member_no=member.member_no)
+            visit = Visit(
+                member_id=member.id,
+                visited_at=when,
+                amount_cents=amount_cents,
+                items=items,
+                staff=staff or ctx.actor,  # who served: by default whoever is signed in
+                recorded_by=ctx.actor,
+                created_at=now,
+            )
+            uow.session.add(visit)
+            repo.add_visit_totals(member.id, amount_cents, when)
+            uow.session.flush()
+            uow.session.refresh(member)
+            # The day book, points and an upgrade belong to the same transaction.
+            publish(VisitRecorded(uow.session, member, visit, now))
+            requests.remember(uow.session, request_id, "visit", visit.id, now)
+            uow.commit()
+            return visit_row(visit)
+    except IntegrityError:
+        if request_id is None:
+            raise
+        with ctx.uow() as uow:  # the same form saved at the same instant elsewhere
+            saved = _saved_visit(uow.session, request_id)
+        if saved is None:
+            raise
+        return saved
+
+
+def _saved_visit(s: Session, request_id: str | None) -> VisitRow | None:
+    visit_id = requests.done_before(s, request_id, "visit")
+    visit = s.get(Visit, visit_id) if visit_id is not None else None
+    return visit_row(visit) if visit is not None else None
 
 
 def get_profile(ctx: AppContext, member_id: int) -> MemberProfile:

@@ -28,6 +28,10 @@ def run_migrations_online() -> None:
             )
         try:
             with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    # Several counters may start at once on a new version: one migrates,
+                    # the others wait here, then find the schema at head.
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(74260001)")
                 context.configure(
                     connection=connection,
                     target_metadata=target_metadata,

@@ -33,6 +33,9 @@ def dump(path: Path) -> list[tuple[object, ...]]:
         con.close()
 
 
+@pytest.mark.sqlite_only(
+    "the SQLite file's own backup, restore and durability; tests/server covers pg_dump"
+)
 def test_backup_restore_round_trip(
     ctx: AppContext, data_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
@@ -64,9 +67,13 @@ def test_keeps_the_newest(ctx: AppContext, clock: FakeClock, tmp_path: Path) -> 
         clock.advance(hours=24)
     names = [b.path.name for b in bk.list_backups(tmp_path / "b")]
     # Named by the UTC instant (sortable whatever the zone); the screen shows store time.
-    assert names == [f"frontdesk-{t:%Y%m%d-%H%M%S}.sqlite3" for t in reversed(taken[-2:])]
+    suffix = ".dump" if ctx.server else ".sqlite3"  # pg_dump's file on a server
+    assert names == [f"frontdesk-{t:%Y%m%d-%H%M%S}{suffix}" for t in reversed(taken[-2:])]
 
 
+@pytest.mark.sqlite_only(
+    "the SQLite file's own backup, restore and durability; tests/server covers pg_dump"
+)
 def test_damaged_backup_is_refused(ctx: AppContext, data_dir: Path, tmp_path: Path) -> None:
     info = bk.backup_now(ctx, tmp_path / "b")
     bad = tmp_path / "bad.sqlite3"
@@ -100,6 +107,9 @@ def test_second_instance_refused(tmp_path: Path) -> None:
     InstanceLock(tmp_path).acquire().release()  # free again once released
 
 
+@pytest.mark.sqlite_only(
+    "the SQLite file's own backup, restore and durability; tests/server covers pg_dump"
+)
 def test_admin_backup_check_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store"
     assert admin(["--data-dir", str(store), "demo", "--members", "30"]) == 0
@@ -111,11 +121,17 @@ def test_admin_backup_check_restore(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "30 members" in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only(
+    "the SQLite file's own backup, restore and durability; tests/server covers pg_dump"
+)
 def test_killed_writer_loses_nothing_confirmed(tmp_path: Path) -> None:
     lost, corrupt = crash_runs(str(tmp_path), runs=3)
     assert (lost, corrupt) == (0, 0)
 
 
+@pytest.mark.sqlite_only(
+    "the SQLite file's own backup, restore and durability; tests/server covers pg_dump"
+)
 def test_wal_and_full_sync_are_what_makes_that_true(ctx: AppContext) -> None:
     with ctx.engine.connect() as conn:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app.admin.cli import main
+from app.bootstrap import open_store
 
 
 def test_demo_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,16 +42,19 @@ def test_demo_twice_adds_members_that_do_not_collide(
         assert main(["--data-dir", str(store), "demo", "--members", "500", "--visits", "1"]) == 0
     assert capsys.readouterr().out.count("added 500 demo members") == 2
     assert main(["--data-dir", str(store), "check"]) == 0
-    import sqlite3
-
-    con = sqlite3.connect(store / "frontdesk.sqlite3")
+    ctx = open_store(store, system=True)  # (the SQLite file, or the test's server database)
     try:
-        count, phones, cards, nos = con.execute(
-            "SELECT count(*), count(DISTINCT phone), count(DISTINCT card_no), "
-            "count(DISTINCT member_no) FROM members"
-        ).fetchone()
-        with_card = con.execute("SELECT count(*) FROM members WHERE card_no IS NOT NULL").fetchone()
+        with ctx.engine.connect() as con:
+            count, phones, cards, nos = con.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT phone), count(DISTINCT card_no), "
+                    "count(DISTINCT member_no) FROM members"
+                )
+            ).one()
+            with_card = con.execute(
+                text("SELECT count(*) FROM members WHERE card_no IS NOT NULL")
+            ).one()
     finally:
-        con.close()
+        ctx.close()
     assert count == phones == nos == 1000
     assert cards == with_card[0]

@@ -15,6 +15,7 @@ from db.engine import DB_FILENAME
 from db.models import Setting
 
 
+@pytest.mark.sqlite_only("the SQLite file itself")
 def test_sqlite_is_durable(ctx: AppContext) -> None:
     with ctx.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -22,6 +23,7 @@ def test_sqlite_is_durable(ctx: AppContext) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@pytest.mark.sqlite_only("the SQLite file itself")
 def test_database_file_in_data_dir(ctx: AppContext, data_dir: Path) -> None:
     assert (data_dir / DB_FILENAME).exists()
 

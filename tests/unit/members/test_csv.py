@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from app import members
-from app.bootstrap import open_store
 from app.core.context import AppContext
 from app.core.errors import ValidationError
 from app.members.csvio import export_members, import_members, neutralise_cell, restore_cell
-from tests.helpers import make_member, refused
+from tests.helpers import make_member, open_other_store, refused
 
 GOOD_AND_BAD = (
     "姓名,手机号,性别,生日,卡号,标签\n"
@@ -82,7 +81,7 @@ def test_export_round_trip_and_formula_neutralised(ctx: AppContext, tmp_path: Pa
     # the text it was (not "'=..."), a deactivated member stays deactivated.
     members.set_active(ctx, 2, False)
     export_members(ctx, out)
-    other = open_store(tmp_path / "other", ctx.clock, system=True)
+    other = open_other_store(tmp_path / "other", ctx.clock)
     try:
         report = import_members(other, out)
         assert report.imported == 2, report.errors

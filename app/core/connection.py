@@ -1,0 +1,88 @@
+"""Which database this counter uses, and the counter's own name.
+
+One counter: a SQLite file in the data folder (the default; nothing to set up). Several
+counters in one store: every counter is a client of one PostgreSQL server, named by a URL
+such as ``postgresql://frontdesk:secret@192.168.1.10/frontdesk``. The choice, in order:
+``--db URL`` on the command line, the FRONTDESK_DB_URL environment variable, or what the
+settings' Database tab saved in the data folder (counter.json, which stays on this PC: it
+is how this PC finds the shared database, so it cannot live in it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from app.core.errors import ValidationError
+from db.engine import is_server, server_url
+
+COUNTER_FILE = "counter.json"
+ENV_URL = "FRONTDESK_DB_URL"
+
+
+@dataclass(frozen=True)
+class CounterConfig:
+    database_url: str = ""  # "" = this PC's own SQLite file
+    counter_name: str = ""  # "" = the PC's name
+
+
+def load(data_dir: Path | str) -> CounterConfig:
+    path = Path(data_dir) / COUNTER_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return CounterConfig()
+    known = set(CounterConfig.__dataclass_fields__)
+    return CounterConfig(**{k: str(v) for k, v in data.items() if k in known})
+
+
+def save(data_dir: Path | str, config: CounterConfig) -> CounterConfig:
+    """Writes counter.json (atomically: a power cut leaves the old or the new)."""
+    config = replace(
+        config,
+        database_url=check_url(config.database_url) if config.database_url else "",
+        counter_name=" ".join(config.counter_name.split())[:40],
+    )
+    path = Path(data_dir) / COUNTER_FILE
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(asdict(config), ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+    return config
+
+
+def check_url(url: str) -> str:
+    """A PostgreSQL URL as typed (postgres://, postgresql:// or postgresql+psycopg://),
+    checked for a host and a database name. Raises ValidationError("db.url")."""
+    url = url.strip()
+    if not is_server(url):
+        raise ValidationError("db.url", field="database_url")
+    parts = urlsplit(server_url(url))
+    if not parts.hostname or not parts.path.strip("/"):
+        raise ValidationError("db.url", field="database_url")
+    return url
+
+
+def database_url(data_dir: Path | str, explicit: str | None = None) -> str | None:
+    """The server URL this counter uses, or None for the data folder's SQLite file."""
+    url = explicit or os.environ.get(ENV_URL) or load(data_dir).database_url
+    return check_url(url) if url else None
+
+
+def counter_name(data_dir: Path | str) -> str:
+    """How this counter shows on the server (pg_stat_activity) and in its notices."""
+    return load(data_dir).counter_name or socket.gethostname() or "counter"
+
+
+def shown(url: str | None) -> str:
+    """The URL without its password, for the status bar, the settings and the log."""
+    if not url:
+        return ""
+    parts = urlsplit(server_url(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(("postgresql", user + host, parts.path, "", ""))
