@@ -37,6 +37,7 @@ test: $(STAMP) translations lint
 # skipped here, but CI (FRONTDESK_REQUIRE_PG=1) fails.
 test-pg: $(STAMP) translations
 	@if command -v pg_virtualenv >/dev/null 2>&1; then \
+		scripts/pg-clean-stale.sh; \
 		pg_virtualenv -o max_connections=300 env FRONTDESK_TEST_PG=1 QT_QPA_PLATFORM=offscreen \
 			$(PY) -m pytest -q tests/unit tests/server tests/journeys/test_server.py; \
 	elif [ "$$FRONTDESK_REQUIRE_PG" = 1 ]; then \
@@ -45,8 +46,17 @@ test-pg: $(STAMP) translations
 		echo "PostgreSQL not installed: the server tests are skipped (apt-get install postgresql)"; \
 	fi
 
+# Run alone (2 noisy cores). Inside pg_virtualenv when PostgreSQL is installed, so the
+# server's figures (lookup_pg, dashboard_pg, counters) come in the same run as SQLite's.
 bench: $(STAMP) translations
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -p no:cacheprovider tests/bench
+	@if command -v pg_virtualenv >/dev/null 2>&1; then \
+		scripts/pg-clean-stale.sh; \
+		pg_virtualenv -o max_connections=50 env FRONTDESK_BENCH_PG=1 QT_QPA_PLATFORM=offscreen \
+			$(PY) -m pytest -q -s -p no:cacheprovider tests/bench; \
+	else \
+		echo "PostgreSQL not installed: the server benchmarks are skipped"; \
+		QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -p no:cacheprovider tests/bench; \
+	fi
 
 # A one-folder app in dist/frontdesk (fonts, translations, migrations inside), then a smoke
 # test: the built binary starts offscreen on a new data folder, opens its database, quits.

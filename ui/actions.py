@@ -9,12 +9,32 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.core import requests
 from app.core.errors import FrontdeskError
 from app.core.messages import message_template, render
 from ui.complaints import labels
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class Attempt:
+    """The request id of what the user is trying to save: the same while they press Save
+    again on the same input (after "not known whether it was saved", the server then
+    answers with what it saved, never twice), a new one once it is saved or the input
+    changes."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._id = ""
+
+    def id_for(self, *key: object) -> str:
+        if key != self._key:
+            self._key, self._id = key, requests.new_id()
+        return self._id
+
+    def done(self) -> None:
+        self._key = None
 
 
 class ShowsErrors(Protocol):

@@ -21,10 +21,10 @@ from app import staff
 from app.admin import housekeeping
 from app.admin.instance import InstanceLock
 from app.bootstrap import open_store
+from app.core import connection, store
 from app.core import settings as st
-from app.core import store
 from app.core.context import AppContext
-from app.core.errors import FrontdeskError
+from app.core.errors import FrontdeskError, Unavailable
 from app.core.paths import resolve_data_dir
 from app.coupons import CouponView
 from app.reporting import dashboard, daybook
@@ -42,6 +42,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="frontdesk", description="Frontdesk counter app")
     parser.add_argument(
         "--data-dir", help="data folder (default: FRONTDESK_DATA_DIR or the user data folder)"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the store's PostgreSQL server, e.g. postgresql://frontdesk:secret@192.168.1.10/"
+        "frontdesk (default: FRONTDESK_DB_URL, the Database settings, else this PC's own file)",
     )
     parser.add_argument(
         "--lang",
@@ -100,12 +106,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quit_after_start:
             QMessageBox.critical(None, "Frontdesk", message)
         return 1
-    housekeeping.apply_scheduled_restore(data_dir)
-    if not _database_sound(data_dir, args.quit_after_start):
+    try:
+        url = connection.database_url(data_dir, args.db)
+    except FrontdeskError as exc:
+        message = error_text(exc)
+        print(f"frontdesk: {message}", file=sys.stderr)
+        if not args.quit_after_start:
+            QMessageBox.critical(None, "Frontdesk", message)
+        lock.release()
+        return 2
+    attempt = housekeeping.apply_scheduled_restore(data_dir, url)
+    if attempt.problem is not None and not args.quit_after_start:
+        QMessageBox.warning(None, "Frontdesk", error_text(attempt.problem))
+    if not _database_sound(data_dir, url, args.quit_after_start):
         lock.release()
         return 2
     notice = None
-    if housekeeping.upgrade_pending(data_dir) and not args.quit_after_start:
+    if housekeeping.upgrade_pending(data_dir, url) and not args.quit_after_start:
         # Upgrading a big store builds indexes: say so, rather than look frozen.
         notice = QLabel(
             QCoreApplication.translate(
@@ -117,7 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         notice.setWindowTitle("Frontdesk")
         notice.show()
         app.processEvents()
-    ctx = open_store(data_dir)  # nobody signed in: no rights until someone does
+    ctx = _open(data_dir, url, args.quit_after_start)  # nobody signed in: no rights yet
+    if ctx is None:
+        log.info("the store's server cannot be reached; quitting")
+        lock.release()
+        return 2
     store_itself = ctx.as_system()  # housekeeping: demo data, expiry, backups
     if args.quit_after_start:
         ctx = store_itself  # the smoke test starts the window with nobody at the counter
@@ -239,10 +260,37 @@ def language_name() -> str:
     return language()
 
 
-def _database_sound(data_dir: Path, quiet: bool) -> bool:
+def _open(data_dir: Path, url: str | None, quiet: bool) -> AppContext | None:
+    """Opens the store. A server that does not answer (the back-office PC still starting)
+    is said so, with Retry (it usually is back within a minute) and Quit."""
+    while True:
+        try:
+            return open_store(data_dir, db_url=url)
+        except Unavailable:
+            where = connection.shown(connection.database_url(data_dir, url))
+            log.warning("the store's server %s does not answer", where)
+            if quiet:
+                return None
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Frontdesk",
+                QCoreApplication.translate(
+                    "startup",
+                    "The store's database server (%1) does not answer. Is the back-office PC "
+                    "on and connected? Retry when it is.",
+                ).replace("%1", where),
+                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
+            )
+            box.setObjectName("serverUnreachable")
+            box.setDefaultButton(QMessageBox.StandardButton.Retry)
+            if box.exec() != QMessageBox.StandardButton.Retry:
+                return None
+
+
+def _database_sound(data_dir: Path, url: str | None, quiet: bool) -> bool:
     """After a crash or power cut, SQLite's quick check runs before anything else. A
     damaged database is explained, with the offer to restore the newest good backup."""
-    damage = housekeeping.check_after_crash(data_dir)
+    damage = housekeeping.check_after_crash(data_dir, url)
     if damage is None:
         return True
     text = (

@@ -1,5 +1,6 @@
 """The settings dialog: store name and logo, language, opening hours and rest days (the
-SLA working days), printing, backups, idle lock and the dashboard's targets.
+SLA working days), printing, backups, idle lock, the dashboard's targets and which database
+this counter uses (its own file, or the store's server).
 
 Every part is checked before anything is saved; each is then saved by its own service
 (which checks the signed-in role)."""
@@ -11,12 +12,14 @@ from zoneinfo import available_timezones
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -26,8 +29,9 @@ from PySide6.QtWidgets import (
 from app import complaints as cp
 from app import reporting as dash
 from app.admin import backup as bk
+from app.admin import counter
+from app.core import connection, store
 from app.core import settings as st
-from app.core import store
 from app.core.calendar import SlaPolicy
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError, ValidationError
@@ -261,10 +265,112 @@ class SettingsDialog(FormDialog):
             goals_form.addRow(text, box)
             self.goal_boxes[key] = box
         tabs.addTab(goals, self.tr("Targets"))
+
+        # --- database (this counter's own choice, kept on this PC) --------------------------
+        self.counter_config = counter.counter_config(ctx)
+        database = QWidget()
+        db_form = self._form(database)
+        self.use_file = QRadioButton(self.tr("This PC only (its own file)"), objectName="useFile")
+        self.use_server = QRadioButton(
+            self.tr("The store's server (several counters)"), objectName="useServer"
+        )
+        where = QButtonGroup(database)
+        where.addButton(self.use_file)
+        where.addButton(self.use_server)
+        (self.use_server if self.counter_config.database_url else self.use_file).setChecked(True)
+        address, password = connection.split_password(self.counter_config.database_url)
+        self.server_url = QLineEdit(address, objectName="serverUrl")
+        self.server_url.setPlaceholderText("postgresql://frontdesk@192.168.1.10/frontdesk")
+        self.server_password = QLineEdit(password, objectName="serverPassword")
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.counter_name = QLineEdit(self.counter_config.counter_name, objectName="counterName")
+        self.counter_name.setMaxLength(40)
+        self.counter_name.setPlaceholderText(connection.counter_name(ctx.data_dir or "."))
+        test = QPushButton(self.tr("Test connection"), objectName="testServer")
+        test.clicked.connect(self.on_test_server)
+        self.server_result = QLabel(objectName="serverResult")
+        self.server_result.setWordWrap(True)
+        test_row = QHBoxLayout()
+        test_row.addWidget(test)
+        test_row.addWidget(self.server_result, 1)
+        now = ctx.server_shown or self.tr("this PC's own file")
+        note = QLabel(
+            self.tr("Now using: %1. A change takes effect when Frontdesk starts again.").replace(
+                "%1", now
+            ),
+            objectName="databaseNote",
+        )
+        note.setWordWrap(True)
+        db_form.addRow(self.tr("The store's data"), self.use_file)
+        db_form.addRow("", self.use_server)
+        db_form.addRow(self.tr("Server"), self.server_url)
+        db_form.addRow(self.tr("Password"), self.server_password)
+        db_form.addRow("", test_row)
+        db_form.addRow(self.tr("This counter's name"), self.counter_name)
+        db_form.addRow(note)
+        self.use_server.toggled.connect(self._server_fields)
+        chooser = may("database.choose")
+        for widget in (self.use_file, self.use_server, self.counter_name, test):
+            widget.setEnabled(chooser)
+        self._server_fields()
+        self.fields.update({"database_url": self.server_url})
+        tabs.addTab(database, self.tr("Database"))
         self.tabs = tabs
         self.resize(640, 330)
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def show_error(self, text: str, field: str | None) -> None:
+        """Shows the tab holding the field first: a message about a hidden field helps
+        nobody."""
+        widget = self.fields.get(field or "")
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if widget is not None and page is not None and page.isAncestorOf(widget):
+                self.tabs.setCurrentIndex(index)
+        super().show_error(text, field)
+
+    @Slot()
+    def _server_fields(self) -> None:
+        chooser = self.use_file.isEnabled()
+        for field in (self.server_url, self.server_password):
+            field.setEnabled(chooser and self.use_server.isChecked())
+        self.server_result.clear()
+
+    def _typed_url(self) -> str:
+        """The address with the password field put in (checked: raises db.url)."""
+        url = connection.check_url(self.server_url.text())
+        return connection.with_password(url, self.server_password.text())
+
+    def database_choice(self) -> connection.CounterConfig:
+        url = ""
+        if self.use_server.isChecked():
+            url = self._typed_url()  # raises db.url, the field marked
+        return connection.CounterConfig(
+            database_url=url, counter_name=self.counter_name.text().strip()
+        )
+
+    @Slot()
+    def on_test_server(self) -> None:
+        """Connects once and says what it found (or the server's own reason)."""
+        self.server_result.setText(self.tr("Connecting…"))
+        self.server_result.repaint()
+        try:
+            found = connection.check_server(self._typed_url())
+        except FrontdeskError as exc:
+            self.server_result.setStyleSheet("color: #c62828;")
+            self.server_result.setText(error_text(exc))
+            return
+        self.server_result.setStyleSheet("color: #2e7d32;")
+        if found.members is None:
+            text = self.tr("Connected to %1. No store on it yet.").replace("%1", found.version)
+        else:
+            text = (
+                self.tr("Connected to %1. It holds %2 members.")
+                .replace("%1", found.version)
+                .replace("%2", str(found.members))
+            )
+        self.server_result.setText(text)
 
     def _form(self, page: QWidget) -> QFormLayout:
         form = QFormLayout(page)
@@ -348,6 +454,8 @@ class SettingsDialog(FormDialog):
             timezone=self.zone.currentText().strip(),
         )
         targets = dash.Targets(**{k: box.value() for k, box in self.goal_boxes.items()})
+        if self.use_file.isEnabled():
+            self.database_choice()  # raises on a server chosen without a usable URL
         return settings, policy, targets
 
     def on_save(self) -> None:
@@ -374,6 +482,11 @@ class SettingsDialog(FormDialog):
             ),
             (self.new_logo is not None, st.set_logo, (ctx, self.new_logo)),
             (self.remove_logo, self._remove_logo, ()),
+            (
+                self.use_file.isEnabled() and self.database_choice() != self.counter_config,
+                counter.choose_database,
+                (ctx, self.database_choice() if self.use_file.isEnabled() else None),
+            ),
             (True, st.save, (ctx, settings)),
         ]
         for wanted, fn, args in steps:

@@ -1,11 +1,14 @@
 """Running the store: backups and restores, one app per data folder, the start-up and
-shutdown housekeeping, demo data, the admin command line (frontdesk-admin).
+shutdown housekeeping, this counter's own settings, moving a store onto a server, demo
+data, the admin command line (frontdesk-admin).
 
-backup, instance, housekeeping; demo and cli are imported on their own (Faker; the CLI).
+backup, instance, housekeeping, counter, move; demo and cli are imported on their own
+(Faker; the CLI).
 """
 
 from app.admin.backup import (
     DEFAULT_KEEP,
+    DUMP_SUFFIX,
     PENDING_RESTORE,
     PREFIX,
     RESTORED,
@@ -27,13 +30,19 @@ from app.admin.backup import (
     preview,
     quick_check,
     restore,
+    restore_server,
     schedule_restore,
     set_backup_dir,
     unclean_shutdown,
 )
+from app.admin.counter import (
+    choose_database,
+    counter_config,
+)
 from app.admin.housekeeping import (
     BACKUP_EVERY,
     Damage,
+    RestoreAttempt,
     apply_scheduled_restore,
     backup_if_due,
     check_after_crash,
@@ -48,10 +57,16 @@ from app.admin.instance import (
     LOCK_NAME,
     InstanceLock,
 )
+from app.admin.move import (
+    MoveReport,
+    Progress,
+    move_to_server,
+)
 
 __all__ = [
     "BACKUP_EVERY",
     "DEFAULT_KEEP",
+    "DUMP_SUFFIX",
     "LOCK_NAME",
     "PENDING_RESTORE",
     "PREFIX",
@@ -61,7 +76,10 @@ __all__ = [
     "BackupInfo",
     "Damage",
     "InstanceLock",
+    "MoveReport",
     "Preview",
+    "Progress",
+    "RestoreAttempt",
     "RestoreReport",
     "apply_pending_restore",
     "apply_scheduled_restore",
@@ -71,18 +89,22 @@ __all__ = [
     "cancel_restore",
     "check_after_crash",
     "check_file",
+    "choose_database",
+    "counter_config",
     "daily",
     "database_file",
     "finish_restore",
     "list_backups",
     "log",
     "mark_running",
+    "move_to_server",
     "newest_good",
     "pending_restore",
     "preview",
     "quick_check",
     "restore",
     "restore_newest_good",
+    "restore_server",
     "schedule_restore",
     "seed_demo_if_empty",
     "set_backup_dir",

@@ -373,7 +373,7 @@ def apply_pending_restore(data_dir: Path | str, url: str | None = None) -> Path 
         if not url:
             marker.unlink(missing_ok=True)
             raise FrontdeskError("backup.bad_source", problems="a server backup, but no server")
-        kept = _restore_server(url, source, Path(data_dir))
+        kept = restore_server(url, source, Path(data_dir))
         marker.unlink(missing_ok=True)
     else:
         try:
@@ -386,7 +386,7 @@ def apply_pending_restore(data_dir: Path | str, url: str | None = None) -> Path 
     return kept
 
 
-def _restore_server(url: str, source: Path, data_dir: Path) -> Path:
+def restore_server(url: str, source: Path, data_dir: Path) -> Path:
     """pg_restore of a dump over the server's store, the current contents kept first as a
     dump beside the data folder (with its audit trail, carried over by finish_restore)."""
     problems = pgtools.check(source)

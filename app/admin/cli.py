@@ -8,13 +8,20 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.admin.backup import backup_dir, backup_now, check_file, preview, restore
+from app.admin.backup import (
+    backup_dir,
+    backup_now,
+    check_file,
+    preview,
+    restore,
+    restore_server,
+)
 from app.admin.demo import seed_demo
 from app.admin.housekeeping import database_file
 from app.admin.instance import InstanceLock
 from app.admin.move import move_to_server
 from app.bootstrap import open_store
-from app.core import audit
+from app.core import audit, connection
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.core.messages import describe
@@ -92,8 +99,9 @@ def cmd_check(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def restore_main(data_dir: Path, backup: Path) -> int:
-    """Restore runs with the database closed (and no app running on it)."""
+def restore_main(data_dir: Path, backup: Path, url: str | None = None) -> int:
+    """Restore runs with the database closed (and no app running on it; on a server, no
+    other counter connected)."""
     shown = preview(backup)
     print(
         f"backup {backup}: {shown.members:,} members, {shown.visits:,} visits, "
@@ -101,7 +109,10 @@ def restore_main(data_dir: Path, backup: Path) -> int:
         f"last visit {shown.last_visit or '-'}"
     )
     with InstanceLock(data_dir):
-        kept = restore(database_file(data_dir), backup)
+        if url:
+            kept = restore_server(url, backup, data_dir)
+        else:
+            kept = restore(database_file(data_dir), backup)
     print(f"restored; the previous database is kept as {kept}")
     return 0
 
@@ -124,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="frontdesk-admin", description=__doc__)
     parser.add_argument(
         "--data-dir", help="data folder (default: FRONTDESK_DATA_DIR or the user data folder)"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the store's PostgreSQL server (default: FRONTDESK_DB_URL, the data folder's "
+        "counter.json, else the data folder's SQLite file)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="add realistic Chinese demo members and visits")
@@ -162,11 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command == "move-to-server":
                 return cmd_move(None, args)
-            return restore_main(resolve_data_dir(args.data_dir), Path(args.file))
+            data_dir = resolve_data_dir(args.data_dir)
+            url = connection.database_url(data_dir, args.db)
+            return restore_main(data_dir, Path(args.file), url)
         except FrontdeskError as exc:
             print(f"error: {describe(exc.code, exc.params)}", file=sys.stderr)
             return 2
-    ctx = open_store(resolve_data_dir(args.data_dir), system=True)
+    ctx = open_store(resolve_data_dir(args.data_dir), db_url=args.db, system=True)
     try:
         result: int = args.func(ctx, args)
         return result

@@ -1,5 +1,7 @@
 """The store's start-up and shutdown housekeeping, in the order the counter app runs it:
 
+0. `app.core.connection.database_url`  which database: the data folder's SQLite file or
+                              the store's server (--db, FRONTDESK_DB_URL, counter.json);
 1. `apply_scheduled_restore`  a restore the owner scheduled (with the database closed);
 2. `check_after_crash`        after a crash or power cut, SQLite's quick check (the app
                               offers `restore_newest_good` when the file is damaged);
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from app.admin import backup, demo
 from app.admin.backup import BackupInfo, RestoreReport
-from app.core import requests, settings
+from app.core import connection, requests, settings
 from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.loyalty import expire_points
@@ -39,18 +41,24 @@ def database_file(data_dir: Path | str) -> Path:
     return Path(data_dir) / DB_FILENAME
 
 
-def apply_scheduled_restore(data_dir: Path | str) -> Path | None:
-    """Puts a scheduled backup in place before the database opens. Returns where the
-    replaced file is kept (None: nothing was scheduled, or it could not be done: logged,
-    and the store opens as it was)."""
+@dataclass(frozen=True)
+class RestoreAttempt:
+    kept: Path | None  # where the replaced database is kept (None: nothing restored)
+    problem: FrontdeskError | None = None  # why a scheduled restore was not done
+
+
+def apply_scheduled_restore(data_dir: Path | str, url: str | None = None) -> RestoreAttempt:
+    """Puts a scheduled backup in place before the database opens (a server store's only
+    when no other counter is connected: until then it stays scheduled). A restore that
+    cannot be done is logged and said; the store opens as it was."""
     try:
-        kept = backup.apply_pending_restore(data_dir)
+        kept = backup.apply_pending_restore(data_dir, url)
     except FrontdeskError as exc:
         log.error("scheduled restore not done: %s", exc)
-        return None
+        return RestoreAttempt(None, exc)
     if kept is not None:
         log.info("restored a backup; the previous database is kept as %s", kept)
-    return kept
+    return RestoreAttempt(kept)
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,14 @@ class Damage:
     good: BackupInfo | None
 
 
-def check_after_crash(data_dir: Path | str) -> Damage | None:
-    """None when the last run ended cleanly or the database checks out after a crash."""
+def check_after_crash(data_dir: Path | str, url: str | None = None) -> Damage | None:
+    """None when the last run ended cleanly or the database checks out after a crash (a
+    server store: the server looks after its own files)."""
     if not backup.unclean_shutdown(data_dir):
+        return None
+    if url:
+        backup.mark_running(data_dir, False)
+        log.info("last run ended abruptly; the store is on %s", connection.shown(url))
         return None
     problems = backup.quick_check(database_file(data_dir))
     backup.mark_running(data_dir, False)
@@ -81,8 +94,10 @@ def restore_newest_good(data_dir: Path | str, good: BackupInfo) -> Path:
     return backup.restore(database_file(data_dir), good.path)
 
 
-def upgrade_pending(data_dir: Path | str) -> bool:
-    return migrate.pending(database_file(data_dir))
+def upgrade_pending(data_dir: Path | str, url: str | None = None) -> bool:
+    """Whether opening the store will upgrade its file first (a server store: the first
+    counter to start a new version upgrades it, the others wait)."""
+    return False if url else migrate.pending(database_file(data_dir))
 
 
 def finish_restore(ctx: AppContext) -> RestoreReport | None:

@@ -14,9 +14,12 @@ import os
 import socket
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from app.core.errors import ValidationError
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.core.errors import FrontdeskError, ValidationError
 from db.engine import is_server, server_url
 
 COUNTER_FILE = "counter.json"
@@ -86,3 +89,63 @@ def shown(url: str | None) -> str:
         host += f":{parts.port}"
     user = f"{parts.username}@" if parts.username else ""
     return urlunsplit(("postgresql", user + host, parts.path, "", ""))
+
+
+def _netloc(user: str | None, password: str | None, host: str | None, port: int | None) -> str:
+    auth = quote(user or "", safe="")
+    if password:
+        auth += ":" + quote(password, safe="")
+    where = host or ""
+    if ":" in where:  # an IPv6 address
+        where = f"[{where}]"
+    if port:
+        where += f":{port}"
+    return f"{auth}@{where}" if auth else where
+
+
+def split_password(url: str) -> tuple[str, str]:
+    """(the URL without its password, the password): the settings show the address and
+    keep the password in a field of its own, masked."""
+    parts = urlsplit(url.strip())
+    if not parts.password:
+        return url.strip(), ""
+    bare = parts._replace(netloc=_netloc(parts.username, None, parts.hostname, parts.port))
+    return urlunsplit(bare), unquote(parts.password)
+
+
+def with_password(url: str, password: str) -> str:
+    """The URL with `password` put in (replacing one typed in the URL); unchanged when
+    `password` is empty."""
+    if not password:
+        return url.strip()
+    parts = urlsplit(url.strip())
+    full = parts._replace(netloc=_netloc(parts.username, password, parts.hostname, parts.port))
+    return urlunsplit(full)
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    version: str  # the server's, e.g. "PostgreSQL 15.14"
+    members: int | None  # None: no store on it yet (move one there, or start using it)
+
+
+def check_server(url: str, timeout_s: int = 5) -> ServerCheck:
+    """Connects once to the server (the Database settings' "Test connection"). Raises
+    ValidationError("db.url") for a malformed URL, FrontdeskError("db.connect", reason=...)
+    with the server's own words when it cannot connect (wrong password, no such
+    database, not reachable)."""
+    url = check_url(url)
+    engine = create_engine(server_url(url), connect_args={"connect_timeout": timeout_s})
+    try:
+        with engine.connect() as conn:
+            version = str(conn.execute(text("SHOW server_version")).scalar_one())
+            try:
+                members = int(conn.execute(text("SELECT count(*) FROM members")).scalar_one())
+            except DBAPIError:
+                members = None
+        return ServerCheck(f"PostgreSQL {version.split()[0]}", members)
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()
+        raise FrontdeskError("db.connect", reason=(reason[0] if reason else "")[:200]) from None
+    finally:
+        engine.dispose()

@@ -191,6 +191,7 @@ MESSAGES: dict[str, str] = {
         "Please enter the server as postgresql://user:password@host/database "
         "(for example postgresql://frontdesk:secret@192.168.1.10/frontdesk).",
     ),
+    "db.connect": QT_TRANSLATE_NOOP("errors", "Could not connect to the server: {reason}"),
     "db.not_empty": QT_TRANSLATE_NOOP(
         "errors", "The server's database already holds a store ({detail}); nothing was copied."
     ),

@@ -37,6 +37,7 @@ _OWNER = _MANAGER | {
     "audit.view",
     "backup.restore",
     "backup.settings",  # how many backups are kept, and where
+    "database.choose",  # this counter's database: its own file or the store's server
     "coupon.limits",  # the value a receptionist may give away
 }
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -9,6 +9,7 @@ hands back what was saved, doing nothing twice. Ids are kept a week (`forget_old
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -19,6 +20,11 @@ from db.models import RequestId
 
 KEEP = timedelta(days=7)
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+def new_id() -> str:
+    """A fresh request id: made by the form when the user first presses Save."""
+    return uuid.uuid4().hex
 
 
 def check(request_id: str | None) -> str | None:

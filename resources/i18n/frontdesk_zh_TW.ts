@@ -1,175 +1,174 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_TW">
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="210"/>
+        <location filename="../../ui/admin/page.py" line="210" />
         <source>Add staff…</source>
         <translation>新增員工…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="212"/>
+        <location filename="../../ui/admin/page.py" line="212" />
         <source>Disable / enable</source>
         <translation>停用 / 啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="214"/>
+        <location filename="../../ui/admin/page.py" line="214" />
         <source>Reset password…</source>
         <translation>重設密碼…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="227"/>
+        <location filename="../../ui/admin/page.py" line="227" />
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="231"/>
+        <location filename="../../ui/admin/page.py" line="231" />
         <source>Verify the chain</source>
         <translation>校驗日誌鏈</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="245"/>
+        <location filename="../../ui/admin/page.py" line="245" />
         <source>Use this folder</source>
         <translation>使用此資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="247"/>
+        <location filename="../../ui/admin/page.py" line="247" />
         <source>Back up now</source>
         <translation>立即備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="250"/>
+        <location filename="../../ui/admin/page.py" line="250" />
         <source>Restore selected at next start…</source>
         <translation>下次啟動時恢復所選備份…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="254"/>
+        <location filename="../../ui/admin/page.py" line="254" />
         <source>Cancel the restore</source>
         <translation>取消恢復</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="264"/>
+        <location filename="../../ui/admin/page.py" line="264" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="278"/>
+        <location filename="../../ui/admin/page.py" line="278" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="279"/>
+        <location filename="../../ui/admin/page.py" line="279" />
         <source>Audit trail</source>
         <translation>操作日誌</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="280"/>
+        <location filename="../../ui/admin/page.py" line="280" />
         <source>Backups</source>
         <translation>備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="286"/>
+        <location filename="../../ui/admin/page.py" line="286" />
         <source>Export members…</source>
         <translation>匯出會員…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="288"/>
+        <location filename="../../ui/admin/page.py" line="288" />
         <source>Import members…</source>
         <translation>匯入會員…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="296"/>
+        <location filename="../../ui/admin/page.py" line="296" />
         <source>Columns: name, phone, gender, birthday, card_no, preferences, allergies, notes, tags (separated by ;). Chinese headers such as 姓名, 手机号 work too. Each bad row is listed below with its line and reason; the good rows are added.</source>
         <translation>列：name, phone, gender, birthday, card_no, preferences, allergies, notes, tags（用 ; 分隔）。也可以用中文表頭，如 姓名、手機號。有問題的行會在下方列出行號和原因；其餘的行照常匯入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="305"/>
+        <location filename="../../ui/admin/page.py" line="305" />
         <source>Members CSV</source>
         <translation>會員表格 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="314"/>
+        <location filename="../../ui/admin/page.py" line="314" />
         <source>Export members</source>
         <translation>匯出會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="320"/>
+        <location filename="../../ui/admin/page.py" line="320" />
         <source>%1 members exported to %2.</source>
         <translation>已匯出 %1 位會員到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="327"/>
+        <location filename="../../ui/admin/page.py" line="327" />
         <source>Import members</source>
         <translation>匯入會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="334"/>
+        <location filename="../../ui/admin/page.py" line="334" />
         <source>Line %1: %2</source>
         <translation>第 %1 行：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="341"/>
+        <location filename="../../ui/admin/page.py" line="341" />
         <source>%1 members imported, %2 rows refused (listed below).</source>
         <translation>已匯入 %1 位會員，%2 行未匯入（見下方）。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="376"/>
+        <location filename="../../ui/admin/page.py" line="376" />
         <source>%1 will be restored when Frontdesk next starts. Until then you can cancel.</source>
         <translation>下次啟動前臺助手時將恢復 %1。在此之前可以取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="397"/>
+        <location filename="../../ui/admin/page.py" line="397" />
         <source>Choose a staff member in the list first.</source>
         <translation>請先在列表中選擇一名員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="408"/>
+        <location filename="../../ui/admin/page.py" line="408" />
         <source>%1 can sign in again.</source>
         <translation>%1 可以重新登入了。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="410"/>
+        <location filename="../../ui/admin/page.py" line="410" />
         <source>%1 can no longer sign in.</source>
         <translation>%1 已不能登入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="425"/>
+        <location filename="../../ui/admin/page.py" line="425" />
         <source>New password set for %1; they can sign in with it now.</source>
         <translation>已為 %1 設定新密碼，現在即可用新密碼登入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="438"/>
+        <location filename="../../ui/admin/page.py" line="438" />
         <source>The audit trail is intact.</source>
         <translation>操作日誌完整，未被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="441"/>
+        <location filename="../../ui/admin/page.py" line="441" />
         <source>The audit trail was altered at entry %1.</source>
         <translation>操作日誌在第 %1 條被改動過。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="448"/>
+        <location filename="../../ui/admin/page.py" line="448" />
         <source>Backups will be written to %1.</source>
         <translation>備份將寫入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="456"/>
+        <location filename="../../ui/admin/page.py" line="456" />
         <source>Backup written: %1</source>
         <translation>已備份：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="464"/>
+        <location filename="../../ui/admin/page.py" line="464" />
         <source>Choose a backup first.</source>
         <translation>請先選擇一個備份。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="469"/>
+        <location filename="../../ui/admin/page.py" line="469" />
         <source>This backup is damaged and cannot be restored: %1</source>
         <translation>此備份已損壞，無法恢復：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="477"/>
+        <location filename="../../ui/admin/page.py" line="477" />
         <source>Restore the backup taken %1?
 
 It holds %2 members, %3 visits, %4 complaints and %5 coupons; its last visit was %6.
@@ -182,22 +181,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 下次啟動前臺助手時，備份之後錄入的內容都會被替換（當前資料會另存一份，操作日誌保留所發生的一切）。在此之前可以取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="495"/>
+        <location filename="../../ui/admin/page.py" line="495" />
         <source>Restore a backup</source>
         <translation>恢復備份</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="507"/>
+        <location filename="../../ui/admin/page.py" line="507" />
         <source>Nothing was scheduled.</source>
         <translation>未安排任何恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="510"/>
+        <location filename="../../ui/admin/page.py" line="510" />
         <source>The restore is scheduled for the next start.</source>
         <translation>已安排在下次啟動時恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="520"/>
+        <location filename="../../ui/admin/page.py" line="520" />
         <source>The scheduled restore was cancelled; nothing will change.</source>
         <translation>已取消安排的恢復，資料不會改變。</translation>
     </message>
@@ -205,27 +204,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="90"/>
+        <location filename="../../ui/admin/page.py" line="90" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="91"/>
+        <location filename="../../ui/admin/page.py" line="91" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="92"/>
+        <location filename="../../ui/admin/page.py" line="92" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="93"/>
+        <location filename="../../ui/admin/page.py" line="93" />
         <source>Target</source>
         <translation>物件</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="94"/>
+        <location filename="../../ui/admin/page.py" line="94" />
         <source>Detail</source>
         <translation>詳情</translation>
     </message>
@@ -233,17 +232,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>BackupModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="107"/>
+        <location filename="../../ui/admin/page.py" line="107" />
         <source>Taken</source>
         <translation>備份時間</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="107"/>
+        <location filename="../../ui/admin/page.py" line="107" />
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="107"/>
+        <location filename="../../ui/admin/page.py" line="107" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -251,32 +250,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CampaignDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="149"/>
+        <location filename="../../ui/coupons/dialogs.py" line="149" />
         <source>New campaign</source>
         <translation>新建活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="158"/>
+        <location filename="../../ui/coupons/dialogs.py" line="158" />
         <source>e.g. 十一月生日礼</source>
         <translation>如 十一月生日禮</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="159"/>
+        <location filename="../../ui/coupons/dialogs.py" line="159" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="160"/>
+        <location filename="../../ui/coupons/dialogs.py" line="160" />
         <source>Name *</source>
         <translation>名稱 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="165"/>
+        <location filename="../../ui/coupons/dialogs.py" line="165" />
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="166"/>
+        <location filename="../../ui/coupons/dialogs.py" line="166" />
         <source>At most (coupons)</source>
         <translation>最多發放（張）</translation>
     </message>
@@ -284,32 +283,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CampaignTableModel</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="57"/>
+        <location filename="../../ui/coupons/page.py" line="57" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="58"/>
+        <location filename="../../ui/coupons/page.py" line="58" />
         <source>Kind</source>
         <translation>型別</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="59"/>
+        <location filename="../../ui/coupons/page.py" line="59" />
         <source>Offer</source>
         <translation>優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="60"/>
+        <location filename="../../ui/coupons/page.py" line="60" />
         <source>Coupons issued</source>
         <translation>已發放（張）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="61"/>
+        <location filename="../../ui/coupons/page.py" line="61" />
         <source>Coupons redeemed</source>
         <translation>已核銷（張）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="62"/>
+        <location filename="../../ui/coupons/page.py" line="62" />
         <source>Redemption rate</source>
         <translation>核銷率</translation>
     </message>
@@ -317,116 +316,116 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CarePage</name>
     <message>
-        <location filename="../../ui/care/page.py" line="185"/>
+        <location filename="../../ui/care/page.py" line="185" />
         <source>Invite back: we miss you</source>
         <translation>邀請回店：好久不見</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="188"/>
+        <location filename="../../ui/care/page.py" line="188" />
         <source>Birthday greeting</source>
         <translation>生日問候</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="194"/>
+        <location filename="../../ui/care/page.py" line="194" />
         <source>Ask how the complaint was handled</source>
         <translation>回訪投訴處理情況</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="205"/>
+        <location filename="../../ui/care/page.py" line="205" />
         <source>Call done…</source>
         <translation>已回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="214"/>
+        <location filename="../../ui/care/page.py" line="214" />
         <source>Run tier and segment review now</source>
         <translation>立即重新評定等級和分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="221"/>
+        <location filename="../../ui/care/page.py" line="221" />
         <source>Tiers…</source>
         <translation>會員等級…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="231"/>
-        <location filename="../../ui/care/page.py" line="277"/>
+        <location filename="../../ui/care/page.py" line="231" />
+        <location filename="../../ui/care/page.py" line="277" />
         <source>Lapsing</source>
         <translation>流失預警</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="232"/>
-        <location filename="../../ui/care/page.py" line="278"/>
+        <location filename="../../ui/care/page.py" line="232" />
+        <location filename="../../ui/care/page.py" line="278" />
         <source>Birthdays this week</source>
         <translation>本週生日</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="233"/>
-        <location filename="../../ui/care/page.py" line="279"/>
+        <location filename="../../ui/care/page.py" line="233" />
+        <location filename="../../ui/care/page.py" line="279" />
         <source>After a complaint</source>
         <translation>投訴後關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="234"/>
-        <location filename="../../ui/care/page.py" line="280"/>
+        <location filename="../../ui/care/page.py" line="234" />
+        <location filename="../../ui/care/page.py" line="280" />
         <source>Calls due</source>
         <translation>待回訪</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="235"/>
+        <location filename="../../ui/care/page.py" line="235" />
         <source>Tiers and segments</source>
         <translation>等級與分群</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="295"/>
+        <location filename="../../ui/care/page.py" line="295" />
         <source>Revenue in the last 12 months by tier</source>
         <translation>近 12 個月各等級營收</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="296"/>
+        <location filename="../../ui/care/page.py" line="296" />
         <source>RFM segments (R recency, F frequency, M spend; 3 = best)</source>
         <translation>RFM 分群（R 最近到店，F 頻次，M 消費；3 為最好）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="297"/>
+        <location filename="../../ui/care/page.py" line="297" />
         <source>Satisfaction by month (share of 4-5 scores)</source>
         <translation>每月滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="298"/>
+        <location filename="../../ui/care/page.py" line="298" />
         <source>No review yet: run one to see segments.</source>
         <translation>尚未評定：執行一次即可檢視分群。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="324"/>
+        <location filename="../../ui/care/page.py" line="324" />
         <source>%1 follow-up calls scheduled for %2.</source>
         <translation>已安排 %1 個回訪電話，日期 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="332"/>
+        <location filename="../../ui/care/page.py" line="332" />
         <source>Print them on the Coupons page (F6).</source>
         <translation>請到優惠券頁（F6）列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="339"/>
+        <location filename="../../ui/care/page.py" line="339" />
         <source>Select a call first.</source>
         <translation>請先選擇一條回訪。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="383"/>
+        <location filename="../../ui/care/page.py" line="383" />
         <source>Reading visits…</source>
         <translation>正在讀取消費記錄…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="383"/>
+        <location filename="../../ui/care/page.py" line="383" />
         <source>Members %1 / %2</source>
         <translation>會員 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="389"/>
+        <location filename="../../ui/care/page.py" line="389" />
         <source>Review done: %1 members, %2 up, %3 down, %4 s.</source>
         <translation>評定完成：%1 位會員，升級 %2，降級 %3，用時 %4 秒。</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="401"/>
+        <location filename="../../ui/care/page.py" line="401" />
         <source>The review stopped before the end; run it again. Details are in the log.</source>
         <translation>評定中途停止，請重新執行。詳細資訊已寫入日誌。</translation>
     </message>
@@ -434,62 +433,62 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>ComplaintDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="48"/>
+        <location filename="../../ui/complaints/dialogs.py" line="48" />
         <source>Log complaint</source>
         <translation>登記投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="57"/>
+        <location filename="../../ui/complaints/dialogs.py" line="57" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="60"/>
+        <location filename="../../ui/complaints/dialogs.py" line="60" />
         <source>optional</source>
         <translation>選填</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="65"/>
-        <source>What happened, in the guest&apos;s words</source>
+        <location filename="../../ui/complaints/dialogs.py" line="65" />
+        <source>What happened, in the guest's words</source>
         <translation>發生了什麼（按客人的原話記錄）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="71"/>
+        <location filename="../../ui/complaints/dialogs.py" line="71" />
         <source>Guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="72"/>
+        <location filename="../../ui/complaints/dialogs.py" line="72" />
         <source>Guest phone</source>
         <translation>客人電話</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="75"/>
+        <location filename="../../ui/complaints/dialogs.py" line="75" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="76"/>
+        <location filename="../../ui/complaints/dialogs.py" line="76" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="77"/>
+        <location filename="../../ui/complaints/dialogs.py" line="77" />
         <source>Severity</source>
         <translation>緊急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="78"/>
+        <location filename="../../ui/complaints/dialogs.py" line="78" />
         <source>Description *</source>
         <translation>投訴內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="98"/>
+        <location filename="../../ui/complaints/dialogs.py" line="98" />
         <source>Urgent: a solution is due within %1 minutes; the manager is alerted at once.</source>
         <translation>緊急：須在 %1 分鐘內解決，並立即通知經理。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="101"/>
+        <location filename="../../ui/complaints/dialogs.py" line="101" />
         <source>First response due within %1 minutes.</source>
         <translation>須在 %1 分鐘內首次回應客人。</translation>
     </message>
@@ -497,62 +496,62 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>ComplaintTableModel</name>
     <message>
-        <location filename="../../ui/complaints/models.py" line="81"/>
+        <location filename="../../ui/complaints/models.py" line="81" />
         <source>Overdue %1</source>
         <translation>已超時 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="82"/>
+        <location filename="../../ui/complaints/models.py" line="82" />
         <source>%1h %2m</source>
         <translation>%1小時%2分</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="83"/>
+        <location filename="../../ui/complaints/models.py" line="83" />
         <source>%1d %2h</source>
         <translation>%1天%2小時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="53"/>
+        <location filename="../../ui/complaints/models.py" line="53" />
         <source>No.</source>
         <translation>編號</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="54"/>
+        <location filename="../../ui/complaints/models.py" line="54" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="55"/>
+        <location filename="../../ui/complaints/models.py" line="55" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="56"/>
+        <location filename="../../ui/complaints/models.py" line="56" />
         <source>Severity</source>
         <translation>緊急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="57"/>
+        <location filename="../../ui/complaints/models.py" line="57" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="58"/>
+        <location filename="../../ui/complaints/models.py" line="58" />
         <source>Next deadline</source>
         <translation>下一時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="59"/>
+        <location filename="../../ui/complaints/models.py" line="59" />
         <source>Time left</source>
         <translation>剩餘時間</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="60"/>
+        <location filename="../../ui/complaints/models.py" line="60" />
         <source>Assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="61"/>
+        <location filename="../../ui/complaints/models.py" line="61" />
         <source>Logged</source>
         <translation>登記時間</translation>
     </message>
@@ -560,117 +559,117 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>ComplaintsPage</name>
     <message>
-        <location filename="../../ui/complaints/page.py" line="75"/>
+        <location filename="../../ui/complaints/page.py" line="75" />
         <source>Log complaint (Ctrl+L)</source>
         <translation>登記投訴 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="79"/>
+        <location filename="../../ui/complaints/page.py" line="79" />
         <source>SLA report</source>
         <translation>時限報表</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="81"/>
+        <location filename="../../ui/complaints/page.py" line="81" />
         <source>SLA policy…</source>
         <translation>時限設定…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="108"/>
+        <location filename="../../ui/complaints/page.py" line="108" />
         <source>Respond</source>
         <translation>回應</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="109"/>
+        <location filename="../../ui/complaints/page.py" line="109" />
         <source>Investigate</source>
         <translation>調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="110"/>
+        <location filename="../../ui/complaints/page.py" line="110" />
         <source>Answer</source>
         <translation>答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="111"/>
+        <location filename="../../ui/complaints/page.py" line="111" />
         <source>Close</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="112"/>
+        <location filename="../../ui/complaints/page.py" line="112" />
         <source>Reopen</source>
         <translation>重新開啟</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113"/>
+        <location filename="../../ui/complaints/page.py" line="113" />
         <source>Escalate</source>
         <translation>升級</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="114"/>
+        <location filename="../../ui/complaints/page.py" line="114" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="115"/>
+        <location filename="../../ui/complaints/page.py" line="115" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="123"/>
+        <location filename="../../ui/complaints/page.py" line="123" />
         <source>Complaint</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="222"/>
+        <location filename="../../ui/complaints/page.py" line="222" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未結：%1    超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="245"/>
+        <location filename="../../ui/complaints/page.py" line="245" />
         <source>No complaint selected.</source>
         <translation>未選擇投訴。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="255"/>
+        <location filename="../../ui/complaints/page.py" line="255" />
         <source>assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="256"/>
+        <location filename="../../ui/complaints/page.py" line="256" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="265"/>
+        <location filename="../../ui/complaints/page.py" line="265" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="266"/>
+        <location filename="../../ui/complaints/page.py" line="266" />
         <source>(late)</source>
         <translation>（超時）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="269"/>
+        <location filename="../../ui/complaints/page.py" line="269" />
         <source>missed</source>
         <translation>已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="271"/>
+        <location filename="../../ui/complaints/page.py" line="271" />
         <source>open</source>
         <translation>進行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="277"/>
+        <location filename="../../ui/complaints/page.py" line="277" />
         <source>urgent case</source>
         <translation>緊急投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="277"/>
+        <location filename="../../ui/complaints/page.py" line="277" />
         <source>by staff</source>
         <translation>員工手動</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="283"/>
+        <location filename="../../ui/complaints/page.py" line="283" />
         <source>%1 overdue</source>
         <translation>%1超時</translation>
     </message>
@@ -678,27 +677,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CouponDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="109"/>
+        <location filename="../../ui/coupons/dialogs.py" line="109" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="109"/>
+        <location filename="../../ui/coupons/dialogs.py" line="109" />
         <source>New coupon</source>
         <translation>新建優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="117"/>
+        <location filename="../../ui/coupons/dialogs.py" line="117" />
         <source>member no., card or phone; empty = bearer</source>
         <translation>會員號、卡號或手機號；留空為不記名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="120"/>
+        <location filename="../../ui/coupons/dialogs.py" line="120" />
         <source>For member</source>
         <translation>發給會員</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="134"/>
+        <location filename="../../ui/coupons/dialogs.py" line="134" />
         <source>No member with that number, card or phone.</source>
         <translation>沒有找到這個會員號、卡號或手機號對應的會員。</translation>
     </message>
@@ -706,180 +705,180 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="102"/>
+        <location filename="../../ui/coupons/page.py" line="103" />
         <source>Scan or type the coupon code</source>
         <translation>掃描或輸入券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="106"/>
+        <location filename="../../ui/coupons/page.py" line="107" />
         <source>bill (¥)</source>
         <translation>賬單金額（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="110"/>
-        <location filename="../../ui/coupons/page.py" line="116"/>
+        <location filename="../../ui/coupons/page.py" line="111" />
+        <location filename="../../ui/coupons/page.py" line="117" />
         <source>Redeem</source>
         <translation>核銷</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="131"/>
+        <location filename="../../ui/coupons/page.py" line="132" />
         <source>New coupon…</source>
         <translation>新建優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="132"/>
+        <location filename="../../ui/coupons/page.py" line="133" />
         <source>New campaign…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="133"/>
+        <location filename="../../ui/coupons/page.py" line="134" />
         <source>Issue campaign…</source>
         <translation>發放活動券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="134"/>
+        <location filename="../../ui/coupons/page.py" line="135" />
         <source>Print campaign</source>
         <translation>列印活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="135"/>
+        <location filename="../../ui/coupons/page.py" line="136" />
         <source>Void coupon…</source>
         <translation>作廢優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="144"/>
+        <location filename="../../ui/coupons/page.py" line="145" />
         <source>Print as</source>
         <translation>列印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="149"/>
+        <location filename="../../ui/coupons/page.py" line="150" />
         <source>then print it</source>
         <translation>發券後立即列印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="150"/>
+        <location filename="../../ui/coupons/page.py" line="151" />
         <source>then open the PDF</source>
         <translation>發券後開啟 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="151"/>
+        <location filename="../../ui/coupons/page.py" line="152" />
         <source>then only save the PDF</source>
         <translation>發券後僅儲存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="160"/>
+        <location filename="../../ui/coupons/page.py" line="161" />
         <source>Print</source>
         <translation>列印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="161"/>
+        <location filename="../../ui/coupons/page.py" line="162" />
         <source>Open PDF</source>
         <translation>開啟 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162"/>
+        <location filename="../../ui/coupons/page.py" line="163" />
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="188"/>
+        <location filename="../../ui/coupons/page.py" line="189" />
         <source>Campaigns</source>
         <translation>營銷活動</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="192"/>
-        <location filename="../../ui/coupons/page.py" line="209"/>
+        <location filename="../../ui/coupons/page.py" line="193" />
+        <location filename="../../ui/coupons/page.py" line="210" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>請掃描優惠券：核銷前會在這裡顯示券的詳情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="252"/>
+        <location filename="../../ui/coupons/page.py" line="253" />
         <source>bearer coupon</source>
         <translation>不記名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="254"/>
+        <location filename="../../ui/coupons/page.py" line="255" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="261"/>
+        <location filename="../../ui/coupons/page.py" line="262" />
         <source>minimum bill %1</source>
         <translation>最低消費 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="303"/>
+        <location filename="../../ui/coupons/page.py" line="305" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核銷 %1。優惠 %2，應付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="308"/>
+        <location filename="../../ui/coupons/page.py" line="310" />
         <source>Give: %1</source>
         <translation>請贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="352"/>
+        <location filename="../../ui/coupons/page.py" line="355" />
         <source>Issued %1: %2</source>
         <translation>已發放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="376"/>
+        <location filename="../../ui/coupons/page.py" line="379" />
         <source>Campaign %1 created. Choose Issue campaign… to give out its coupons.</source>
         <translation>活動“%1”已建立。點“發放活動券…”即可發券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="385"/>
-        <location filename="../../ui/coupons/page.py" line="404"/>
+        <location filename="../../ui/coupons/page.py" line="388" />
+        <location filename="../../ui/coupons/page.py" line="407" />
         <source>Choose a campaign in the list first.</source>
         <translation>請先在列表中選擇一個活動。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="463"/>
+        <location filename="../../ui/coupons/page.py" line="466" />
         <source>%1 coupons saved as %2.</source>
         <translation>%1 張券已儲存為 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="476"/>
+        <location filename="../../ui/coupons/page.py" line="479" />
         <source>Printed on %1.</source>
         <translation>已在 %1 列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="477"/>
+        <location filename="../../ui/coupons/page.py" line="480" />
         <source>Opened in the PDF viewer to print.</source>
         <translation>已在 PDF 閱讀器中開啟，可從那裡列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="478"/>
+        <location filename="../../ui/coupons/page.py" line="481" />
         <source>Use Print or Open PDF below when needed.</source>
         <translation>需要時請用下方的“列印”或“開啟 PDF”。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="480"/>
+        <location filename="../../ui/coupons/page.py" line="483" />
         <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
         <translation>設定中沒有選擇印表機，這臺電腦也打不開 PDF 閱讀器：請點“開啟資料夾”，從那裡列印檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="413"/>
+        <location filename="../../ui/coupons/page.py" line="416" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>該活動沒有可列印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="431"/>
+        <location filename="../../ui/coupons/page.py" line="434" />
         <source>Rendering coupons…</source>
         <translation>正在生成優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="431"/>
+        <location filename="../../ui/coupons/page.py" line="434" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="460"/>
+        <location filename="../../ui/coupons/page.py" line="463" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消列印，沒有生成檔案。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="518"/>
+        <location filename="../../ui/coupons/page.py" line="521" />
         <source>Voided %1.</source>
         <translation>已作廢 %1。</translation>
     </message>
@@ -887,190 +886,190 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="147"/>
+        <location filename="../../ui/dashboard/page.py" line="147" />
         <source>Custom dates</source>
         <translation>自定義日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="152"/>
+        <location filename="../../ui/dashboard/page.py" line="152" />
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="153"/>
+        <location filename="../../ui/dashboard/page.py" line="153" />
         <source>Report PDF…</source>
         <translation>匯出報表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="154"/>
+        <location filename="../../ui/dashboard/page.py" line="154" />
         <source>Report CSV…</source>
         <translation>匯出報表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157"/>
+        <location filename="../../ui/dashboard/page.py" line="157" />
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="169"/>
+        <location filename="../../ui/dashboard/page.py" line="169" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="170"/>
+        <location filename="../../ui/dashboard/page.py" line="170" />
         <source>SLA on time</source>
         <translation>投訴時效達成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="171"/>
+        <location filename="../../ui/dashboard/page.py" line="171" />
         <source>Retention</source>
         <translation>按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173"/>
-        <location filename="../../ui/dashboard/page.py" line="396"/>
+        <location filename="../../ui/dashboard/page.py" line="173" />
+        <location filename="../../ui/dashboard/page.py" line="396" />
         <source>Revenue</source>
         <translation>營業額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174"/>
+        <location filename="../../ui/dashboard/page.py" line="174" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175"/>
+        <location filename="../../ui/dashboard/page.py" line="175" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="220"/>
+        <location filename="../../ui/dashboard/page.py" line="220" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="221"/>
+        <location filename="../../ui/dashboard/page.py" line="221" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="222"/>
+        <location filename="../../ui/dashboard/page.py" line="222" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="223"/>
+        <location filename="../../ui/dashboard/page.py" line="223" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224"/>
+        <location filename="../../ui/dashboard/page.py" line="224" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225"/>
+        <location filename="../../ui/dashboard/page.py" line="225" />
         <source>Last 12 months</source>
         <translation>近 12 個月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="293"/>
+        <location filename="../../ui/dashboard/page.py" line="293" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在統計歷史到店資料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="311"/>
-        <location filename="../../ui/dashboard/page.py" line="361"/>
+        <location filename="../../ui/dashboard/page.py" line="311" />
+        <location filename="../../ui/dashboard/page.py" line="361" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="317"/>
+        <location filename="../../ui/dashboard/page.py" line="317" />
         <source>target %1</source>
         <translation>目標 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="324"/>
+        <location filename="../../ui/dashboard/page.py" line="324" />
         <source>Surveys: %1</source>
         <translation>調查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="332"/>
+        <location filename="../../ui/dashboard/page.py" line="332" />
         <source>Deadlines: %1</source>
         <translation>時限 %1 個</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="339"/>
+        <location filename="../../ui/dashboard/page.py" line="339" />
         <source>Return visits: %1</source>
         <translation>回頭到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="347"/>
+        <location filename="../../ui/dashboard/page.py" line="347" />
         <source>Coupons: %1</source>
         <translation>發券 %1 張</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="352"/>
+        <location filename="../../ui/dashboard/page.py" line="352" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="354"/>
+        <location filename="../../ui/dashboard/page.py" line="354" />
         <source>Average bill: %1</source>
         <translation>客單價 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="387"/>
+        <location filename="../../ui/dashboard/page.py" line="387" />
         <source>Complaints by category</source>
         <translation>投訴類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="390"/>
+        <location filename="../../ui/dashboard/page.py" line="390" />
         <source>Complaints by channel</source>
         <translation>投訴渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="395"/>
+        <location filename="../../ui/dashboard/page.py" line="395" />
         <source>Revenue by month (¥)</source>
         <translation>月度營業額（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="424"/>
+        <location filename="../../ui/dashboard/page.py" line="424" />
         <source>Revenue share by tier</source>
         <translation>各等級營業額佔比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441"/>
+        <location filename="../../ui/dashboard/page.py" line="441" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各環節時效達成率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="468"/>
+        <location filename="../../ui/dashboard/page.py" line="468" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活動核銷率（目標 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="467"/>
+        <location filename="../../ui/dashboard/page.py" line="467" />
         <source>Single coupons</source>
         <translation>單張發放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="172"/>
+        <location filename="../../ui/dashboard/page.py" line="172" />
         <source>Redemption</source>
         <translation>優惠券核銷率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="375"/>
+        <location filename="../../ui/dashboard/page.py" line="375" />
         <source>As of %1</source>
         <translation>資料時間 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="560"/>
+        <location filename="../../ui/dashboard/page.py" line="560" />
         <source>Saved %1</source>
         <translation>已儲存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="567"/>
-        <location filename="../../ui/dashboard/page.py" line="579"/>
+        <location filename="../../ui/dashboard/page.py" line="567" />
+        <location filename="../../ui/dashboard/page.py" line="579" />
         <source>Save report</source>
         <translation>儲存報表</translation>
     </message>
@@ -1078,209 +1077,209 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="32"/>
+        <location filename="../../ui/dashboard/drill.py" line="32" />
         <source>When</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="33"/>
+        <location filename="../../ui/dashboard/drill.py" line="33" />
         <source>Logged / joined</source>
         <translation>登記/入會時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="34"/>
+        <location filename="../../ui/dashboard/drill.py" line="34" />
         <source>Issued</source>
         <translation>發放時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="35"/>
+        <location filename="../../ui/dashboard/drill.py" line="35" />
         <source>Redeemed</source>
         <translation>核銷時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="36"/>
+        <location filename="../../ui/dashboard/drill.py" line="36" />
         <source>Member no.</source>
         <translation>會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="37"/>
+        <location filename="../../ui/dashboard/drill.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="38"/>
+        <location filename="../../ui/dashboard/drill.py" line="38" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="39"/>
+        <location filename="../../ui/dashboard/drill.py" line="39" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="40"/>
+        <location filename="../../ui/dashboard/drill.py" line="40" />
         <source>Days since last visit</source>
         <translation>距上次到店（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="41"/>
+        <location filename="../../ui/dashboard/drill.py" line="41" />
         <source>Usual interval (days)</source>
         <translation>平時間隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="42"/>
+        <location filename="../../ui/dashboard/drill.py" line="42" />
         <source>On time</source>
         <translation>按期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="43"/>
-        <location filename="../../ui/dashboard/drill.py" line="64"/>
+        <location filename="../../ui/dashboard/drill.py" line="43" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Visits in the period</source>
         <translation>期間內的到店記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="44"/>
+        <location filename="../../ui/dashboard/drill.py" line="44" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="45"/>
+        <location filename="../../ui/dashboard/drill.py" line="45" />
         <source>Tier</source>
         <translation>等級</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="46"/>
+        <location filename="../../ui/dashboard/drill.py" line="46" />
         <source>Spend, 12 months</source>
         <translation>近 12 個月消費</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="47"/>
+        <location filename="../../ui/dashboard/drill.py" line="47" />
         <source>Visits, 12 months</source>
         <translation>近 12 個月到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="48"/>
+        <location filename="../../ui/dashboard/drill.py" line="48" />
         <source>Ref.</source>
         <translation>編號</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="49"/>
+        <location filename="../../ui/dashboard/drill.py" line="49" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="50"/>
+        <location filename="../../ui/dashboard/drill.py" line="50" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="51"/>
+        <location filename="../../ui/dashboard/drill.py" line="51" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="52"/>
+        <location filename="../../ui/dashboard/drill.py" line="52" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="53"/>
+        <location filename="../../ui/dashboard/drill.py" line="53" />
         <source>Stage</source>
         <translation>環節</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="54"/>
+        <location filename="../../ui/dashboard/drill.py" line="54" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="55"/>
+        <location filename="../../ui/dashboard/drill.py" line="55" />
         <source>Met</source>
         <translation>完成時間</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="56"/>
+        <location filename="../../ui/dashboard/drill.py" line="56" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="57"/>
+        <location filename="../../ui/dashboard/drill.py" line="57" />
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="58"/>
+        <location filename="../../ui/dashboard/drill.py" line="58" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65"/>
+        <location filename="../../ui/dashboard/drill.py" line="65" />
         <source>Surveys</source>
         <translation>滿意度調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="66"/>
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>Return visits</source>
         <translation>回頭客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="67"/>
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>New members</source>
         <translation>新會員</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="68"/>
+        <location filename="../../ui/dashboard/drill.py" line="68" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>該等級會員（按近 12 個月消費排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="69"/>
-        <location filename="../../ui/dashboard/drill.py" line="70"/>
+        <location filename="../../ui/dashboard/drill.py" line="69" />
+        <location filename="../../ui/dashboard/drill.py" line="70" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="71"/>
+        <location filename="../../ui/dashboard/drill.py" line="71" />
         <source>Complaint deadlines</source>
         <translation>投訴時限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="72"/>
+        <location filename="../../ui/dashboard/drill.py" line="72" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="132"/>
+        <location filename="../../ui/dashboard/drill.py" line="132" />
         <source>Return visits after the usual interval</source>
         <translation>超過平時間隔才回來的到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="134"/>
+        <location filename="../../ui/dashboard/drill.py" line="134" />
         <source>Surveys scoring 1-3</source>
         <translation>1-3 分的調查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="153"/>
+        <location filename="../../ui/dashboard/drill.py" line="153" />
         <source>Rows: %1</source>
         <translation>共 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="155"/>
+        <location filename="../../ui/dashboard/drill.py" line="155" />
         <source>the first %1 are shown</source>
         <translation>僅顯示前 %1 條</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="159"/>
+        <location filename="../../ui/dashboard/drill.py" line="159" />
         <source>Save as CSV…</source>
         <translation>另存為 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="178"/>
+        <location filename="../../ui/dashboard/drill.py" line="178" />
         <source>saved</source>
         <translation>已儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="184"/>
+        <location filename="../../ui/dashboard/drill.py" line="184" />
         <source>Save the list</source>
         <translation>儲存列表</translation>
     </message>
@@ -1288,22 +1287,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="41"/>
+        <location filename="../../ui/care/dialogs.py" line="41" />
         <source>Schedule follow-up call (%1 members)</source>
         <translation>安排回訪（%1 位會員）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="56"/>
+        <location filename="../../ui/care/dialogs.py" line="56" />
         <source>Call on</source>
         <translation>回訪日期</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="57"/>
+        <location filename="../../ui/care/dialogs.py" line="57" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="58"/>
+        <location filename="../../ui/care/dialogs.py" line="58" />
         <source>Purpose *</source>
         <translation>回訪目的 *</translation>
     </message>
@@ -1311,27 +1310,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FollowUpTableModel</name>
     <message>
-        <location filename="../../ui/care/page.py" line="43"/>
+        <location filename="../../ui/care/page.py" line="43" />
         <source>Due</source>
         <translation>時限</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="44"/>
+        <location filename="../../ui/care/page.py" line="44" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="45"/>
+        <location filename="../../ui/care/page.py" line="45" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="46"/>
+        <location filename="../../ui/care/page.py" line="46" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="47"/>
+        <location filename="../../ui/care/page.py" line="47" />
         <source>Who calls</source>
         <translation>回訪人</translation>
     </message>
@@ -1339,17 +1338,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="49"/>
+        <location filename="../../ui/forms.py" line="49" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="50"/>
+        <location filename="../../ui/forms.py" line="50" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="56"/>
+        <location filename="../../ui/forms.py" line="56" />
         <source>Save (Enter, or Ctrl+Enter in a text box)</source>
         <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
@@ -1357,47 +1356,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>IssueCampaignDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="198"/>
+        <location filename="../../ui/coupons/dialogs.py" line="198" />
         <source>Issue coupons — %1</source>
         <translation>發放優惠券 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="206"/>
+        <location filename="../../ui/coupons/dialogs.py" line="206" />
         <source>Birthdays from</source>
         <translation>生日在</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="207"/>
+        <location filename="../../ui/coupons/dialogs.py" line="207" />
         <source>No visit for</source>
         <translation>超過</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="208"/>
+        <location filename="../../ui/coupons/dialogs.py" line="208" />
         <source>These members</source>
         <translation>指定會員</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="220"/>
+        <location filename="../../ui/coupons/dialogs.py" line="220" />
         <source> days without a visit</source>
         <translation> 天未到店</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="222"/>
+        <location filename="../../ui/coupons/dialogs.py" line="222" />
         <source>member nos., cards or phones, comma separated</source>
         <translation>會員號、卡號或手機號，用逗號分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="226"/>
+        <location filename="../../ui/coupons/dialogs.py" line="226" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="256"/>
+        <location filename="../../ui/coupons/dialogs.py" line="256" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="287"/>
+        <location filename="../../ui/coupons/dialogs.py" line="287" />
         <source>%1 members will get a coupon (members who already have theirs are skipped).</source>
         <translation>將有 %1 位會員收到優惠券（已領取過的會員會跳過）。</translation>
     </message>
@@ -1405,46 +1404,64 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>IssueToSelectionDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="125"/>
+        <location filename="../../ui/care/dialogs.py" line="125" />
         <source>Issue coupons to %1 members</source>
         <translation>給 %1 位會員發券</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="136"/>
+        <location filename="../../ui/care/dialogs.py" line="136" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="138"/>
+        <location filename="../../ui/care/dialogs.py" line="138" />
         <source>Issue</source>
         <translation>發放</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="140"/>
+        <location filename="../../ui/care/dialogs.py" line="140" />
         <source>Create a campaign on the Coupons page (F6) first.</source>
         <translation>請先在優惠券頁面（F6）建立活動。</translation>
     </message>
 </context>
 <context>
+    <name>LiveLink</name>
+    <message>
+        <location filename="../../ui/live.py" line="45" />
+        <source>Server connected</source>
+        <translation>伺服器已連線</translation>
+    </message>
+    <message>
+        <location filename="../../ui/live.py" line="49" />
+        <source>Server unreachable — retrying…</source>
+        <translation>伺服器連線不上，正在重試…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/live.py" line="53" />
+        <source>%1 does not answer. What you type is kept; saving works again as soon as it is back.</source>
+        <translation>%1 沒有響應。已輸入的內容會保留；伺服器恢復後即可繼續儲存。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="84"/>
+        <location filename="../../ui/login.py" line="84" />
         <source>Locked — sign in to continue</source>
         <translation>已鎖定 — 請登入後繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="84"/>
-        <location filename="../../ui/login.py" line="95"/>
+        <location filename="../../ui/login.py" line="84" />
+        <location filename="../../ui/login.py" line="95" />
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="92"/>
+        <location filename="../../ui/login.py" line="92" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="93"/>
+        <location filename="../../ui/login.py" line="93" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -1452,124 +1469,124 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="551" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="100" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
-        <location filename="../../ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="429" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="102" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102"/>
+        <location filename="../../ui/main_window.py" line="103" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="104"/>
+        <location filename="../../ui/main_window.py" line="105" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="107" />
         <source>Dashboard  F10</source>
         <translation>經營看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108"/>
+        <location filename="../../ui/main_window.py" line="109" />
         <source>Settings  Ctrl+,</source>
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="117" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="160" />
         <source>Seen — show it</source>
         <translation>已知悉 — 檢視</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="198" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="367" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="435"/>
+        <location filename="../../ui/main_window.py" line="439" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
         <translation>有 %1 個超時尚未檢視。最新：%2 %3，%4超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="521" />
         <source>Quit Frontdesk?</source>
         <translation>退出前臺助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="522" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”還沒有儲存。仍要退出並放棄已輸入的內容嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="536" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="539"/>
+        <location filename="../../ui/main_window.py" line="543" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383"/>
+        <location filename="../../ui/main_window.py" line="387" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="399" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="412" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="418" />
+        <location filename="../../ui/main_window.py" line="446" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="422" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="465" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1577,27 +1594,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberComplaintsModel</name>
     <message>
-        <location filename="../../ui/complaints/models.py" line="242"/>
+        <location filename="../../ui/complaints/models.py" line="242" />
         <source>No.</source>
         <translation>編號</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="243"/>
+        <location filename="../../ui/complaints/models.py" line="243" />
         <source>Logged</source>
         <translation>登記時間</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="244"/>
+        <location filename="../../ui/complaints/models.py" line="244" />
         <source>Category</source>
         <translation>類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="245"/>
+        <location filename="../../ui/complaints/models.py" line="245" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/models.py" line="246"/>
+        <location filename="../../ui/complaints/models.py" line="246" />
         <source>Satisfaction</source>
         <translation>滿意度</translation>
     </message>
@@ -1605,27 +1622,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberCouponsModel</name>
     <message>
-        <location filename="../../ui/coupons/models.py" line="27"/>
+        <location filename="../../ui/coupons/models.py" line="27" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/models.py" line="28"/>
+        <location filename="../../ui/coupons/models.py" line="28" />
         <source>Offer</source>
         <translation>優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/models.py" line="29"/>
+        <location filename="../../ui/coupons/models.py" line="29" />
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/models.py" line="30"/>
+        <location filename="../../ui/coupons/models.py" line="30" />
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/models.py" line="31"/>
+        <location filename="../../ui/coupons/models.py" line="31" />
         <source>Campaign</source>
         <translation>活動</translation>
     </message>
@@ -1633,32 +1650,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="57"/>
+        <location filename="../../ui/members/desk.py" line="57" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手機號、尾號 4 位、姓名、拼音（zs = 張三）、卡號或會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="61"/>
+        <location filename="../../ui/members/desk.py" line="61" />
         <source>New member (Ctrl+N)</source>
         <translation>新建會員 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="155"/>
+        <location filename="../../ui/members/desk.py" line="155" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>輸入或掃碼查詢會員。回車開啟，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="157"/>
+        <location filename="../../ui/members/desk.py" line="157" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>沒有找到會員。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="160"/>
+        <location filename="../../ui/members/desk.py" line="160" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>顯示前 %1 條結果，繼續輸入可縮小範圍。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="165"/>
+        <location filename="../../ui/members/desk.py" line="165" />
         <source>%1 found.</source>
         <translation>找到 %1 位會員。</translation>
     </message>
@@ -1666,92 +1683,92 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="34"/>
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>Edit member</source>
         <translation>編輯會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="34"/>
+        <location filename="../../ui/members/dialogs.py" line="34" />
         <source>New member</source>
         <translation>新建會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="38"/>
+        <location filename="../../ui/members/dialogs.py" line="38" />
         <source>11-digit mobile, e.g. 13800138000</source>
         <translation>11 位手機號，如 13800138000</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="41"/>
+        <location filename="../../ui/members/dialogs.py" line="41" />
         <source>Not given</source>
         <translation>未填寫</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="42"/>
+        <location filename="../../ui/members/dialogs.py" line="42" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="43"/>
+        <location filename="../../ui/members/dialogs.py" line="43" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="47"/>
+        <location filename="../../ui/members/dialogs.py" line="47" />
         <source>e.g. 1990-05-21</source>
         <translation>如 1990-05-21</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="49"/>
+        <location filename="../../ui/members/dialogs.py" line="49" />
         <source>scan the card, or leave empty</source>
         <translation>刷卡錄入，或留空</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="51"/>
+        <location filename="../../ui/members/dialogs.py" line="51" />
         <source>separate with commas</source>
         <translation>用逗號分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="60"/>
+        <location filename="../../ui/members/dialogs.py" line="60" />
         <source>Name *</source>
         <translation>名稱 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="61"/>
+        <location filename="../../ui/members/dialogs.py" line="61" />
         <source>Phone *</source>
         <translation>手機 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="62"/>
+        <location filename="../../ui/members/dialogs.py" line="62" />
         <source>Gender</source>
         <translation>性別</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="63"/>
+        <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="64"/>
+        <location filename="../../ui/members/dialogs.py" line="64" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="65"/>
+        <location filename="../../ui/members/dialogs.py" line="65" />
         <source>Tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="66"/>
+        <location filename="../../ui/members/dialogs.py" line="66" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="67"/>
+        <location filename="../../ui/members/dialogs.py" line="67" />
         <source>Allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="68"/>
+        <location filename="../../ui/members/dialogs.py" line="68" />
         <source>Notes</source>
         <translation>備註</translation>
     </message>
@@ -1759,28 +1776,28 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberListTab</name>
     <message>
-        <location filename="../../ui/care/page.py" line="87"/>
+        <location filename="../../ui/care/page.py" line="87" />
         <source>Issue coupons to selection…</source>
         <translation>給所選會員發券…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="90"/>
+        <location filename="../../ui/care/page.py" line="90" />
         <source>Schedule follow-up call…</source>
         <translation>安排回訪…</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="92"/>
+        <location filename="../../ui/care/page.py" line="92" />
         <source>Select all</source>
         <translation>全選</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="134"/>
+        <location filename="../../ui/care/page.py" line="134" />
         <source>%1 of %2 selected</source>
         <translation>已選 %1 / 共 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/care/page.py" line="151"/>
-        <location filename="../../ui/care/page.py" line="162"/>
+        <location filename="../../ui/care/page.py" line="151" />
+        <location filename="../../ui/care/page.py" line="162" />
         <source>Select one or more members first.</source>
         <translation>請先選擇會員。</translation>
     </message>
@@ -1788,247 +1805,247 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="116"/>
+        <location filename="../../ui/members/profile.py" line="116" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="118"/>
+        <location filename="../../ui/members/profile.py" line="118" />
         <source>Record visit (F5)</source>
         <translation>登記消費 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="120"/>
+        <location filename="../../ui/members/profile.py" line="120" />
         <source>Edit (F2)</source>
         <translation>編輯 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="123"/>
+        <location filename="../../ui/members/profile.py" line="123" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投訴 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="127"/>
+        <location filename="../../ui/members/profile.py" line="127" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="128"/>
+        <location filename="../../ui/members/profile.py" line="128" />
         <source>Survey</source>
         <translation>滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="170"/>
+        <location filename="../../ui/members/profile.py" line="170" />
         <source>Details</source>
         <translation>基本資訊</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="173"/>
+        <location filename="../../ui/members/profile.py" line="173" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="174"/>
+        <location filename="../../ui/members/profile.py" line="174" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="175"/>
+        <location filename="../../ui/members/profile.py" line="175" />
         <source>Gender</source>
         <translation>性別</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="176"/>
+        <location filename="../../ui/members/profile.py" line="176" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="177"/>
+        <location filename="../../ui/members/profile.py" line="177" />
         <source>Tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="178"/>
+        <location filename="../../ui/members/profile.py" line="178" />
         <source>Member since</source>
         <translation>入會時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="185"/>
+        <location filename="../../ui/members/profile.py" line="185" />
         <source>Preferences and care</source>
         <translation>偏好與關懷</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="188"/>
+        <location filename="../../ui/members/profile.py" line="188" />
         <source>Allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="189"/>
+        <location filename="../../ui/members/profile.py" line="189" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="190"/>
+        <location filename="../../ui/members/profile.py" line="190" />
         <source>Notes</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="197"/>
+        <location filename="../../ui/members/profile.py" line="197" />
         <source>Spending</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="200"/>
+        <location filename="../../ui/members/profile.py" line="200" />
         <source>Visits</source>
         <translation>到店次數</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="201"/>
+        <location filename="../../ui/members/profile.py" line="201" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="202"/>
+        <location filename="../../ui/members/profile.py" line="202" />
         <source>Average per visit</source>
         <translation>客單價</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="203"/>
+        <location filename="../../ui/members/profile.py" line="203" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="239"/>
+        <location filename="../../ui/members/profile.py" line="239" />
         <source>Visit history</source>
         <translation>消費記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="240"/>
+        <location filename="../../ui/members/profile.py" line="240" />
         <source>Complaints</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="249"/>
+        <location filename="../../ui/members/profile.py" line="249" />
         <source>Coupons</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="251"/>
+        <location filename="../../ui/members/profile.py" line="251" />
         <source>Points and tier</source>
         <translation>積分與等級</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="296"/>
+        <location filename="../../ui/members/profile.py" line="296" />
         <source>Member no. %1 · tier %2 · %3 points</source>
         <translation>會員號 %1 · %2 會員 · 積分 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="357"/>
+        <location filename="../../ui/members/profile.py" line="357" />
         <source>Visit recorded: %1, %2.</source>
         <translation>已記錄到店：%1，%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="364"/>
+        <location filename="../../ui/members/profile.py" line="364" />
         <source>earned</source>
         <translation>獲得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="365"/>
+        <location filename="../../ui/members/profile.py" line="365" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="366"/>
+        <location filename="../../ui/members/profile.py" line="366" />
         <source>adjusted</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="367"/>
+        <location filename="../../ui/members/profile.py" line="367" />
         <source>expired</source>
         <translation>過期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="381"/>
+        <location filename="../../ui/members/profile.py" line="381" />
         <source>Tier changes</source>
         <translation>等級變動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="381"/>
+        <location filename="../../ui/members/profile.py" line="381" />
         <source>Points ledger</source>
         <translation>積分明細</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="426"/>
+        <location filename="../../ui/members/profile.py" line="426" />
         <source>Deactivate member</source>
         <translation>停用會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="428"/>
+        <location filename="../../ui/members/profile.py" line="428" />
         <source>Deactivate %1? They no longer appear at the top of searches and get no coupons; their history stays, and a manager can bring them back.</source>
         <translation>停用 %1 嗎？停用後不再排在搜尋結果前面，也不會收到優惠券；消費記錄保留，經理可以恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="458"/>
+        <location filename="../../ui/members/profile.py" line="458" />
         <source>%1 deactivated.</source>
         <translation>已停用 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="458"/>
+        <location filename="../../ui/members/profile.py" line="458" />
         <source>%1 is active again.</source>
         <translation>%1 已恢復為正常會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="301"/>
+        <location filename="../../ui/members/profile.py" line="301" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="126"/>
+        <location filename="../../ui/members/profile.py" line="126" />
         <source>Use points (F8)</source>
         <translation>積分抵扣 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="303"/>
+        <location filename="../../ui/members/profile.py" line="303" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="303"/>
+        <location filename="../../ui/members/profile.py" line="303" />
         <source>Reactivate</source>
         <translation>重新啟用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305"/>
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305"/>
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305"/>
+        <location filename="../../ui/members/profile.py" line="305" />
         <source>Not given</source>
         <translation>未填寫</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="314"/>
+        <location filename="../../ui/members/profile.py" line="314" />
         <source>None recorded</source>
         <translation>無記錄</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="320"/>
+        <location filename="../../ui/members/profile.py" line="320" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="331"/>
+        <location filename="../../ui/members/profile.py" line="331" />
         <source>Complaints (%1)</source>
         <translation>投訴記錄（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="336"/>
+        <location filename="../../ui/members/profile.py" line="336" />
         <source>Coupons (%1 usable)</source>
         <translation>優惠券（%1 張可用）</translation>
     </message>
@@ -2036,47 +2053,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="35"/>
+        <location filename="../../ui/members/models.py" line="35" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="36"/>
+        <location filename="../../ui/members/models.py" line="36" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="37"/>
+        <location filename="../../ui/members/models.py" line="37" />
         <source>Member no.</source>
         <translation>會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="38"/>
+        <location filename="../../ui/members/models.py" line="38" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="39"/>
+        <location filename="../../ui/members/models.py" line="39" />
         <source>Visits</source>
         <translation>到店次數</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="40"/>
+        <location filename="../../ui/members/models.py" line="40" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="41"/>
+        <location filename="../../ui/members/models.py" line="41" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="42"/>
+        <location filename="../../ui/members/models.py" line="42" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="53"/>
+        <location filename="../../ui/members/models.py" line="53" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
@@ -2084,22 +2101,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>OutcomeDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="89"/>
+        <location filename="../../ui/care/dialogs.py" line="89" />
         <source>Call with %1</source>
         <translation>回訪 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="102"/>
+        <location filename="../../ui/care/dialogs.py" line="102" />
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="103"/>
+        <location filename="../../ui/care/dialogs.py" line="103" />
         <source>Purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="104"/>
+        <location filename="../../ui/care/dialogs.py" line="104" />
         <source>Outcome *</source>
         <translation>回訪結果 *</translation>
     </message>
@@ -2107,22 +2124,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="166"/>
+        <location filename="../../ui/admin/page.py" line="166" />
         <source>New password for %1</source>
         <translation>為 %1 設定新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="174"/>
+        <location filename="../../ui/admin/page.py" line="174" />
         <source>Account</source>
         <translation>賬號</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="177"/>
+        <location filename="../../ui/admin/page.py" line="177" />
         <source>New password</source>
         <translation>新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="178"/>
+        <location filename="../../ui/admin/page.py" line="178" />
         <source>Once more</source>
         <translation>再輸一次</translation>
     </message>
@@ -2130,42 +2147,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PointsDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="168"/>
+        <location filename="../../ui/care/dialogs.py" line="169" />
         <source>Adjust points</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="168"/>
+        <location filename="../../ui/care/dialogs.py" line="169" />
         <source>Use points</source>
         <translation>積分抵扣</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="170"/>
+        <location filename="../../ui/care/dialogs.py" line="171" />
         <source>balance %1</source>
         <translation>餘額 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="177"/>
+        <location filename="../../ui/care/dialogs.py" line="178" />
         <source>Points (100 = ¥1)</source>
         <translation>積分（100 分 = ¥1）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="177"/>
+        <location filename="../../ui/care/dialogs.py" line="178" />
         <source>Points (+ add, − take)</source>
         <translation>積分（+ 增加，− 扣減）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="180"/>
+        <location filename="../../ui/care/dialogs.py" line="181" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="180"/>
+        <location filename="../../ui/care/dialogs.py" line="181" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="183"/>
+        <location filename="../../ui/care/dialogs.py" line="184" />
         <source>Give as a coupon (¥1 per 100 points)</source>
         <translation>兌換成優惠券（100 積分 = ¥1）</translation>
     </message>
@@ -2173,184 +2190,249 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="97"/>
+        <location filename="../../ui/settings.py" line="101" />
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="120"/>
+        <location filename="../../ui/settings.py" line="124" />
         <source>Choose picture…</source>
         <translation>選擇圖片…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="121"/>
+        <location filename="../../ui/settings.py" line="125" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="133"/>
+        <location filename="../../ui/settings.py" line="137" />
         <source>Store name</source>
         <translation>門店名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="134"/>
+        <location filename="../../ui/settings.py" line="138" />
         <source>Logo (coupons, reports)</source>
         <translation>標誌（用於優惠券和報表）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="135"/>
+        <location filename="../../ui/settings.py" line="139" />
         <source>Language</source>
         <translation>介面語言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="137"/>
+        <location filename="../../ui/settings.py" line="141" />
         <source>Store</source>
         <translation>門店</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="142"/>
-        <location filename="../../ui/settings.py" line="312"/>
+        <location filename="../../ui/settings.py" line="146" />
+        <location filename="../../ui/settings.py" line="418" />
         <source>No logo</source>
         <translation>無標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="155"/>
+        <location filename="../../ui/settings.py" line="159" />
         <source>A closing time before the opening time means after midnight.</source>
         <translation>打烊時間早於開門時間，表示次日凌晨打烊。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="171"/>
+        <location filename="../../ui/settings.py" line="175" />
         <source>Time zone of the store</source>
         <translation>門店時區</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="172"/>
+        <location filename="../../ui/settings.py" line="176" />
         <source>Opens</source>
         <translation>開門時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="173"/>
+        <location filename="../../ui/settings.py" line="177" />
         <source>Closes</source>
         <translation>打烊時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="175"/>
+        <location filename="../../ui/settings.py" line="179" />
         <source>Rest days (no SLA working day)</source>
         <translation>休息日（不計投訴工作日）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="180"/>
+        <location filename="../../ui/settings.py" line="184" />
         <source>Hours</source>
         <translation>營業時間</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="193"/>
+        <location filename="../../ui/settings.py" line="197" />
         <source>Coupon layout</source>
         <translation>優惠券版式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="194"/>
+        <location filename="../../ui/settings.py" line="198" />
         <source>Coupon printer</source>
         <translation>優惠券印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="195"/>
+        <location filename="../../ui/settings.py" line="199" />
         <source>Report printer</source>
         <translation>報表印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="196"/>
+        <location filename="../../ui/settings.py" line="200" />
         <source>Printing</source>
         <translation>列印</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="204"/>
+        <location filename="../../ui/settings.py" line="208" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="205"/>
+        <location filename="../../ui/settings.py" line="209" />
         <source>never</source>
         <translation>從不</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="207"/>
+        <location filename="../../ui/settings.py" line="211" />
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="230"/>
+        <location filename="../../ui/settings.py" line="234" />
         <source>Lock the counter after</source>
         <translation>空閒自動鎖屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="231"/>
-        <location filename="../../ui/settings.py" line="316"/>
+        <location filename="../../ui/settings.py" line="235" />
+        <location filename="../../ui/settings.py" line="422" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="232"/>
+        <location filename="../../ui/settings.py" line="236" />
         <source>Backups to keep</source>
         <translation>保留備份份數</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="233"/>
-        <source>Receptionists&apos; coupons: at most</source>
+        <location filename="../../ui/settings.py" line="237" />
+        <source>Receptionists' coupons: at most</source>
         <translation>前臺發券上限</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="234"/>
+        <location filename="../../ui/settings.py" line="238" />
         <source>or at most (percent off)</source>
         <translation>或最多折扣（百分比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="244"/>
+        <location filename="../../ui/settings.py" line="248" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="251"/>
+        <location filename="../../ui/settings.py" line="255" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>滿意度（4-5 分佔比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="252"/>
+        <location filename="../../ui/settings.py" line="256" />
         <source>Complaint deadlines met</source>
         <translation>投訴時效達成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="253"/>
+        <location filename="../../ui/settings.py" line="257" />
         <source>Guests back within their usual interval</source>
         <translation>回頭客按期回訪率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="254"/>
+        <location filename="../../ui/settings.py" line="258" />
         <source>Coupons redeemed</source>
         <translation>已核銷（張）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="263"/>
+        <location filename="../../ui/settings.py" line="267" />
         <source>Targets</source>
         <translation>目標</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="276"/>
+        <location filename="../../ui/settings.py" line="273" />
+        <source>This PC only (its own file)</source>
+        <translation>僅本機（本機自己的資料檔案）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="275" />
+        <source>The store's server (several counters)</source>
+        <translation>門店伺服器（多個前臺共用）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="289" />
+        <source>Test connection</source>
+        <translation>測試連線</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="296" />
+        <source>this PC's own file</source>
+        <translation>本機自己的資料檔案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="298" />
+        <source>Now using: %1. A change takes effect when Frontdesk starts again.</source>
+        <translation>當前使用：%1。更改在下次啟動 Frontdesk 時生效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="304" />
+        <source>The store's data</source>
+        <translation>門店資料位置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="306" />
+        <source>Server</source>
+        <translation>伺服器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="307" />
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="309" />
+        <source>This counter's name</source>
+        <translation>本前臺名稱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="317" />
+        <source>Database</source>
+        <translation>資料庫</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="356" />
+        <source>Connecting…</source>
+        <translation>正在連線…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="366" />
+        <source>Connected to %1. No store on it yet.</source>
+        <translation>已連線到 %1。伺服器上還沒有門店資料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="369" />
+        <source>Connected to %1. It holds %2 members.</source>
+        <translation>已連線到 %1。其中有 %2 位會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="382" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="280"/>
+        <location filename="../../ui/settings.py" line="386" />
         <source>(not connected)</source>
         <translation>（未連線）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="294"/>
+        <location filename="../../ui/settings.py" line="400" />
         <source>Store logo</source>
         <translation>門店標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="294"/>
+        <location filename="../../ui/settings.py" line="400" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -2358,37 +2440,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SetupOwnerDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="23"/>
-        <source>Welcome — create the owner&apos;s account</source>
+        <location filename="../../ui/login.py" line="23" />
+        <source>Welcome — create the owner's account</source>
         <translation>歡迎使用 — 請建立店主賬號</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="28"/>
+        <location filename="../../ui/login.py" line="28" />
         <source>This account can add staff, see the audit trail and restore backups. Keep the password safe.</source>
         <translation>店主賬號可以新增員工、檢視操作日誌、恢復備份。請妥善保管密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="46"/>
+        <location filename="../../ui/login.py" line="46" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="47"/>
+        <location filename="../../ui/login.py" line="47" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="48"/>
+        <location filename="../../ui/login.py" line="48" />
         <source>Password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="49"/>
+        <location filename="../../ui/login.py" line="49" />
         <source>Password again</source>
         <translation>再次輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="56"/>
+        <location filename="../../ui/login.py" line="56" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
@@ -2396,77 +2478,77 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaPolicyDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="55"/>
+        <location filename="../../ui/complaints/policy.py" line="55" />
         <source>SLA policy and store calendar</source>
         <translation>投訴時限與門店日曆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59"/>
+        <location filename="../../ui/complaints/policy.py" line="59" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59"/>
+        <location filename="../../ui/complaints/policy.py" line="59" />
         <source> h</source>
         <translation> 小時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59"/>
+        <location filename="../../ui/complaints/policy.py" line="59" />
         <source> working days</source>
         <translation> 個工作日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="70"/>
+        <location filename="../../ui/complaints/policy.py" line="70" />
         <source>e.g. 2027-01-01, 2027-02-06</source>
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="78"/>
+        <location filename="../../ui/complaints/policy.py" line="78" />
         <source>First response within</source>
         <translation>首次回應時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="79"/>
+        <location filename="../../ui/complaints/policy.py" line="79" />
         <source>Urgent: solution within</source>
         <translation>緊急投訴解決時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="80"/>
+        <location filename="../../ui/complaints/policy.py" line="80" />
         <source>Investigation within</source>
         <translation>調查時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="81"/>
+        <location filename="../../ui/complaints/policy.py" line="81" />
         <source>Final answer within</source>
         <translation>最終答覆時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="82"/>
+        <location filename="../../ui/complaints/policy.py" line="82" />
         <source>Warn when due within</source>
         <translation>提前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="83"/>
+        <location filename="../../ui/complaints/policy.py" line="83" />
         <source>Escalate to</source>
         <translation>升級給</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="84"/>
+        <location filename="../../ui/complaints/policy.py" line="84" />
         <source>Holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="85"/>
+        <location filename="../../ui/complaints/policy.py" line="85" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="88"/>
+        <location filename="../../ui/complaints/policy.py" line="88" />
         <source>Rest days</source>
         <translation>休息日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91"/>
+        <location filename="../../ui/complaints/policy.py" line="91" />
         <source>A working day is a day the store is open: every day except the rest days and holidays ticked here (a make-up day counts even if it is a rest day). The final answer is due by closing time of its last working day.</source>
         <translation>工作日指門店營業的日子：除此處勾選的休息日和節假日外的每一天（調休日即使是休息日也算工作日）。最終答覆的期限是最後一個工作日的打烊時間。</translation>
     </message>
@@ -2474,52 +2556,52 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaReportDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="129"/>
+        <location filename="../../ui/complaints/policy.py" line="129" />
         <source>SLA report — last %1 days</source>
         <translation>時限報表 — 最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="144"/>
+        <location filename="../../ui/complaints/policy.py" line="144" />
         <source>Complaints logged from %1 to %2; open and overdue as of now.</source>
         <translation>統計 %1 至 %2 登記的投訴；未結與超時為當前數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="167"/>
+        <location filename="../../ui/complaints/policy.py" line="167" />
         <source>Complaints logged</source>
         <translation>登記投訴數</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="168"/>
+        <location filename="../../ui/complaints/policy.py" line="168" />
         <source>Open now</source>
         <translation>當前未結</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="169"/>
+        <location filename="../../ui/complaints/policy.py" line="169" />
         <source>Overdue now</source>
         <translation>當前超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="170"/>
+        <location filename="../../ui/complaints/policy.py" line="170" />
         <source>Median first response (minutes)</source>
         <translation>首次回應時間中位數（分鐘）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="171"/>
+        <location filename="../../ui/complaints/policy.py" line="171" />
         <source>Average satisfaction</source>
         <translation>平均滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="172"/>
+        <location filename="../../ui/complaints/policy.py" line="172" />
         <source>On time, by stage</source>
         <translation>各階段按時率</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="173"/>
+        <location filename="../../ui/complaints/policy.py" line="173" />
         <source>By category</source>
         <translation>按類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="174"/>
+        <location filename="../../ui/complaints/policy.py" line="174" />
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -2527,42 +2609,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="122"/>
+        <location filename="../../ui/admin/page.py" line="122" />
         <source>Add staff</source>
         <translation>新增員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="128"/>
+        <location filename="../../ui/admin/page.py" line="128" />
         <source>Receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="129"/>
+        <location filename="../../ui/admin/page.py" line="129" />
         <source>Manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="130"/>
+        <location filename="../../ui/admin/page.py" line="130" />
         <source>Owner</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="137"/>
+        <location filename="../../ui/admin/page.py" line="137" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="138"/>
+        <location filename="../../ui/admin/page.py" line="138" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="139"/>
+        <location filename="../../ui/admin/page.py" line="139" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="140"/>
+        <location filename="../../ui/admin/page.py" line="140" />
         <source>First password</source>
         <translation>初始密碼</translation>
     </message>
@@ -2570,37 +2652,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>StaffModel</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="41"/>
+        <location filename="../../ui/admin/page.py" line="41" />
         <source>User name</source>
         <translation>使用者名稱</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="41"/>
+        <location filename="../../ui/admin/page.py" line="41" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="41"/>
+        <location filename="../../ui/admin/page.py" line="41" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="41"/>
+        <location filename="../../ui/admin/page.py" line="41" />
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="48"/>
+        <location filename="../../ui/admin/page.py" line="48" />
         <source>locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="50"/>
+        <location filename="../../ui/admin/page.py" line="50" />
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="50"/>
+        <location filename="../../ui/admin/page.py" line="50" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
@@ -2608,105 +2690,105 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="142"/>
+        <location filename="../../ui/complaints/dialogs.py" line="142" />
         <source>Respond to the guest</source>
         <translation>回應客人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="143"/>
+        <location filename="../../ui/complaints/dialogs.py" line="143" />
         <source>Start investigation</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="144"/>
+        <location filename="../../ui/complaints/dialogs.py" line="144" />
         <source>Final answer to the guest</source>
         <translation>給客人最終答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="145"/>
+        <location filename="../../ui/complaints/dialogs.py" line="145" />
         <source>Close complaint</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="146"/>
+        <location filename="../../ui/complaints/dialogs.py" line="146" />
         <source>Reopen complaint</source>
         <translation>重新開啟投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="147"/>
+        <location filename="../../ui/complaints/dialogs.py" line="147" />
         <source>Escalate to manager</source>
         <translation>升級給經理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="148"/>
+        <location filename="../../ui/complaints/dialogs.py" line="148" />
         <source>Add note</source>
         <translation>新增備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="157"/>
+        <location filename="../../ui/complaints/dialogs.py" line="157" />
         <source>What was said/done *</source>
         <translation>說了什麼/做了什麼 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="158"/>
+        <location filename="../../ui/complaints/dialogs.py" line="158" />
         <source>Answer given *</source>
         <translation>答覆內容 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="159"/>
+        <location filename="../../ui/complaints/dialogs.py" line="159" />
         <source>Why reopened *</source>
         <translation>重新開啟的原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="160"/>
+        <location filename="../../ui/complaints/dialogs.py" line="160" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="165"/>
+        <location filename="../../ui/complaints/dialogs.py" line="165" />
         <source>Root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="170"/>
+        <location filename="../../ui/complaints/dialogs.py" line="170" />
         <source>Remedy *</source>
         <translation>補救措施 *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="172"/>
+        <location filename="../../ui/complaints/dialogs.py" line="172" />
         <source>Guest satisfaction (1-5) *</source>
         <translation>客人滿意度（1-5） *</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="180"/>
+        <location filename="../../ui/complaints/dialogs.py" line="180" />
         <source>Please say what was said or done.</source>
         <translation>請填寫對客人說了什麼或做了什麼。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189"/>
-        <source>Please choose the guest&apos;s satisfaction, 1 to 5.</source>
+        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>請選擇客人的滿意度（1 到 5）。</translation>
     </message>
 </context>
 <context>
     <name>SurveyDialog</name>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="237"/>
+        <location filename="../../ui/care/dialogs.py" line="240" />
         <source>How was your visit?</source>
         <translation>本次體驗如何？</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="244"/>
+        <location filename="../../ui/care/dialogs.py" line="247" />
         <source>Score</source>
         <translation>評分</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="245"/>
+        <location filename="../../ui/care/dialogs.py" line="248" />
         <source>Comment</source>
         <translation>評價</translation>
     </message>
     <message>
-        <location filename="../../ui/care/dialogs.py" line="249"/>
+        <location filename="../../ui/care/dialogs.py" line="252" />
         <source>Please choose a score from 1 to 5.</source>
         <translation>請選擇 1 到 5 分。</translation>
     </message>
@@ -2714,42 +2796,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>TermsFields</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="41"/>
+        <location filename="../../ui/coupons/dialogs.py" line="41" />
         <source>e.g. 足疗 60 分钟</source>
         <translation>如 足療 60 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="46"/>
+        <location filename="../../ui/coupons/dialogs.py" line="46" />
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="50"/>
+        <location filename="../../ui/coupons/dialogs.py" line="50" />
         <source>Coupon gives</source>
         <translation>優惠方式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="52"/>
+        <location filename="../../ui/coupons/dialogs.py" line="52" />
         <source>Free item</source>
         <translation>贈送專案</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="54"/>
+        <location filename="../../ui/coupons/dialogs.py" line="54" />
         <source>Minimum bill (¥)</source>
         <translation>最低消費（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="58"/>
+        <location filename="../../ui/coupons/dialogs.py" line="58" />
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="68"/>
+        <location filename="../../ui/coupons/dialogs.py" line="68" />
         <source>Amount off (¥)</source>
         <translation>減免金額（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="70"/>
+        <location filename="../../ui/coupons/dialogs.py" line="70" />
         <source>Percent off (%)</source>
         <translation>折扣（減 %）</translation>
     </message>
@@ -2757,32 +2839,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>TierDialog</name>
     <message>
-        <location filename="../../ui/care/tiers.py" line="21"/>
+        <location filename="../../ui/care/tiers.py" line="21" />
         <source>Membership tiers</source>
         <translation>會員等級設定</translation>
     </message>
     <message>
-        <location filename="../../ui/care/tiers.py" line="28"/>
+        <location filename="../../ui/care/tiers.py" line="28" />
         <source>Tier</source>
         <translation>等級</translation>
     </message>
     <message>
-        <location filename="../../ui/care/tiers.py" line="29"/>
+        <location filename="../../ui/care/tiers.py" line="29" />
         <source>12-month spend from (¥)</source>
         <translation>近 12 個月消費滿（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/tiers.py" line="30"/>
+        <location filename="../../ui/care/tiers.py" line="30" />
         <source>and visits from</source>
         <translation>且到店滿（次）</translation>
     </message>
     <message>
-        <location filename="../../ui/care/tiers.py" line="31"/>
+        <location filename="../../ui/care/tiers.py" line="31" />
         <source>Discount %</source>
         <translation>折扣 %</translation>
     </message>
     <message>
-        <location filename="../../ui/care/tiers.py" line="32"/>
+        <location filename="../../ui/care/tiers.py" line="32" />
         <source>Points per ¥100</source>
         <translation>每 ¥100 積分</translation>
     </message>
@@ -2790,42 +2872,42 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="126"/>
+        <location filename="../../ui/members/dialogs.py" line="127" />
         <source>Record visit — %1</source>
         <translation>登記消費 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="129"/>
+        <location filename="../../ui/members/dialogs.py" line="130" />
         <source>amount in yuan, e.g. 128.50</source>
         <translation>金額（元），如 128.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="131"/>
+        <location filename="../../ui/members/dialogs.py" line="132" />
         <source>what was served, e.g. 搓澡、足疗</source>
         <translation>消費專案，如 搓澡、足療</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="140"/>
+        <location filename="../../ui/members/dialogs.py" line="141" />
         <source>Amount (¥) *</source>
         <translation>金額（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="141"/>
+        <location filename="../../ui/members/dialogs.py" line="142" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="142"/>
+        <location filename="../../ui/members/dialogs.py" line="143" />
         <source>Served by</source>
         <translation>服務員工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="148"/>
+        <location filename="../../ui/members/dialogs.py" line="149" />
         <source>%1 member: %2% off</source>
         <translation>%1 會員：享 %2% 優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="156"/>
+        <location filename="../../ui/members/dialogs.py" line="157" />
         <source>Allergies: %1</source>
         <translation>過敏：%1</translation>
     </message>
@@ -2833,22 +2915,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="127"/>
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127"/>
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127"/>
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127"/>
+        <location filename="../../ui/members/models.py" line="127" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
@@ -2856,22 +2938,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="312"/>
+        <location filename="../../ui/coupons/dialogs.py" line="312" />
         <source>Void coupon</source>
         <translation>作廢優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="319"/>
+        <location filename="../../ui/coupons/dialogs.py" line="319" />
         <source>Code</source>
         <translation>券碼</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="320"/>
+        <location filename="../../ui/coupons/dialogs.py" line="320" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/dialogs.py" line="323"/>
+        <location filename="../../ui/coupons/dialogs.py" line="323" />
         <source>Void</source>
         <translation>作廢</translation>
     </message>
@@ -2879,37 +2961,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="195"/>
+        <location filename="../../ui/forms.py" line="195" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="196"/>
+        <location filename="../../ui/forms.py" line="196" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="197"/>
+        <location filename="../../ui/forms.py" line="197" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="198"/>
+        <location filename="../../ui/forms.py" line="198" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="199"/>
+        <location filename="../../ui/forms.py" line="199" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="200"/>
+        <location filename="../../ui/forms.py" line="200" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="201"/>
+        <location filename="../../ui/forms.py" line="201" />
         <source>Sun</source>
         <translation>週日</translation>
     </message>
@@ -2917,122 +2999,122 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>audit</name>
     <message>
-        <location filename="../../ui/admin/page.py" line="60"/>
+        <location filename="../../ui/admin/page.py" line="60" />
         <source>signed in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="61"/>
+        <location filename="../../ui/admin/page.py" line="61" />
         <source>sign-in failed</source>
         <translation>登入失敗</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="62"/>
+        <location filename="../../ui/admin/page.py" line="62" />
         <source>signed out</source>
         <translation>退出登入</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="63"/>
+        <location filename="../../ui/admin/page.py" line="63" />
         <source>staff account added</source>
         <translation>新增員工</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="64"/>
+        <location filename="../../ui/admin/page.py" line="64" />
         <source>staff account disabled</source>
         <translation>停用員工賬號</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="65"/>
+        <location filename="../../ui/admin/page.py" line="65" />
         <source>staff account enabled</source>
         <translation>啟用員工賬號</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="66"/>
+        <location filename="../../ui/admin/page.py" line="66" />
         <source>password reset</source>
         <translation>重設密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="67"/>
+        <location filename="../../ui/admin/page.py" line="67" />
         <source>coupon issued</source>
         <translation>發放優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="68"/>
+        <location filename="../../ui/admin/page.py" line="68" />
         <source>coupon voided</source>
         <translation>作廢優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="69"/>
+        <location filename="../../ui/admin/page.py" line="69" />
         <source>campaign created</source>
         <translation>建立活動</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="70"/>
+        <location filename="../../ui/admin/page.py" line="70" />
         <source>campaign coupons issued</source>
         <translation>發放活動券</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="71"/>
+        <location filename="../../ui/admin/page.py" line="71" />
         <source>points adjusted</source>
         <translation>調整積分</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="72"/>
+        <location filename="../../ui/admin/page.py" line="72" />
         <source>full phone number viewed</source>
         <translation>檢視完整手機號</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="73"/>
+        <location filename="../../ui/admin/page.py" line="73" />
         <source>member deactivated</source>
         <translation>停用會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="74"/>
+        <location filename="../../ui/admin/page.py" line="74" />
         <source>member reactivated</source>
         <translation>恢復會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="75"/>
+        <location filename="../../ui/admin/page.py" line="75" />
         <source>members exported</source>
         <translation>匯出會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="76"/>
+        <location filename="../../ui/admin/page.py" line="76" />
         <source>members imported</source>
         <translation>匯入會員</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="77"/>
+        <location filename="../../ui/admin/page.py" line="77" />
         <source>settings changed</source>
         <translation>修改設定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="78"/>
+        <location filename="../../ui/admin/page.py" line="78" />
         <source>SLA policy changed</source>
         <translation>修改時限規則</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="79"/>
+        <location filename="../../ui/admin/page.py" line="79" />
         <source>tiers changed</source>
         <translation>修改會員等級</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="80"/>
+        <location filename="../../ui/admin/page.py" line="80" />
         <source>backup folder changed</source>
         <translation>修改備份資料夾</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="81"/>
+        <location filename="../../ui/admin/page.py" line="81" />
         <source>restore scheduled</source>
         <translation>安排恢復</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="82"/>
+        <location filename="../../ui/admin/page.py" line="82" />
         <source>restore cancelled</source>
         <translation>取消恢復</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/page.py" line="83"/>
+        <location filename="../../ui/admin/page.py" line="83" />
         <source>backup restored</source>
         <translation>恢復備份</translation>
     </message>
@@ -3040,156 +3122,156 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>complaints</name>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="10"/>
+        <location filename="../../ui/complaints/labels.py" line="10" />
         <source>Counter</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="11"/>
+        <location filename="../../ui/complaints/labels.py" line="11" />
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="12"/>
+        <location filename="../../ui/complaints/labels.py" line="12" />
         <source>Online / WeChat</source>
         <translation>線上 / 微信</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="13"/>
+        <location filename="../../ui/complaints/labels.py" line="13" />
         <source>Review site</source>
         <translation>點評網站</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="19"/>
+        <location filename="../../ui/complaints/labels.py" line="19" />
         <source>Service</source>
         <translation>服務</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="20"/>
+        <location filename="../../ui/complaints/labels.py" line="20" />
         <source>Hygiene</source>
         <translation>衛生</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="21"/>
+        <location filename="../../ui/complaints/labels.py" line="21" />
         <source>Food / product</source>
         <translation>餐飲 / 商品</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="22"/>
+        <location filename="../../ui/complaints/labels.py" line="22" />
         <source>Price</source>
         <translation>價格</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="23"/>
+        <location filename="../../ui/complaints/labels.py" line="23" />
         <source>Facilities / equipment</source>
         <translation>設施 / 裝置</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="24"/>
+        <location filename="../../ui/complaints/labels.py" line="24" />
         <source>Booking</source>
         <translation>預訂</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="25"/>
+        <location filename="../../ui/complaints/labels.py" line="25" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="31"/>
+        <location filename="../../ui/complaints/labels.py" line="31" />
         <source>Normal</source>
         <translation>普通</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="32"/>
+        <location filename="../../ui/complaints/labels.py" line="32" />
         <source>Urgent</source>
         <translation>緊急</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="38"/>
+        <location filename="../../ui/complaints/labels.py" line="38" />
         <source>New</source>
         <translation>新登記</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="39"/>
-        <location filename="../../ui/complaints/labels.py" line="69"/>
+        <location filename="../../ui/complaints/labels.py" line="39" />
+        <location filename="../../ui/complaints/labels.py" line="69" />
         <source>Responded</source>
         <translation>已回應</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="40"/>
+        <location filename="../../ui/complaints/labels.py" line="40" />
         <source>Investigating</source>
         <translation>調查中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="41"/>
-        <location filename="../../ui/complaints/labels.py" line="71"/>
+        <location filename="../../ui/complaints/labels.py" line="41" />
+        <location filename="../../ui/complaints/labels.py" line="71" />
         <source>Answered</source>
         <translation>已答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="42"/>
-        <location filename="../../ui/complaints/labels.py" line="72"/>
+        <location filename="../../ui/complaints/labels.py" line="42" />
+        <location filename="../../ui/complaints/labels.py" line="72" />
         <source>Closed</source>
         <translation>已結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="43"/>
-        <location filename="../../ui/complaints/labels.py" line="73"/>
+        <location filename="../../ui/complaints/labels.py" line="43" />
+        <location filename="../../ui/complaints/labels.py" line="73" />
         <source>Reopened</source>
         <translation>重新開啟</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="49"/>
+        <location filename="../../ui/complaints/labels.py" line="49" />
         <source>First response</source>
         <translation>首次回應</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="50"/>
+        <location filename="../../ui/complaints/labels.py" line="50" />
         <source>Solution</source>
         <translation>現場解決</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="51"/>
+        <location filename="../../ui/complaints/labels.py" line="51" />
         <source>Investigation</source>
         <translation>調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="52"/>
+        <location filename="../../ui/complaints/labels.py" line="52" />
         <source>Final answer</source>
         <translation>最終答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="58"/>
+        <location filename="../../ui/complaints/labels.py" line="58" />
         <source>duty manager</source>
         <translation>值班經理</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="68"/>
+        <location filename="../../ui/complaints/labels.py" line="68" />
         <source>Logged</source>
         <translation>已登記</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="70"/>
+        <location filename="../../ui/complaints/labels.py" line="70" />
         <source>Investigation started</source>
         <translation>開始調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="74"/>
+        <location filename="../../ui/complaints/labels.py" line="74" />
         <source>Escalated</source>
         <translation>已升級</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="75"/>
+        <location filename="../../ui/complaints/labels.py" line="75" />
         <source>Deadline missed</source>
         <translation>超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="76"/>
+        <location filename="../../ui/complaints/labels.py" line="76" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="77"/>
+        <location filename="../../ui/complaints/labels.py" line="77" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
@@ -3197,127 +3279,127 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>coupons</name>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="13"/>
+        <location filename="../../ui/coupons/labels.py" line="13" />
         <source>Amount off</source>
         <translation>代金券（減金額）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="14"/>
+        <location filename="../../ui/coupons/labels.py" line="14" />
         <source>Percent off</source>
         <translation>折扣券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="15"/>
+        <location filename="../../ui/coupons/labels.py" line="15" />
         <source>Free item / service</source>
         <translation>贈送專案 / 服務</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="21"/>
+        <location filename="../../ui/coupons/labels.py" line="21" />
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="22"/>
+        <location filename="../../ui/coupons/labels.py" line="22" />
         <source>Used</source>
         <translation>已使用</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="23"/>
+        <location filename="../../ui/coupons/labels.py" line="23" />
         <source>Voided</source>
         <translation>已作廢</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="24"/>
+        <location filename="../../ui/coupons/labels.py" line="24" />
         <source>Expired</source>
         <translation>已過期</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="25"/>
+        <location filename="../../ui/coupons/labels.py" line="25" />
         <source>Not yet valid</source>
         <translation>未到使用日期</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="31"/>
+        <location filename="../../ui/coupons/labels.py" line="31" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="32"/>
+        <location filename="../../ui/coupons/labels.py" line="32" />
         <source>Win-back</source>
         <translation>喚回老客</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="33"/>
+        <location filename="../../ui/coupons/labels.py" line="33" />
         <source>Complaint compensation</source>
         <translation>投訴補償</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="34"/>
+        <location filename="../../ui/coupons/labels.py" line="34" />
         <source>Festival</source>
         <translation>節日</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="35"/>
+        <location filename="../../ui/coupons/labels.py" line="35" />
         <source>Member day</source>
         <translation>會員日</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="36"/>
+        <location filename="../../ui/coupons/labels.py" line="36" />
         <source>Single coupon</source>
         <translation>單張券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="42"/>
+        <location filename="../../ui/coupons/labels.py" line="42" />
         <source>A4 sheet (8 per page)</source>
         <translation>A4 紙（每頁 8 張）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="43"/>
+        <location filename="../../ui/coupons/labels.py" line="43" />
         <source>A6 card</source>
         <translation>A6 卡片</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="44"/>
+        <location filename="../../ui/coupons/labels.py" line="44" />
         <source>58 mm receipt</source>
         <translation>58 毫米小票</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="45"/>
+        <location filename="../../ui/coupons/labels.py" line="45" />
         <source>80 mm receipt</source>
         <translation>80 毫米小票</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="51"/>
+        <location filename="../../ui/coupons/labels.py" line="51" />
         <source>%1 off</source>
         <translation>減 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="53"/>
+        <location filename="../../ui/coupons/labels.py" line="53" />
         <source>%1% off</source>
         <translation>%1% 優惠</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="54"/>
+        <location filename="../../ui/coupons/labels.py" line="54" />
         <source>Free: %1</source>
         <translation>贈送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="61"/>
+        <location filename="../../ui/coupons/labels.py" line="61" />
         <source>Issued %1 coupons.</source>
         <translation>已發放 %1 張券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="63"/>
+        <location filename="../../ui/coupons/labels.py" line="63" />
         <source>No coupons were issued.</source>
         <translation>沒有發放任何券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="67"/>
-        <source>%1 members already hold this campaign&apos;s coupon.</source>
+        <location filename="../../ui/coupons/labels.py" line="67" />
+        <source>%1 members already hold this campaign's coupon.</source>
         <translation>%1 位會員已領過本活動的券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/labels.py" line="73"/>
+        <location filename="../../ui/coupons/labels.py" line="73" />
         <source>%1 members are deactivated.</source>
         <translation>%1 位會員已停用。</translation>
     </message>
@@ -3325,562 +3407,602 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="99"/>
+        <location filename="../../ui/actions.py" line="119" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程式出了點問題，本次操作沒有儲存。詳細資訊已寫入日誌。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="110"/>
+        <location filename="../../ui/actions.py" line="130" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="16"/>
+        <location filename="../../app/core/messages.py" line="16" />
         <source>That input is not valid.</source>
         <translation>輸入的內容無效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="17"/>
+        <location filename="../../app/core/messages.py" line="17" />
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="18"/>
+        <location filename="../../app/core/messages.py" line="18" />
         <source>That clashes with what is already saved.</source>
         <translation>與已儲存的資料衝突。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="19"/>
+        <location filename="../../app/core/messages.py" line="19" />
         <source>Please fill in {field}.</source>
         <translation>請填寫{field}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="20"/>
+        <location filename="../../app/core/messages.py" line="20" />
         <source>{field} contains invisible control characters; please retype it.</source>
         <translation>{field}含有不可見的控制字元，請重新輸入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="23"/>
+        <location filename="../../app/core/messages.py" line="23" />
         <source>{field} is too long (at most {max} characters).</source>
         <translation>{field}太長了（最多 {max} 個字）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="24"/>
-        <source>Please enter the guest&apos;s name.</source>
+        <location filename="../../app/core/messages.py" line="24" />
+        <source>Please enter the guest's name.</source>
         <translation>請輸入客人姓名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="25"/>
+        <location filename="../../app/core/messages.py" line="25" />
         <source>The period ends before it starts.</source>
         <translation>結束日期早於開始日期。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="26"/>
+        <location filename="../../app/core/messages.py" line="26" />
         <source>Please choose a period of at most {years} years.</source>
         <translation>統計期間最長 {years} 年，請縮短。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="29"/>
+        <location filename="../../app/core/messages.py" line="29" />
         <source>Unknown period “{value}”.</source>
         <translation>未知的期間“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="30"/>
+        <location filename="../../app/core/messages.py" line="30" />
         <source>A target is a percentage from {min} to {max}.</source>
         <translation>目標是 {min} 到 {max} 之間的百分比。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="31"/>
+        <location filename="../../app/core/messages.py" line="31" />
         <source>There is no list behind “{value}”.</source>
         <translation>“{value}”沒有明細列表。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="32"/>
+        <location filename="../../app/core/messages.py" line="32" />
         <source>“{value}” is not a language the app speaks.</source>
         <translation>不支援“{value}”這種介面語言。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="33"/>
+        <location filename="../../app/core/messages.py" line="33" />
         <source>{field} must be from {min} to {max}.</source>
         <translation>{field}必須在 {min} 到 {max} 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="34"/>
+        <location filename="../../app/core/messages.py" line="34" />
         <source>The logo must be a picture (PNG, JPEG or BMP).</source>
         <translation>標誌必須是圖片（PNG、JPEG 或 BMP）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="35"/>
+        <location filename="../../app/core/messages.py" line="35" />
         <source>The logo is too large (at most {max} KB); please choose a smaller picture.</source>
         <translation>標誌圖片太大（最多 {max} KB），請選擇較小的圖片。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="38"/>
+        <location filename="../../app/core/messages.py" line="38" />
         <source>Opening hours must be times like 10:00 and 02:00 (closing after midnight).</source>
         <translation>營業時間請填寫如 10:00 和 02:00（次日凌晨打烊）這樣的時間，且至少營業 1 小時。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="41"/>
+        <location filename="../../app/core/messages.py" line="41" />
         <source>Please enter a phone number.</source>
         <translation>請輸入手機號。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="42"/>
+        <location filename="../../app/core/messages.py" line="42" />
         <source>“{value}” is not a valid phone number. Check the digits (11 for a mobile).</source>
         <translation>“{value}”不是有效的電話號碼，請檢查位數（手機號為 11 位）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="45"/>
+        <location filename="../../app/core/messages.py" line="45" />
         <source>This phone number already belongs to member {member_no} ({name}).</source>
         <translation>這個手機號已屬於會員 {member_no}（{name}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="48"/>
+        <location filename="../../app/core/messages.py" line="48" />
         <source>A card number is 4 to 32 letters, digits or dashes.</source>
         <translation>卡號應為 4 到 32 位字母、數字或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="51"/>
+        <location filename="../../app/core/messages.py" line="51" />
         <source>This card number is already used by member {member_no}.</source>
         <translation>這個卡號已被會員 {member_no} 使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="54"/>
+        <location filename="../../app/core/messages.py" line="54" />
         <source>Gender must be female, male or left empty.</source>
         <translation>性別只能是女、男或不填。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="55"/>
+        <location filename="../../app/core/messages.py" line="55" />
         <source>The birthday cannot be in the future.</source>
         <translation>生日不能晚於今天。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="56"/>
-        <source>Please check the birthday&apos;s year.</source>
+        <location filename="../../app/core/messages.py" line="56" />
+        <source>Please check the birthday's year.</source>
         <translation>請檢查生日的年份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="57"/>
+        <location filename="../../app/core/messages.py" line="57" />
         <source>“{value}” is not a date; write it like 1990-05-21.</source>
         <translation>“{value}”不是日期，請按 1990-05-21 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="60"/>
+        <location filename="../../app/core/messages.py" line="60" />
         <source>“{value}” is not a date; write it like 2027-01-01.</source>
         <translation>“{value}”不是日期，請按 2027-01-01 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="63"/>
+        <location filename="../../app/core/messages.py" line="63" />
         <source>At most {max} tags per member.</source>
         <translation>每位會員最多 {max} 個標籤。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="64"/>
+        <location filename="../../app/core/messages.py" line="64" />
         <source>That member no longer exists.</source>
         <translation>該會員已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="65"/>
+        <location filename="../../app/core/messages.py" line="65" />
         <source>Member {member_no} is deactivated; reactivate them first.</source>
         <translation>會員 {member_no} 已停用，請先重新啟用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="68"/>
+        <location filename="../../app/core/messages.py" line="68" />
         <source>Another counter saved at the same moment; please try again.</source>
         <translation>另一臺收銀機同時儲存了資料，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="71"/>
+        <location filename="../../app/core/messages.py" line="71" />
         <source>“{value}” is not an amount; write it like 128 or 128.50.</source>
         <translation>“{value}”不是金額，請按 128 或 128.50 的格式填寫。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="74"/>
+        <location filename="../../app/core/messages.py" line="74" />
         <source>An amount cannot be negative.</source>
         <translation>金額不能為負數。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="75"/>
+        <location filename="../../app/core/messages.py" line="75" />
         <source>Please enter the amount.</source>
         <translation>請填寫金額。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="76"/>
+        <location filename="../../app/core/messages.py" line="76" />
         <source>An adjustment of 0 points changes nothing; enter how many to add or take.</source>
         <translation>調整 0 積分不會有任何變化；請輸入要增加或扣減的積分數。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="79"/>
+        <location filename="../../app/core/messages.py" line="79" />
         <source>That amount is too large; please check it.</source>
         <translation>金額過大，請核對。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="80"/>
+        <location filename="../../app/core/messages.py" line="80" />
         <source>A visit cannot be in the future.</source>
         <translation>消費時間不能晚於現在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="81"/>
+        <location filename="../../app/core/messages.py" line="81" />
         <source>The visit time is not valid.</source>
         <translation>消費時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="82"/>
+        <location filename="../../app/core/messages.py" line="82" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>檔案編碼既不是 UTF-8 也不是 GBK。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="83"/>
+        <location filename="../../app/core/messages.py" line="83" />
         <source>The file is empty.</source>
         <translation>檔案是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="84"/>
+        <location filename="../../app/core/messages.py" line="84" />
         <source>The file has no column for: {columns}.</source>
         <translation>檔案缺少這些列：{columns}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="85"/>
+        <location filename="../../app/core/messages.py" line="85" />
         <source>Please choose how the complaint came in.</source>
         <translation>請選擇投訴渠道。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="86"/>
+        <location filename="../../app/core/messages.py" line="86" />
         <source>Please choose a category.</source>
         <translation>請選擇類別。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="87"/>
+        <location filename="../../app/core/messages.py" line="87" />
         <source>Severity must be normal or urgent.</source>
         <translation>緊急程度只能是普通或緊急。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="88"/>
-        <source>Please give the guest&apos;s name or phone. For a member, log it from their profile (Ctrl+L).</source>
+        <location filename="../../app/core/messages.py" line="88" />
+        <source>Please give the guest's name or phone. For a member, log it from their profile (Ctrl+L).</source>
         <translation>請填寫客人姓名或電話。會員的投訴請在其資料頁登記（Ctrl+L）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="92"/>
+        <location filename="../../app/core/messages.py" line="92" />
         <source>That complaint no longer exists.</source>
         <translation>該投訴已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="93"/>
+        <location filename="../../app/core/messages.py" line="93" />
         <source>{ref} is “{status}”; it cannot go to “{to}” from there.</source>
         <translation>投訴 {ref} 當前為“{status}”，不能轉為“{to}”。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="96"/>
+        <location filename="../../app/core/messages.py" line="96" />
         <source>{ref} is closed; reopen it first.</source>
         <translation>投訴 {ref} 已結案，請先重新開啟。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="97"/>
-        <source>The guest&apos;s satisfaction is a score from 1 to 5.</source>
+        <location filename="../../app/core/messages.py" line="97" />
+        <source>The guest's satisfaction is a score from 1 to 5.</source>
         <translation>客人滿意度為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="100"/>
+        <location filename="../../app/core/messages.py" line="100" />
         <source>{field} must be between {min} and {max}.</source>
         <translation>{field}必須在 {min} 到 {max} 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="101"/>
+        <location filename="../../app/core/messages.py" line="101" />
         <source>Rest days must be weekdays, and at least one day must be a working day.</source>
         <translation>休息日須為星期幾，且至少保留一個工作日。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="104"/>
+        <location filename="../../app/core/messages.py" line="104" />
         <source>“{value}” is not a known time zone.</source>
         <translation>“{value}”不是有效的時區。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="105"/>
+        <location filename="../../app/core/messages.py" line="105" />
         <source>“{value}” is not a coupon code. A code has 12 letters and digits, like ABCD-EFGH-JKMN.</source>
         <translation>“{value}”不是優惠券碼。券碼為 12 位字母和數字，如 ABCD-EFGH-JKMN。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="109"/>
+        <location filename="../../app/core/messages.py" line="109" />
         <source>Coupon code “{value}” has a typo (the check character does not match). Please scan again or check each character.</source>
         <translation>優惠券碼“{value}”有輸入錯誤（校驗位不符）。請重新掃描或逐位核對。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="114"/>
+        <location filename="../../app/core/messages.py" line="114" />
         <source>“{value}” was not issued by this store. Do not accept it.</source>
         <translation>“{value}”不是本店發放的券，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="117"/>
-        <source>{value} looks right but is not in this store&apos;s records. Do not accept it.</source>
+        <location filename="../../app/core/messages.py" line="117" />
+        <source>{value} looks right but is not in this store's records. Do not accept it.</source>
         <translation>{value} 格式正確，但本店沒有這張券的記錄，請勿接受。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="120"/>
+        <location filename="../../app/core/messages.py" line="120" />
         <source>Coupon {code} has already been used.</source>
         <translation>優惠券 {code} 已經使用過了。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="121"/>
+        <location filename="../../app/core/messages.py" line="121" />
         <source>Coupon {code} was voided by a manager.</source>
         <translation>優惠券 {code} 已被經理作廢。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="122"/>
+        <location filename="../../app/core/messages.py" line="122" />
         <source>Coupon {code} expired on {date}.</source>
         <translation>優惠券 {code} 已於 {date} 過期。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="123"/>
+        <location filename="../../app/core/messages.py" line="123" />
         <source>Coupon {code} can be used from {date}.</source>
         <translation>優惠券 {code} 從 {date} 起才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="124"/>
+        <location filename="../../app/core/messages.py" line="124" />
         <source>This coupon needs a bill of at least {min_cents}.</source>
         <translation>此券需消費滿 {min_cents} 才能使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="127"/>
+        <location filename="../../app/core/messages.py" line="127" />
         <source>Please choose what the coupon gives.</source>
         <translation>請選擇優惠方式。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="128"/>
+        <location filename="../../app/core/messages.py" line="128" />
         <source>The amount off must be more than zero.</source>
         <translation>減免金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="129"/>
+        <location filename="../../app/core/messages.py" line="129" />
         <source>A percentage off is 1 to 90.</source>
         <translation>折扣須在 1% 到 90% 之間。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="130"/>
+        <location filename="../../app/core/messages.py" line="130" />
         <source>A coupon is valid for 1 to 3660 days.</source>
         <translation>有效期須為 1 到 3660 天。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="131"/>
+        <location filename="../../app/core/messages.py" line="131" />
         <source>Could not make a new code; try again.</source>
         <translation>無法生成新券碼，請重試。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="132"/>
+        <location filename="../../app/core/messages.py" line="132" />
         <source>That coupon no longer exists.</source>
         <translation>該優惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="133"/>
+        <location filename="../../app/core/messages.py" line="133" />
         <source>Please choose the kind of campaign.</source>
         <translation>請選擇活動型別。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="134"/>
+        <location filename="../../app/core/messages.py" line="134" />
         <source>The campaign limit must be at least 1.</source>
         <translation>活動發放上限至少為 1。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="135"/>
+        <location filename="../../app/core/messages.py" line="135" />
         <source>Coupons per member: 1 to 100.</source>
         <translation>每位會員 1 到 100 張。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="136"/>
+        <location filename="../../app/core/messages.py" line="136" />
         <source>The birthday window must start before it ends and span at most a year.</source>
         <translation>生日範圍的開始須早於結束，且不超過一年。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="139"/>
+        <location filename="../../app/core/messages.py" line="139" />
         <source>The number of days must be 1 to 3650.</source>
         <translation>天數須為 1 到 3650。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="140"/>
+        <location filename="../../app/core/messages.py" line="140" />
         <source>That campaign no longer exists.</source>
         <translation>該活動已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="141"/>
+        <location filename="../../app/core/messages.py" line="141" />
         <source>The campaign allows {max} coupons; only {left} can still be issued.</source>
         <translation>該活動最多發放 {max} 張，只能再發 {left} 張。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="144"/>
+        <location filename="../../app/core/messages.py" line="144" />
         <source>Unknown print layout.</source>
         <translation>未知的列印格式。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="145"/>
+        <location filename="../../app/core/messages.py" line="145" />
         <source>There are no coupons to print.</source>
         <translation>沒有可列印的優惠券。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="146"/>
+        <location filename="../../app/core/messages.py" line="146" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>積分不足：需要 {need}，現有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="149"/>
+        <location filename="../../app/core/messages.py" line="149" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>積分按百兌換優惠券（100 積分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="152"/>
+        <location filename="../../app/core/messages.py" line="152" />
         <source>Please enter a whole number of points.</source>
         <translation>請輸入整數積分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="153"/>
+        <location filename="../../app/core/messages.py" line="153" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等級不能設門檻，這樣每位會員都有等級。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="156"/>
+        <location filename="../../app/core/messages.py" line="156" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等級的門檻不能低於下面的等級。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="159"/>
+        <location filename="../../app/core/messages.py" line="159" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等級：折扣 0-50%，每 ¥100 積 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="162"/>
+        <location filename="../../app/core/messages.py" line="162" />
         <source>The call time is not valid.</source>
         <translation>回訪時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="163"/>
+        <location filename="../../app/core/messages.py" line="163" />
         <source>That follow-up no longer exists.</source>
         <translation>該回訪已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="164"/>
+        <location filename="../../app/core/messages.py" line="164" />
         <source>That call is already done.</source>
         <translation>該回訪已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="165"/>
+        <location filename="../../app/core/messages.py" line="165" />
         <source>The score is 1 to 5.</source>
         <translation>評分為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="166"/>
+        <location filename="../../app/core/messages.py" line="166" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前臺助手已經在這臺電腦上打開了（資料目錄 {folder}），請切換到那個視窗。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="171"/>
+        <location filename="../../app/core/messages.py" line="171" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份備份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="172"/>
+        <location filename="../../app/core/messages.py" line="172" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>無法把備份寫入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="173"/>
+        <location filename="../../app/core/messages.py" line="173" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>備份副本未通過校驗（{problems}），已保留原有備份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="176"/>
+        <location filename="../../app/core/messages.py" line="176" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>該備份已損壞（{problems}），未執行恢復。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="179"/>
+        <location filename="../../app/core/messages.py" line="179" />
+        <source>The store's database server cannot be reached; nothing was saved. What you typed is kept: try again in a moment.</source>
+        <translation>連線不上門店的資料庫伺服器，本次沒有儲存。已輸入的內容仍保留，請稍後再試。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="184" />
+        <source>The connection to the server broke while saving, so it is not known whether it was saved. Press Save again when the server is back: it is never saved twice.</source>
+        <translation>儲存時與伺服器的連線中斷，無法確定是否已儲存。請在伺服器恢復後再按一次儲存：同一筆不會重複儲存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="189" />
+        <source>Please enter the server as postgresql://user:password@host/database (for example postgresql://frontdesk:secret@192.168.1.10/frontdesk).</source>
+        <translation>請按 postgresql://使用者名稱:密碼@主機/資料庫 的格式填寫伺服器（例如 postgresql://frontdesk:secret@192.168.1.10/frontdesk）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="194" />
+        <source>Could not connect to the server: {reason}</source>
+        <translation>無法連線到伺服器：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="195" />
+        <source>The server's database already holds a store ({detail}); nothing was copied.</source>
+        <translation>伺服器的資料庫中已有門店資料（{detail}），沒有複製任何內容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="198" />
+        <source>The copy on the server does not match the file ({detail}).</source>
+        <translation>伺服器上的副本與資料檔案不一致（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="201" />
+        <source>The restore waits: {count} other connection(s) to the store's server are open. Close Frontdesk on the other counters, then start it here again.</source>
+        <translation>恢復暫緩：門店伺服器上還有 {count} 個其他連線。請先關閉其他前臺的 Frontdesk，再在本機重新啟動。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="206" />
+        <source>That save could not be recognised; please retry.</source>
+        <translation>無法識別這次儲存，請重試。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="207" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）無權進行此操作，請聯絡經理。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="182"/>
+        <location filename="../../app/core/messages.py" line="210" />
         <source>There is no such care list.</source>
         <translation>沒有這個關懷名單。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="183"/>
+        <location filename="../../app/core/messages.py" line="211" />
         <source>Choose print, open or save for new coupons.</source>
         <translation>請為新券選擇：列印、開啟或僅儲存。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="186"/>
+        <location filename="../../app/core/messages.py" line="214" />
         <source>Nobody is signed in at this counter. Please sign in first.</source>
         <translation>本收銀臺當前無人登入，請先登入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="189"/>
+        <location filename="../../app/core/messages.py" line="217" />
         <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
         <translation>超過 {limit} 的優惠券需要經理發放；請找經理，或改小金額。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="193"/>
+        <location filename="../../app/core/messages.py" line="221" />
         <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
         <translation>等級 {tier} 的折扣和積分不能低於下一級 {lower}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="197"/>
+        <location filename="../../app/core/messages.py" line="225" />
         <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
         <translation>{day} 同時是節假日和調休工作日，請只保留在一個列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="201"/>
+        <location filename="../../app/core/messages.py" line="229" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="202"/>
+        <location filename="../../app/core/messages.py" line="230" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="205"/>
+        <location filename="../../app/core/messages.py" line="233" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="208"/>
+        <location filename="../../app/core/messages.py" line="236" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="209"/>
+        <location filename="../../app/core/messages.py" line="237" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="210"/>
-        <source>The first account is the owner&apos;s.</source>
+        <location filename="../../app/core/messages.py" line="238" />
+        <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="211"/>
+        <location filename="../../app/core/messages.py" line="239" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="212"/>
+        <location filename="../../app/core/messages.py" line="240" />
         <source>That staff account does not exist.</source>
         <translation>該員工賬號不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="213"/>
+        <location filename="../../app/core/messages.py" line="241" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您當前登入的賬號。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="216"/>
-        <source>This is the last owner&apos;s account; add another owner before disabling it.</source>
+        <location filename="../../app/core/messages.py" line="244" />
+        <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="219"/>
+        <location filename="../../app/core/messages.py" line="247" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="220"/>
+        <location filename="../../app/core/messages.py" line="248" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
@@ -3888,157 +4010,157 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>fields</name>
     <message>
-        <location filename="../../ui/actions.py" line="26"/>
+        <location filename="../../ui/actions.py" line="46" />
         <source>name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="27"/>
+        <location filename="../../ui/actions.py" line="47" />
         <source>phone</source>
         <translation>手機號</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="28"/>
+        <location filename="../../ui/actions.py" line="48" />
         <source>card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="29"/>
+        <location filename="../../ui/actions.py" line="49" />
         <source>birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="30"/>
+        <location filename="../../ui/actions.py" line="50" />
         <source>preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="31"/>
+        <location filename="../../ui/actions.py" line="51" />
         <source>allergies</source>
         <translation>過敏</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="32"/>
+        <location filename="../../ui/actions.py" line="52" />
         <source>notes</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="33"/>
+        <location filename="../../ui/actions.py" line="53" />
         <source>tags</source>
         <translation>標籤</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="34"/>
+        <location filename="../../ui/actions.py" line="54" />
         <source>items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="35"/>
+        <location filename="../../ui/actions.py" line="55" />
         <source>amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="36"/>
+        <location filename="../../ui/actions.py" line="56" />
         <source>staff</source>
         <translation>經手人</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="37"/>
+        <location filename="../../ui/actions.py" line="57" />
         <source>description</source>
         <translation>投訴內容</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="38"/>
+        <location filename="../../ui/actions.py" line="58" />
         <source>note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="39"/>
+        <location filename="../../ui/actions.py" line="59" />
         <source>root cause</source>
         <translation>根本原因</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="40"/>
+        <location filename="../../ui/actions.py" line="60" />
         <source>remedy</source>
         <translation>補救措施</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="41"/>
+        <location filename="../../ui/actions.py" line="61" />
         <source>guest name</source>
         <translation>客人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="42"/>
+        <location filename="../../ui/actions.py" line="62" />
         <source>holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="43"/>
+        <location filename="../../ui/actions.py" line="63" />
         <source>make-up working days</source>
         <translation>調休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="44"/>
+        <location filename="../../ui/actions.py" line="64" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="45"/>
+        <location filename="../../ui/actions.py" line="65" />
         <source>purpose</source>
         <translation>回訪目的</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="46"/>
+        <location filename="../../ui/actions.py" line="66" />
         <source>outcome</source>
         <translation>回訪結果</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="47"/>
+        <location filename="../../ui/actions.py" line="67" />
         <source>reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="48"/>
+        <location filename="../../ui/actions.py" line="68" />
         <source>comment</source>
         <translation>意見</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="49"/>
+        <location filename="../../ui/actions.py" line="69" />
         <source>idle lock minutes</source>
         <translation>自動鎖屏分鐘數</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="50"/>
+        <location filename="../../ui/actions.py" line="70" />
         <source>backups to keep</source>
         <translation>保留備份份數</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="51"/>
+        <location filename="../../ui/actions.py" line="71" />
         <source>coupon printer</source>
         <translation>優惠券印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="52"/>
+        <location filename="../../ui/actions.py" line="72" />
         <source>report printer</source>
         <translation>報表印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="53"/>
+        <location filename="../../ui/actions.py" line="73" />
         <source>satisfaction target</source>
         <translation>滿意度目標</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="54"/>
+        <location filename="../../ui/actions.py" line="74" />
         <source>on-time target</source>
         <translation>時效目標</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="55"/>
+        <location filename="../../ui/actions.py" line="75" />
         <source>retention target</source>
         <translation>回訪率目標</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="56"/>
+        <location filename="../../ui/actions.py" line="76" />
         <source>redemption target</source>
         <translation>核銷率目標</translation>
     </message>
@@ -4046,37 +4168,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>files</name>
     <message>
-        <location filename="../../ui/files.py" line="17"/>
+        <location filename="../../ui/files.py" line="17" />
         <source>Look in:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="18"/>
+        <location filename="../../ui/files.py" line="18" />
         <source>File name:</source>
         <translation>檔名：</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="19"/>
+        <location filename="../../ui/files.py" line="19" />
         <source>Files of type:</source>
         <translation>檔案型別：</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="20"/>
+        <location filename="../../ui/files.py" line="20" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="34"/>
+        <location filename="../../ui/files.py" line="34" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="43"/>
+        <location filename="../../ui/files.py" line="43" />
         <source>Open</source>
         <translation>開啟</translation>
     </message>
     <message>
-        <location filename="../../ui/files.py" line="54"/>
+        <location filename="../../ui/files.py" line="54" />
         <source>Choose</source>
         <translation>選擇</translation>
     </message>
@@ -4084,32 +4206,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>profile</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="54"/>
+        <location filename="../../ui/members/profile.py" line="54" />
         <source>Up on a visit: %1 and %2 visits in 12 months</source>
         <translation>到店升級：近 12 個月消費 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="57"/>
+        <location filename="../../ui/members/profile.py" line="57" />
         <source>Up at the review: %1 and %2 visits in 12 months</source>
         <translation>複核升級：近 12 個月消費 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="60"/>
+        <location filename="../../ui/members/profile.py" line="60" />
         <source>Down at the review: %1 and %2 visits in 12 months</source>
         <translation>複核降級：近 12 個月消費 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="63"/>
+        <location filename="../../ui/members/profile.py" line="63" />
         <source>Down: %1 and %2 visits in 12 months</source>
         <translation>降級：近 12 個月消費 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="77"/>
+        <location filename="../../ui/members/profile.py" line="77" />
         <source>earned %1</source>
         <translation>%1 獲得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="82"/>
+        <location filename="../../ui/members/profile.py" line="82" />
         <source>coupon %1</source>
         <translation>優惠券 %1</translation>
     </message>
@@ -4117,17 +4239,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../ui/actions.py" line="63"/>
+        <location filename="../../ui/actions.py" line="83" />
         <source>receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="64"/>
+        <location filename="../../ui/actions.py" line="84" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="65"/>
+        <location filename="../../ui/actions.py" line="85" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
@@ -4135,22 +4257,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="111"/>
+        <location filename="../../ui/main.py" line="128" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="249"/>
+        <location filename="../../ui/main.py" line="277" />
+        <source>The store's database server (%1) does not answer. Is the back-office PC on and connected? Retry when it is.</source>
+        <translation>門店的資料庫伺服器（%1）沒有響應。請檢查後臺電腦是否已開機並連上網路，然後點“重試”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="297" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="264"/>
+        <location filename="../../ui/main.py" line="312" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="274"/>
+        <location filename="../../ui/main.py" line="322" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

@@ -25,7 +25,7 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "150"))
 DATA = Path(os.environ.get("BENCH_DATA", "bench-data")) / f"members-{N // 1000}k"
 
 
-def _store() -> AppContext:
+def store() -> AppContext:
     ctx = open_store(DATA, system=True)
     with ctx.uow() as uow:
         have = uow.session.query(Member).count()
@@ -41,7 +41,7 @@ def _store() -> AppContext:
     return ctx
 
 
-def _query_mix(ctx: AppContext, n: int) -> list[str]:
+def query_mix(ctx: AppContext, n: int) -> list[str]:
     """What a counter types: last 4 digits, whole phone, phone start, pinyin initials,
     full pinyin start, a full Chinese name, a surname, a scanned card, a member no."""
     rng = random.Random(7)
@@ -95,9 +95,10 @@ def _measure(
     return to_model, to_screen
 
 
-def test_bench_lookup(qapp: QApplication, qtbot: QtBot) -> None:
-    ctx = _store()
-    queries = _query_mix(ctx, QUERIES)
+def measure_lookup(
+    qapp: QApplication, qtbot: QtBot, ctx: AppContext, queries: list[str]
+) -> dict[str, float]:
+    """Our search and the LIKE scan, typed into the real member desk on `ctx`'s store."""
     desk = MemberDesk(ctx)
     qtbot.addWidget(desk)
     desk.resize(1200, 800)
@@ -107,22 +108,40 @@ def test_bench_lookup(qapp: QApplication, qtbot: QtBot) -> None:
     hits = sum(1 for q in queries if members.search(ctx, q).rows)
 
     original: Callable[..., members.SearchResult] = members.search
-    members.search = members.naive_search  # type: ignore[assignment]
+    members.search = members.naive_search
     try:
         _measure(qapp, desk, queries[:3])
         scan, scan_screen = _measure(qapp, desk, queries)
     finally:
-        members.search = original  # type: ignore[assignment]
-    ctx.close()
-
-    p95, scan_p95 = _p95(ours), _p95(scan)
-    print(
-        f"\nqueries={len(queries)} found={hits} ours_median_ms={statistics.median(ours):.2f} "
-        f"scan_median_ms={statistics.median(scan):.1f} "
-        f"painted_p95_ms={_p95(ours_screen):.2f} scan_painted_p95_ms={_p95(scan_screen):.1f}"
-    )
-    print(
-        f"BENCH lookup members={N} p95_ms={p95:.2f} scan_p95_ms={scan_p95:.1f} "
-        f"speedup={scan_p95 / p95:.0f}"
-    )
+        members.search = original
+    desk.close()
     assert hits == len(queries)  # every query in the mix finds its member
+    return {
+        "hits": hits,
+        "median": statistics.median(ours),
+        "p95": _p95(ours),
+        "painted_p95": _p95(ours_screen),
+        "scan_median": statistics.median(scan),
+        "scan_p95": _p95(scan),
+        "scan_painted_p95": _p95(scan_screen),
+    }
+
+
+def lookup_line(name: str, queries: list[str], f: dict[str, float]) -> str:
+    print(
+        f"\nqueries={len(queries)} found={f['hits']:.0f} ours_median_ms={f['median']:.2f} "
+        f"scan_median_ms={f['scan_median']:.1f} painted_p95_ms={f['painted_p95']:.2f} "
+        f"scan_painted_p95_ms={f['scan_painted_p95']:.1f}"
+    )
+    return (
+        f"BENCH {name} members={N} p95_ms={f['p95']:.2f} scan_p95_ms={f['scan_p95']:.1f} "
+        f"speedup={f['scan_p95'] / f['p95']:.0f}"
+    )
+
+
+def test_bench_lookup(qapp: QApplication, qtbot: QtBot) -> None:
+    ctx = store()
+    queries = query_mix(ctx, QUERIES)
+    figures = measure_lookup(qapp, qtbot, ctx, queries)
+    ctx.close()
+    print(lookup_line("lookup", queries, figures))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.journeys.driver import App, admin_command, query, scalar
+from tests.journeys.driver import App, admin_command, query, scalar, wait_until
 
 OWNER, PASSWORD = "boss", "secret-1"
 
@@ -81,6 +82,27 @@ def test_shutdown_signal_quits_cleanly(frontdesk: Callable[..., App], store: Pat
     assert "last run ended abruptly" not in again.output()
     again.key("ctrl+q")
     assert again.wait_exit() == 0
+
+
+def test_server_down_at_start_says_so(frontdesk: Callable[..., App], store: Path) -> None:
+    """A counter set up for the store's server, started while the server is off: it says
+    so (without the password), Retry tries again, Close quits; nothing is created on this
+    PC in the meantime (no SQLite file the counter might start using by mistake)."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = frontdesk("--db", f"postgresql://frontdesk:secret@127.0.0.1:{port}/frontdesk")
+    app.wait_window("serverUnreachable")
+    app.screenshot("server-down")
+    shown = app.texts()
+    assert f"127.0.0.1:{port}" in shown and "secret" not in shown, shown
+    app.key("Return")  # Retry: still off, asked again
+    wait_until("a second try", lambda: app.output().count("does not answer") >= 2)
+    app.wait_window("serverUnreachable")
+    app.key("Escape")  # Close
+    assert app.wait_exit() == 2
+    app.assert_clean_output()
+    assert not (store / "frontdesk.sqlite3").exists()
 
 
 def test_language_switch_reopens_the_window(frontdesk: Callable[..., App], store: Path) -> None:

@@ -15,7 +15,9 @@ import pytest
 from app import complaints, coupons, loyalty, members, staff
 from app import reporting as dashboard
 from app.admin import backup
+from app.admin.counter import choose_database
 from app.core import audit, settings
+from app.core.connection import CounterConfig
 from app.core.context import AppContext
 from app.core.errors import Forbidden
 from app.coupons import CouponTerms
@@ -82,6 +84,7 @@ ACTIONS: dict[str, Callable[[AppContext, Store], Any]] = {
     ),
     "settings.edit": lambda c, s: settings.set_store_name(c, "悦泉"),
     "backup.settings": lambda c, s: settings.save(c, settings.load(c).with_changes(backup_keep=9)),
+    "database.choose": lambda c, s: choose_database(c, CounterConfig(counter_name="前台")),
     "coupon.limits": lambda c, s: settings.save(
         c, settings.load(c).with_changes(coupon_limit_cents=9900)
     ),

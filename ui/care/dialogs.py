@@ -21,7 +21,7 @@ from app import loyalty as ly
 from app.core import store
 from app.core.context import AppContext
 from app.coupons import CouponView
-from ui.actions import call
+from ui.actions import Attempt, call
 from ui.forms import FormDialog, ScoreButtons
 
 
@@ -163,6 +163,7 @@ class PointsDialog(FormDialog):
         self.member_id = member_id
         self.adjust = adjust
         self.new_balance: int | None = None
+        self.attempt = Attempt()  # one request id per thing being saved
         have = ly.balance(ctx, member_id)
         self.setWindowTitle(
             (self.tr("Adjust points") if adjust else self.tr("Use points"))
@@ -213,13 +214,15 @@ class PointsDialog(FormDialog):
             self.issued = coupon
             result = ly.balance(self.ctx, self.member_id)
         else:
+            points, reason = self.points.value(), self.reason.text()
             result = call(
                 self,
                 ly.redeem_points,
                 self.ctx,
                 self.member_id,
-                self.points.value(),
-                self.reason.text(),
+                points,
+                reason,
+                request_id=self.attempt.id_for(points, reason),
             )
         if result is not None:
             self.new_balance = result

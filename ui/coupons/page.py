@@ -31,7 +31,7 @@ from app.core.errors import FrontdeskError
 from app.core.money import format_cents, parse_amount
 from app.coupons import CampaignView, CouponView
 from ui import bus
-from ui.actions import call, error_text
+from ui.actions import Attempt, call, error_text
 from ui.bus import Changes
 from ui.coupons import labels
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog, VoidDialog
@@ -93,6 +93,7 @@ class CouponsPage(QWidget):
         self.setObjectName("couponsPage")
         self.ctx = ctx
         self.current: CouponView | None = None
+        self.attempt = Attempt()  # one request id per thing being saved
         # What to do with a PDF just made (tests replace it): print, open or only save.
         self.deliver: Callable[[str, str, str], str] = deliver_pdf
         self.last_pdf: Path | None = None
@@ -293,7 +294,8 @@ class CouponsPage(QWidget):
             self.bill_box.selectAll()  # the corrected bill replaces it
             return
         try:
-            done = cs.redeem(self.ctx, self.code_box.text(), bill)
+            code = self.code_box.text()
+            done = cs.redeem(self.ctx, code, bill, self.attempt.id_for(code.strip(), bill))
         except FrontdeskError as exc:
             self.show_message(html.escape(error_text(exc)), "error")
             self.bill_box.setFocus()
@@ -311,6 +313,7 @@ class CouponsPage(QWidget):
             ),
             "ok",
         )
+        self.attempt.done()
         self.code_box.clear()
         self.bill_box.clear()
         self.code_box.setFocus()

@@ -16,7 +16,7 @@ from app.core.context import AppContext
 from app.core.errors import FrontdeskError
 from app.core.money import parse_amount
 from app.members import MemberInput, MemberProfile, VisitRow
-from ui.actions import call, error_text
+from ui.actions import Attempt, call, error_text
 from ui.forms import FormDialog
 
 
@@ -123,6 +123,7 @@ class VisitDialog(FormDialog):
         self.ctx = ctx
         self.profile = profile
         self.result_visit: VisitRow | None = None
+        self.attempt = Attempt()  # one request id per thing being saved
         self.setWindowTitle(self.tr("Record visit — %1").replace("%1", profile.name))
         self.setMinimumWidth(420)
         self.amount = QLineEdit(objectName="visitAmountEdit")
@@ -164,15 +165,18 @@ class VisitDialog(FormDialog):
         except FrontdeskError as exc:
             self.show_error(error_text(exc), exc.params.get("field"))
             return
+        items, staff = self.items.text(), self.staff.currentText()
         result = call(
             self,
             members.record_visit,
             self.ctx,
             self.profile.id,
             cents,
-            self.items.text(),
-            self.staff.currentText(),
+            items,
+            staff,
+            request_id=self.attempt.id_for(cents, items, staff),
         )
         if result is not None:
+            self.attempt.done()
             self.result_visit = result
             self.accept()
