@@ -73,7 +73,15 @@ def on_server(sqlite_ctx: AppContext, name: str) -> AppContext:
     if not ready:
         print(f"\nmoving {folder} onto the server (once per cluster)...", flush=True)
         started = time.perf_counter()
-        move_to_server(folder / DB_FILENAME, url)
+        shown: dict[str, int] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            step = max(total // 4, 1)
+            if done == total or done // step != shown.get(table, -1):
+                shown[table] = done // step
+                print(f"  {table} {done:,}/{total:,} ({time.perf_counter() - started:.0f} s)")
+
+        move_to_server(folder / DB_FILENAME, url, progress)
         print(f"  moved in {time.perf_counter() - started:.0f} s", flush=True)
     return open_store(Path(folder).with_name(folder.name + "-pg"), db_url=url, system=True)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app import coupons as cs
+from app.bootstrap import open_store
 from app.complaints import ComplaintInput, log_complaint
 from app.core.clock import FakeClock
 from app.core.context import AppContext
@@ -16,6 +17,7 @@ from app.coupons import CouponTerms
 from app.members import record_visit
 from tests.helpers import make_member
 from tests.ui.helpers import press
+from ui import bus
 from ui.coupons.dialogs import CampaignDialog, CouponDialog, IssueCampaignDialog
 from ui.main_window import MainWindow
 
@@ -128,3 +130,29 @@ def test_compensation_coupon_from_complaint(
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     held = cs.member_coupons(ctx, member.id)
     assert len(held) == 1 and held[0].item == "免费足疗一次"
+
+
+def test_a_coupon_on_screen_redeemed_at_another_counter_shows_as_used(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow, data_dir: Path
+) -> None:
+    """Counter A has the coupon on screen, waiting for the bill; counter B (another
+    process on the same store: here another context on the same database) redeems it;
+    A's live link says "coupons changed" and A shows it used, the bill no longer asked."""
+    coupon = cs.issue_coupon(ctx, CouponTerms("amount", 5000))
+    page = window.coupons
+    page.show_code(coupon.display_code)
+    assert "Valid" in page.info.text() and page.bill_box.hasFocus()
+    other = open_store(data_dir, system=True)  # the same store, as counter B opens it
+    try:
+        cs.redeem(other, coupon.code, 30000)
+    finally:
+        other.close()
+    window.changes.tell(bus.COUPONS, None, None)  # what ui.live tells for counter B's write
+    assert "Used" in page.info.text()
+    assert page.code_box.hasFocus() and not page.bill_box.text()
+    # Nothing else changed on screen for an unrelated change.
+    other_coupon = cs.issue_coupon(ctx, CouponTerms("amount", 1000))
+    page.show_code(other_coupon.display_code)
+    page.bill_box.setText("120")
+    window.changes.tell(bus.COUPONS, None, None)
+    assert page.bill_box.text() == "120" and "Valid" in page.info.text()

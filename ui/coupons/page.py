@@ -93,6 +93,7 @@ class CouponsPage(QWidget):
         self.setObjectName("couponsPage")
         self.ctx = ctx
         self.current: CouponView | None = None
+        self._checked_text = ""  # the code box's text when `current` was looked up
         self.attempt = Attempt()  # one request id per thing being saved
         # What to do with a PDF just made (tests replace it): print, open or only save.
         self.deliver: Callable[[str, str, str], str] = deliver_pdf
@@ -201,6 +202,21 @@ class CouponsPage(QWidget):
             self.use_settings()
         elif topic == bus.COUPONS:
             self.reload()
+            self._recheck_shown()
+
+    def _recheck_shown(self) -> None:
+        """The coupon on screen was perhaps redeemed or voided elsewhere (another counter):
+        if so it is shown again as it now is, and the bill box no longer waits for it."""
+        shown = self.current
+        if shown is None or self.code_box.text() != self._checked_text:
+            return
+        try:
+            now = cs.look_up(self.ctx, self._checked_text)
+        except FrontdeskError:
+            return
+        today = store.today(self.ctx)
+        if now.state(today) != shown.state(today) or now.used_at != shown.used_at:
+            self.on_check()
 
     def reset(self) -> None:
         """A new person at the counter: no code, bill or message of the previous one."""
@@ -246,6 +262,7 @@ class CouponsPage(QWidget):
             self.code_box.selectAll()
             return None
         self.current = view
+        self._checked_text = self.code_box.text()
         state = view.state(store.today(self.ctx))
         status = labels.states()[state]
         if view.used_at:
