@@ -190,6 +190,11 @@ class ComplaintDeadline(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The warning before the deadline: when it is due (stamped with the deadline; None
+    # for none, and for deadlines stamped before warnings existed) and when a counter
+    # claimed it (once, across counters and restarts).
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     complaint: Mapped[Complaint] = relationship(back_populates="deadlines")
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, Integer, func, insert, select, text
+from sqlalchemy import Connection, Engine, Integer, func, insert, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.models import Base
@@ -63,20 +63,49 @@ def copy_all(source: Engine, target: Engine, progress: Progress | None = None) -
             done = 0
             say(table.name, 0, total)
             rows = src.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(dict(row))
-                if len(batch) >= BATCH:
+            if target.dialect.name == "postgresql":
+                done = _copy_in(dst, table, rows, say, total)
+            else:
+                batch: list[dict[str, Any]] = []
+                for row in rows:
+                    batch.append(dict(row))
+                    if len(batch) >= BATCH:
+                        dst.execute(insert(table), batch)
+                        done += len(batch)
+                        batch.clear()
+                        say(table.name, done, total)
+                if batch:
                     dst.execute(insert(table), batch)
                     done += len(batch)
-                    batch.clear()
-                    say(table.name, done, total)
-            if batch:
-                dst.execute(insert(table), batch)
-                done += len(batch)
             say(table.name, done, total)
             copied[table.name] = done
     return copied
+
+
+def _copy_in(dst: Connection, table: Any, rows: Any, say: Progress, total: int) -> int:
+    """Rows into a PostgreSQL table through COPY (about ten times the speed of INSERTs
+    for the millions of rows of a big store), each value through its column type's own
+    bind processing first, as an INSERT would have sent it."""
+    columns = list(table.columns)
+    dialect = dst.dialect
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
+    cursor = dst.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    done = 0
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[c.key] for c in columns]
+            copy.write_row(
+                [
+                    v if fn is None or v is None else fn(v)
+                    for fn, v in zip(processors, values, strict=True)
+                ]
+            )
+            done += 1
+            if done % BATCH == 0:
+                say(table.name, done, total)
+    return done
 
 
 def set_sequences(engine: Engine) -> None:

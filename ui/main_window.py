@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from app import loyalty
 from app import staff as staff_service
 from app.admin.backup import RestoreReport
-from app.complaints import BreachAlert
+from app.complaints import BreachAlert, WarningAlert
 from app.core import settings as st
 from app.core import store
+from app.core.calendar import format_seconds
 from app.core.context import AppContext
 from app.members import MemberProfile
 from ui import bus
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ready"))
         self.complaints.counts_changed.connect(self.on_complaint_counts)
         self.complaints.breaches.connect(self.on_breaches)
+        self.complaints.warnings.connect(self.on_warnings)
         self.complaints.reload()
 
         # Wall clock against a monotonic one: a PC clock that is changed while we run
@@ -419,10 +421,30 @@ class MainWindow(QMainWindow):
                     "%1", labels.manager_name(a.escalated_to)
                 )
             lines.append(line)
+        log.info("deadline missed: %s", "; ".join(f"{a.ref} {a.stage}" for a in alerts))
         self.alerts.raise_alert(self.tr("Complaint deadline missed"), "\n".join(lines))
         self.statusBar().showMessage(lines[0], 30000)
         self.unacknowledged.extend(alerts)
         self.show_breaches()
+
+    @Slot(list)
+    def on_warnings(self, alerts: list[WarningAlert]) -> None:
+        """A deadline is near: said once (tray, sound, status bar) while there is still
+        time to meet it."""
+        stages = labels.stages()
+        now = self.ctx.clock.now()
+        lines = [
+            self.tr("%1 %2: %3 due at %4 (in %5)")
+            .replace("%1", a.ref)
+            .replace("%2", a.guest)
+            .replace("%3", stages.get(a.stage, a.stage))
+            .replace("%4", local_datetime(a.due_at))
+            .replace("%5", format_seconds(int((a.due_at - now).total_seconds())))
+            for a in alerts
+        ]
+        log.info("deadline warning: %s", "; ".join(f"{a.ref} {a.stage}" for a in alerts))
+        self.alerts.raise_alert(self.tr("Complaint deadline near"), "\n".join(lines))
+        self.statusBar().showMessage(lines[0], 60000)
 
     def show_breaches(self) -> None:
         count = len(self.unacknowledged)

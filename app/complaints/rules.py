@@ -122,6 +122,17 @@ class BreachAlert:
     escalated_to: str | None  # set when this breach escalated the complaint
 
 
+@dataclass(frozen=True)
+class WarningAlert:
+    """A deadline near: said once at the counter, before it is missed."""
+
+    complaint_id: int
+    ref: str
+    guest: str
+    stage: str
+    due_at: datetime
+
+
 @dataclass
 class SlaReport:
     start: datetime
@@ -134,6 +145,9 @@ class SlaReport:
     by_category: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, int] = field(default_factory=dict)
     average_satisfaction: float | None = None
+    # Deadlines warned about, per stage, and of those the ones then met in time.
+    warned: dict[str, int] = field(default_factory=dict)
+    warned_then_met: dict[str, int] = field(default_factory=dict)
 
 
 def ref_of(complaint_id: int) -> str:

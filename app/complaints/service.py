@@ -30,6 +30,7 @@ from app.complaints.rules import (
     DeadlineView,
     EventView,
     SlaReport,
+    WarningAlert,
     ref_of,
 )
 from app.core import store
@@ -84,7 +85,9 @@ def log_complaint(ctx: AppContext, data: ComplaintInput) -> ComplaintView:
         s.add(c)
         s.flush()
         for stage, due in policy.deadlines(severity, now):
-            c.deadlines.append(ComplaintDeadline(stage=stage, due_at=due))
+            c.deadlines.append(
+                ComplaintDeadline(stage=stage, due_at=due, warn_at=policy.warn_at(stage, due, now))
+            )
         c.events.append(ComplaintEvent(at=now, actor=taken_by, action="logged", note=description))
         if severity == "urgent":
             _escalate(s, c, now, "", "urgent", policy)
@@ -131,8 +134,10 @@ def _move(
                 d.met_at = at
         if to == REOPENED:
             # A reopened complaint is owed a new final answer on the same terms.
+            policy = store.policy(s)
+            due = policy.answer_due(at)
             c.deadlines.append(
-                ComplaintDeadline(stage=ANSWER, due_at=store.policy(s).answer_due(at))
+                ComplaintDeadline(stage=ANSWER, due_at=due, warn_at=policy.warn_at(ANSWER, due, at))
             )
             c.closed_at = None
         if to == CLOSED:
@@ -274,6 +279,45 @@ def check_breaches(ctx: AppContext) -> list[BreachAlert]:
     return alerts
 
 
+def check_warnings(ctx: AppContext) -> list[WarningAlert]:
+    """Claims every deadline whose warning time has come, still unmet and not yet missed.
+    Each warning is returned exactly once, across restarts and across counters; one that
+    was not given before its deadline passed (the counter was off) is not given late:
+    the breach says it."""
+    now = ctx.clock.now()
+    alerts: list[WarningAlert] = []
+    with ctx.uow() as uow:
+        s = uow.session
+        near = list(
+            s.scalars(
+                select(ComplaintDeadline)
+                .where(
+                    ComplaintDeadline.met_at.is_(None),
+                    ComplaintDeadline.breached_at.is_(None),
+                    ComplaintDeadline.warned_at.is_(None),
+                    ComplaintDeadline.warn_at <= now,
+                    ComplaintDeadline.due_at > now,
+                )
+                .order_by(ComplaintDeadline.due_at)
+            )
+        )
+        for d in near:
+            claimed = updated_rows(
+                s,
+                update(ComplaintDeadline)
+                .where(ComplaintDeadline.id == d.id, ComplaintDeadline.warned_at.is_(None))
+                .values(warned_at=now),
+            )
+            if not claimed:
+                continue  # another counter warned already
+            c = d.complaint
+            c.events.append(ComplaintEvent(at=now, actor="", action="warned", note=d.stage))
+            alerts.append(WarningAlert(c.id, ref_of(c.id), guest_of(s, c), d.stage, d.due_at))
+        if alerts:
+            uow.commit()
+    return alerts
+
+
 def _views_where(s: Session, *conditions: Any) -> list[ComplaintView]:
     """Complaints matching the conditions, with deadlines and guest names, in few queries."""
     rows = list(
@@ -353,6 +397,11 @@ def report(ctx: AppContext, start: datetime, end: datetime) -> SlaReport:
             ]
             on_time = [d for d in decided if d.met_at is not None and d.met_at <= d.due_at]
             result.on_time_rate[stage] = len(on_time) / len(decided) if decided else None
+            warned = [d for c in logged for d in c.deadlines if d.stage == stage and d.warned_at]
+            result.warned[stage] = len(warned)
+            result.warned_then_met[stage] = sum(
+                1 for d in warned if d.met_at is not None and d.met_at <= d.due_at
+            )
         response_minutes = []
         for c in logged:
             first = next((e.at for e in c.events if e.action == RESPONDED), None)

@@ -37,6 +37,12 @@ class SlaPolicy:
     timezone: str = "Asia/Shanghai"
     manager: str = ""  # who escalations go to; "" = the manager on duty (named by the UI)
     due_soon_minutes: int = 5
+    # A warning before each stage's deadline (tray, sound, status bar; once per deadline).
+    # First response / urgent solution and investigation: minutes before (0 = none). The
+    # final answer: minutes before, or 0 = the morning of its last day (opening time).
+    warn_response_minutes: int = 5
+    warn_investigation_minutes: int = 120
+    warn_answer_minutes: int = 0
 
     def __post_init__(self) -> None:
         checks = [
@@ -45,6 +51,9 @@ class SlaPolicy:
             ("investigation_hours", 1, 24 * 30),
             ("answer_working_days", 1, 60),
             ("due_soon_minutes", 0, 24 * 60),
+            ("warn_response_minutes", 0, 24 * 60),
+            ("warn_investigation_minutes", 0, 24 * 60 * 7),
+            ("warn_answer_minutes", 0, 24 * 60 * 7),
         ]
         for name, low, high in checks:
             value = getattr(self, name)
@@ -108,6 +117,30 @@ class SlaPolicy:
             (INVESTIGATION, logged_at + timedelta(hours=self.investigation_hours)),
             (ANSWER, self.answer_due(logged_at)),
         ]
+
+    def warn_at(self, stage: str, due_at: datetime, logged_at: datetime) -> datetime | None:
+        """When the counter is warned that the `stage` deadline `due_at` is near (stored
+        beside the deadline when it is stamped), or None for no warning. Never before the
+        complaint was logged (a warning longer than the stage itself comes at once)."""
+        if stage == ANSWER:
+            if self.warn_answer_minutes:
+                at = due_at - timedelta(minutes=self.warn_answer_minutes)
+            else:
+                # The store day the answer is due on (it may end after midnight), at opening.
+                local_end = due_at.astimezone(self.tz) + timedelta(seconds=1)
+                last_day = (local_end - timedelta(minutes=self.close_minute)).date()
+                morning = datetime.combine(last_day, time(0), tzinfo=self.tz)
+                at = (morning + timedelta(minutes=self.open_minute)).astimezone(UTC)
+        else:
+            minutes = (
+                self.warn_investigation_minutes
+                if stage == INVESTIGATION
+                else self.warn_response_minutes
+            )
+            if not minutes:
+                return None
+            at = due_at - timedelta(minutes=minutes)
+        return min(max(at, logged_at), due_at)
 
     def answer_due(self, from_instant: datetime) -> datetime:
         """End of the n-th working day after the local day of `from_instant`, in UTC."""

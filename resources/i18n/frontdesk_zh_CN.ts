@@ -559,117 +559,117 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>ComplaintsPage</name>
     <message>
-        <location filename="../../ui/complaints/page.py" line="75" />
+        <location filename="../../ui/complaints/page.py" line="76" />
         <source>Log complaint (Ctrl+L)</source>
         <translation>登记投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="79" />
+        <location filename="../../ui/complaints/page.py" line="80" />
         <source>SLA report</source>
         <translation>时限报表</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="81" />
+        <location filename="../../ui/complaints/page.py" line="82" />
         <source>SLA policy…</source>
         <translation>时限设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="108" />
+        <location filename="../../ui/complaints/page.py" line="109" />
         <source>Respond</source>
         <translation>回应</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="109" />
+        <location filename="../../ui/complaints/page.py" line="110" />
         <source>Investigate</source>
         <translation>调查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="110" />
+        <location filename="../../ui/complaints/page.py" line="111" />
         <source>Answer</source>
         <translation>答复</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="111" />
+        <location filename="../../ui/complaints/page.py" line="112" />
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="112" />
+        <location filename="../../ui/complaints/page.py" line="113" />
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113" />
+        <location filename="../../ui/complaints/page.py" line="114" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="114" />
+        <location filename="../../ui/complaints/page.py" line="115" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="115" />
+        <location filename="../../ui/complaints/page.py" line="116" />
         <source>Compensation coupon</source>
         <translation>补偿券</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="123" />
+        <location filename="../../ui/complaints/page.py" line="124" />
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="222" />
+        <location filename="../../ui/complaints/page.py" line="229" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未结：%1    超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="245" />
+        <location filename="../../ui/complaints/page.py" line="252" />
         <source>No complaint selected.</source>
         <translation>未选择投诉。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="255" />
+        <location filename="../../ui/complaints/page.py" line="262" />
         <source>assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="256" />
+        <location filename="../../ui/complaints/page.py" line="263" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="265" />
+        <location filename="../../ui/complaints/page.py" line="272" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="266" />
+        <location filename="../../ui/complaints/page.py" line="273" />
         <source>(late)</source>
         <translation>（超时）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="269" />
+        <location filename="../../ui/complaints/page.py" line="276" />
         <source>missed</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="271" />
+        <location filename="../../ui/complaints/page.py" line="278" />
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="277" />
+        <location filename="../../ui/complaints/page.py" line="284" />
         <source>urgent case</source>
         <translation>紧急投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="277" />
+        <location filename="../../ui/complaints/page.py" line="284" />
         <source>by staff</source>
         <translation>员工手动</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="283" />
+        <location filename="../../ui/complaints/page.py" line="290" />
         <source>%1 overdue</source>
         <translation>%1超时</translation>
     </message>
@@ -705,180 +705,180 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="103" />
+        <location filename="../../ui/coupons/page.py" line="104" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="107" />
+        <location filename="../../ui/coupons/page.py" line="108" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="111" />
-        <location filename="../../ui/coupons/page.py" line="117" />
+        <location filename="../../ui/coupons/page.py" line="112" />
+        <location filename="../../ui/coupons/page.py" line="118" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="132" />
+        <location filename="../../ui/coupons/page.py" line="133" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="133" />
+        <location filename="../../ui/coupons/page.py" line="134" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="134" />
+        <location filename="../../ui/coupons/page.py" line="135" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="135" />
+        <location filename="../../ui/coupons/page.py" line="136" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="136" />
+        <location filename="../../ui/coupons/page.py" line="137" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="145" />
+        <location filename="../../ui/coupons/page.py" line="146" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="150" />
+        <location filename="../../ui/coupons/page.py" line="151" />
         <source>then print it</source>
         <translation>发券后立即打印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="151" />
+        <location filename="../../ui/coupons/page.py" line="152" />
         <source>then open the PDF</source>
         <translation>发券后打开 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="152" />
+        <location filename="../../ui/coupons/page.py" line="153" />
         <source>then only save the PDF</source>
         <translation>发券后仅保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="161" />
+        <location filename="../../ui/coupons/page.py" line="162" />
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="163" />
         <source>Open PDF</source>
         <translation>打开 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="163" />
+        <location filename="../../ui/coupons/page.py" line="164" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="189" />
+        <location filename="../../ui/coupons/page.py" line="190" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="193" />
-        <location filename="../../ui/coupons/page.py" line="210" />
+        <location filename="../../ui/coupons/page.py" line="194" />
+        <location filename="../../ui/coupons/page.py" line="226" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="253" />
+        <location filename="../../ui/coupons/page.py" line="270" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="255" />
+        <location filename="../../ui/coupons/page.py" line="272" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="262" />
+        <location filename="../../ui/coupons/page.py" line="279" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="305" />
+        <location filename="../../ui/coupons/page.py" line="322" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="310" />
+        <location filename="../../ui/coupons/page.py" line="327" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="355" />
+        <location filename="../../ui/coupons/page.py" line="372" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="379" />
+        <location filename="../../ui/coupons/page.py" line="396" />
         <source>Campaign %1 created. Choose Issue campaign… to give out its coupons.</source>
         <translation>活动“%1”已创建。点“发放活动券…”即可发券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="388" />
-        <location filename="../../ui/coupons/page.py" line="407" />
+        <location filename="../../ui/coupons/page.py" line="405" />
+        <location filename="../../ui/coupons/page.py" line="424" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="466" />
+        <location filename="../../ui/coupons/page.py" line="483" />
         <source>%1 coupons saved as %2.</source>
         <translation>%1 张券已保存为 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="479" />
+        <location filename="../../ui/coupons/page.py" line="496" />
         <source>Printed on %1.</source>
         <translation>已在 %1 打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="480" />
+        <location filename="../../ui/coupons/page.py" line="497" />
         <source>Opened in the PDF viewer to print.</source>
         <translation>已在 PDF 阅读器中打开，可从那里打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="481" />
+        <location filename="../../ui/coupons/page.py" line="498" />
         <source>Use Print or Open PDF below when needed.</source>
         <translation>需要时请用下方的“打印”或“打开 PDF”。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="483" />
+        <location filename="../../ui/coupons/page.py" line="500" />
         <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
         <translation>设置中没有选择打印机，这台电脑也打不开 PDF 阅读器：请点“打开文件夹”，从那里打印文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="416" />
+        <location filename="../../ui/coupons/page.py" line="433" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="434" />
+        <location filename="../../ui/coupons/page.py" line="451" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="434" />
+        <location filename="../../ui/coupons/page.py" line="451" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="463" />
+        <location filename="../../ui/coupons/page.py" line="480" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="521" />
+        <location filename="../../ui/coupons/page.py" line="538" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -1129,7 +1129,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/dashboard/drill.py" line="42" />
         <source>On time</source>
-        <translation>按期</translation>
+        <translation>按时</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard/drill.py" line="43" />
@@ -1469,124 +1469,134 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="551" />
+        <location filename="../../ui/main_window.py" line="573" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>Members  F1</source>
         <translation>会员  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
-        <location filename="../../ui/main_window.py" line="429" />
+        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="451" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="103" />
         <source>Coupons  F6</source>
         <translation>优惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="104" />
         <source>Guest care  F7</source>
         <translation>客户关怀  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105" />
+        <location filename="../../ui/main_window.py" line="106" />
         <source>Administration  F9</source>
         <translation>系统管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="108" />
         <source>Dashboard  F10</source>
         <translation>经营看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109" />
+        <location filename="../../ui/main_window.py" line="110" />
         <source>Settings  Ctrl+,</source>
         <translation>设置  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117" />
+        <location filename="../../ui/main_window.py" line="118" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="161" />
         <source>Seen — show it</source>
         <translation>已知悉 — 查看</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174" />
+        <location filename="../../ui/main_window.py" line="175" />
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="199" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367" />
+        <location filename="../../ui/main_window.py" line="369" />
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439" />
+        <location filename="../../ui/main_window.py" line="437" />
+        <source>%1 %2: %3 due at %4 (in %5)</source>
+        <translation>%1 %2：%3 将于 %4 到期（还剩 %5）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="446" />
+        <source>Complaint deadline near</source>
+        <translation>投诉时限将到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="461" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
         <translation>有 %1 个超时尚未查看。最新：%2 %3，%4超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521" />
+        <location filename="../../ui/main_window.py" line="543" />
         <source>Quit Frontdesk?</source>
         <translation>退出前台助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522" />
+        <location filename="../../ui/main_window.py" line="544" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”还没有保存。仍要退出并放弃已输入的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536" />
+        <location filename="../../ui/main_window.py" line="558" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>数据已从 %1 的备份恢复。该备份之后的 %2 条操作日志已保留。被替换的数据另存为 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543" />
+        <location filename="../../ui/main_window.py" line="565" />
         <source>Restore done</source>
         <translation>恢复完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="387" />
+        <location filename="../../ui/main_window.py" line="389" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399" />
+        <location filename="../../ui/main_window.py" line="401" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412" />
+        <location filename="../../ui/main_window.py" line="414" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418" />
-        <location filename="../../ui/main_window.py" line="446" />
+        <location filename="../../ui/main_window.py" line="420" />
+        <location filename="../../ui/main_window.py" line="468" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="422" />
+        <location filename="../../ui/main_window.py" line="425" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465" />
+        <location filename="../../ui/main_window.py" line="487" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -2498,57 +2508,83 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation> 个工作日</translation>
     </message>
     <message>
+        <location filename="../../ui/complaints/policy.py" line="66" />
         <location filename="../../ui/complaints/policy.py" line="70" />
+        <source>no warning</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="72" />
+        <source>the morning of its last day</source>
+        <translation>最后一天开门时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="78" />
         <source>e.g. 2027-01-01, 2027-02-06</source>
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="78" />
+        <location filename="../../ui/complaints/policy.py" line="86" />
         <source>First response within</source>
         <translation>首次回应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="79" />
+        <location filename="../../ui/complaints/policy.py" line="87" />
         <source>Urgent: solution within</source>
         <translation>紧急投诉解决时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="80" />
+        <location filename="../../ui/complaints/policy.py" line="88" />
         <source>Investigation within</source>
         <translation>调查时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="81" />
+        <location filename="../../ui/complaints/policy.py" line="89" />
         <source>Final answer within</source>
         <translation>最终答复时限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="82" />
-        <source>Warn when due within</source>
-        <translation>提前提醒</translation>
+        <location filename="../../ui/complaints/policy.py" line="90" />
+        <source>Amber when due within</source>
+        <translation>剩余不足此时标黄</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="83" />
+        <location filename="../../ui/complaints/policy.py" line="95" />
+        <source>Warn before response</source>
+        <translation>首次回应前提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="100" />
+        <source>Warn before investigation</source>
+        <translation>调查时限前提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="104" />
+        <source>Warn before final answer</source>
+        <translation>最终答复前提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="91" />
         <source>Escalate to</source>
         <translation>升级给</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="84" />
+        <location filename="../../ui/complaints/policy.py" line="92" />
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="85" />
+        <location filename="../../ui/complaints/policy.py" line="93" />
         <source>Make-up working days</source>
         <translation>调休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="88" />
+        <location filename="../../ui/complaints/policy.py" line="107" />
         <source>Rest days</source>
         <translation>休息日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91" />
+        <location filename="../../ui/complaints/policy.py" line="110" />
         <source>A working day is a day the store is open: every day except the rest days and holidays ticked here (a make-up day counts even if it is a rest day). The final answer is due by closing time of its last working day.</source>
         <translation>工作日指门店营业的日子：除此处勾选的休息日和节假日外的每一天（调休日即使是休息日也算工作日）。最终答复的期限是最后一个工作日的打烊时间。</translation>
     </message>
@@ -2556,52 +2592,67 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaReportDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="129" />
+        <location filename="../../ui/complaints/policy.py" line="151" />
         <source>SLA report — last %1 days</source>
         <translation>时限报表 — 最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="144" />
+        <location filename="../../ui/complaints/policy.py" line="166" />
         <source>Complaints logged from %1 to %2; open and overdue as of now.</source>
         <translation>统计 %1 至 %2 登记的投诉；未结与超时为当前数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="167" />
+        <location filename="../../ui/complaints/policy.py" line="174" />
+        <source>On time</source>
+        <translation>按时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="174" />
+        <source>Warned</source>
+        <translation>已提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="174" />
+        <source>Then met</source>
+        <translation>提醒后按时完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="196" />
         <source>Complaints logged</source>
         <translation>登记投诉数</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="168" />
+        <location filename="../../ui/complaints/policy.py" line="197" />
         <source>Open now</source>
         <translation>当前未结</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="169" />
+        <location filename="../../ui/complaints/policy.py" line="198" />
         <source>Overdue now</source>
         <translation>当前超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="170" />
+        <location filename="../../ui/complaints/policy.py" line="199" />
         <source>Median first response (minutes)</source>
         <translation>首次回应时间中位数（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="171" />
+        <location filename="../../ui/complaints/policy.py" line="200" />
         <source>Average satisfaction</source>
         <translation>平均满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="172" />
-        <source>On time, by stage</source>
-        <translation>各阶段按时率</translation>
+        <location filename="../../ui/complaints/policy.py" line="201" />
+        <source>Deadlines by stage: on time; warned before, and then met</source>
+        <translation>各阶段时限：按时率；到期前已提醒的，及提醒后按时完成的</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="173" />
+        <location filename="../../ui/complaints/policy.py" line="202" />
         <source>By category</source>
         <translation>按类别</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="174" />
+        <location filename="../../ui/complaints/policy.py" line="203" />
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -3267,11 +3318,16 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/complaints/labels.py" line="76" />
+        <source>Deadline near (warned)</source>
+        <translation>时限将到（已提醒）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="77" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/labels.py" line="77" />
+        <location filename="../../ui/complaints/labels.py" line="78" />
         <source>Compensation coupon</source>
         <translation>补偿券</translation>
     </message>

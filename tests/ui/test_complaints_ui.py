@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app import complaints as cp
+from app.complaints import ComplaintInput
 from app.core.clock import FakeClock
 from app.core.context import AppContext
 from tests.helpers import make_member
@@ -177,3 +178,25 @@ def test_manager_changes_policy_and_reads_report(
     html = report.view.toPlainText()
     assert "Complaints logged: 1" in html
     assert "Overdue now: 1" in html
+
+
+def test_warning_before_the_deadline_is_said_once(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow, english: None
+) -> None:
+    cp.log_complaint(ctx, ComplaintInput("counter", "hygiene", "毛巾有异味", guest_name="王先生"))
+    window.complaints.reload()
+    clock.advance(minutes=9)
+    with qtbot.assertNotEmitted(window.alerts.alerted):
+        window.on_tick()
+    clock.advance(minutes=1)  # 5 minutes before the first response is due
+    with qtbot.waitSignal(window.alerts.alerted, timeout=3000) as alert:
+        window.on_tick()
+    title, text = alert.args
+    assert title == "Complaint deadline near"
+    assert text.startswith("TS000001 王先生: First response due at ") and text.endswith(
+        "(in 05:00)"
+    )
+    assert window.statusBar().currentMessage() == text
+    with qtbot.assertNotEmitted(window.alerts.alerted):
+        window.on_tick()
+    assert window.breach_banner.isHidden()  # a warning is not a miss

@@ -73,6 +73,7 @@ def actions() -> dict[str, str]:
         "reopened": QCoreApplication.translate("complaints", "Reopened"),
         "escalated": QCoreApplication.translate("complaints", "Escalated"),
         "breached": QCoreApplication.translate("complaints", "Deadline missed"),
+        "warned": QCoreApplication.translate("complaints", "Deadline near (warned)"),
         "note": QCoreApplication.translate("complaints", "Note"),
         "coupon": QCoreApplication.translate("complaints", "Compensation coupon"),
     }

@@ -56,6 +56,7 @@ class ComplaintsPage(QWidget):
     """
 
     breaches = Signal(list)
+    warnings = Signal(list)
     counts_changed = Signal(int, int)
     compensation_requested = Signal(int)
 
@@ -191,6 +192,12 @@ class ComplaintsPage(QWidget):
         self._ticks += 1
         self.model.tick(self.ctx.clock.now())
         alerts = call(self, cp.check_breaches, self.ctx.as_system()) or []
+        near = call(self, cp.check_warnings, self.ctx.as_system()) or []
+        if near:
+            self.warnings.emit(near)  # also while locked: the warning still sounds
+            shown = self.current
+            if not locked and shown is not None and shown.id in {a.complaint_id for a in near}:
+                self.on_current_changed()  # its timeline shows the warning
         if locked:
             if alerts:
                 self.breaches.emit(alerts)
@@ -284,7 +291,7 @@ class ComplaintsPage(QWidget):
                     if note.startswith("breach:")
                     else reasons.get(note, note)
                 )
-            elif e.action == "breached":
+            elif e.action in ("breached", "warned"):
                 note = st.get(note, note)
             lines.append(
                 f"<tr><td>{local_datetime(e.at)}</td><td>{esc(e.actor)}</td>"

@@ -62,6 +62,14 @@ class SlaPolicyDialog(FormDialog):
         self.investigation = _spin("slaInvestigation", 1, 720, p.investigation_hours, hours)
         self.answer = _spin("slaAnswer", 1, 60, p.answer_working_days, days)
         self.soon = _spin("slaSoon", 0, 1440, p.due_soon_minutes, minutes)
+        self.warn_response = _spin("slaWarnResponse", 0, 1440, p.warn_response_minutes, minutes)
+        self.warn_response.setSpecialValueText(self.tr("no warning"))
+        self.warn_investigation = _spin(
+            "slaWarnInvestigation", 0, 10080, p.warn_investigation_minutes, minutes
+        )
+        self.warn_investigation.setSpecialValueText(self.tr("no warning"))
+        self.warn_answer = _spin("slaWarnAnswer", 0, 10080, p.warn_answer_minutes, minutes)
+        self.warn_answer.setSpecialValueText(self.tr("the morning of its last day"))
         self.rest = WeekdayChecks(p.rest_weekdays)
         self.rest_boxes = self.rest.boxes
         self.holidays = QLineEdit(
@@ -79,10 +87,21 @@ class SlaPolicyDialog(FormDialog):
                 (self.tr("Urgent: solution within"), self.solution, "urgent_solution_minutes"),
                 (self.tr("Investigation within"), self.investigation, "investigation_hours"),
                 (self.tr("Final answer within"), self.answer, "answer_working_days"),
-                (self.tr("Warn when due within"), self.soon, "due_soon_minutes"),
+                (self.tr("Amber when due within"), self.soon, "due_soon_minutes"),
                 (self.tr("Escalate to"), self.manager, "manager"),
                 (self.tr("Holidays"), self.holidays, "holidays"),
                 (self.tr("Make-up working days"), self.makeup, "makeup_workdays"),
+                (
+                    self.tr("Warn before response"),
+                    self.warn_response,
+                    "warn_response_minutes",
+                ),
+                (
+                    self.tr("Warn before investigation"),
+                    self.warn_investigation,
+                    "warn_investigation_minutes",
+                ),
+                (self.tr("Warn before final answer"), self.warn_answer, "warn_answer_minutes"),
             )
         )
         self.form.insertRow(5, self.tr("Rest days"), self.rest)
@@ -107,6 +126,9 @@ class SlaPolicyDialog(FormDialog):
                 investigation_hours=self.investigation.value(),
                 answer_working_days=self.answer.value(),
                 due_soon_minutes=self.soon.value(),
+                warn_response_minutes=self.warn_response.value(),
+                warn_investigation_minutes=self.warn_investigation.value(),
+                warn_answer_minutes=self.warn_answer.value(),
                 rest_weekdays=self.rest.checked(),
                 holidays=_dates(self.holidays.text(), "holidays"),
                 makeup_workdays=_dates(self.makeup.text(), "makeup_workdays"),
@@ -149,8 +171,15 @@ class SlaReportDialog(QDialog):
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{value * 100:.0f}%"
 
-        rows = "".join(
-            f"<tr><td>{st[s]}</td><td align='right'>{pct(r.on_time_rate.get(s))}</td></tr>"
+        on_time, warned, then_met = self.tr("On time"), self.tr("Warned"), self.tr("Then met")
+        head = (
+            f"<tr><th></th><th align='right'>{on_time}</th>"
+            f"<th align='right'>{warned}</th><th align='right'>{then_met}</th></tr>"
+        )
+        rows = head + "".join(
+            f"<tr><td>{st[s]}</td><td align='right'>{pct(r.on_time_rate.get(s))}</td>"
+            f"<td align='right'>{r.warned.get(s, 0)}</td>"
+            f"<td align='right'>{r.warned_then_met.get(s, 0)}</td></tr>"
             for s in STAGES
         )
         median = "—" if r.median_response_minutes is None else f"{r.median_response_minutes:.1f}"
@@ -169,7 +198,7 @@ class SlaReportDialog(QDialog):
             "overdue": self.tr("Overdue now"),
             "median": self.tr("Median first response (minutes)"),
             "sat": self.tr("Average satisfaction"),
-            "stage": self.tr("On time, by stage"),
+            "stage": self.tr("Deadlines by stage: on time; warned before, and then met"),
             "cat": self.tr("By category"),
             "ch": self.tr("By channel"),
         }
@@ -179,7 +208,7 @@ class SlaReportDialog(QDialog):
             f"<p>{words['open']}: {r.open_now} · {words['overdue']}: "
             f"<b style='color:#b00020'>{r.breached_now}</b></p>"
             f"<p>{words['median']}: {median} · {words['sat']}: {sat}</p>"
-            f"<h4>{words['stage']}</h4><table width='60%'>{rows}</table>"
+            f"<h4>{words['stage']}</h4><table width='80%'>{rows}</table>"
             f"<h4>{words['cat']}</h4><table width='60%'>{by_cat}</table>"
             f"<h4>{words['ch']}</h4><table width='60%'>{by_ch}</table>"
         )

@@ -365,3 +365,110 @@ def test_countdown_states() -> None:
     assert format_seconds(-65) == "-01:05"
     assert format_seconds(5 * 3600 + 7 * 60) == "5h 07m"
     assert format_seconds(2 * 86400 + 3 * 3600) == "2d 03h"
+
+
+class TestWarnings:
+    """A warning before each deadline: once, before it is missed, across counters and
+    restarts; counted in the SLA report."""
+
+    def test_warning_then_met(self, ctx: AppContext, clock: FakeClock) -> None:
+        c = log(ctx)
+        clock.advance(minutes=9, seconds=59)
+        assert cp.check_warnings(ctx) == []
+        clock.advance(seconds=1)  # 5 minutes before the 15-minute first response
+        (alert,) = cp.check_warnings(ctx)
+        assert (alert.ref, alert.guest, alert.stage) == (c.ref, "王先生", "response")
+        assert alert.due_at == due(c)["response"]
+        assert cp.check_warnings(ctx) == []  # once
+        clock.advance(minutes=3)
+        cp.respond(ctx, c.id, "已致歉，马上调水温")
+        clock.advance(minutes=10)
+        assert cp.check_breaches(ctx) == [] and cp.check_warnings(ctx) == []
+        view = cp.get_complaint(ctx, c.id)
+        assert [e.action for e in view.events] == ["logged", "warned", "responded"]
+        report = cp.report(ctx, clock.now() - timedelta(days=1), clock.now())
+        assert report.warned["response"] == 1 and report.warned_then_met["response"] == 1
+
+    def test_warning_then_breach(self, ctx: AppContext, clock: FakeClock) -> None:
+        c = log(ctx)
+        clock.advance(minutes=10)
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["response"]
+        clock.advance(minutes=5, seconds=1)
+        assert cp.check_warnings(ctx) == []  # past due: the breach says it, not a warning
+        assert [a.stage for a in cp.check_breaches(ctx)] == ["response"]
+        view = cp.get_complaint(ctx, c.id)
+        assert [e.action for e in view.events] == ["logged", "warned", "escalated", "breached"]
+        report = cp.report(ctx, clock.now() - timedelta(days=1), clock.now())
+        assert report.warned["response"] == 1 and report.warned_then_met["response"] == 0
+
+    def test_each_stage_warns_at_its_own_time(self, ctx: AppContext, clock: FakeClock) -> None:
+        c = log(ctx)
+        logged = clock.now()
+        clock.advance(hours=21, minutes=59)
+        cp.respond(ctx, c.id, "已致歉")
+        assert [a.stage for a in cp.check_warnings(ctx)] == []  # response met: none
+        clock.advance(minutes=1)  # 2 hours before the 24-hour investigation
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["investigation"]
+        # The final answer: the morning (opening time, 10:00) of its last working day,
+        # Thursday 5 November (logged on Monday the 2nd, store time, at either clock).
+        answer_due = due(c)["answer"]
+        assert (answer_due + CST).date() == date(2026, 11, 5)
+        morning = utc(2026, 11, 5, 2, 0)  # 10:00 in Beijing
+        clock.advance(seconds=int((morning - clock.now()).total_seconds()) - 1)
+        assert cp.check_warnings(ctx) == []
+        clock.advance(seconds=1)
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["answer"]
+        assert logged < morning < answer_due
+
+    def test_answer_warning_after_midnight_closing_is_the_last_days_morning(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(close_minute=26 * 60))
+        c = log(ctx)
+        answer_due = due(c)["answer"]
+        assert answer_due + CST == datetime(2026, 11, 6, 1, 59, 59, tzinfo=UTC)  # Fri 01:59
+        policy = cp.get_policy(ctx)
+        assert policy.warn_at("answer", answer_due, clock.now()) == utc(2026, 11, 5, 2, 0)
+        minutes = policy.with_changes(warn_answer_minutes=90)
+        assert minutes.warn_at("answer", answer_due, clock.now()) == answer_due - timedelta(
+            minutes=90
+        )
+
+    def test_policy_switches_a_warning_off_or_brings_it_forward(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_response_minutes=0))
+        log(ctx)
+        clock.advance(minutes=14)
+        assert cp.check_warnings(ctx) == []  # no warning for the first response
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_response_minutes=60))
+        log(ctx)  # a warning longer than the stage comes at once
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["response"]
+        with refused("sla.out_of_range", ValidationError):
+            cp.get_policy(ctx).with_changes(warn_investigation_minutes=-5)
+
+    def test_two_counters_warn_once_and_a_restart_does_not_repeat(
+        self, ctx: AppContext, data_dir: Path, clock: FakeClock
+    ) -> None:
+        log(ctx)
+        other = open_store(data_dir, clock, system=True)
+        try:
+            clock.advance(minutes=11)
+            first, second = cp.check_warnings(ctx), cp.check_warnings(other)
+            assert len(first) + len(second) == 1
+        finally:
+            other.close()
+        ctx.close()
+        again = open_store(data_dir, clock, system=True)
+        try:
+            assert cp.check_warnings(again) == []
+        finally:
+            again.close()
+
+    def test_a_warning_missed_while_closed_is_not_given_late(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        log(ctx)
+        clock.advance(minutes=30)  # the counter was off through warning and deadline
+        assert cp.check_warnings(ctx) == []
+        assert [a.stage for a in cp.check_breaches(ctx)] == ["response"]

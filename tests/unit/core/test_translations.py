@@ -44,3 +44,16 @@ def test_every_ui_string_is_translated(ts: Path) -> None:
 
 def test_both_chinese_files_exist() -> None:
     assert {p.name for p in TS} == {"frontdesk_zh_CN.ts", "frontdesk_zh_TW.ts"}
+
+
+def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
+    """lupdate reads tr("…") with double quotes; a tr('…') inside an f-string is never
+    extracted, so it stays English in every language."""
+    hidden = re.compile(r"""(?:\.tr|translate)\(\s*(?:"[^"]*",\s*)?'""")
+    found = [
+        f"{py.relative_to(ROOT)}:{n}"
+        for py in (ROOT / "ui").rglob("*.py")
+        for n, line in enumerate(py.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert not found, found

@@ -1,0 +1,80 @@
+"""Journey: warnings before a complaint deadline, on the real clock. The manager sets a
+one-minute first response (so the five-minute warning is due at once); a case answered
+after its warning is met, another one warned before a restart is not warned again after
+it, and is then missed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.journeys.driver import App, query
+from tests.journeys.test_start import create_owner, sign_in
+
+
+def log_walk_in(app: App, guest: str, what: str) -> None:
+    app.key("ctrl+l")
+    app.wait_window("complaintDialog")
+    app.wait_focus("complaintGuestName")
+    app.type(guest)
+    app.key("Tab", "Tab", "Tab", "Tab", "Tab")  # phone, channel, category, severity
+    app.wait_focus("complaintDescription")
+    app.type(what)
+    app.key("ctrl+Return")
+    app.wait_gone("complaintDialog")
+
+
+def test_warning_before_the_deadline_then_met_or_missed(
+    frontdesk: Callable[..., App], store: Path
+) -> None:
+    app = frontdesk()
+    create_owner(app)
+    app.wait_focus("memberSearchBox")
+    app.key("F4")
+    app.wait_focus("complaintList")
+    app.click("slaPolicyButton")
+    app.wait_window("slaPolicyDialog")
+    app.wait_focus("slaResponse")
+    app.key("ctrl+a")
+    app.type("1")
+    app.key("Return")
+    app.wait_gone("slaPolicyDialog")
+
+    log_walk_in(app, "王先生", "毛巾有异味")
+    app.wait_log(r"deadline warning: TS000001 response")
+    app.screenshot("warned")
+    app.click("step_respond")
+    app.wait_window("complaintStepDialog")
+    app.type("已道歉，马上调水温")
+    app.key("ctrl+Return")
+    app.wait_gone("complaintStepDialog")
+
+    log_walk_in(app, "李女士", "水温太低")
+    app.wait_log(r"deadline warning: TS000002 response")
+    app.key("ctrl+q")
+    assert app.wait_exit() == 0
+    app.assert_clean_output()
+
+    again = frontdesk()
+    sign_in(again)
+    again.wait_focus("memberSearchBox")
+    again.wait_log(r"deadline missed: TS000002 response", timeout=90)
+    again.screenshot("missed")
+    assert "deadline warning" not in again.output()  # warned once, before the restart
+    again.key("ctrl+q")
+    assert again.wait_exit() == 0
+    again.assert_clean_output()
+
+    rows = query(
+        store,
+        "SELECT c.id, d.warn_at IS NOT NULL, d.warned_at IS NOT NULL, d.met_at IS NOT NULL, "
+        "d.breached_at IS NOT NULL FROM complaint_deadlines d JOIN complaints c "
+        "ON c.id = d.complaint_id WHERE d.stage = 'response' ORDER BY c.id",
+    )
+    assert rows == [(1, 1, 1, 1, 0), (2, 1, 1, 0, 1)], rows
+    events = query(
+        store,
+        "SELECT complaint_id, action FROM complaint_events WHERE action IN "
+        "('warned', 'responded', 'breached') ORDER BY id",
+    )
+    assert events == [(1, "warned"), (1, "responded"), (2, "warned"), (2, "breached")]
