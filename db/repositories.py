@@ -19,6 +19,7 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session
@@ -77,6 +78,9 @@ class MemberRepository:
                 cards.add(card)
         return phones, cards
 
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(Member)) or 0)
+
     def max_id(self) -> int:
         return int(self.session.scalar(select(func.max(Member.id))) or 0)
 
@@ -89,6 +93,33 @@ class MemberRepository:
             .limit(limit)
         )
         return [(k, m) for k, m in rows]
+
+    def keys_with_prefixes(
+        self, prefixes: Sequence[str], limit: int
+    ) -> list[list[tuple[str, int]]]:
+        """For each prefix, its first `limit` (key, member_id) pairs in key order: one
+        statement (one round trip to a server) for all of a keystroke's range scans."""
+        if not prefixes:
+            return []
+        parts = [
+            select(
+                literal(i).label("kind"),
+                MemberSearchKey.key.label("key"),
+                MemberSearchKey.member_id.label("member_id"),
+            )
+            .where(MemberSearchKey.key >= prefix, MemberSearchKey.key < prefix + KEY_END)
+            .order_by(MemberSearchKey.key, MemberSearchKey.member_id)
+            .limit(limit)
+            .subquery(f"k{i}")
+            for i, prefix in enumerate(prefixes)
+        ]
+        found: list[list[tuple[str, int]]] = [[] for _ in prefixes]
+        rows = self.session.execute(union_all(*(select(part) for part in parts)))
+        for kind, key, member_id in rows:
+            found[kind].append((key, member_id))
+        for hits in found:
+            hits.sort()
+        return found
 
     def tier_of(self, member_id: int) -> str:
         """The member's tier code: their stats row's, or the lowest tier until their first
@@ -132,6 +163,33 @@ class MemberRepository:
             self.session.execute(
                 insert(MemberSearchKey), [{"key": k, "member_id": member_id} for k in keys]
             )
+
+    def key_sources_after(
+        self, after_id: int, limit: int
+    ) -> list[tuple[int, str, str | None, str, str]]:
+        """(id, member no., card, name, phone) of the next `limit` members after
+        `after_id`, locked on a server until the caller's transaction ends (an edit
+        meanwhile waits, so its keys are not overwritten with older ones)."""
+        rows = self.session.execute(
+            select(Member.id, Member.member_no, Member.card_no, Member.name, Member.phone)
+            .where(Member.id > after_id)
+            .order_by(Member.id)
+            .limit(limit)
+            .with_for_update()
+        )
+        return [(i, no, card, name, phone) for i, no, card, name, phone in rows]
+
+    def replace_keys_of(self, keys_by_member: dict[int, set[str]]) -> None:
+        """Every listed member's keys replaced, in two statements."""
+        if not keys_by_member:
+            return
+        self.session.execute(
+            delete(MemberSearchKey).where(MemberSearchKey.member_id.in_(list(keys_by_member)))
+        )
+        self.session.execute(
+            insert(MemberSearchKey),
+            [{"key": k, "member_id": m} for m, keys in keys_by_member.items() for k in keys],
+        )
 
     def set_tags(self, member: Member, tags: Sequence[str]) -> None:
         member.tags = [MemberTag(tag=t) for t in tags]

@@ -216,6 +216,9 @@ class MainWindow(QMainWindow):
         lock_key = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
         lock_key.activated.connect(self.lock)
         self.apply_role()
+        self.member_desk.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        if auto_review:
+            self.member_desk.upkeep_search_keys()  # once after an upgrade, in the background
         if auto_review and loyalty.refresh_due(ctx.as_system()):
             # Monthly tier review (downgrades, segments) and points expiry, when due,
             # in the background: the counter can work meanwhile.

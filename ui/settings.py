@@ -13,6 +13,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Sl
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -137,6 +138,19 @@ class SettingsDialog(FormDialog):
         store_form.addRow(self.tr("Store name"), self.store_name)
         store_form.addRow(self.tr("Logo (coupons, reports)"), logo_row)
         store_form.addRow(self.tr("Language"), self.language)
+        self.fuzzy = QCheckBox(self.tr("Forgive misheard pinyin"), objectName="fuzzyPinyin")
+        self.fuzzy.setChecked(self.current.fuzzy_pinyin)
+        fuzzy_hint = QLabel(
+            self.tr(
+                "z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in "
+                "an input method's fuzzy mode; exact matches still come first."
+            ),
+            objectName="fuzzyPinyinHint",
+        )
+        fuzzy_hint.setWordWrap(True)
+        fuzzy_hint.setStyleSheet("color: #607d8b;")
+        store_form.addRow(self.tr("Member search"), self.fuzzy)
+        store_form.addRow("", fuzzy_hint)
         self.fields.update({"name": self.store_name, "language": self.language})
         tabs.addTab(store_tab, self.tr("Store"))
         path = st.logo_path(ctx)
@@ -437,6 +451,7 @@ class SettingsDialog(FormDialog):
         """Everything the dialog holds, validated; raises the first problem."""
         settings = self.current.with_changes(
             language=self.language.currentData(),
+            fuzzy_pinyin=self.fuzzy.isChecked(),
             idle_lock_minutes=self.idle.value(),
             coupon_layout=self.layout_box.currentData(),
             coupon_printer=self.coupon_printer.currentData(),

@@ -17,7 +17,7 @@ from app.core.context import AppContext
 from app.core.names import member_keys, name_pinyin
 from app.core.settings import set_store_name
 from app.loyalty import record_survey, refresh
-from app.members import MEMBER_NO_BASE
+from app.members import MEMBER_NO_BASE, mark_search_keys_current_in
 from app.reporting.daybook import ensure_totals, mark_stale
 from app.staff import StaffSession
 from db import transfer
@@ -194,6 +194,10 @@ def seed_demo(
         done += n
         if progress:
             progress(done, members)
+    if first_id == 1:  # a new store: every key was made by this version's rules
+        with ctx.uow(write=True) as uow:
+            mark_search_keys_current_in(uow.session)
+            uow.commit()
     mark_stale(ctx)  # bulk rows bypass the dashboard's day book: recount it
     transfer.set_sequences(ctx.engine)  # a server hands out ids after the ones written here
     return done

@@ -10,6 +10,7 @@ LOYALTY_LAST_REVIEW = "loyalty_last_refresh"  # when the monthly tier review las
 DASHBOARD_TARGETS = "dashboard_targets"  # app.reporting.dashboard.Targets as JSON
 DAYBOOK_STALE = "daily_totals_stale"  # the day book must be recounted
 BACKUP_DIR = "backup_dir"  # the owner's backup folder
+SEARCH_KEYS_VERSION = "search_keys_version"  # app.core.names.KEYS_VERSION the keys follow
 
 ALL = (
     SLA_POLICY,
@@ -20,4 +21,5 @@ ALL = (
     DASHBOARD_TARGETS,
     DAYBOOK_STALE,
     BACKUP_DIR,
+    SEARCH_KEYS_VERSION,
 )

@@ -41,8 +41,13 @@ class StoreSettings:
     coupon_limit_cents: int = 5000
     coupon_limit_percent: int = 20
     coupon_after_issue: str = "print"
+    # The member search forgives what is misheard, as input methods do (z/zh, c/ch, s/sh,
+    # l/n, an/ang, en/eng, in/ing); exact and prefix matches still come first.
+    fuzzy_pinyin: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.fuzzy_pinyin, bool):
+            raise ValidationError("settings.range", field="fuzzy_pinyin", min=0, max=1)
         if self.language not in LANGUAGES:
             raise ValidationError("settings.language", field="language", value=self.language)
         if self.coupon_layout not in LAYOUTS:

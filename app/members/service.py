@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core import audit, requests, store
+from app.core import audit, keys, requests, store
 from app.core.context import AppContext
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.events import MemberCreated, VisitRecorded, publish
 from app.core.money import check_amount
-from app.core.names import clean_text, has_cjk, member_keys, name_pinyin
+from app.core.names import (
+    KEYS_VERSION,
+    clean_text,
+    fuzzy,
+    has_cjk,
+    member_keys,
+    name_pinyin,
+    simplified,
+)
 from app.core.permissions import require
 from app.core.phones import mask_phone, normalize_phone
 from app.core.text import text_field
@@ -28,7 +37,7 @@ from app.members.rules import (
     VisitRow,
     validate_input,
 )
-from db.models import Member, Visit
+from db.models import Member, Setting, Visit
 from db.repositories import MemberRepository
 
 
@@ -229,8 +238,9 @@ def list_visits(
         ]
 
 
-def _plan(query: str) -> list[str]:
-    """The key prefixes to scan for a query, most specific kind first."""
+def _plan(query: str, fuzzy_pinyin: bool = True) -> list[tuple[str, bool]]:
+    """The key prefixes to scan for a query, most specific kind first, each with whether
+    it is a fuzzy one (ranked after every exact and prefix match)."""
     text = clean_text(query)
     if not text:
         return []
@@ -238,40 +248,108 @@ def _plan(query: str) -> list[str]:
     if digits.isdigit():
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
-        return ["c" + digits, "m" + digits, "p" + digits, "t" + digits[::-1]]
+        return [(kind + digits, False) for kind in ("c", "m", "p")] + [("t" + digits[::-1], False)]
     if has_cjk(text):
-        return ["n" + text]
-    return ["c" + text, "m" + text, "i" + text, "y" + text, "n" + text]
+        return [("n" + simplified(text), False)]
+    plan = [(kind + text, False) for kind in ("c", "m", "i", "y", "s", "n")]
+    if fuzzy_pinyin and text.isalpha() and text.isascii():
+        plan += [("j" + text.replace("n", "l"), True), ("f" + fuzzy(text), True)]
+    return plan
 
 
-def search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+def search(
+    ctx: AppContext, query: str, limit: int = SEARCH_LIMIT, fuzzy_pinyin: bool = True
+) -> SearchResult:
     """Members matching what the receptionist typed, best first.
 
-    Phone (whole, start or last digits), any part of the name, full pinyin or
-    initials, member or card no. Exact matches come first; each kind of match is
-    one index range scan, so the cost does not grow with the number of members.
+    Phone (whole, start or last digits), any part of the name (Simplified or
+    Traditional), full pinyin from any syllable, initials, every reading of the name,
+    fuzzy pinyin (z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing; on unless switched
+    off), member or card no. Exact matches first, then prefix matches, then fuzzy ones;
+    within each, members seen recently and often first. All the range scans are one
+    statement, each an index range, so the cost does not grow with the members.
     """
-    prefixes = _plan(query)
-    if not prefixes:
+    plan = _plan(query, fuzzy_pinyin)
+    if not plan:
         return SearchResult(query, [], False)
     ranks: dict[int, tuple[int, int, int]] = {}
     more = False
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
-        for kind_rank, prefix in enumerate(prefixes):
-            hits = repo.keys_with_prefix(prefix, limit + 1)
+        found = repo.keys_with_prefixes([prefix for prefix, _ in plan], limit + 1)
+        for kind_rank, ((prefix, is_fuzzy), hits) in enumerate(zip(plan, found, strict=True)):
             if len(hits) > limit:
                 more = True
                 hits = hits[:limit]
             for pos, (key, member_id) in enumerate(hits):
-                rank = (0 if key == prefix else 1, kind_rank, pos)
+                tier = 2 if is_fuzzy else (0 if key == prefix else 1)
+                rank = (tier, kind_rank, pos)
                 if member_id not in ranks or rank < ranks[member_id]:
                     ranks[member_id] = rank
         rows = [member_row(m) for m in repo.by_ids(ranks)]
-    rows.sort(key=lambda r: (not r.active, ranks[r.id]))
+    rows.sort(
+        key=lambda r: (
+            not r.active,
+            ranks[r.id][0],
+            -(r.last_visit_at.timestamp() if r.last_visit_at else 0.0),
+            -r.visit_count,
+            ranks[r.id][1:],
+        )
+    )
     if len(rows) > limit:
         more = True
     return SearchResult(query, rows[:limit], more)
+
+
+def search_keys_current(ctx: AppContext) -> bool:
+    """True when the store's search keys follow this version's rules; False when they
+    were made by an older version's (rebuild_search_keys makes them again). A store
+    without members is current (and marked so)."""
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        row = s.get(Setting, keys.SEARCH_KEYS_VERSION)
+        if row is not None and row.value == str(KEYS_VERSION):
+            return True
+        if MemberRepository(s).max_id():
+            return False
+        mark_search_keys_current_in(s)
+        uow.commit()
+        return True
+
+
+def mark_search_keys_current_in(s: Session) -> None:
+    """Every member's keys were made by this version's rules (a rebuild, a new store's
+    demo data), in the caller's transaction."""
+    s.merge(Setting(key=keys.SEARCH_KEYS_VERSION, value=str(KEYS_VERSION)))
+
+
+def rebuild_search_keys(
+    ctx: AppContext, progress: Callable[[int, int], None] | None = None, batch: int = 5_000
+) -> int:
+    """Makes every member's search keys again by this version's rules (once, after an
+    upgrade), a batch per transaction: the counter keeps working meanwhile, and finds
+    members by the old keys until theirs are made. Returns the members done."""
+    with ctx.uow() as uow:
+        total = MemberRepository(uow.session).count()
+    done, last_id = 0, 0
+    while True:
+        with ctx.uow(write=True) as uow:
+            repo = MemberRepository(uow.session)
+            rows = repo.key_sources_after(last_id, batch)
+            if not rows:
+                break
+            repo.replace_keys_of(
+                {i: member_keys(no, card, name, phone) for i, no, card, name, phone in rows}
+            )
+            uow.commit()
+        last_id = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress(done, max(total, done))
+    with ctx.uow(write=True) as uow:
+        mark_search_keys_current_in(uow.session)
+        uow.commit()
+    return done
 
 
 def resolve_code(ctx: AppContext, code: str) -> int | None:

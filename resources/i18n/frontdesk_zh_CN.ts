@@ -1469,7 +1469,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="573" />
+        <location filename="../../ui/main_window.py" line="576" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -1480,7 +1480,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="102" />
-        <location filename="../../ui/main_window.py" line="451" />
+        <location filename="../../ui/main_window.py" line="454" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
@@ -1530,73 +1530,73 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369" />
+        <location filename="../../ui/main_window.py" line="372" />
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437" />
+        <location filename="../../ui/main_window.py" line="440" />
         <source>%1 %2: %3 due at %4 (in %5)</source>
         <translation>%1 %2：%3 将于 %4 到期（还剩 %5）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446" />
+        <location filename="../../ui/main_window.py" line="449" />
         <source>Complaint deadline near</source>
         <translation>投诉时限将到</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461" />
+        <location filename="../../ui/main_window.py" line="464" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
         <translation>有 %1 个超时尚未查看。最新：%2 %3，%4超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543" />
+        <location filename="../../ui/main_window.py" line="546" />
         <source>Quit Frontdesk?</source>
         <translation>退出前台助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="544" />
+        <location filename="../../ui/main_window.py" line="547" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”还没有保存。仍要退出并放弃已输入的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="558" />
+        <location filename="../../ui/main_window.py" line="561" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>数据已从 %1 的备份恢复。该备份之后的 %2 条操作日志已保留。被替换的数据另存为 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565" />
+        <location filename="../../ui/main_window.py" line="568" />
         <source>Restore done</source>
         <translation>恢复完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389" />
+        <location filename="../../ui/main_window.py" line="392" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="401" />
+        <location filename="../../ui/main_window.py" line="404" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414" />
+        <location filename="../../ui/main_window.py" line="417" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420" />
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="423" />
+        <location filename="../../ui/main_window.py" line="471" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="425" />
+        <location filename="../../ui/main_window.py" line="428" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="487" />
+        <location filename="../../ui/main_window.py" line="490" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1660,32 +1660,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="57" />
+        <location filename="../../ui/members/desk.py" line="64" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手机号、尾号 4 位、姓名、拼音（zs = 张三）、卡号或会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="61" />
+        <location filename="../../ui/members/desk.py" line="68" />
         <source>New member (Ctrl+N)</source>
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="155" />
+        <location filename="../../ui/members/desk.py" line="172" />
+        <source>Updating the member search (once, after an upgrade)…</source>
+        <translation>正在更新会员搜索（升级后仅此一次）…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="188" />
+        <source>Updating the member search: %1 of %2 members…</source>
+        <translation>正在更新会员搜索：%1 / %2 位会员…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="196" />
+        <source>Member search updated.</source>
+        <translation>会员搜索已更新。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/desk.py" line="205" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="157" />
+        <location filename="../../ui/members/desk.py" line="207" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="160" />
+        <location filename="../../ui/members/desk.py" line="210" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="165" />
+        <location filename="../../ui/members/desk.py" line="215" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -2200,249 +2215,264 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="101" />
+        <location filename="../../ui/settings.py" line="102" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="124" />
+        <location filename="../../ui/settings.py" line="125" />
         <source>Choose picture…</source>
         <translation>选择图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="125" />
+        <location filename="../../ui/settings.py" line="126" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="137" />
+        <location filename="../../ui/settings.py" line="138" />
         <source>Store name</source>
         <translation>门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="138" />
+        <location filename="../../ui/settings.py" line="139" />
         <source>Logo (coupons, reports)</source>
         <translation>标志（用于优惠券和报表）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="139" />
+        <location filename="../../ui/settings.py" line="140" />
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="141" />
+        <source>Forgive misheard pinyin</source>
+        <translation>模糊拼音</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="145" />
+        <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
+        <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 视为相同，与输入法的模糊音一样；完全匹配的结果仍排在前面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="152" />
+        <source>Member search</source>
+        <translation>会员搜索</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="155" />
         <source>Store</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="146" />
-        <location filename="../../ui/settings.py" line="418" />
+        <location filename="../../ui/settings.py" line="160" />
+        <location filename="../../ui/settings.py" line="432" />
         <source>No logo</source>
         <translation>无标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="159" />
+        <location filename="../../ui/settings.py" line="173" />
         <source>A closing time before the opening time means after midnight.</source>
         <translation>打烊时间早于开门时间，表示次日凌晨打烊。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="175" />
+        <location filename="../../ui/settings.py" line="189" />
         <source>Time zone of the store</source>
         <translation>门店时区</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="176" />
+        <location filename="../../ui/settings.py" line="190" />
         <source>Opens</source>
         <translation>开门时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="177" />
+        <location filename="../../ui/settings.py" line="191" />
         <source>Closes</source>
         <translation>打烊时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="179" />
+        <location filename="../../ui/settings.py" line="193" />
         <source>Rest days (no SLA working day)</source>
         <translation>休息日（不计投诉工作日）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="184" />
+        <location filename="../../ui/settings.py" line="198" />
         <source>Hours</source>
         <translation>营业时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="197" />
+        <location filename="../../ui/settings.py" line="211" />
         <source>Coupon layout</source>
         <translation>优惠券版式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="198" />
+        <location filename="../../ui/settings.py" line="212" />
         <source>Coupon printer</source>
         <translation>优惠券打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="199" />
+        <location filename="../../ui/settings.py" line="213" />
         <source>Report printer</source>
         <translation>报表打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="200" />
+        <location filename="../../ui/settings.py" line="214" />
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="208" />
+        <location filename="../../ui/settings.py" line="222" />
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="209" />
+        <location filename="../../ui/settings.py" line="223" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="211" />
+        <location filename="../../ui/settings.py" line="225" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="234" />
+        <location filename="../../ui/settings.py" line="248" />
         <source>Lock the counter after</source>
         <translation>空闲自动锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="235" />
-        <location filename="../../ui/settings.py" line="422" />
+        <location filename="../../ui/settings.py" line="249" />
+        <location filename="../../ui/settings.py" line="436" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="236" />
+        <location filename="../../ui/settings.py" line="250" />
         <source>Backups to keep</source>
         <translation>保留备份份数</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="237" />
+        <location filename="../../ui/settings.py" line="251" />
         <source>Receptionists' coupons: at most</source>
         <translation>前台发券上限</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="238" />
+        <location filename="../../ui/settings.py" line="252" />
         <source>or at most (percent off)</source>
         <translation>或最多折扣（百分比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="248" />
+        <location filename="../../ui/settings.py" line="262" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="255" />
+        <location filename="../../ui/settings.py" line="269" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="256" />
+        <location filename="../../ui/settings.py" line="270" />
         <source>Complaint deadlines met</source>
         <translation>投诉时效达成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="257" />
+        <location filename="../../ui/settings.py" line="271" />
         <source>Guests back within their usual interval</source>
         <translation>回头客按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="258" />
+        <location filename="../../ui/settings.py" line="272" />
         <source>Coupons redeemed</source>
         <translation>已核销（张）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="267" />
+        <location filename="../../ui/settings.py" line="281" />
         <source>Targets</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="273" />
+        <location filename="../../ui/settings.py" line="287" />
         <source>This PC only (its own file)</source>
         <translation>仅本机（本机自己的数据文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="275" />
+        <location filename="../../ui/settings.py" line="289" />
         <source>The store's server (several counters)</source>
         <translation>门店服务器（多个前台共用）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="289" />
+        <location filename="../../ui/settings.py" line="303" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="296" />
+        <location filename="../../ui/settings.py" line="310" />
         <source>this PC's own file</source>
         <translation>本机自己的数据文件</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="298" />
+        <location filename="../../ui/settings.py" line="312" />
         <source>Now using: %1. A change takes effect when Frontdesk starts again.</source>
         <translation>当前使用：%1。更改在下次启动 Frontdesk 时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="304" />
+        <location filename="../../ui/settings.py" line="318" />
         <source>The store's data</source>
         <translation>门店数据位置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="306" />
+        <location filename="../../ui/settings.py" line="320" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="307" />
+        <location filename="../../ui/settings.py" line="321" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="309" />
+        <location filename="../../ui/settings.py" line="323" />
         <source>This counter's name</source>
         <translation>本前台名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="317" />
+        <location filename="../../ui/settings.py" line="331" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="356" />
+        <location filename="../../ui/settings.py" line="370" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="366" />
+        <location filename="../../ui/settings.py" line="380" />
         <source>Connected to %1. No store on it yet.</source>
         <translation>已连接到 %1。服务器上还没有门店数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="369" />
+        <location filename="../../ui/settings.py" line="383" />
         <source>Connected to %1. It holds %2 members.</source>
         <translation>已连接到 %1。其中有 %2 位会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="382" />
+        <location filename="../../ui/settings.py" line="396" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次询问（用 PDF 阅读器打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="386" />
+        <location filename="../../ui/settings.py" line="400" />
         <source>(not connected)</source>
         <translation>（未连接）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="400" />
+        <location filename="../../ui/settings.py" line="414" />
         <source>Store logo</source>
         <translation>门店标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="400" />
+        <location filename="../../ui/settings.py" line="414" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>

@@ -24,7 +24,7 @@ APP_PACKAGES = sorted(
     p.name for p in ROOT.joinpath("app").iterdir() if p.is_dir() and (p / "__init__.py").exists()
 )
 # Imported inside a function only to keep start-up light or to load what one platform has.
-DELAYED = {"faker", "pypinyin", "phonenumbers", "msvcrt", "fcntl", "reportlab"}
+DELAYED = {"faker", "pypinyin", "opencc", "phonenumbers", "msvcrt", "fcntl", "reportlab"}
 # ui/: the PDF writers load ReportLab; printing support may be missing from a Qt build.
 DELAYED_UI = {"app.coupons.pdf", "app.reporting.report", "PySide6.QtPrintSupport"}
 

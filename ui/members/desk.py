@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import coupons, members
+from app.core import settings as st
 from app.core.context import AppContext
+from ui import bus
 from ui.actions import call, error_text
 from ui.bus import Changes
 from ui.members.dialogs import MemberDialog
 from ui.members.models import MemberTableModel
 from ui.members.profile import MemberProfileView
 from ui.style import style_widget
+from ui.workers import Job, Progress
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +45,18 @@ class MemberDesk(QWidget):
     search_done = Signal(int)
     member_opened = Signal(int)
     coupon_scanned = Signal(str)
+    said = Signal(str)
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
     ) -> None:
         super().__init__(parent)
         self.changes = changes if changes is not None else Changes(self)
+        self.changes.changed.connect(self._on_changed)
         self.setObjectName("memberDesk")
         self.ctx = ctx
+        self.fuzzy_pinyin = st.load(ctx).fuzzy_pinyin
+        self._keys_job: Job | None = None
 
         self.search_box: QLineEdit = QLineEdit(objectName="memberSearchBox")
         style_widget(self.search_box)
@@ -141,13 +148,56 @@ class MemberDesk(QWidget):
     def run_search(self) -> None:
         self._timer.stop()
         text = self.search_box.text()
-        result = call(self, members.search, self.ctx, text)
+        result = call(self, members.search, self.ctx, text, fuzzy_pinyin=self.fuzzy_pinyin)
         rows = result.rows if result else []
         self.model.set_rows(rows)
         if rows:
             self.results.selectRow(0)
         self._update_hint(result)
         self.search_done.emit(len(rows))
+
+    @Slot(str, int, object)
+    def _on_changed(self, topic: str, _member_id: int, _source: object) -> None:
+        if topic == bus.SETTINGS:
+            self.fuzzy_pinyin = st.load(self.ctx).fuzzy_pinyin
+
+    def upkeep_search_keys(self) -> bool:
+        """After an upgrade that changed how members are found, their search keys are
+        made again in the background (the old ones find them meanwhile). True when it
+        started."""
+        ctx = self.ctx.as_system()
+        if self._keys_job is not None or call(self, members.search_keys_current, ctx) is not False:
+            return False
+        log.info("member search keys: rebuilding")
+        self.said.emit(self.tr("Updating the member search (once, after an upgrade)…"))
+
+        def rebuild(progress: Progress) -> int:
+            return members.rebuild_search_keys(ctx, lambda d, t: progress("keys", d, t))
+
+        job = Job(rebuild, self)
+        job.progress.connect(self._on_keys_progress)
+        job.done.connect(self._on_keys_done)
+        job.failed.connect(lambda error: self.said.emit(error))
+        job.finished.connect(self._keys_finished)
+        self._keys_job = job.start()
+        return True
+
+    @Slot(str, int, int)
+    def _on_keys_progress(self, _stage: str, done: int, total: int) -> None:
+        self.said.emit(
+            self.tr("Updating the member search: %1 of %2 members…")
+            .replace("%1", f"{done:,}")
+            .replace("%2", f"{total:,}")
+        )
+
+    @Slot(object)
+    def _on_keys_done(self, done: int) -> None:
+        log.info("member search keys rebuilt: %d members", done)
+        self.said.emit(self.tr("Member search updated."))
+
+    @Slot()
+    def _keys_finished(self) -> None:
+        self._keys_job = None
 
     def _update_hint(self, result: members.SearchResult | None) -> None:
         self.hint.setStyleSheet("")

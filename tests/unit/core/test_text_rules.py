@@ -8,23 +8,54 @@ from hypothesis import strategies as st
 
 from app.core.errors import ValidationError
 from app.core.money import format_cents, parse_amount
-from app.core.names import member_keys, name_pinyin, name_suffixes
+from app.core.names import (
+    MAX_READINGS,
+    fuzzy,
+    member_keys,
+    name_pinyin,
+    name_readings,
+    name_suffixes,
+    simplified,
+)
 from app.core.phones import mask_phone, normalize_phone
 from tests.helpers import refused
 
 
 @pytest.mark.parametrize(
-    ("name", "full", "initials"),
+    ("name", "full", "initials", "also"),
     [
-        ("张三", "zhangsan", "zs"),
-        ("单田芳", "shantianfang", "stf"),
-        ("曾小贤", "zengxiaoxian", "zxx"),
-        ("Tom Smith", "tomsmith", "ts"),
-        ("李 四", "lisi", "ls"),
+        ("张三", "zhangsan", "zs", []),
+        # Surnames read their own way are among the readings (no table of surnames).
+        ("单田芳", "dantianfang", "dtf", ["shantianfang"]),
+        ("曾小贤", "cengxiaoxian", "cxx", ["zengxiaoxian"]),
+        ("覃红", "tanhong", "th", ["qinhong"]),
+        # Compound surnames (复姓) read as pypinyin's phrases read them.
+        ("万俟卨", "moqixie", "mqx", []),
+        ("单于春", "chanyuchun", "cyc", []),
+        ("长孙无忌", "zhangsunwuji", "zswj", []),
+        # Traditional characters read as their Simplified forms.
+        ("陳大文", "chendawen", "cdw", []),
+        ("Tom Smith", "tomsmith", "ts", []),
+        ("李 四", "lisi", "ls", []),
     ],
 )
-def test_pinyin(name: str, full: str, initials: str) -> None:
+def test_pinyin(name: str, full: str, initials: str, also: list[str]) -> None:
     assert name_pinyin(name) == (full, initials)
+    readings = ["".join(r) for r in name_readings(name)]
+    assert readings[0] == full and set(also) <= set(readings)
+    assert len(readings) <= MAX_READINGS
+
+
+def test_traditional_and_simplified_find_each_other() -> None:
+    assert simplified("陳張鄭") == "陈张郑"
+    assert "n陈大文" in member_keys("1", None, "陳大文", "13800138000")
+
+
+def test_fuzzy_pinyin_hears_as_input_methods_do() -> None:
+    assert fuzzy("zhangshan") == fuzzy("zangsan") == fuzzy("zhansan")
+    assert fuzzy("liming") == fuzzy("nimin") == fuzzy("nimin")
+    assert fuzzy("chenfeng") == fuzzy("cenfen")
+    assert fuzzy("wang") != fuzzy("wei")
 
 
 def test_name_suffixes() -> None:
@@ -42,7 +73,10 @@ def test_member_keys_cover_every_way_in() -> None:
         "n张三",
         "n三",
         "yzhangsan",
+        "ssan",
         "izs",
+        "fzalsal",
+        "jzs",
     } == keys
 
 

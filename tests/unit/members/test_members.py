@@ -149,6 +149,9 @@ class TestSearch:
             ("zhangsanf", ["张三丰"]),
             ("stf", ["单田芳"]),
             ("shantianfang", ["单田芳"]),
+            ("dantianfang", ["单田芳"]),  # every reading of 单
+            ("sanfeng", ["张三丰"]),  # full pinyin from any syllable
+            ("feng", ["张三丰"]),
             ("张", ["张三", "张三丰"]),
             ("三丰", ["张三丰"]),
             ("四", ["李四"]),
@@ -168,6 +171,34 @@ class TestSearch:
     )
     def test_query_kinds(self, people: AppContext, query: str, expected: list[str]) -> None:
         assert sorted(names(people, query)) == sorted(expected)
+
+    def test_misheard_pinyin_is_forgiven_after_every_exact_and_prefix_match(
+        self, people: AppContext, clock: FakeClock
+    ) -> None:
+        make_member(people, "张珊", "13700000001")
+        make_member(people, "陳大文", "13700000002")
+        make_member(people, "刘宁", "13700000003")
+        # zhangsan: 张三 exactly, 张三丰 by its start, then 张珊 (zhangshan) by ear.
+        assert names(people, "zhangsan") == ["张三", "张三丰", "张珊"]
+        assert names(people, "zhangshan") == ["张珊", "张三", "张三丰"]
+        assert names(people, "niuning") == ["刘宁"]  # l/n, in/ing
+        assert names(people, "nl") == ["刘宁"]  # initials: l/n
+        # Traditional and Simplified find each other.
+        assert names(people, "陈") == ["陳大文"]
+        assert names(people, "陳大") == ["陳大文"]
+        assert names(people, "chendawen") == ["陳大文"]
+        # Switched off in the settings: only what was typed.
+        found = members.search(people, "zhangsan", fuzzy_pinyin=False)
+        assert [r.name for r in found.rows] == ["张三", "张三丰"]
+
+    def test_within_a_kind_of_match_recent_and_frequent_guests_first(
+        self, people: AppContext, clock: FakeClock
+    ) -> None:
+        regular = make_member(people, "张大力", "13700000004")
+        make_member(people, "张大山", "13700000005")
+        members.record_visit(people, regular.id, 8800, "搓澡")
+        assert names(people, "zd") == ["张大力", "张大山"]
+        assert names(people, "zhangda") == ["张大力", "张大山"]
 
     def test_exact_match_comes_first(self, people: AppContext) -> None:
         make_member(people, "赵六", "13800138001")
