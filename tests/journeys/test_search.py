@@ -43,7 +43,8 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
 
     app.key("ctrl+comma")
     app.wait_window("settingsDialog")
-    app.click("fuzzyPinyin")
+    box = app.wait_widget("fuzzyPinyin", lambda w: w["visible"])
+    app.click_at(box["x"] + 8, box["y"] + box["h"] // 2)  # on the tick box itself
     app.wait_widget("fuzzyPinyin", lambda w: w["checked"] is False)
     app.key("ctrl+Return")
     app.wait_gone("settingsDialog")
