@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -49,7 +50,29 @@ def main() -> None:
         if "悦泉汤泉会馆" not in text or "經營報表" not in text:
             sys.exit(f"packaged app wrote a report without its Chinese text:\n{text[:300]}")
         ready = [line for line in (first + second).splitlines() if "STARTUP" in line]
-        print(f"PACKAGE ok schema={version} members={members} {' '.join(ready)}")
+        # Server mode in the packaged app: the PostgreSQL driver is inside (a missing one
+        # would fail differently), and a server that does not answer is said so.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        done = subprocess.run(
+            [
+                binary,
+                "--data-dir",
+                str(Path(tmp) / "counter"),
+                "--quit-after-start",
+                "--db",
+                f"postgresql://frontdesk:x@127.0.0.1:{port}/frontdesk",
+            ],
+            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        said = done.stdout + done.stderr
+        if done.returncode != 2 or "does not answer" not in said:
+            sys.exit(f"packaged app in server mode (exit {done.returncode}):\n{said[-2000:]}")
+        print(f"PACKAGE ok schema={version} members={members} {' '.join(ready)} server=driver-ok")
 
 
 if __name__ == "__main__":
