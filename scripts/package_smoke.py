@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 
-def run(binary: str, data: Path, *extra: str) -> str:
+def launch(binary: str, data: Path, *extra: str) -> tuple[int, str]:
+    """The built app started offscreen, quitting once started: (exit code, output)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
         [binary, "--data-dir", str(data), "--quit-after-start", *extra],
@@ -21,9 +22,13 @@ def run(binary: str, data: Path, *extra: str) -> str:
         text=True,
         timeout=300,
     )
-    output = done.stdout + done.stderr
-    if done.returncode != 0 or "STARTUP ready_s=" not in output:
-        sys.exit(f"packaged app failed (exit {done.returncode}):\n{output}")
+    return done.returncode, done.stdout + done.stderr
+
+
+def run(binary: str, data: Path, *extra: str) -> str:
+    code, output = launch(binary, data, *extra)
+    if code != 0 or "STARTUP ready_s=" not in output:
+        sys.exit(f"packaged app failed (exit {code}):\n{output}")
     return output
 
 
@@ -55,23 +60,10 @@ def main() -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        done = subprocess.run(
-            [
-                binary,
-                "--data-dir",
-                str(Path(tmp) / "counter"),
-                "--quit-after-start",
-                "--db",
-                f"postgresql://frontdesk:x@127.0.0.1:{port}/frontdesk",
-            ],
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        said = done.stdout + done.stderr
-        if done.returncode != 2 or "does not answer" not in said:
-            sys.exit(f"packaged app in server mode (exit {done.returncode}):\n{said[-2000:]}")
+        server = f"postgresql://frontdesk:x@127.0.0.1:{port}/frontdesk"
+        code, said = launch(binary, Path(tmp) / "counter", "--db", server)
+        if code != 2 or "does not answer" not in said:
+            sys.exit(f"packaged app in server mode (exit {code}):\n{said[-2000:]}")
         print(f"PACKAGE ok schema={version} members={members} {' '.join(ready)} server=driver-ok")
 
 

@@ -243,28 +243,12 @@ def check_breaches(ctx: AppContext) -> list[BreachAlert]:
     alerts: list[BreachAlert] = []
     with ctx.uow() as uow:
         s = uow.session
-        due = list(
-            s.scalars(
-                select(ComplaintDeadline)
-                .where(
-                    ComplaintDeadline.met_at.is_(None),
-                    ComplaintDeadline.breached_at.is_(None),
-                    ComplaintDeadline.due_at <= now,
-                )
-                .order_by(ComplaintDeadline.due_at)
-            )
-        )
+        due = _open_deadlines(s, ComplaintDeadline.due_at <= now)
         if not due:
             return []
         policy = store.policy(s)
         for d in due:
-            claimed = updated_rows(
-                s,
-                update(ComplaintDeadline)
-                .where(ComplaintDeadline.id == d.id, ComplaintDeadline.breached_at.is_(None))
-                .values(breached_at=now),
-            )
-            if not claimed:
+            if not _claim(s, d, ComplaintDeadline.breached_at, now):
                 continue  # another counter got there first
             c = d.complaint
             escalated_to = None
@@ -288,27 +272,14 @@ def check_warnings(ctx: AppContext) -> list[WarningAlert]:
     alerts: list[WarningAlert] = []
     with ctx.uow() as uow:
         s = uow.session
-        near = list(
-            s.scalars(
-                select(ComplaintDeadline)
-                .where(
-                    ComplaintDeadline.met_at.is_(None),
-                    ComplaintDeadline.breached_at.is_(None),
-                    ComplaintDeadline.warned_at.is_(None),
-                    ComplaintDeadline.warn_at <= now,
-                    ComplaintDeadline.due_at > now,
-                )
-                .order_by(ComplaintDeadline.due_at)
-            )
+        near = _open_deadlines(
+            s,
+            ComplaintDeadline.warned_at.is_(None),
+            ComplaintDeadline.warn_at <= now,
+            ComplaintDeadline.due_at > now,
         )
         for d in near:
-            claimed = updated_rows(
-                s,
-                update(ComplaintDeadline)
-                .where(ComplaintDeadline.id == d.id, ComplaintDeadline.warned_at.is_(None))
-                .values(warned_at=now),
-            )
-            if not claimed:
+            if not _claim(s, d, ComplaintDeadline.warned_at, now):
                 continue  # another counter warned already
             c = d.complaint
             c.events.append(ComplaintEvent(at=now, actor="", action="warned", note=d.stage))
@@ -316,6 +287,34 @@ def check_warnings(ctx: AppContext) -> list[WarningAlert]:
         if alerts:
             uow.commit()
     return alerts
+
+
+def _open_deadlines(s: Session, *conditions: Any) -> list[ComplaintDeadline]:
+    """Deadlines neither met nor missed that match `conditions`, soonest first."""
+    return list(
+        s.scalars(
+            select(ComplaintDeadline)
+            .where(
+                ComplaintDeadline.met_at.is_(None),
+                ComplaintDeadline.breached_at.is_(None),
+                *conditions,
+            )
+            .order_by(ComplaintDeadline.due_at)
+        )
+    )
+
+
+def _claim(s: Session, d: ComplaintDeadline, column: Any, now: datetime) -> bool:
+    """Sets `column` (breached_at, warned_at) of the deadline if nobody has: exactly one
+    counter (or one run) gets True for it."""
+    return bool(
+        updated_rows(
+            s,
+            update(ComplaintDeadline)
+            .where(ComplaintDeadline.id == d.id, column.is_(None))
+            .values({column: now}),
+        )
+    )
 
 
 def _views_where(s: Session, *conditions: Any) -> list[ComplaintView]:

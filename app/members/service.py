@@ -370,8 +370,11 @@ def resolve_code(ctx: AppContext, code: str) -> int | None:
         return found.id if found is not None else None
 
 
-def naive_search(ctx: AppContext, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """Baseline for the lookup benchmark only: LIKE '%q%' over every member."""
+def naive_search(
+    ctx: AppContext, query: str, limit: int = SEARCH_LIMIT, fuzzy_pinyin: bool = False
+) -> SearchResult:
+    """Baseline for the lookup benchmark only: LIKE '%q%' over every member (called as
+    search is; it knows nothing of fuzzy pinyin)."""
     text = clean_text(query)
     if not text:
         return SearchResult(query, [], False)

@@ -123,6 +123,8 @@ def measure_lookup(
         scan, scan_screen = _measure(qapp, desk, queries)
     finally:
         members.search = original
+    # The baseline really searched (a refused call would be fast and find nothing).
+    assert members.naive_search(ctx, queries[0]).rows
     desk.close()
     assert hits == len(queries)  # every query in the mix finds its member
     return {
