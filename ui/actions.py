@@ -100,6 +100,21 @@ def error_text(exc: FrontdeskError) -> str:
     return render(template, params)
 
 
+def quietly(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Runs a service call nobody asked for (a timer's: deadlines every second). A
+    refusal or an unreachable server is logged, never shown as a dialog: nobody is
+    waiting for an answer, and a message box left on screen would block the counter
+    (the status bar already says when the server is away). Returns None then."""
+    try:
+        return fn(*args, **kwargs)
+    except FrontdeskError as exc:
+        log.info("%s skipped: %s", getattr(fn, "__name__", fn), exc.code)
+        return None
+    except Exception:
+        log.exception("unexpected error in %s", getattr(fn, "__name__", fn))
+        return None
+
+
 def call(parent: QWidget | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     """Runs a service call. A refused action shows why and returns None."""
     try:

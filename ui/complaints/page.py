@@ -24,7 +24,7 @@ from app.complaints import BreachAlert, ComplaintView
 from app.core.context import AppContext
 from app.members import MemberProfile
 from ui import bus
-from ui.actions import call
+from ui.actions import call, quietly
 from ui.bus import Changes
 from ui.complaints import labels
 from ui.complaints.dialogs import ComplaintDialog, StepDialog
@@ -183,7 +183,7 @@ class ComplaintsPage(QWidget):
 
     def _changed_elsewhere(self) -> bool:
         """True when another counter (or another window) changed open complaints."""
-        return call(self, cp.open_fingerprint, self.ctx) != self._fingerprint
+        return quietly(cp.open_fingerprint, self.ctx) not in (None, self._fingerprint)
 
     def tick(self, locked: bool = False) -> list[BreachAlert]:
         """Once a second: countdowns from stored deadlines, then newly missed deadlines.
@@ -191,8 +191,8 @@ class ComplaintsPage(QWidget):
         alert still sounds); the list is read again only for somebody signed in."""
         self._ticks += 1
         self.model.tick(self.ctx.clock.now())
-        alerts = call(self, cp.check_breaches, self.ctx.as_system()) or []
-        near = call(self, cp.check_warnings, self.ctx.as_system()) or []
+        alerts = quietly(cp.check_breaches, self.ctx.as_system()) or []
+        near = quietly(cp.check_warnings, self.ctx.as_system()) or []
         if near:
             self.warnings.emit(near)  # also while locked: the warning still sounds
             shown = self.current
@@ -206,13 +206,13 @@ class ComplaintsPage(QWidget):
             # A breach escalates but does not move a complaint in the list: refresh
             # just those rows instead of reading every open complaint again.
             fresh = (
-                call(self, cp.complaints_by_ids, self.ctx, sorted({a.complaint_id for a in alerts}))
+                quietly(cp.complaints_by_ids, self.ctx, sorted({a.complaint_id for a in alerts}))
                 or []
             )
             if self.model.replace_rows(fresh):
                 self.reload()
             else:
-                self._fingerprint = call(self, cp.open_fingerprint, self.ctx)
+                self._fingerprint = quietly(cp.open_fingerprint, self.ctx)
                 self._emit_counts()
                 self.on_current_changed()
         elif self._ticks % 10 == 0 and self._changed_elsewhere():
