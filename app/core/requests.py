@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.core.context import AppContext
 from app.core.errors import ValidationError
 from db.models import RequestId
+
+T = TypeVar("T")
 
 KEEP = timedelta(days=7)
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
@@ -52,6 +57,19 @@ def remember(s: Session, request_id: str | None, kind: str, target_id: int, now:
         return
     s.add(RequestId(id=request_id, kind=kind, target_id=target_id, at=now))
     s.flush()
+
+
+def saved_by_twin(
+    ctx: AppContext, request_id: str | None, load: Callable[[Session], T | None]
+) -> T | None:
+    """After a save failed on a UNIQUE constraint: what a twin of this request (the same
+    form, saved at the same instant from elsewhere) saved, read by `load` in a fresh
+    transaction; None when there is no request id or nothing was saved under it (the
+    failure had another cause: the caller raises it again)."""
+    if request_id is None:
+        return None
+    with ctx.uow() as uow:
+        return load(uow.session)
 
 
 def forget_old(s: Session, now: datetime) -> int:

@@ -376,8 +376,7 @@ def redeem(
             uow.commit()
             return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
     except IntegrityError:
-        with ctx.uow() as uow:  # the same attempt saved at the same instant elsewhere
-            saved = _saved_redemption(uow.session, request_id)
+        saved = requests.saved_by_twin(ctx, request_id, lambda s: _saved_redemption(s, request_id))
         if saved is None:
             raise
         return saved

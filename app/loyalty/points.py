@@ -113,10 +113,18 @@ def redeem_points(
             uow.commit()
             return new
     except IntegrityError:
-        with ctx.uow() as uow:  # the same form saved at the same instant elsewhere
-            if requests.done_before(uow.session, request_id, "points") is None:
-                raise
-            return _balance_in(uow.session, member_id)
+        balance_after = requests.saved_by_twin(
+            ctx,
+            request_id,
+            lambda s: (
+                _balance_in(s, member_id)
+                if requests.done_before(s, request_id, "points") is not None
+                else None
+            ),
+        )
+        if balance_after is None:
+            raise
+        return balance_after
 
 
 def _balance_in(s: Session, member_id: int) -> int:

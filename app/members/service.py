@@ -193,10 +193,7 @@ def record_visit(
             uow.commit()
             return visit_row(visit)
     except IntegrityError:
-        if request_id is None:
-            raise
-        with ctx.uow() as uow:  # the same form saved at the same instant elsewhere
-            saved = _saved_visit(uow.session, request_id)
+        saved = requests.saved_by_twin(ctx, request_id, lambda s: _saved_visit(s, request_id))
         if saved is None:
             raise
         return saved
