@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -182,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         old.deleteLater()
 
     first = open_window(auto_review=not args.quit_after_start)
+    # Started (ui.launch switched the collector off while loading): what exists now lives
+    # as long as the program, so it is frozen out of every later collection.
+    gc.freeze()
+    gc.enable()
     if restored is not None and not args.quit_after_start:
         first.show_restore_report(restored)
     if args.quit_after_start:

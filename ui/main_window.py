@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self._on_changed)
         self.member_desk = MemberDesk(ctx, changes=self.changes)
         self.complaints = ComplaintsPage(ctx, changes=self.changes)
-        self.coupons = CouponsPage(ctx, changes=self.changes)
+        self.coupons = CouponsPage(ctx, changes=self.changes, load_when_shown=True)
         self.care = CarePage(ctx)
         self.add_page(self.tr("Members  F1"), self.member_desk, "F1")
         self.add_page(self.tr("Complaints  F4"), self.complaints, "F4")

@@ -41,7 +41,7 @@ def frontdesk_command() -> list[str]:
     found = shutil.which("frontdesk")
     if found:
         return [found]
-    return [sys.executable, "-m", "ui.main"]
+    return [sys.executable, "-m", "ui.launch"]
 
 
 def admin_command() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -85,8 +85,14 @@ class CouponsPage(QWidget):
     redeemed = Signal(object)
 
     def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, changes: Changes | None = None
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        changes: Changes | None = None,
+        load_when_shown: bool = False,
     ) -> None:
+        """load_when_shown: the campaigns (with their counts over every coupon) are read
+        when the page is first shown rather than now (the main window: a quicker start)."""
         super().__init__(parent)
         self.changes = changes if changes is not None else Changes(self)
         self.changes.changed.connect(self._on_changed)
@@ -190,7 +196,9 @@ class CouponsPage(QWidget):
         layout.addWidget(QLabel(self.tr("Campaigns")))
         layout.addWidget(self.campaign_view, 1)
         self.use_settings()
-        self.reload()
+        self.loaded = False
+        if not load_when_shown:
+            self.reload()
         self.show_message(self.tr("Scan a coupon: its details show here before you redeem it."))
 
     @Slot(str, int, object)
@@ -340,7 +348,13 @@ class CouponsPage(QWidget):
 
     # --- issue and print --------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.loaded:
+            self.reload()
+        super().showEvent(event)
+
     def reload(self) -> None:
+        self.loaded = True
         self.campaigns.set_rows(call(self, cs.list_campaigns, self.ctx) or [])
 
     def selected_campaign(self) -> CampaignView | None:
