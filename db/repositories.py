@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
+    Integer,
+    Row,
+    Select,
     String,
     Update,
+    bindparam,
     case,
     delete,
     func,
@@ -50,6 +55,78 @@ def updated_rows(session: Session, statement: Update) -> int:
     agree on who got there first (a coupon redeemed, a breach alerted)."""
     result = session.execute(statement.execution_options(synchronize_session=False))
     return int(cast(CursorResult[Any], result).rowcount)
+
+
+# What one search result shows (app.members.member_row_of reads them in this order).
+RESULT_COLUMNS = (
+    Member.id,
+    Member.member_no,
+    Member.card_no,
+    Member.name,
+    Member.phone,
+    Member.gender,
+    Member.birthday,
+    Member.visit_count,
+    Member.lifetime_spend_cents,
+    Member.last_visit_at,
+    Member.active,
+)
+_RESULTS = select(*RESULT_COLUMNS).where(Member.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _search_page(plain: int, fuzzy: int) -> Select[*tuple[Any, ...]]:
+    """`plain` then `fuzzy` prefix range scans bound to :lo<i>, :hi<i> and :n, each an
+    index range of at most :n keys; each member once, at their best (tier: 0 exact key,
+    1 prefix, 2 fuzzy; then the scan's order); ranked by tier, then active members,
+    those seen recently, often; at most :n rows of RESULT_COLUMNS. Made once per shape,
+    so a keystroke neither builds nor compiles SQL."""
+    parts = []
+    for i in range(plain + fuzzy):
+        lo = bindparam(f"lo{i}", type_=String)
+        tier = literal(2) if i >= plain else case((MemberSearchKey.key == lo, 0), else_=1)
+        part = (
+            select(
+                tier.label("tier"),
+                literal(i).label("kind"),
+                MemberSearchKey.key.label("key"),
+                MemberSearchKey.member_id.label("member_id"),
+            )
+            .where(MemberSearchKey.key >= lo, MemberSearchKey.key < bindparam(f"hi{i}"))
+            .order_by(MemberSearchKey.key, MemberSearchKey.member_id)
+            .limit(bindparam("n", type_=Integer))
+            .subquery(f"k{i}")
+        )
+        parts.append(select(part))
+    keys = union_all(*parts).subquery("k")
+    nth = (
+        func.row_number()
+        .over(partition_by=keys.c.member_id, order_by=(keys.c.tier, keys.c.kind, keys.c.key))
+        .label("nth")
+    )
+    once = (select(keys.c.member_id, keys.c.tier, keys.c.kind, keys.c.key, nth)).subquery("once")
+    # A member of a tier below the first :n members' cannot reach the page: not looked up.
+    ahead = func.rank().over(order_by=once.c.tier).label("ahead")
+    best = (
+        select(once.c.member_id, once.c.tier, once.c.kind, once.c.key, ahead)
+        .where(once.c.nth == 1)
+        .subquery("best")
+    )
+    return (
+        select(*RESULT_COLUMNS)
+        .join_from(best, Member, Member.id == best.c.member_id)
+        .where(best.c.ahead <= bindparam("n", type_=Integer))
+        .order_by(
+            best.c.tier,
+            Member.active.desc(),
+            Member.last_visit_at.desc().nulls_last(),
+            Member.visit_count.desc(),
+            best.c.kind,
+            best.c.key,
+            Member.id,
+        )
+        .limit(bindparam("n", type_=Integer))
+    )
 
 
 class MemberRepository:
@@ -94,32 +171,33 @@ class MemberRepository:
         )
         return [(k, m) for k, m in rows]
 
-    def keys_with_prefixes(
-        self, prefixes: Sequence[str], limit: int
-    ) -> list[list[tuple[str, int]]]:
-        """For each prefix, its first `limit` (key, member_id) pairs in key order: one
-        statement (one round trip to a server) for all of a keystroke's range scans."""
+    def search_page(
+        self, prefixes: Sequence[tuple[str, bool]], limit: int
+    ) -> list[Row[*tuple[Any, ...]]]:
+        """The members found by these key prefixes (each with whether it is a fuzzy one),
+        best first, at most `limit`: RESULT_COLUMNS of each. One statement, so one round
+        trip to a server; each prefix an index range of at most `limit` keys, and the
+        ranking (exact, prefix, fuzzy; active; seen recently, often) done by the database,
+        so only the page comes back."""
         if not prefixes:
             return []
-        parts = [
-            select(
-                literal(i).label("kind"),
-                MemberSearchKey.key.label("key"),
-                MemberSearchKey.member_id.label("member_id"),
-            )
-            .where(MemberSearchKey.key >= prefix, MemberSearchKey.key < prefix + KEY_END)
-            .order_by(MemberSearchKey.key, MemberSearchKey.member_id)
-            .limit(limit)
-            .subquery(f"k{i}")
-            for i, prefix in enumerate(prefixes)
-        ]
-        found: list[list[tuple[str, int]]] = [[] for _ in prefixes]
-        rows = self.session.execute(union_all(*(select(part) for part in parts)))
-        for kind, key, member_id in rows:
-            found[kind].append((key, member_id))
-        for hits in found:
-            hits.sort()
-        return found
+        plain = sum(1 for _, is_fuzzy in prefixes if not is_fuzzy)
+        if any(is_fuzzy for _, is_fuzzy in prefixes[:plain]):
+            raise ValueError("the fuzzy prefixes come after the others")
+        params: dict[str, object] = {"n": limit}
+        for i, (prefix, _) in enumerate(prefixes):
+            params[f"lo{i}"] = prefix
+            params[f"hi{i}"] = prefix + KEY_END
+        # Core on the session's connection: no ORM layer between the keystroke and SQL.
+        statement = _search_page(plain, len(prefixes) - plain)
+        return list(self.session.connection().execute(statement, params).all())
+
+    def result_rows(self, ids: Iterable[int]) -> list[Row[*tuple[Any, ...]]]:
+        """RESULT_COLUMNS of these members, as plain rows (the benchmark's baseline)."""
+        id_list = list(ids)
+        if not id_list:
+            return []
+        return list(self.session.connection().execute(_RESULTS, {"ids": id_list}).all())
 
     def tier_of(self, member_id: int) -> str:
         """The member's tier code: their stats row's, or the lowest tier until their first

@@ -6,6 +6,7 @@ grouped in every language."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -60,10 +61,21 @@ def local_datetime(instant: datetime | None) -> str:
     """A stored UTC instant on the store's clock, e.g. 2026-11-22 19:05."""
     if instant is None:
         return ""
-    return instant.astimezone(_zone).strftime(f"{_date_format} %H:%M")
+    return _instant_text(instant, _zone, _date_format)
 
 
 def local_date(day: date | None) -> str:
     if day is None:
         return ""
-    return day.strftime(_date_format)
+    return _date_text(day, _date_format)
+
+
+# Remembered: a table shows the same members' dates again as the receptionist types on.
+@functools.lru_cache(maxsize=4096)
+def _instant_text(instant: datetime, zone: tzinfo, date_format: str) -> str:
+    return instant.astimezone(zone).strftime(f"{date_format} %H:%M")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: date, date_format: str) -> str:
+    return day.strftime(date_format)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -269,33 +270,11 @@ def search(
     plan = _plan(query, fuzzy_pinyin)
     if not plan:
         return SearchResult(query, [], False)
-    ranks: dict[int, tuple[int, int, int]] = {}
-    more = False
     with ctx.uow() as uow:
-        repo = MemberRepository(uow.session)
-        found = repo.keys_with_prefixes([prefix for prefix, _ in plan], limit + 1)
-        for kind_rank, ((prefix, is_fuzzy), hits) in enumerate(zip(plan, found, strict=True)):
-            if len(hits) > limit:
-                more = True
-                hits = hits[:limit]
-            for pos, (key, member_id) in enumerate(hits):
-                tier = 2 if is_fuzzy else (0 if key == prefix else 1)
-                rank = (tier, kind_rank, pos)
-                if member_id not in ranks or rank < ranks[member_id]:
-                    ranks[member_id] = rank
-        rows = [member_row(m) for m in repo.by_ids(ranks)]
-    rows.sort(
-        key=lambda r: (
-            not r.active,
-            ranks[r.id][0],
-            -(r.last_visit_at.timestamp() if r.last_visit_at else 0.0),
-            -r.visit_count,
-            ranks[r.id][1:],
-        )
-    )
-    if len(rows) > limit:
-        more = True
-    return SearchResult(query, rows[:limit], more)
+        found = MemberRepository(uow.session).search_page(plan, limit + 1)
+    rows = [_result_row(r) for r in found[:limit]]
+    more = len(found) > limit
+    return SearchResult(query, rows, more)
 
 
 def search_keys_current(ctx: AppContext) -> bool:
@@ -378,7 +357,7 @@ def naive_search(
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
         ids = repo.naive_scan(text, limit + 1)
-        rows = [member_row(m) for m in repo.by_ids(ids[:limit])]
+        rows = [_result_row(r) for r in repo.result_rows(ids[:limit])]
     return SearchResult(query, rows, len(ids) > limit)
 
 
@@ -402,6 +381,24 @@ def member_row(m: Member) -> MemberRow:
         lifetime_spend_cents=m.lifetime_spend_cents,
         last_visit_at=m.last_visit_at,
         active=m.active,
+    )
+
+
+def _result_row(r: Sequence[Any]) -> MemberRow:
+    """A search result from MemberRepository.result_rows (its RESULT_COLUMNS' order)."""
+    id_, no, card, name, phone, gender, birthday, visits, spend, last, active = r
+    return MemberRow(
+        id=id_,
+        member_no=no,
+        card_no=card,
+        name=name,
+        phone_masked=mask_phone(phone),
+        gender=gender,
+        birthday=birthday,
+        visit_count=visits,
+        lifetime_spend_cents=spend,
+        last_visit_at=last,
+        active=bool(active),
     )
 
 
