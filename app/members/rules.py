@@ -11,7 +11,9 @@ from app.core.errors import ValidationError
 from app.core.phones import normalize_phone
 from app.core.text import text_field
 
-SEARCH_LIMIT = 50
+# One page of search results: a screenful and a half at 1366×768 (about 18 rows show);
+# past that the receptionist types one more letter or digit ("type more to narrow down").
+SEARCH_LIMIT = 30
 
 MAX_TAGS = 20
 
