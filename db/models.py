@@ -427,3 +427,82 @@ class RequestId(Base):
     kind: Mapped[str] = mapped_column(String(16))  # visit, redemption, points
     target_id: Mapped[int] = mapped_column(Integer)  # the visit's, redemption's, entry's id
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RechargePlan(Base):
+    """A stored-value offer the manager sets up: pay this, get this bonus on top
+    ("充1000送200"), within these dates, perhaps with a tier upgrade."""
+
+    __tablename__ = "recharge_plans"
+    __table_args__ = (
+        CheckConstraint("pay_cents > 0", name="ck_recharge_plans_pay_positive"),
+        CheckConstraint("bonus_cents >= 0", name="ck_recharge_plans_bonus_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    pay_cents: Mapped[int] = mapped_column(BigInteger)
+    bonus_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    valid_from: Mapped[date | None] = mapped_column(Date)  # store-local days, inclusive
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    upgrade_tier: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PrepaidAccount(Base):
+    """A member's stored-value card: what was paid in and not yet spent (principal) and
+    the bonus on top, each never below zero (CHECK, and every spend is a conditional
+    UPDATE). Changed only together with a ledger entry that states the balances after."""
+
+    __tablename__ = "prepaid_accounts"
+    __table_args__ = (
+        CheckConstraint("principal_cents >= 0", name="ck_prepaid_principal_nonnegative"),
+        CheckConstraint("bonus_cents >= 0", name="ck_prepaid_bonus_nonnegative"),
+    )
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    principal_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    bonus_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open, closed
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The entry that opened the current card period (the first recharge after a refund):
+    # the refund formula counts what was paid, given and spent from there on.
+    period_start_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PrepaidEntry(Base):
+    """The stored-value ledger, append-only: recharge, spend, refund, void, adjust, each
+    with what it changed, the balances after it, who and when, the visit it paid and the
+    counter's request id (UNIQUE: a retried write is never applied twice). A mistake is
+    corrected by a new entry (a void names the entry it undoes, once), never by an edit.
+    The buyer's ID number (a named card) is kept encrypted, with its masked form."""
+
+    __tablename__ = "prepaid_entries"
+    __table_args__ = (
+        Index("ix_prepaid_member", "member_id", "id"),
+        Index("ix_prepaid_at", "at", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(8))  # recharge, spend, refund, void, adjust
+    principal_cents: Mapped[int] = mapped_column(BigInteger)  # + in, - out
+    bonus_cents: Mapped[int] = mapped_column(BigInteger)
+    principal_after: Mapped[int] = mapped_column(BigInteger)
+    bonus_after: Mapped[int] = mapped_column(BigInteger)
+    # Money across the counter: paid in at a recharge, paid back at a refund (0 otherwise).
+    cash_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    method: Mapped[str] = mapped_column(String(12), default="")  # cash, wechat, alipay, card
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("recharge_plans.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    voids_id: Mapped[int | None] = mapped_column(ForeignKey("prepaid_entries.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(160), default="")
+    staff: Mapped[str] = mapped_column(String(64), default="")
+    request_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    buyer_name: Mapped[str] = mapped_column(String(60), default="")
+    buyer_id_masked: Mapped[str] = mapped_column(String(24), default="")
+    buyer_id_sealed: Mapped[str] = mapped_column(Text, default="")

@@ -246,6 +246,64 @@ MESSAGES: dict[str, str] = {
     ),
     "staff.password_mismatch": QT_TRANSLATE_NOOP("errors", "The two passwords differ."),
     "csv.too_many_cells": QT_TRANSLATE_NOOP("errors", "This row has more cells than the header."),
+    "settings.prepaid_split": QT_TRANSLATE_NOOP(
+        "errors",
+        "Choose how a card payment is split: in proportion, paid money first or bonus first.",
+    ),
+    "prepaid.amount": QT_TRANSLATE_NOOP(
+        "errors", "A recharge is more than ¥0 and at most {max_cents}."
+    ),
+    "prepaid.bonus_too_large": QT_TRANSLATE_NOOP(
+        "errors", "The bonus cannot be more than the amount paid."
+    ),
+    "prepaid.tier": QT_TRANSLATE_NOOP("errors", "There is no tier “{value}”."),
+    "prepaid.plan_not_found": QT_TRANSLATE_NOOP("errors", "That recharge offer no longer exists."),
+    "prepaid.plan_not_offered": QT_TRANSLATE_NOOP(
+        "errors", "The offer “{name}” is not on sale today."
+    ),
+    "prepaid.method": QT_TRANSLATE_NOOP(
+        "errors", "Choose how the guest paid: cash, WeChat, Alipay or bank card."
+    ),
+    "prepaid.id_number": QT_TRANSLATE_NOOP(
+        "errors", "That is not a valid ID number (18 characters; check the last one)."
+    ),
+    "prepaid.buyer_name": QT_TRANSLATE_NOOP(
+        "errors", "Please enter the buyer's name with the ID number."
+    ),
+    "prepaid.over_limit": QT_TRANSLATE_NOOP(
+        "errors",
+        "After this recharge the card would hold {after_cents}, more than the {limit_cents} a "
+        "named card may hold (MOFCOM rules).",
+    ),
+    "prepaid.no_buyer_id": QT_TRANSLATE_NOOP(
+        "errors", "The buyer's name and ID number should be recorded (MOFCOM rules)."
+    ),
+    "prepaid.no_card": QT_TRANSLATE_NOOP(
+        "errors", "This member has no open stored-value card; recharge first."
+    ),
+    "prepaid.not_enough": QT_TRANSLATE_NOOP(
+        "errors", "Not enough balance: {need_cents} needed, {have_cents} on the card."
+    ),
+    "prepaid.zero": QT_TRANSLATE_NOOP("errors", "Please enter an amount other than zero."),
+    "prepaid.more_than_due": QT_TRANSLATE_NOOP(
+        "errors", "The card can pay at most what is due: {due_cents}."
+    ),
+    "prepaid.not_voidable": QT_TRANSLATE_NOOP(
+        "errors", "Only a recharge or a payment on an open card can be voided."
+    ),
+    "prepaid.voided_already": QT_TRANSLATE_NOOP("errors", "That entry was voided already."),
+    "prepaid.no_buyer_id_saved": QT_TRANSLATE_NOOP(
+        "errors", "No ID number was recorded with this recharge."
+    ),
+    "prepaid.entry_not_found": QT_TRANSLATE_NOOP("errors", "That card entry does not exist."),
+    "prepaid.id_key_missing": QT_TRANSLATE_NOOP(
+        "errors",
+        "ID numbers were sealed with a key that is not on this PC ({file} in the data folder).",
+    ),
+    "prepaid.id_unreadable": QT_TRANSLATE_NOOP("errors", "This ID number cannot be read back."),
+    "prepaid.no_data_folder": QT_TRANSLATE_NOOP(
+        "errors", "This store has no data folder to keep the ID-number key in."
+    ),
 }
 
 

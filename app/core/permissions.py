@@ -23,6 +23,12 @@ _MANAGER = frozenset(
         "coupon.issue_large",  # a coupon worth more than the owner's limit
         "coupon.void",
         "points.adjust",
+        "prepaid.refund",  # stored-value cards: pay back the unspent principal, close
+        "prepaid.void",  # undo a recharge or a spend made by mistake
+        "prepaid.adjust",
+        "prepaid.plans",  # recharge offers ("充1000送200")
+        "prepaid.bonus",  # a free-amount recharge with a bonus outside the offers
+        "prepaid.id_view",  # see a buyer's whole ID number (audited)
         "tiers.edit",
         "tiers.review",
         "reports.view",  # revenue by tier, segments, satisfaction by month
@@ -39,6 +45,7 @@ _OWNER = _MANAGER | {
     "backup.settings",  # how many backups are kept, and where
     "database.choose",  # this counter's database: its own file or the store's server
     "coupon.limits",  # the value a receptionist may give away
+    "prepaid.settings",  # how spends are split, the named-card limit, asking for ID
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     "receptionist": frozenset(),

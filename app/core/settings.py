@@ -25,6 +25,9 @@ LAYOUTS = ("a4", "a6", "receipt58", "receipt80")
 # What happens to a PDF of coupons just issued: printed on the coupon printer, opened in
 # the PC's viewer, or only saved in the data folder's coupons/ (the counter's choice).
 AFTER_ISSUE = ("print", "open", "save")
+# How a spend from a stored-value card is split between what was paid in and the bonus:
+# in proportion (the default, as the refund formula counts it), or one of them first.
+PREPAID_SPLITS = ("pro_rata", "principal_first", "bonus_first")
 LOGO_FILE = "logo.png"
 MAX_LOGO_BYTES = 2_000_000
 
@@ -44,8 +47,18 @@ class StoreSettings:
     # The member search forgives what is misheard, as input methods do (z/zh, c/ch, s/sh,
     # l/n, an/ang, en/eng, in/ing); exact and prefix matches still come first.
     fuzzy_pinyin: bool = True
+    # Stored-value cards (储值卡). The 2012 MOFCOM measures for single-purpose prepaid
+    # cards: a named card holds at most ¥5,000, and the buyer's name and ID number are
+    # recorded at a recharge. Both are warnings the receptionist confirms, not blocks.
+    prepaid_split: str = "pro_rata"
+    prepaid_card_limit_cents: int = 500_000  # 0: no warning
+    prepaid_ask_buyer_id: bool = True
 
     def __post_init__(self) -> None:
+        if self.prepaid_split not in PREPAID_SPLITS:
+            raise ValidationError("settings.prepaid_split", field="prepaid_split")
+        if not isinstance(self.prepaid_ask_buyer_id, bool):
+            raise ValidationError("settings.range", field="prepaid_ask_buyer_id", min=0, max=1)
         if not isinstance(self.fuzzy_pinyin, bool):
             raise ValidationError("settings.range", field="fuzzy_pinyin", min=0, max=1)
         if self.language not in LANGUAGES:
@@ -59,6 +72,7 @@ class StoreSettings:
             ("backup_keep", 1, 365),
             ("coupon_limit_cents", 0, 1_000_000),
             ("coupon_limit_percent", 0, 100),
+            ("prepaid_card_limit_cents", 0, 100_000_000),
         )
         for name, low, high in checks:
             value = getattr(self, name)
@@ -103,6 +117,9 @@ def save(ctx: AppContext, settings: StoreSettings) -> StoreSettings:
         before.coupon_limit_percent,
     ):
         require(ctx, "coupon.limits")
+    prepaid = ("prepaid_split", "prepaid_card_limit_cents", "prepaid_ask_buyer_id")
+    if any(getattr(settings, n) != getattr(before, n) for n in prepaid):
+        require(ctx, "prepaid.settings")
     with ctx.uow() as uow:
         row = uow.session.get(Setting, keys.STORE_SETTINGS) or Setting(key=keys.STORE_SETTINGS)
         row.value = json.dumps(asdict(settings), sort_keys=True, ensure_ascii=False)

@@ -33,6 +33,8 @@ from app.coupons.service import (
     look_up,
     member_coupons,
     redeem,
+    redeem_in,
+    saved_redemption,
     void,
 )
 
@@ -61,6 +63,8 @@ __all__ = [
     "look_up",
     "member_coupons",
     "redeem",
+    "redeem_in",
+    "saved_redemption",
     "terms_text",
     "usable",
     "void",

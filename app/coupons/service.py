@@ -345,44 +345,52 @@ def redeem(
     request_id = requests.check(request_id)
     if request_id is not None:
         with ctx.uow() as uow:
-            saved = _saved_redemption(uow.session, request_id)
+            saved = saved_redemption(uow.session, request_id)
         if saved is not None:
             return saved
     view = look_up(ctx, text)
     today = store.today(ctx)
     usable(view, today, bill_cents)
-    now = ctx.clock.now()
     # The write lock before reading (SQLite), a conditional UPDATE (every backend): the
     # check and the update are one step for every counter on this database.
     try:
         with ctx.uow(write=True) as uow:
-            s = uow.session
-            claimed = _claim(s, view.id, used_at=now)
-            if not claimed:
-                fresh = _view(s, _get(s, view.id))
-                usable(fresh, today, bill_cents)  # raises used / voided
-                raise CouponError("coupon.used", code=view.display_code)
-            discount = discount_for(view, bill_cents)
-            redemption = Redemption(
-                coupon_id=view.id,
-                at=now,
-                bill_cents=bill_cents,
-                discount_cents=discount,
-                staff=ctx.actor,
-            )
-            s.add(redemption)
-            s.flush()
-            requests.remember(s, request_id, "redemption", redemption.id, now)
+            redemption = redeem_in(uow.session, ctx, view, bill_cents, request_id)
             uow.commit()
-            return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
+            return redemption
     except IntegrityError:
-        saved = requests.saved_by_twin(ctx, request_id, lambda s: _saved_redemption(s, request_id))
+        saved = requests.saved_by_twin(ctx, request_id, lambda s: saved_redemption(s, request_id))
         if saved is None:
             raise
         return saved
 
 
-def _saved_redemption(s: Session, request_id: str | None) -> RedemptionView | None:
+def redeem_in(
+    s: Session, ctx: AppContext, view: CouponView, bill_cents: int, request_id: str | None
+) -> RedemptionView:
+    """Claims the coupon `view` (looked up and checked usable by the caller) for this bill
+    in the caller's write transaction; "already used" when another counter was first."""
+    now = ctx.clock.now()
+    if not _claim(s, view.id, used_at=now):
+        fresh = _view(s, _get(s, view.id))
+        usable(fresh, store.today(ctx), bill_cents)  # raises used / voided
+        raise CouponError("coupon.used", code=view.display_code)
+    discount = discount_for(view, bill_cents)
+    redemption = Redemption(
+        coupon_id=view.id,
+        at=now,
+        bill_cents=bill_cents,
+        discount_cents=discount,
+        staff=ctx.actor,
+    )
+    s.add(redemption)
+    s.flush()
+    requests.remember(s, request_id, "redemption", redemption.id, now)
+    return RedemptionView(_view(s, _get(s, view.id)), bill_cents, discount, now)
+
+
+def saved_redemption(s: Session, request_id: str | None) -> RedemptionView | None:
+    """What this request redeemed already, if anything."""
     found = requests.done_before(s, request_id, "redemption")
     r = s.get(Redemption, found) if found is not None else None
     if r is None:

@@ -62,6 +62,7 @@ from app.loyalty.surveys import (
 from app.loyalty.tiers import (
     current_tier,
     list_tiers,
+    raise_tier_in,
     set_tiers,
     stats_of,
     tier_code,
@@ -109,6 +110,7 @@ __all__ = [
     "on_visit",
     "points_history",
     "qualifying_tier",
+    "raise_tier_in",
     "record_survey",
     "redeem_points",
     "refresh",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from app.core.errors import ValidationError
 from app.core.permissions import require
 from app.core.text import text_field
 from app.loyalty.rules import TierView
-from db.models import MemberStats, Tier
+from db.models import MemberStats, Tier, TierChange
 
 
 def list_tiers(ctx: AppContext) -> list[TierView]:
@@ -104,3 +105,27 @@ def current_tier(s: Session, member_id: int) -> TierView:
     row = stats_of(s, member_id)
     by_code = {t.code: t for t in tiers}
     return by_code.get(row.tier if row else "", tiers[-1])
+
+
+def raise_tier_in(s: Session, member_id: int, code: str, reason: str, now: datetime) -> bool:
+    """Moves the member up to tier `code` (a recharge offer's upgrade) unless they already
+    hold it or a higher one, in the caller's transaction. True when it moved them."""
+    tiers = tiers_in(s)
+    by_code = {t.code: t for t in tiers}
+    target = by_code.get(code)
+    if target is None:
+        return False
+    current = current_tier(s, member_id)
+    if target.rank <= current.rank:
+        return False
+    stats = stats_of(s, member_id)
+    if stats is None:
+        stats = MemberStats(
+            member_id=member_id, tier=code, spend_12m_cents=0, visits_12m=0, segment=""
+        )
+        s.add(stats)
+    stats.tier = code
+    s.add(
+        TierChange(member_id=member_id, at=now, from_tier=current.code, to_tier=code, reason=reason)
+    )
+    return True

@@ -168,39 +168,56 @@ def record_visit(
         raise ValidationError("visit.in_future", field="visited_at")
     try:
         with ctx.uow() as uow:
-            repo = MemberRepository(uow.session)
-            saved = _saved_visit(uow.session, request_id)
+            saved = saved_visit(uow.session, request_id)
             if saved is not None:
                 return saved
-            member = _get(repo, member_id)
-            if not member.active:
-                raise Conflict("member.inactive", member_no=member.member_no)
-            visit = Visit(
-                member_id=member.id,
-                visited_at=when,
-                amount_cents=amount_cents,
-                items=items,
-                staff=staff or ctx.actor,  # who served: by default whoever is signed in
-                recorded_by=ctx.actor,
-                created_at=now,
-            )
-            uow.session.add(visit)
-            repo.add_visit_totals(member.id, amount_cents, when)
-            uow.session.flush()
-            uow.session.refresh(member)
-            # The day book, points and an upgrade belong to the same transaction.
-            publish(VisitRecorded(uow.session, member, visit, now))
+            visit = record_visit_in(uow.session, ctx, member_id, amount_cents, items, staff, when)
             requests.remember(uow.session, request_id, "visit", visit.id, now)
             uow.commit()
-            return visit_row(visit)
+            return visit
     except IntegrityError:
-        saved = requests.saved_by_twin(ctx, request_id, lambda s: _saved_visit(s, request_id))
+        saved = requests.saved_by_twin(ctx, request_id, lambda s: saved_visit(s, request_id))
         if saved is None:
             raise
         return saved
 
 
-def _saved_visit(s: Session, request_id: str | None) -> VisitRow | None:
+def record_visit_in(
+    s: Session,
+    ctx: AppContext,
+    member_id: int,
+    amount_cents: int,
+    items: str,
+    staff: str,
+    when: datetime,
+) -> VisitRow:
+    """The visit (checked by the caller), its totals, day book, points and upgrade, in the
+    caller's transaction (a checkout pays it from a card in the same one)."""
+    now = ctx.clock.now()
+    repo = MemberRepository(s)
+    member = _get(repo, member_id)
+    if not member.active:
+        raise Conflict("member.inactive", member_no=member.member_no)
+    visit = Visit(
+        member_id=member.id,
+        visited_at=when,
+        amount_cents=amount_cents,
+        items=items,
+        staff=staff or ctx.actor,  # who served: by default whoever is signed in
+        recorded_by=ctx.actor,
+        created_at=now,
+    )
+    s.add(visit)
+    repo.add_visit_totals(member.id, amount_cents, when)
+    s.flush()
+    s.refresh(member)
+    # The day book, points and an upgrade belong to the same transaction.
+    publish(VisitRecorded(s, member, visit, now))
+    return visit_row(visit)
+
+
+def saved_visit(s: Session, request_id: str | None) -> VisitRow | None:
+    """The visit this request saved already, if any."""
     visit_id = requests.done_before(s, request_id, "visit")
     visit = s.get(Visit, visit_id) if visit_id is not None else None
     return visit_row(visit) if visit is not None else None

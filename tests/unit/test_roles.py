@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app import complaints, coupons, loyalty, members, staff
+from app import complaints, coupons, loyalty, members, prepaid, staff
 from app import reporting as dashboard
 from app.admin import backup
 from app.admin.counter import choose_database
@@ -58,6 +58,7 @@ class Store:
     complaint_id: int
     backup_file: Path
     folder: Path
+    prepaid_entry_id: int
 
 
 # One action per permission, as the counter app would call it.
@@ -91,6 +92,19 @@ ACTIONS: dict[str, Callable[[AppContext, Store], Any]] = {
     "staff.manage": lambda c, s: staff.list_staff(c),
     "audit.view": lambda c, s: audit.entries(c),
     "backup.restore": lambda c, s: backup.schedule_restore(c, s.backup_file),
+    "prepaid.refund": lambda c, s: prepaid.refund(c, s.member_id, "退卡"),
+    "prepaid.void": lambda c, s: prepaid.void(c, s.prepaid_entry_id, "录错"),
+    "prepaid.adjust": lambda c, s: prepaid.adjust(c, s.member_id, 0, 100, "补偿"),
+    "prepaid.plans": lambda c, s: prepaid.save_plan(
+        c, prepaid.PlanInput("充1000送200", 100000, 20000)
+    ),
+    "prepaid.bonus": lambda c, s: prepaid.recharge(
+        c, prepaid.RechargeInput(s.member_id, "cash", pay_cents=10000, bonus_cents=1000), True
+    ),
+    "prepaid.id_view": lambda c, s: prepaid.reveal_buyer_id(c, s.prepaid_entry_id),
+    "prepaid.settings": lambda c, s: settings.save(
+        c, settings.load(c).with_changes(prepaid_split="principal_first")
+    ),
 }
 # What everyone signed in does at the counter (the "(signed in)" rows).
 EVERYDAY: list[Callable[[AppContext, Store], Any]] = [
@@ -103,6 +117,10 @@ EVERYDAY: list[Callable[[AppContext, Store], Any]] = [
         c, coupons.issue_coupon(c, CouponTerms("amount", 1000)).code, 20000
     ),
     lambda c, s: loyalty.record_survey(c, 5, "好", member_id=s.member_id),
+    lambda c, s: prepaid.recharge(
+        c, prepaid.RechargeInput(s.member_id, "wechat", pay_cents=5000), True
+    ),
+    lambda c, s: prepaid.checkout(c, s.member_id, 3000, "足疗", from_card_cents=3000),
 ]
 
 
@@ -128,9 +146,16 @@ def prepared(ctx: AppContext, tmp_path: Path) -> Store:
     complaint = complaints.log_complaint(
         ctx, complaints.ComplaintInput("counter", "service", "等太久", member_id=member.id)
     )
+    card = prepaid.recharge(
+        ctx,
+        prepaid.RechargeInput(
+            member.id, "cash", pay_cents=10000, buyer_name="张三", buyer_id="11010519491231002X"
+        ),
+        confirmed=True,
+    )
     info = backup.backup_now(ctx, tmp_path / "backups")
     (tmp_path / "in.csv").write_text("name,phone\n李四,13900139000\n", encoding="utf-8")
-    return Store(member.id, coupon.code, complaint.id, info.path, tmp_path)
+    return Store(member.id, coupon.code, complaint.id, info.path, tmp_path, card.id)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -152,7 +177,7 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(
             refused_for = refused.value.params["action"]
             assert refused_for == row.permission or (
                 refused_for not in staff.PERMISSIONS[role]
-                and row.permission.startswith(("backup.", "coupon.limits"))
+                and row.permission.startswith(("backup.", "coupon.limits", "prepaid.settings"))
             )
 
 
