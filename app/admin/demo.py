@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 
 from app import complaints as cp
 from app import coupons as cu
+from app import prepaid as pp
 from app.core import store
 from app.core.clock import FakeClock
 from app.core.context import AppContext
@@ -292,4 +293,40 @@ def seed_if_empty(ctx: AppContext, members: int = 2000) -> int:
     refresh(ctx)  # tiers and segments for the demo visits
     ensure_totals(ctx)
     seed_activity(ctx)
+    seed_cards(ctx)
     return added
+
+
+def seed_cards(ctx: AppContext, cards: int = 40, seed: int = 2026) -> int:
+    """Recharge offers and some members' stored-value cards (a few spent from), as a
+    store that sells cards has them. Returns the cards made."""
+    from faker import Faker
+
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    system = ctx.as_system()
+    offers = [
+        pp.save_plan(system, pp.PlanInput("充500送50", 50_000, 5_000)),
+        pp.save_plan(system, pp.PlanInput("充1000送200", 100_000, 20_000)),
+        pp.save_plan(system, pp.PlanInput("充3000送1000", 300_000, 100_000, upgrade_tier="B")),
+    ]
+    with ctx.uow() as uow:
+        rows = uow.session.execute(select(Member.id, Member.name).order_by(Member.id).limit(cards))
+        chosen = [(int(i), str(n)) for i, n in rows]
+    for member_id, name in chosen:
+        offer = rng.choice(offers)
+        pp.recharge(
+            system,
+            pp.RechargeInput(
+                member_id,
+                rng.choice(pp.METHODS),
+                plan_id=offer.id,
+                buyer_name=name,
+                buyer_id=fake.ssn(),
+            ),
+            confirmed=True,
+        )
+        if rng.random() < 0.6:
+            pp.spend(system, member_id, rng.randint(1, offer.pay_cents // 100) * 100, "演示消费")
+    return len(chosen)

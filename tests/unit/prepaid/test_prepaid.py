@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import coupons
 from app import prepaid as pp
+from app.admin.demo import seed_cards, seed_demo
 from app.core import requests
 from app.core import settings as st
 from app.core.clock import FakeClock
@@ -301,3 +302,14 @@ class TestFigures:
             f.liability_principal_cents,
             60_000 - f.liability_principal_cents,
         )
+
+
+def test_demo_store_sells_cards(ctx: AppContext) -> None:
+    seed_demo(ctx, 30, visits_per_member=0)
+    assert seed_cards(ctx, cards=10) == 10
+    assert len(pp.offered_plans(ctx)) == 3
+    lines = [e for m in range(1, 31) for e in pp.entries(ctx, m)]
+    assert {e.kind for e in lines} <= {"recharge", "spend"}
+    assert all("*" in e.buyer_id_masked for e in lines if e.kind == "recharge")
+    principal, bonus = pp.liability(ctx)
+    assert principal + bonus == sum(e.principal_cents + e.bonus_cents for e in lines) > 0
