@@ -27,6 +27,8 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -36,6 +38,7 @@ from db.models import (
     MemberSearchKey,
     MemberStats,
     MemberTag,
+    PrepaidAccount,
     Tier,
     Visit,
 )
@@ -411,8 +414,6 @@ class LoyaltyRepository:
                     "CREATE INDEX ix_member_stats_lapse ON member_stats (lapse_at)"
                 )
             return
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         keys = ("member_id", *fields)
         rows = [(*r[:4], _aware(r[4]), r[5], _aware(r[6])) for r in rows]
         stmt = pg_insert(MemberStats)
@@ -509,3 +510,22 @@ def _naive_text(at: datetime) -> str:
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
     return at.isoformat(" ", "microseconds")
+
+
+def ensure_prepaid_account(session: Session, member_id: int, now: datetime) -> None:
+    """The member's stored-value card row, made empty if missing, without failing when
+    another counter makes it at the same instant (INSERT ... ON CONFLICT DO NOTHING, in
+    each backend's own dialect)."""
+    values = {
+        "member_id": member_id,
+        "principal_cents": 0,
+        "bonus_cents": 0,
+        "status": "open",
+        "opened_at": now,
+        "period_start_id": 0,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        statement: Any = pg_insert(PrepaidAccount).values(values).on_conflict_do_nothing()
+    else:
+        statement = sqlite_insert(PrepaidAccount).values(values).on_conflict_do_nothing()
+    session.execute(statement)

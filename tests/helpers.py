@@ -277,3 +277,74 @@ def open_other_store(data_dir: Path, clock: FakeClock | None = None) -> AppConte
     server run, a database of its own too."""
     url = pg.fresh() if pg.enabled() else None
     return open_store(data_dir, clock, db_url=url, system=True)
+
+
+def race_card(
+    data_dir: str,
+    member_ids: list[int],
+    amount_cents: int,
+    request_ids: list[str],
+    barrier: object,
+    results: object,
+    checkout: bool = False,
+) -> None:
+    """A counter process paying from stored-value cards: try i pays `amount_cents` from
+    card member_ids[i % len] under request_ids[i], each try at the same instant as the
+    other counter's (a spend, or a checkout paid wholly from the card). Puts (request id,
+    outcome, principal after, bonus after) per try; outcome "ok" or the refusal's code."""
+    from app import prepaid
+    from app.core.errors import Conflict
+
+    ctx = open_store(data_dir, system=True)
+    try:
+        for i, request_id in enumerate(request_ids):
+            member_id = member_ids[i % len(member_ids)]
+            barrier.wait()  # type: ignore[attr-defined]
+            try:
+                if checkout:
+                    done = prepaid.checkout(
+                        ctx, member_id, amount_cents, "搓澡",
+                        from_card_cents=amount_cents, request_id=request_id,
+                    )  # fmt: skip
+                    after = (done.principal_after, done.bonus_after)
+                else:
+                    e = prepaid.spend(ctx, member_id, amount_cents, request_id=request_id)
+                    after = (e.principal_after, e.bonus_after)
+                results.put((request_id, "ok", *after))  # type: ignore[attr-defined]
+            except Conflict as exc:
+                results.put((request_id, exc.code, None, None))  # type: ignore[attr-defined]
+    finally:
+        ctx.close()
+
+
+def card_ledger_problems(ctx: AppContext) -> list[str]:
+    """What is wrong with the stored-value cards, read from the database: a balance below
+    zero, a ledger line whose balances after are not those before plus what it changed,
+    a card that is not the sum of its ledger. Empty when all is well."""
+    from sqlalchemy import select
+
+    from db.models import PrepaidAccount, PrepaidEntry
+
+    problems: list[str] = []
+    with ctx.uow() as uow:
+        s = uow.session
+        running: dict[int, tuple[int, int]] = {}
+        for e in s.scalars(select(PrepaidEntry).order_by(PrepaidEntry.id)):
+            p, b = running.get(e.member_id, (0, 0))
+            p, b = p + e.principal_cents, b + e.bonus_cents
+            if (e.principal_after, e.bonus_after) != (p, b):
+                problems.append(
+                    f"entry {e.id}: after {e.principal_after}/{e.bonus_after}, sum {p}/{b}"
+                )
+            if p < 0 or b < 0:
+                problems.append(f"entry {e.id}: below zero ({p}/{b})")
+            running[e.member_id] = (p, b)
+        for a in s.scalars(select(PrepaidAccount)):
+            have = (a.principal_cents, a.bonus_cents)
+            if min(have) < 0:
+                problems.append(f"card {a.member_id}: below zero {have}")
+            if running.get(a.member_id, (0, 0)) != have:
+                problems.append(f"card {a.member_id}: {have}, ledger {running.get(a.member_id)}")
+            if a.status == "closed" and have != (0, 0):
+                problems.append(f"card {a.member_id}: closed holding {have}")
+    return problems

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app import coupons
 from app import members as mb
@@ -45,7 +45,7 @@ from app.prepaid.rules import (
     split_spend,
 )
 from db.models import Member, PrepaidAccount, PrepaidEntry, RechargePlan, Visit
-from db.repositories import updated_rows
+from db.repositories import ensure_prepaid_account, updated_rows
 
 T = TypeVar("T")
 
@@ -201,20 +201,14 @@ def recharge(
     sealed = idseal.seal(_folder(ctx), buyer_id) if buyer_id else ""
 
     def write(s: Session, now: datetime) -> PrepaidEntry:
-        account = s.get(PrepaidAccount, data.member_id)
+        # Locked: a refund closing the card at another counter first is seen (closed: a
+        # new period), not read as open and then closed under this recharge.
         if s.get(Member, data.member_id) is None:
             raise NotFound("member.not_found", member_id=data.member_id)
-        if account is None:
-            account = PrepaidAccount(
-                member_id=data.member_id,
-                principal_cents=0,
-                bonus_cents=0,
-                status="open",
-                opened_at=now,
-                period_start_id=0,
-            )
-            s.add(account)
-            s.flush()
+        # The first recharge makes the card; two counters making it at once both go on.
+        ensure_prepaid_account(s, data.member_id, now)
+        account = s.get(PrepaidAccount, data.member_id, with_for_update=True)
+        assert account is not None
         new_period = account.status == "closed" or account.period_start_id == 0
         p_after, b_after = _move(s, data.member_id, pay, bonus, open_only=False)
         e = _add(
@@ -519,9 +513,11 @@ def void(ctx: AppContext, entry_id: int, reason: str, request_id: str | None = N
         target = _entry(s, entry_id)
         if target.kind not in ("recharge", "spend"):
             raise Conflict("prepaid.not_voidable")
+        # The card locked before looking for an earlier void: a void of the same entry at
+        # another counter is then seen, not found by the UNIQUE voids_id at the insert.
+        account = s.get(PrepaidAccount, target.member_id, with_for_update=True)
         if s.scalar(select(PrepaidEntry.id).where(PrepaidEntry.voids_id == entry_id)):
             raise Conflict("prepaid.voided_already")
-        account = s.get(PrepaidAccount, target.member_id, with_for_update=True)
         if account is None or account.status != "open" or target.id < account.period_start_id:
             raise Conflict("prepaid.not_voidable")
         dp, db = -target.principal_cents, -target.bonus_cents
@@ -600,51 +596,29 @@ class PrepaidFigures:
 
 
 def figures_in(s: Session, start: datetime, end: datetime) -> PrepaidFigures:
-    """For instants start <= at < end (the caller turns store days into instants)."""
-    rows = s.execute(
-        select(
-            PrepaidEntry.kind,
-            func.coalesce(func.sum(PrepaidEntry.principal_cents), 0),
-            func.coalesce(func.sum(PrepaidEntry.bonus_cents), 0),
-            func.coalesce(func.sum(PrepaidEntry.cash_cents), 0),
-        )
-        .where(PrepaidEntry.at >= start, PrepaidEntry.at < end)
-        .group_by(PrepaidEntry.kind)
-    ).all()
-    sums: dict[str, list[int]] = {}
-    void_kinds = dict(
-        s.execute(
-            select(PrepaidEntry.id, PrepaidEntry.kind).where(
-                PrepaidEntry.id.in_(
-                    select(PrepaidEntry.voids_id).where(
-                        PrepaidEntry.at >= start, PrepaidEntry.at < end
-                    )
-                )
-            )
-        ).all()
-    )
-    for kind, p, b, cash in rows:
-        acc = sums.setdefault(kind, [0, 0, 0])
-        acc[0] += int(p)
-        acc[1] += int(b)
-        acc[2] += int(cash)
+    """For instants start <= at < end (the caller turns store days into instants). Two
+    queries: the period's entries (a range of the (at, kind) index), and the balances at
+    `end` (the cards now, taken back over the entries since `end`)."""
+    e, undone = PrepaidEntry, aliased(PrepaidEntry)
     # A void counts against the kind it undoes, in the period it was made.
-    for undone_id, p, b, cash in s.execute(
-        select(
-            PrepaidEntry.voids_id,
-            PrepaidEntry.principal_cents,
-            PrepaidEntry.bonus_cents,
-            PrepaidEntry.cash_cents,
-        ).where(PrepaidEntry.kind == "void", PrepaidEntry.at >= start, PrepaidEntry.at < end)
-    ).all():
-        undone = void_kinds.get(undone_id or 0, "")
-        acc = sums.setdefault(undone, [0, 0, 0])
-        acc[0] += int(p)
-        acc[1] += int(b)
-        acc[2] += int(cash)
-    recharge = sums.get("recharge", [0, 0, 0])
-    spent = sums.get("spend", [0, 0, 0])
-    refunded = sums.get("refund", [0, 0, 0])
+    kind = func.coalesce(undone.kind, e.kind)
+    sums: dict[str, tuple[int, int, int]] = {
+        str(k): (int(p), int(b), int(cash))
+        for k, p, b, cash in s.execute(
+            select(
+                kind,
+                func.coalesce(func.sum(e.principal_cents), 0),
+                func.coalesce(func.sum(e.bonus_cents), 0),
+                func.coalesce(func.sum(e.cash_cents), 0),
+            )
+            .outerjoin(undone, undone.id == e.voids_id)
+            .where(e.at >= start, e.at < end)
+            .group_by(kind)
+        )
+    }
+    recharge = sums.get("recharge", (0, 0, 0))
+    spent = sums.get("spend", (0, 0, 0))
+    refunded = sums.get("refund", (0, 0, 0))
     p_left, b_left, cards = _balances_at(s, end)
     return PrepaidFigures(
         recharged_cents=recharge[2],
@@ -661,21 +635,47 @@ def figures_in(s: Session, start: datetime, end: datetime) -> PrepaidFigures:
 
 def _balances_at(s: Session, end: datetime) -> tuple[int, int, int]:
     """Principal and bonus on every card, and the cards holding any, at instant `end`:
-    each card's last ledger entry before it (its balances after)."""
-    last = (
-        select(func.max(PrepaidEntry.id).label("id"))
-        .where(PrepaidEntry.at < end)
-        .group_by(PrepaidEntry.member_id)
+    the cards as they stand now, each card with entries since `end` taken back to before
+    the first of them (its balances after, less what it changed). Reads only the entries
+    since `end` (none for a period that ends today), not the whole ledger before it."""
+    a, e = PrepaidAccount, PrepaidEntry
+
+    def holding(p: Any, b: Any) -> Any:
+        return case((p + b > 0, 1), else_=0)
+
+    now = select(
+        func.coalesce(func.sum(a.principal_cents), 0).label("p"),
+        func.coalesce(func.sum(a.bonus_cents), 0).label("b"),
+        func.coalesce(func.sum(holding(a.principal_cents, a.bonus_cents)), 0).label("n"),
+    ).subquery()
+    # "+ 0": SQLite would otherwise walk the whole (member_id, id) index to group.
+    member = e.member_id + 0
+    first = (
+        select(member.label("m"), func.min(e.id).label("id"))
+        .where(e.at >= end)
+        .group_by(member)
+        .subquery()
+    )
+    p_then, b_then = e.principal_after - e.principal_cents, e.bonus_after - e.bonus_cents
+    since = (
+        select(
+            func.coalesce(func.sum(p_then - a.principal_cents), 0).label("p"),
+            func.coalesce(func.sum(b_then - a.bonus_cents), 0).label("b"),
+            func.coalesce(
+                func.sum(holding(p_then, b_then) - holding(a.principal_cents, a.bonus_cents)), 0
+            ).label("n"),
+        )
+        .select_from(first)
+        .join(e, e.id == first.c.id)
+        .join(a, a.member_id == first.c.m)
         .subquery()
     )
     p, b, n = s.execute(
-        select(
-            func.coalesce(func.sum(PrepaidEntry.principal_after), 0),
-            func.coalesce(func.sum(PrepaidEntry.bonus_after), 0),
-            func.count().filter(PrepaidEntry.principal_after + PrepaidEntry.bonus_after > 0),
-        ).join(last, PrepaidEntry.id == last.c.id)
+        select(now.c.p + since.c.p, now.c.b + since.c.b, now.c.n + since.c.n)
+        .select_from(now)
+        .join(since, true())
     ).one()
-    return int(p), int(b), int(n or 0)
+    return int(p), int(b), int(n)
 
 
 def liability(ctx: AppContext) -> tuple[int, int]:
@@ -793,7 +793,9 @@ def _write(
             view = _entry_view_in(s, e)
             uow.commit()
             return view
-    except IntegrityError:
+    except (IntegrityError, Conflict):
+        # A twin of this request that the card's lock made it wait for (on a server) has
+        # saved it meanwhile: its entry is the answer, not "not enough" or "no card".
         saved = requests.saved_by_twin(ctx, request_id, lambda s: _by_request(s, request_id))
         if saved is None:
             raise
@@ -862,3 +864,50 @@ def _folder(ctx: AppContext) -> Path:
     if ctx.data_dir is None:
         raise Conflict("prepaid.no_data_folder")
     return Path(ctx.data_dir)
+
+
+# --- quotes for the counter's forms (read only) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    """What a checkout would take, shown live while the visit form is filled in."""
+
+    bill_cents: int
+    discount_cents: int  # the coupon's, if one was given and is usable on this bill
+    due_cents: int  # after the coupon
+    card_status: str  # none, open, closed
+    balance_cents: int
+
+    @property
+    def suggested_from_card_cents(self) -> int:
+        """As much of what is due as the card covers (an open card only)."""
+        return min(self.due_cents, self.balance_cents) if self.card_status == "open" else 0
+
+
+def checkout_quote(
+    ctx: AppContext, member_id: int, bill_cents: int, coupon_code: str | None = None
+) -> CheckoutQuote:
+    """The discount, what is due and the card's balance for a bill, as checkout would
+    count them; a coupon that cannot be used raises as checkout would. Saves nothing."""
+    check_amount(bill_cents, "amount")
+    code = (coupon_code or "").strip() or None
+    discount = 0
+    if code:
+        view = coupons.look_up(ctx, code)
+        coupons.usable(view, store.today(ctx), bill_cents)
+        discount = coupons.discount_for(view, bill_cents)
+    current = card(ctx, member_id)
+    return CheckoutQuote(
+        bill_cents, discount, bill_cents - discount, current.status, current.balance_cents
+    )
+
+
+def recharge_after(ctx: AppContext, data: RechargeInput) -> tuple[int, int]:
+    """(principal, bonus) the card would hold after this recharge (a closed card starts a
+    new period from zero). Bad amounts raise as recharge would; the buyer is not checked."""
+    pay, bonus, _plan = _recharge_amounts(ctx, data)
+    current = card(ctx, data.member_id)
+    if current.status == "closed":
+        return pay, bonus
+    return current.principal_cents + pay, current.bonus_cents + bonus

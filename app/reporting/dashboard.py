@@ -2,7 +2,8 @@
 
 Visit figures come from the day book (app.reporting.daybook), so a year at a million
 members reads about 1,500 rows; complaints, surveys and coupons are read from their own
-indexed tables. Each number has a drill-down (app.reporting.drills): the rows behind it."""
+indexed tables, the stored-value money from the cards' ledger (app.prepaid.figures_in:
+two queries). Each number has a drill-down (app.reporting.drills): the rows behind it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import prepaid
 from app.core import audit, keys, store
 from app.core.calendar import STAGES
 from app.core.context import AppContext
@@ -196,6 +198,9 @@ class CampaignRate:
         return self.redeemed / self.issued if self.issued else None
 
 
+NO_CARDS = prepaid.PrepaidFigures(0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -218,6 +223,8 @@ class Dashboard:
     by_channel: dict[str, int] = field(default_factory=dict)
     stages: list[StageRate] = field(default_factory=list)
     campaigns: list[CampaignRate] = field(default_factory=list)
+    # Stored-value cards: the money of the period, and what the store owes at its end.
+    cards: prepaid.PrepaidFigures = NO_CARDS
     computed_ms: float = 0.0
 
     @property
@@ -242,6 +249,16 @@ class Dashboard:
     def average_bill_cents(self) -> int:
         return self.revenue_cents // self.visits if self.visits else 0
 
+    @property
+    def card_spend_cents(self) -> int:
+        """Paid from the cards in the period, principal and bonus together."""
+        return self.cards.spent_principal_cents + self.cards.spent_bonus_cents
+
+    @property
+    def card_bonus_rate(self) -> float | None:
+        """Bonus given for each yuan paid in (0..1); None when nothing was paid in."""
+        return _ratio(self.cards.bonus_given_cents, self.cards.recharged_cents)
+
 
 def compute(ctx: AppContext, period: Period) -> Dashboard:
     """Every figure of the dashboard for the period (store-local days)."""
@@ -258,6 +275,7 @@ def compute(ctx: AppContext, period: Period) -> Dashboard:
         _survey_figures(s, board, lo, hi, tz)
         _complaint_figures(s, board, lo, hi, now)
         _campaign_figures(s, board, lo, hi)
+        board.cards = prepaid.figures_in(s, lo, hi)
     board.computed_ms = (time.perf_counter() - started) * 1000
     return board
 

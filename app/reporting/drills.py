@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.complaints import guest_of, ref_of
 from app.core import store
@@ -26,6 +26,8 @@ from db.models import (
     Coupon,
     Member,
     MemberStats,
+    PrepaidAccount,
+    PrepaidEntry,
     Survey,
     Visit,
 )
@@ -54,6 +56,10 @@ DRILLS = (
     "channel",
     "stage",
     "campaign",
+    "prepaid_recharge",
+    "prepaid_spend",
+    "prepaid_refund",
+    "prepaid_cards",
 )
 
 
@@ -84,7 +90,22 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "channel": ("created_at", "ref", "guest", "category", "channel", "status"),
     "stage": ("created_at", "ref", "guest", "stage", "due_at", "met_at", "on_time"),
     "campaign": ("issued_at", "code", "member_no", "name", "used_at"),
-}
+    # The card ledger: changes signed as entered (a spend takes, a void gives back), what
+    # crossed the counter, the balances after. Never the buyer's ID number.
+    "prepaid_recharge": (
+        "at", "member_no", "name", "entry", "paid_in", "bonus_change",
+        "principal_after", "bonus_after", "staff", "note",
+    ),
+    "prepaid_spend": (
+        "at", "member_no", "name", "entry", "principal_change", "bonus_change",
+        "principal_after", "bonus_after", "staff", "note",
+    ),
+    "prepaid_refund": (
+        "at", "member_no", "name", "entry", "paid_back", "principal_change", "bonus_change",
+        "principal_after", "bonus_after", "staff", "note",
+    ),
+    "prepaid_cards": ("member_no", "name", "principal", "bonus", "balance", "last_at"),
+}  # fmt: skip
 
 
 def _names(s: Session, ids: set[int | None]) -> dict[int, tuple[str, str]]:
@@ -270,6 +291,105 @@ def _campaign(s: Session, lo: datetime, hi: datetime, key: str | None, now: date
     return rows, [c.member_id for c in found]
 
 
+def _ledger(kind: str) -> Callable[..., Rows]:
+    """The entries behind a figure of app.prepaid.figures_in, counted as it counts them:
+    the entries of the kind made in the period and the voids of such entries made in it
+    (a void counts against the kind it undoes, in the period it was made). Recharges with
+    key "bonus": only those that gave (or voids that took back) a bonus."""
+
+    def run(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
+        e, undone, voider = PrepaidEntry, aliased(PrepaidEntry), aliased(PrepaidEntry)
+        stmt = (
+            select(
+                e.at,
+                e.member_id,
+                e.kind,
+                e.principal_cents,
+                e.bonus_cents,
+                e.cash_cents,
+                e.principal_after,
+                e.bonus_after,
+                e.staff,
+                e.reason,
+                voider.id,
+            )
+            .outerjoin(undone, undone.id == e.voids_id)
+            .outerjoin(voider, voider.voids_id == e.id)
+            .where(e.at >= lo, e.at < hi)
+            .where(func.coalesce(undone.kind, e.kind) == kind)
+        )
+        if key == "bonus":
+            stmt = stmt.where(e.bonus_cents != 0)
+        found = list(s.execute(stmt.order_by(e.at.desc(), e.id.desc()).limit(DRILL_LIMIT + 1)))
+        names = _names(s, {r[1] for r in found})
+        rows: list[tuple[Any, ...]] = []
+        for at, mid, entry, p, b, cash, p_after, b_after, staff, reason, voided_by in found:
+            code = entry + (".voided" if voided_by is not None else "")
+            amounts = {
+                "recharge": (cash, b),
+                "spend": (p, b),
+                "refund": (cash, p, b),
+            }[kind]
+            rows.append(
+                (at, *names.get(mid, ("", "")), code, *amounts, p_after, b_after, staff, reason)
+            )
+        return rows, [r[1] for r in found]
+
+    return run
+
+
+def _card_balances_at(s: Session, end: datetime) -> dict[int, tuple[int, int]]:
+    """(principal, bonus) of every card holding a balance at instant `end`, by member: the
+    cards as they stand now, a card with entries since `end` taken back to before the
+    first of them (as app.prepaid.figures_in counts the liability)."""
+    a, e = PrepaidAccount, PrepaidEntry
+    member = e.member_id + 0  # SQLite would otherwise walk the whole (member_id, id) index
+    first = (
+        select(member.label("m"), func.min(e.id).label("id"))
+        .where(e.at >= end)
+        .group_by(member)
+        .subquery()
+    )
+    balances = {
+        int(m): (int(p), int(b))
+        for m, p, b in s.execute(
+            select(a.member_id, a.principal_cents, a.bonus_cents).where(
+                a.principal_cents + a.bonus_cents > 0
+            )
+        )
+    }
+    for m, p, b in s.execute(
+        select(e.member_id, e.principal_after - e.principal_cents, e.bonus_after - e.bonus_cents)
+        .select_from(first)
+        .join(e, e.id == first.c.id)
+    ):
+        balances[int(m)] = (int(p), int(b))
+    return {m: pb for m, pb in balances.items() if pb[0] + pb[1] > 0}
+
+
+def _cards(s: Session, lo: datetime, hi: datetime, key: str | None, now: datetime) -> Rows:
+    """The cards holding a balance at the end of the period, the largest first, each with
+    the day of its last entry before then."""
+    balances = _card_balances_at(s, hi)
+    top = sorted(balances.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
+    top = top[: DRILL_LIMIT + 1]
+    ids = [m for m, _ in top]
+    names = _names(s, set(ids))
+    last = (
+        dict(
+            s.execute(
+                select(PrepaidEntry.member_id, func.max(PrepaidEntry.at))
+                .where(PrepaidEntry.member_id.in_(ids), PrepaidEntry.at < hi)
+                .group_by(PrepaidEntry.member_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    rows = [(*names.get(m, ("", "")), p, b, p + b, last.get(m)) for m, (p, b) in top]
+    return rows, list(ids)
+
+
 _DRILLERS: dict[str, Callable[..., Rows]] = {
     "visits": _visits,
     "satisfaction": _surveys,
@@ -280,4 +400,8 @@ _DRILLERS: dict[str, Callable[..., Rows]] = {
     "channel": _complaints("channel"),
     "stage": _stage,
     "campaign": _campaign,
+    "prepaid_recharge": _ledger("recharge"),
+    "prepaid_spend": _ledger("spend"),
+    "prepaid_refund": _ledger("refund"),
+    "prepaid_cards": _cards,
 }

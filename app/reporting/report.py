@@ -72,6 +72,19 @@ TEXT: dict[str, dict[str, str]] = {
         "month": "月份",
         "none": "本期无数据",
         "page": "第 {n} 页",
+        "cards": "储值卡",
+        "item": "项目",
+        "amount": "金额",
+        "recharged": "储值充值（实收）",
+        "bonus_given": "赠送",
+        "card_spend": "储值消费",
+        "card_spend_principal": "储值消费：本金",
+        "card_spend_bonus": "储值消费：赠送",
+        "refunded": "退卡退款",
+        "forfeited": "退卡作废赠送",
+        "liability": "储值余额（负债，期末）",
+        "liability_principal": "储值余额：本金",
+        "cards_held": "有余额的卡（张）",
     },
     "zh_TW": {
         "title": "經營報表",
@@ -108,6 +121,19 @@ TEXT: dict[str, dict[str, str]] = {
         "month": "月份",
         "none": "本期無資料",
         "page": "第 {n} 頁",
+        "cards": "儲值卡",
+        "item": "項目",
+        "amount": "金額",
+        "recharged": "儲值充值（實收）",
+        "bonus_given": "贈送",
+        "card_spend": "儲值消費",
+        "card_spend_principal": "儲值消費：本金",
+        "card_spend_bonus": "儲值消費：贈送",
+        "refunded": "退卡退款",
+        "forfeited": "退卡作廢贈送",
+        "liability": "儲值餘額（負債，期末）",
+        "liability_principal": "儲值餘額：本金",
+        "cards_held": "有餘額的卡（張）",
     },
     "en": {
         "title": "Store report",
@@ -144,6 +170,19 @@ TEXT: dict[str, dict[str, str]] = {
         "month": "Month",
         "none": "No data in this period",
         "page": "Page {n}",
+        "cards": "Stored-value cards",
+        "item": "Item",
+        "amount": "Amount",
+        "recharged": "Recharged (paid in)",
+        "bonus_given": "Bonus given",
+        "card_spend": "Spent from cards",
+        "card_spend_principal": "Spent: principal",
+        "card_spend_bonus": "Spent: bonus",
+        "refunded": "Refunded (paid back)",
+        "forfeited": "Bonus written off at refunds",
+        "liability": "Owed on cards at the end (liability)",
+        "liability_principal": "Owed: principal",
+        "cards_held": "Cards holding a balance",
     },
 }
 
@@ -224,6 +263,32 @@ def kpi_rows(board: Dashboard, lang: str = "zh_CN") -> list[tuple[str, str, str,
         (t["new_members"], f"{board.new_members:,}", "", ""),
         (t["complaints"], f"{board.complaints:,}", "", ""),
         (t["surveys"], f"{board.surveys:,}", "", ""),
+    ]
+
+
+def card_figures(board: Dashboard) -> list[tuple[str, int, bool]]:
+    """(text key, value, money?) of the stored-value block, in the order shown."""
+    c = board.cards
+    return [
+        ("recharged", c.recharged_cents, True),
+        ("bonus_given", c.bonus_given_cents, True),
+        ("card_spend", board.card_spend_cents, True),
+        ("card_spend_principal", c.spent_principal_cents, True),
+        ("card_spend_bonus", c.spent_bonus_cents, True),
+        ("refunded", c.refunded_cents, True),
+        ("forfeited", c.forfeited_bonus_cents, True),
+        ("liability", c.liability_cents, True),
+        ("liability_principal", c.liability_principal_cents, True),
+        ("cards_held", c.cards, False),
+    ]
+
+
+def card_rows(board: Dashboard, lang: str = "zh_CN") -> list[tuple[str, str]]:
+    """(item, amount) — the stored-value table of the report."""
+    t = TEXT.get(lang, TEXT["zh_CN"])
+    return [
+        (t[key], format_cents(value) if money else f"{value:,}")
+        for key, value, money in card_figures(board)
     ]
 
 
@@ -311,6 +376,14 @@ def write_csv(board: Dashboard, path: Path | str, lang: str = "zh_CN") -> Path:
                 [t["new_members"], board.new_members, "", ""],
                 [t["complaints"], board.complaints, "", ""],
                 [t["surveys"], board.surveys, "", ""],
+            ],
+        )
+        block(
+            t["cards"],
+            [t["item"], t["amount"]],
+            [
+                [t[key] + (t["yuan"] if money else ""), _yuan(value) if money else value]
+                for key, value, money in card_figures(board)
             ],
         )
         block(
@@ -507,18 +580,28 @@ def write_pdf(
 
     rows = [[t["kpi"], t["actual"], t["target"], ""], *[list(r) for r in kpi_rows(board, lang)]]
     table = Table(rows, colWidths=[80 * mm, 35 * mm, 25 * mm, 30 * mm])
-    style = [
+    grid = [
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), 10),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0bec5")),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
     ]
+    style = list(grid)
     for i, row in enumerate(rows[1:], start=1):
         if row[3]:
             style.append(("TEXTCOLOR", (3, i), (3, i), GOOD if row[3] == t["met"] else BAD))
     table.setStyle(TableStyle(style))
     story.append(table)
+    story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph(t["cards"], body))
+    cards = Table(
+        [[t["item"], t["amount"]], *[list(r) for r in card_rows(board, lang)]],
+        colWidths=[80 * mm, 35 * mm],
+        hAlign="LEFT",
+    )
+    cards.setStyle(TableStyle(grid))
+    story.append(cards)
     story.append(Spacer(1, 5 * mm))
 
     story.append(

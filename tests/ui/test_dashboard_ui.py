@@ -24,6 +24,7 @@ from app.core.context import AppContext
 from app.staff import Forbidden
 from tests.helpers import october_store, refused
 from tests.ui.helpers import open_window, press
+from tests.unit.reporting.card_store import ID_NUMBER, MASKED, card_store
 from ui import format as formats
 from ui.dashboard.drill import DrillDialog
 from ui.settings import SettingsDialog
@@ -117,6 +118,98 @@ def test_dashboard_shows_the_hand_computed_october(
     pie.clicked.emit(next(s for s in pie.slices() if s.property("tier") == "B"))
     drills = [d for d in page.findChildren(DrillDialog) if d.isVisible()]
     assert drills[-1].drill.kind == "tier" and drills[-1].model.rowCount() == 1
+
+
+def test_dashboard_shows_the_card_money(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, tmp_path: Path, english: None
+) -> None:
+    """The stored-value tiles of tests/unit/reporting/card_store.py, and the ledger lines
+    behind them; the buyer's ID number never shown nor saved."""
+    ids = card_store(ctx, clock)
+    win = open_window(qtbot, ctx)
+    win.show_page(win.dashboard_index)
+    page = win.dashboard
+    tiles = page.tiles
+    # This month (1-2 Nov), as the page opens on it.
+    assert tiles["prepaid_recharge"].value.text() == "¥700.00"
+    assert tiles["prepaid_refund"].value.text() == "¥675.00"
+    assert tiles["prepaid_refund"].detail.text().startswith("Bonus written off: ¥135.00\n")
+    assert tiles["prepaid_cards"].value.text() == "¥1,689.70"
+    assert tiles["prepaid_cards"].detail.text().splitlines() == [
+        "Principal: ¥1,463.36",
+        "Cards holding a balance: 2",
+        "before ¥1,640",  # owed at the end of 31 Oct
+    ]
+    october(win)
+    assert tiles["prepaid_recharge"].value.text() == "¥1,800.00"
+    assert tiles["prepaid_recharge"].detail.text() == "before ¥0"
+    assert tiles["prepaid_bonus"].value.text() == "¥230.00"
+    assert tiles["prepaid_bonus"].detail.text().startswith("12.8% of the money paid in")
+    assert tiles["prepaid_spend"].value.text() == "¥390.00"
+    assert tiles["prepaid_spend"].detail.text().splitlines()[:2] == [
+        "Principal: ¥325.00",
+        "Bonus: ¥65.00",
+    ]
+    assert tiles["prepaid_refund"].value.text() == "¥0.00"
+    assert tiles["prepaid_cards"].value.text() == "¥1,640.00"
+
+    def shown() -> DrillDialog:
+        return [d for d in page.findChildren(DrillDialog) if d.isVisible()][-1]
+
+    # Enter on the liability tile: the cards holding a balance on 31 Oct, largest first.
+    tiles["prepaid_cards"].setFocus()
+    press(qtbot, Qt.Key.Key_Return, on=tiles["prepaid_cards"])
+    cards = shown()
+    assert cards.drill.kind == "prepaid_cards" and cards.model.rowCount() == 3
+    assert [cards.model.data(cards.model.index(r, 4)) for r in range(3)] == [
+        "¥810.00",
+        "¥500.00",
+        "¥330.00",
+    ]
+    cards.view.setCurrentIndex(cards.model.index(0, 0))
+    with qtbot.waitSignal(page.member_requested) as opened:
+        cards.on_open()
+    assert opened.args == [ids["A"]]
+    win.show_page(win.dashboard_index)
+    # The bonus tile: the recharges that gave one.
+    qtbot.mouseClick(tiles["prepaid_bonus"], Qt.MouseButton.LeftButton)
+    bonus = shown()
+    assert bonus.windowTitle() == "Recharges with a bonus" and bonus.model.rowCount() == 2
+    bonus.close()
+    # The spend tile: the payments and the void, as the ledger has them; as CSV.
+    qtbot.mouseClick(tiles["prepaid_spend"], Qt.MouseButton.LeftButton)
+    spends = shown()
+    assert spends.model.rowCount() == 4
+    assert [spends.model.data(spends.model.index(r, 3)) for r in range(4)] == [
+        "Payment",
+        "Void",
+        "Payment (voided)",
+        "Payment",
+    ]
+    assert spends.model.data(spends.model.index(0, 4)) == "-¥75.00"
+    table = tmp_path / "spends.csv"
+    assert spends.export(str(table))
+    lines = table.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == (
+        "When,Member no.,Name,Entry,Principal ±,Bonus ±,Principal after,Bonus after,Staff,Note"
+    )
+    assert len(lines) == 5
+    spends.close()
+    # This month's recharges include the named card: its buyer's ID number is nowhere.
+    page.preset.setCurrentIndex(page.preset.findData("this_month"))
+    page.reload()
+    qtbot.mouseClick(tiles["prepaid_recharge"], Qt.MouseButton.LeftButton)
+    recharges = shown()
+    assert recharges.model.rowCount() == 3
+    saved = [tmp_path / "recharges.csv", tmp_path / "report.csv"]
+    assert recharges.export(str(saved[0]))
+    assert page.export(str(saved[1]), "csv")
+    for path in saved:
+        text = path.read_text(encoding="utf-8-sig")
+        assert ID_NUMBER not in text and MASKED not in text and "002X" not in text
+    rows = list(csv.reader(saved[1].read_text(encoding="utf-8-sig").splitlines()))
+    assert ["Recharged (paid in) (¥)", "700.00"] in rows
+    assert ["Cards holding a balance", "2"] in rows
 
 
 @pytest.mark.parametrize("role", ["receptionist"])

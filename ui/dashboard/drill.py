@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,7 +25,20 @@ from ui.files import save_path
 from ui.format import local_date, local_datetime, money
 from ui.table import DISPLAY, RowsTableModel
 
-MONEY_COLUMNS = {"spend", "spend_12m", "amount"}
+MONEY_COLUMNS = {
+    "spend",
+    "spend_12m",
+    "amount",
+    "paid_in",
+    "paid_back",
+    "principal_change",
+    "bonus_change",
+    "principal_after",
+    "bonus_after",
+    "principal",
+    "bonus",
+    "balance",
+}
 
 
 def column_names() -> dict[str, str]:
@@ -56,6 +70,31 @@ def column_names() -> dict[str, str]:
         "code": QCoreApplication.translate("DrillDialog", "Code"),
         "amount": QCoreApplication.translate("DrillDialog", "Amount"),
         "items": QCoreApplication.translate("DrillDialog", "Items"),
+        "entry": QCoreApplication.translate("DrillDialog", "Entry"),
+        "paid_in": QCoreApplication.translate("DrillDialog", "Paid in"),
+        "paid_back": QCoreApplication.translate("DrillDialog", "Paid back"),
+        "principal_change": QCoreApplication.translate("DrillDialog", "Principal ±"),
+        "bonus_change": QCoreApplication.translate("DrillDialog", "Bonus ±"),
+        "principal_after": QCoreApplication.translate("DrillDialog", "Principal after"),
+        "bonus_after": QCoreApplication.translate("DrillDialog", "Bonus after"),
+        "staff": QCoreApplication.translate("DrillDialog", "Staff"),
+        "note": QCoreApplication.translate("DrillDialog", "Note"),
+        "principal": QCoreApplication.translate("DrillDialog", "Principal"),
+        "bonus": QCoreApplication.translate("DrillDialog", "Bonus"),
+        "balance": QCoreApplication.translate("DrillDialog", "Balance"),
+        "last_at": QCoreApplication.translate("DrillDialog", "Last used"),
+    }
+
+
+def entry_names() -> dict[str, str]:
+    """The card ledger's entries; ".voided": a later void undid it."""
+    return {
+        "recharge": QCoreApplication.translate("DrillDialog", "Recharge"),
+        "recharge.voided": QCoreApplication.translate("DrillDialog", "Recharge (voided)"),
+        "spend": QCoreApplication.translate("DrillDialog", "Payment"),
+        "spend.voided": QCoreApplication.translate("DrillDialog", "Payment (voided)"),
+        "refund": QCoreApplication.translate("DrillDialog", "Refund"),
+        "void": QCoreApplication.translate("DrillDialog", "Void"),
     }
 
 
@@ -70,6 +109,12 @@ def drill_titles() -> dict[str, str]:
         "channel": QCoreApplication.translate("DrillDialog", "Complaints"),
         "stage": QCoreApplication.translate("DrillDialog", "Complaint deadlines"),
         "campaign": QCoreApplication.translate("DrillDialog", "Coupons"),
+        "prepaid_recharge": QCoreApplication.translate("DrillDialog", "Card recharges"),
+        "prepaid_spend": QCoreApplication.translate("DrillDialog", "Paid from cards"),
+        "prepaid_refund": QCoreApplication.translate("DrillDialog", "Card refunds"),
+        "prepaid_cards": QCoreApplication.translate(
+            "DrillDialog", "Cards holding a balance at the end of the period"
+        ),
     }
 
 
@@ -92,6 +137,8 @@ def cell(column: str, value: Any) -> str:
         return str(labels.statuses().get(value, value))
     if column == "stage":
         return str(labels.stages().get(value, value))
+    if column == "entry":
+        return entry_names().get(value, str(value))
     return str(value)
 
 
@@ -132,6 +179,8 @@ class DrillDialog(QDialog):
             title = self.tr("Return visits after the usual interval")
         elif drill.kind == "satisfaction" and key == "unsatisfied":
             title = self.tr("Surveys scoring 1-3")
+        elif drill.kind == "prepaid_recharge" and key == "bonus":
+            title = self.tr("Recharges with a bonus")
         self.setWindowTitle(title)
         self.resize(820, 520)
         self.model = DrillModel(drill.columns, self)
@@ -148,6 +197,11 @@ class DrillDialog(QDialog):
             self.view.setColumnWidth(
                 col, max(self.view.columnWidth(col), header.sectionSizeHint(col) + 10)
             )
+        # What every column needs (the last one stretches, but never below the default).
+        widths = [self.view.columnWidth(c) for c in range(self.model.columnCount())]
+        if widths:
+            widths[-1] = max(widths[-1], header.defaultSectionSize())
+        self._columns_width = sum(widths)
         self.view.doubleClicked.connect(self.on_open)
         self.view.activated.connect(self.on_open)
         shown = title + " · " + self.tr("Rows: %1").replace("%1", str(len(drill.rows)))
@@ -163,6 +217,14 @@ class DrillDialog(QDialog):
         layout.addWidget(self.count)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """A wide list (the card ledger) widens the window to show every column, within a
+        1366-pixel screen; measured once laid out and shown, when the columns are final."""
+        super().showEvent(event)
+        overflow = self._columns_width - self.view.viewport().width()
+        if overflow > 0:
+            self.resize(min(self.width() + overflow + 4, 1300), self.height())
 
     def export(self, path: str) -> bool:
         """The list as shown (same columns, same words) into a CSV file for Excel."""

@@ -57,6 +57,8 @@ from ui.workers import Job
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 TIER_COLOURS = dash.TIER_COLOURS
+# A tile whose list is another's, narrowed by a key: the bonus is in the recharges.
+TILE_DRILLS: dict[str, tuple[str, str | None]] = {"prepaid_bonus": ("prepaid_recharge", "bonus")}
 
 
 log = logging.getLogger(__name__)
@@ -174,11 +176,23 @@ class DashboardPage(QWidget):
             "new_members": Tile(self.tr("New members"), "tileNewMembers"),
             "category": Tile(self.tr("Complaints"), "tileComplaints"),
         }
+        # Stored-value cards: the money of the period, and what the store owes at its end.
+        self.card_tiles = {
+            "prepaid_recharge": Tile(self.tr("Card recharges"), "tileCardRecharge"),
+            "prepaid_bonus": Tile(self.tr("Bonus given"), "tileCardBonus"),
+            "prepaid_spend": Tile(self.tr("Paid from cards"), "tileCardSpend"),
+            "prepaid_refund": Tile(self.tr("Card refunds"), "tileCardRefund"),
+            "prepaid_cards": Tile(self.tr("Owed on cards (liability)"), "tileCardLiability"),
+        }
+        self.tiles.update(self.card_tiles)
         tiles = QHBoxLayout()
         tiles.setSpacing(8)
+        card_row = QHBoxLayout()
+        card_row.setSpacing(8)
         for kind, tile in self.tiles.items():
-            tiles.addWidget(tile)
-            tile.clicked.connect(lambda k=kind: self.open_drill(k, None))
+            (card_row if kind in self.card_tiles else tiles).addWidget(tile)
+            drill, narrowed = TILE_DRILLS.get(kind, (kind, None))
+            tile.clicked.connect(lambda d=drill, k=narrowed: self.open_drill(d, k))
 
         self.views: dict[str, QChartView] = {}
         grid = QGridLayout()
@@ -195,6 +209,7 @@ class DashboardPage(QWidget):
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.addLayout(tiles)
+        inner.addLayout(card_row)
         inner.addLayout(grid, 1)
         scroll = QScrollArea()
         scroll.setWidget(body)
@@ -370,12 +385,65 @@ class DashboardPage(QWidget):
             was(f"{before.complaints:,}" if before else "").strip(),
             None,
         )
+        self.show_cards(board, before)
         # When the figures were read (the milliseconds they took are for the log, not staff).
         self.status.setText(
             self.tr("As of %1").replace("%1", local_datetime(self.ctx.clock.now())[-5:])
         )
         log.info("dashboard computed in %.0f ms", board.computed_ms)
         self.draw_charts(board)
+
+    def show_cards(self, board: dash.Dashboard, before: dash.Dashboard | None) -> None:
+        """The stored-value tiles: money in, the bonus given, money spent from the cards,
+        money paid back, and what is owed on the cards at the period's end."""
+        c = board.cards
+        earlier = before.cards if before else None
+
+        def was(cents: int | None) -> str:
+            if cents is None:
+                return ""
+            sign = "-" if cents < 0 else ""
+            return self.tr("before %1").replace("%1", f"{sign}¥{abs(cents) // 100:,}")
+
+        def lines(*parts: str) -> str:
+            return "\n".join(p for p in parts if p)
+
+        def show(kind: str, cents: int, *detail: str) -> None:
+            self.card_tiles[kind].show_figure(money(cents), lines(*detail), None)
+
+        show(
+            "prepaid_recharge",
+            c.recharged_cents,
+            was(earlier.recharged_cents if earlier else None),
+        )
+        show(
+            "prepaid_bonus",
+            c.bonus_given_cents,
+            ""  # nothing paid in: no share of it
+            if board.card_bonus_rate is None
+            else self.tr("%1 of the money paid in").replace("%1", percent(board.card_bonus_rate)),
+            was(earlier.bonus_given_cents if earlier else None),
+        )
+        show(
+            "prepaid_spend",
+            board.card_spend_cents,
+            self.tr("Principal: %1").replace("%1", money(c.spent_principal_cents)),
+            self.tr("Bonus: %1").replace("%1", money(c.spent_bonus_cents)),
+            was(before.card_spend_cents if before else None),
+        )
+        show(
+            "prepaid_refund",
+            c.refunded_cents,
+            self.tr("Bonus written off: %1").replace("%1", money(c.forfeited_bonus_cents)),
+            was(earlier.refunded_cents if earlier else None),
+        )
+        show(
+            "prepaid_cards",
+            c.liability_cents,
+            self.tr("Principal: %1").replace("%1", money(c.liability_principal_cents)),
+            self.tr("Cards holding a balance: %1").replace("%1", f"{c.cards:,}"),
+            was(earlier.liability_cents if earlier else None),
+        )
 
     def draw_charts(self, board: dash.Dashboard) -> None:
         self.views["months"].setChart(self.months_chart(board))
