@@ -1,6 +1,7 @@
 """The settings dialog: store name and logo, language, opening hours and rest days (the
-SLA working days), printing, backups, idle lock, the dashboard's targets and which database
-this counter uses (its own file, or the store's server).
+SLA working days), printing, backups, idle lock, the dashboard's targets, stored-value card
+offers and rules, and which database this counter uses (its own file, or the store's
+server).
 
 Every part is checked before anything is saved; each is then saved by its own service
 (which checks the signed-in role)."""
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTabWidget,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,6 +42,7 @@ from ui.actions import call, error_text
 from ui.coupons import labels as coupon_labels
 from ui.files import folder_path, open_path
 from ui.forms import FormDialog, WeekdayChecks
+from ui.members.card import PlansPanel, splits
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
 LOGO_MAX = (600, 300)  # pixels: plenty for a receipt or a report heading
@@ -280,6 +283,56 @@ class SettingsDialog(FormDialog):
             self.goal_boxes[key] = box
         tabs.addTab(goals, self.tr("Targets"))
 
+        # --- stored-value cards: the offers (managers), the rules (the owner) ----------------
+        cards = QWidget()
+        cards_layout = QVBoxLayout(cards)
+        self.plans = PlansPanel(ctx, may("prepaid.plans"))
+        self.plans.view.setMinimumHeight(150)
+        cards_layout.addWidget(QLabel(self.tr("Recharge offers (for sale on the dates shown)")))
+        cards_layout.addWidget(self.plans, 1)
+        cards_form = QFormLayout()
+        cards_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        cards_layout.addLayout(cards_form)
+        self.split = QComboBox(objectName="prepaidSplit")
+        for code, text in splits().items():
+            self.split.addItem(text, code)
+        self.split.setCurrentIndex(max(0, self.split.findData(self.current.prepaid_split)))
+        self.card_limit = QSpinBox(objectName="prepaidCardLimit")
+        self.card_limit.setRange(0, 1_000_000)
+        self.card_limit.setSingleStep(500)
+        self.card_limit.setPrefix("¥")
+        self.card_limit.setGroupSeparatorShown(True)
+        self.card_limit.setSpecialValueText(self.tr("no warning"))
+        self.card_limit.setValue(self.current.prepaid_card_limit_cents // 100)
+        self.ask_id = QCheckBox(
+            self.tr("Ask for the buyer's ID number"),
+            objectName="prepaidAskId",
+        )
+        self.ask_id.setChecked(self.current.prepaid_ask_buyer_id)
+        rules_hint = QLabel(
+            self.tr(
+                "A recharge past the limit, or without an ID number, is asked about "
+                "(MOFCOM: a named card holds at most ¥5,000); the receptionist may go on."
+            ),
+            objectName="prepaidRulesHint",
+        )
+        rules_hint.setWordWrap(True)
+        rules_hint.setStyleSheet("color: #607d8b;")
+        for widget in (self.split, self.card_limit, self.ask_id):
+            widget.setEnabled(may("prepaid.settings"))
+        cards_form.addRow(self.tr("A card payment comes from"), self.split)
+        cards_form.addRow(self.tr("Warn when a card would hold over"), self.card_limit)
+        cards_form.addRow(self.tr("At a recharge"), self.ask_id)
+        cards_form.addRow("", rules_hint)
+        self.fields.update(
+            {
+                "prepaid_split": self.split,
+                "prepaid_card_limit_cents": self.card_limit,
+                "prepaid_ask_buyer_id": self.ask_id,
+            }
+        )
+        tabs.addTab(cards, self.tr("Stored-value cards"))
+
         # --- database (this counter's own choice, kept on this PC) --------------------------
         self.counter_config = counter.counter_config(ctx)
         database = QWidget()
@@ -459,6 +512,9 @@ class SettingsDialog(FormDialog):
             backup_keep=self.keep.value(),
             coupon_limit_cents=self.limit_amount.value() * 100,
             coupon_limit_percent=self.limit_percent.value(),
+            prepaid_split=self.split.currentData(),
+            prepaid_card_limit_cents=self.card_limit.value() * 100,
+            prepaid_ask_buyer_id=self.ask_id.isChecked(),
         )
         open_minute, close_minute = self._open_close()
         rest = self.rest.checked()

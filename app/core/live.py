@@ -32,6 +32,9 @@ TOPIC_OF_TABLE = {
     "member_stats": VISITS,
     "tier_changes": VISITS,
     "surveys": VISITS,
+    "prepaid_accounts": VISITS,  # a card's balance: shown on the profile, like visits
+    "prepaid_entries": VISITS,
+    "recharge_plans": SETTINGS,
     "coupons": COUPONS,
     "redemptions": COUPONS,
     "coupon_voids": COUPONS,

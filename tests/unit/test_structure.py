@@ -26,7 +26,12 @@ APP_PACKAGES = sorted(
 # Imported inside a function only to keep start-up light or to load what one platform has.
 DELAYED = {"faker", "pypinyin", "opencc", "phonenumbers", "msvcrt", "fcntl", "reportlab"}
 # ui/: the PDF writers load ReportLab; printing support may be missing from a Qt build.
-DELAYED_UI = {"app.coupons.pdf", "app.reporting.report", "PySide6.QtPrintSupport"}
+DELAYED_UI = {
+    "app.coupons.pdf",
+    "app.prepaid.receipt",
+    "app.reporting.report",
+    "PySide6.QtPrintSupport",
+}
 
 
 def _module_name(path: Path) -> str:

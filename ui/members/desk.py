@@ -125,6 +125,8 @@ class MemberDesk(QWidget):
             ("F2", lambda: self._on_profile(self.profile.on_edit)),
             ("F5", lambda: self._on_profile(self.profile.on_record_visit)),
             ("F8", lambda: self._on_profile(lambda: self.profile.loyalty_dialog("redeem"))),
+            ("Ctrl+R", lambda: self._on_profile(self.profile.on_recharge)),
+            ("Ctrl+Shift+R", lambda: self._on_profile(self.profile.on_refund)),
         )
         for keys, slot in shortcuts:
             shortcut = QShortcut(QKeySequence(keys), self)

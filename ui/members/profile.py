@@ -26,16 +26,29 @@ from PySide6.QtWidgets import (
 
 from app import complaints, loyalty, members
 from app import coupons as coupon_service
+from app import prepaid as pp
+from app.core import settings as st
 from app.core import store
 from app.core.context import AppContext
 from app.members import MemberProfile
 from ui import bus
-from ui.actions import call
+from ui.actions import call, warn
 from ui.bus import Changes
 from ui.care.dialogs import PointsDialog, SurveyDialog
 from ui.complaints.models import MemberComplaintsModel
 from ui.coupons.models import MemberCouponsModel
+from ui.coupons.page import deliver_pdf
 from ui.format import local_date, local_datetime, money
+from ui.members.card import (
+    AdjustCardDialog,
+    CardLedgerModel,
+    RechargeDialog,
+    RefundDialog,
+    VoidEntryDialog,
+    card_text,
+    kinds,
+    ledger_view,
+)
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import VisitTableModel
 from ui.style import style_widget
@@ -91,6 +104,9 @@ class MemberProfileView(QWidget):
     complaint_requested(MemberProfile): log a complaint for this member.
     coupon_issued(CouponView): points were turned into this coupon (to show and print).
     said(str): what was just done, for the status bar ("visit recorded ...").
+
+    Attributes: deliver(path, choice, printer) prints or opens a receipt's PDF (tests
+    replace it: no printer or viewer there).
     """
 
     back_requested = Signal()
@@ -108,6 +124,7 @@ class MemberProfileView(QWidget):
         self.setObjectName("memberProfile")
         self.ctx = ctx
         self.profile: MemberProfile | None = None
+        self.deliver = deliver_pdf
 
         self.name = QLabel(objectName="profileName")
         style_widget(self.name)
@@ -206,13 +223,31 @@ class MemberProfileView(QWidget):
             totals_grid.addRow(label + ":", value)
             self.values[key] = value
 
+        card_box = QGroupBox(self.tr("Stored-value card"))
+        card_layout = QVBoxLayout(card_box)
+        self.card_balance = QLabel(objectName="profileCardBalance")
+        self.card_balance.setStyleSheet("font-size: 18pt; font-weight: bold; color: #0d47a1;")
+        self.card_split = QLabel(objectName="profileCardSplit")
+        self.card_split.setWordWrap(True)
+        self.recharge_button = QPushButton(
+            self.tr("Recharge… (Ctrl+R)"), objectName="cardRechargeButton"
+        )
+        self.recharge_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.recharge_button.clicked.connect(self.on_recharge)
+        card_layout.addWidget(self.card_balance)
+        card_layout.addWidget(self.card_split)
+        card_layout.addStretch(1)
+        card_layout.addWidget(self.recharge_button)
+
         top = QGridLayout()
         top.addWidget(details, 0, 0)
         top.addWidget(care, 0, 1)
         top.addWidget(totals, 0, 2)
+        top.addWidget(card_box, 0, 3)
         top.setColumnStretch(0, 3)
-        top.setColumnStretch(1, 4)
+        top.setColumnStretch(1, 3)
         top.setColumnStretch(2, 3)
+        top.setColumnStretch(3, 3)
 
         self.visits_model = VisitTableModel(self)
         self.visits_view = QTableView(objectName="visitHistoryView")
@@ -249,6 +284,31 @@ class MemberProfileView(QWidget):
         tabs.addTab(self.coupons_view, self.tr("Coupons"))
         self.loyalty_view = QTextBrowser(objectName="profileLoyalty")
         tabs.addTab(self.loyalty_view, self.tr("Points and tier"))
+        # The card's ledger, with what may be done to one entry or the card.
+        self.card_model = CardLedgerModel(self)
+        self.card_view = ledger_view(self.card_model, "cardLedgerView")
+        self.card_buttons: dict[str, QPushButton] = {}
+        card_row = QHBoxLayout()
+        for name, text, slot in (
+            ("cardReceiptButton", self.tr("Print receipt"), self.on_print_selected),
+            ("cardVoidButton", self.tr("Void entry…"), self.on_void_entry),
+            ("cardRevealIdButton", self.tr("Show ID number"), self.on_reveal_id),
+            ("cardAdjustButton", self.tr("Adjust…"), self.on_adjust_card),
+            ("cardRefundButton", self.tr("Refund card…"), self.on_refund),
+        ):
+            button = QPushButton(text, objectName=name)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(slot)
+            card_row.addWidget(button)
+            self.card_buttons[name] = button
+            if name == "cardReceiptButton":
+                card_row.addStretch(1)
+        card_page = QWidget(objectName="cardLedgerPage")
+        card_page_layout = QVBoxLayout(card_page)
+        card_page_layout.setContentsMargins(0, 0, 0, 0)
+        card_page_layout.addWidget(self.card_view, 1)
+        card_page_layout.addLayout(card_row)
+        self.card_tab = tabs.addTab(card_page, self.tr("Stored-value card"))
         self.tabs = tabs
 
         layout = QVBoxLayout(self)
@@ -283,6 +343,9 @@ class MemberProfileView(QWidget):
         self.complaints_model.set_rows([])
         self.coupons_model.load([], store.today(self.ctx))
         self.loyalty_view.clear()
+        self.card_model.set_rows([])
+        self.card_balance.clear()
+        self.card_split.clear()
 
     def refresh(self) -> None:
         if self.profile is not None:
@@ -338,6 +401,33 @@ class MemberProfileView(QWidget):
         self.visits_model.set_loader(
             lambda offset, limit: members.list_visits(self.ctx, member_id, limit, offset)
         )
+        self._show_card(p)
+
+    def _show_card(self, p: MemberProfile) -> None:
+        card = call(self, pp.card, self.ctx, p.id) or pp.CardView(p.id, 0, 0, "none")
+        balance, split = card_text(card)
+        self.card_balance.setText(balance)
+        self.card_split.setText(split)
+        self.recharge_button.setEnabled(p.active)
+        self.card_model.set_rows(call(self, pp.entries, self.ctx, p.id) or [])
+        self.tabs.setTabText(
+            self.card_tab,
+            self.tr("Stored-value card (%1)").replace("%1", balance)
+            if card.status == "open"
+            else self.tr("Stored-value card"),
+        )
+        # What a manager may do; the services refuse everyone else anyway.
+        who = self.ctx.staff
+        may = who.may if who is not None else (lambda _p: self.ctx.system)
+        for name, permission in (
+            ("cardVoidButton", "prepaid.void"),
+            ("cardRevealIdButton", "prepaid.id_view"),
+            ("cardAdjustButton", "prepaid.adjust"),
+            ("cardRefundButton", "prepaid.refund"),
+        ):
+            self.card_buttons[name].setVisible(may(permission))
+        for name in ("cardAdjustButton", "cardRefundButton"):
+            self.card_buttons[name].setEnabled(card.status == "open")
 
     @Slot()
     def on_record_visit(self) -> None:
@@ -348,16 +438,174 @@ class MemberProfileView(QWidget):
         dialog.open()
 
     def _after_visit(self, dialog: VisitDialog) -> None:
-        visit = dialog.result_visit
-        if visit is None or self.profile is None:
+        done = dialog.result_checkout
+        if done is None or self.profile is None:
             return
-        name = self.profile.name
+        name, member_id = self.profile.name, self.profile.id
         self._after_dialog(True)
-        self.said.emit(
+        self.changes.tell(bus.VISITS, member_id, self)
+        if done.coupon_code:
+            self.changes.tell(bus.COUPONS, member_id, self)
+        text = (
             self.tr("Visit recorded: %1, %2.")
             .replace("%1", name)
-            .replace("%2", money(visit.amount_cents))
+            .replace("%2", money(done.bill_cents - done.discount_cents))
         )
+        if done.discount_cents:
+            text += " " + self.tr("Coupon %1 off.").replace("%1", money(done.discount_cents))
+        if done.from_card_cents:
+            text += " " + (
+                self.tr("%1 from the card (%2 left).")
+                .replace("%1", money(done.from_card_cents))
+                .replace("%2", money(done.principal_after + done.bonus_after))
+            )
+        text += " " + self.tr("To pay by other means: %1.").replace("%1", money(done.to_pay_cents))
+        self.said.emit(text)
+
+    # --- the stored-value card ---------------------------------------------------------------
+
+    def selected_entry(self) -> pp.EntryView | None:
+        index = self.card_view.currentIndex()
+        return self.card_model.row_at(index.row()) if index.isValid() else None
+
+    @Slot()
+    def on_recharge(self) -> RechargeDialog | None:
+        if self.profile is None or not self.profile.active:
+            return None
+        dialog = RechargeDialog(self.ctx, self.profile, self)
+        dialog.finished.connect(lambda _r: self._after_card(dialog.result_entry, True))
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def on_refund(self) -> RefundDialog | None:
+        if self.profile is None:
+            return None
+        if self.ctx.staff is not None and not self.ctx.staff.may("prepaid.refund"):
+            warn(self, self.tr("Refunding a card is a manager's."))  # (Ctrl+Shift+R)
+            return None
+        dialog = RefundDialog(self.ctx, self.profile, self)
+        dialog.finished.connect(lambda _r: self._after_card(dialog.result_entry, True))
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def on_adjust_card(self) -> AdjustCardDialog | None:
+        if self.profile is None:
+            return None
+        dialog = AdjustCardDialog(self.ctx, self.profile, self)
+        dialog.finished.connect(lambda _r: self._after_card(dialog.result_entry, False))
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def on_void_entry(self) -> VoidEntryDialog | None:
+        entry = self.selected_entry()
+        if entry is None:
+            warn(self, self.tr("Choose the entry to void in the list first."))
+            return None
+        dialog = VoidEntryDialog(self.ctx, entry, self)
+        dialog.finished.connect(lambda _r: self._after_card(dialog.result_entry, False))
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def on_reveal_id(self) -> QMessageBox | None:
+        """The buyer's whole ID number, for a manager (every look is audited)."""
+        entry = self.selected_entry()
+        if entry is None:
+            warn(self, self.tr("Choose a recharge with an ID number in the list first."))
+            return None
+        number = call(self, pp.reveal_buyer_id, self.ctx, entry.id)
+        if number is None:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Buyer's ID number"),
+            self.tr("%1, entry no. %2:")
+            .replace("%1", entry.buyer_name)
+            .replace("%2", f"{entry.id:06d}")
+            + "\n"
+            + number,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("buyerIdBox")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        return box
+
+    @Slot()
+    def on_print_selected(self) -> str | None:
+        entry = self.selected_entry()
+        if entry is None:
+            warn(self, self.tr("Choose the entry to print in the list first."))
+            return None
+        return self.print_receipt(entry.id)
+
+    def _after_card(self, entry: pp.EntryView | None, offer_receipt: bool) -> None:
+        if entry is None or self.profile is None:
+            return
+        self._after_dialog(True)
+        self.changes.tell(bus.VISITS, entry.member_id, self)
+        words = kinds()
+        self.said.emit(
+            self.tr("%1 saved: %2. Card balance %3.")
+            .replace("%1", words.get(entry.kind, entry.kind))
+            .replace(
+                "%2", money(entry.cash_cents if entry.kind == "refund" else entry.amount_cents)
+            )
+            .replace("%3", money(entry.principal_after + entry.bonus_after))
+        )
+        if offer_receipt:
+            self.offer_receipt(entry)
+
+    def offer_receipt(self, entry: pp.EntryView) -> QMessageBox:
+        """After money changed hands: a receipt for the guest? (Yes is the default.)"""
+        words = kinds()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Receipt"),
+            self.tr("%1 of %2 saved. Print a receipt for the guest?")
+            .replace("%1", words.get(entry.kind, entry.kind))
+            .replace("%2", money(entry.cash_cents)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("offerReceipt")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if (
+                clicked is not None
+                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
+            ):
+                self.print_receipt(entry.id)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def print_receipt(self, entry_id: int) -> str | None:
+        """Writes the receipt's PDF (data folder's receipts/) and prints it on the coupon
+        printer, or opens it in the PDF viewer; says which in the status bar."""
+        from app.prepaid import receipt  # ReportLab loads on first print, not at start-up
+
+        path = call(self, receipt.write, self.ctx, entry_id)
+        if path is None:
+            return None
+        printer = st.load(self.ctx).coupon_printer
+        outcome = str(self.deliver(str(path), "print", printer))
+        said = {
+            "printed": self.tr("Receipt printed on %1.").replace("%1", printer),
+            "opened": self.tr("Receipt opened in the PDF viewer to print."),
+            "no_viewer": self.tr("Receipt saved as %1; no PDF viewer opens on this PC.").replace(
+                "%1", str(path)
+            ),
+        }.get(outcome, self.tr("Receipt saved as %1.").replace("%1", str(path)))
+        self.said.emit(said)
+        return outcome
 
     def _loyalty_html(self, member_id: int, tier_names: dict[str, str]) -> str:
         kinds = {
