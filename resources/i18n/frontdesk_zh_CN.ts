@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdjustCardDialog</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="548" />
+        <source>Adjust card — %1</source>
+        <translation>调整储值卡 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="550" />
+        <source>On the card now</source>
+        <translation>卡内现有</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="559" />
+        <source>e.g. +50 or -12.50</source>
+        <translation>例如 +50 或 -12.50</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="563" />
+        <source>Paid balance (¥ + / −)</source>
+        <translation>实付余额（¥ + / −）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="564" />
+        <source>Bonus balance (¥ + / −)</source>
+        <translation>赠送余额（¥ + / −）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="565" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../ui/admin/page.py" line="210" />
@@ -295,7 +328,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/coupons/page.py" line="59" />
         <source>Offer</source>
-        <translation>优惠</translation>
+        <translation>充值活动</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/page.py" line="60" />
@@ -311,6 +344,69 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/coupons/page.py" line="62" />
         <source>Redemption rate</source>
         <translation>核销率</translation>
+    </message>
+</context>
+<context>
+    <name>CardLedgerModel</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="129" />
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="130" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="131" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="132" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="133" />
+        <source>Balance after</source>
+        <translation>充值后余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="134" />
+        <source>Paid by</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="135" />
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="136" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="137" />
+        <source>Buyer</source>
+        <translation>购卡人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="142" />
+        <source>(voided)</source>
+        <translation>（已作废）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="149" />
+        <source>Void of no. %1</source>
+        <translation>作废 %1 号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="156" />
+        <source>(paid back %1)</source>
+        <translation>（退款 %1）</translation>
     </message>
 </context>
 <context>
@@ -705,180 +801,180 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>CouponsPage</name>
     <message>
-        <location filename="../../ui/coupons/page.py" line="104" />
+        <location filename="../../ui/coupons/page.py" line="110" />
         <source>Scan or type the coupon code</source>
         <translation>扫描或输入券码</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="108" />
+        <location filename="../../ui/coupons/page.py" line="114" />
         <source>bill (¥)</source>
         <translation>账单金额（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="112" />
         <location filename="../../ui/coupons/page.py" line="118" />
+        <location filename="../../ui/coupons/page.py" line="124" />
         <source>Redeem</source>
         <translation>核销</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="133" />
+        <location filename="../../ui/coupons/page.py" line="139" />
         <source>New coupon…</source>
         <translation>新建优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="134" />
+        <location filename="../../ui/coupons/page.py" line="140" />
         <source>New campaign…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="135" />
+        <location filename="../../ui/coupons/page.py" line="141" />
         <source>Issue campaign…</source>
         <translation>发放活动券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="136" />
+        <location filename="../../ui/coupons/page.py" line="142" />
         <source>Print campaign</source>
         <translation>打印活动券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="137" />
+        <location filename="../../ui/coupons/page.py" line="143" />
         <source>Void coupon…</source>
         <translation>作废优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="146" />
+        <location filename="../../ui/coupons/page.py" line="152" />
         <source>Print as</source>
         <translation>打印格式</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="151" />
+        <location filename="../../ui/coupons/page.py" line="157" />
         <source>then print it</source>
         <translation>发券后立即打印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="152" />
+        <location filename="../../ui/coupons/page.py" line="158" />
         <source>then open the PDF</source>
         <translation>发券后打开 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="153" />
+        <location filename="../../ui/coupons/page.py" line="159" />
         <source>then only save the PDF</source>
         <translation>发券后仅保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="162" />
+        <location filename="../../ui/coupons/page.py" line="168" />
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="163" />
+        <location filename="../../ui/coupons/page.py" line="169" />
         <source>Open PDF</source>
         <translation>打开 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="164" />
+        <location filename="../../ui/coupons/page.py" line="170" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="190" />
+        <location filename="../../ui/coupons/page.py" line="196" />
         <source>Campaigns</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="194" />
-        <location filename="../../ui/coupons/page.py" line="226" />
+        <location filename="../../ui/coupons/page.py" line="202" />
+        <location filename="../../ui/coupons/page.py" line="234" />
         <source>Scan a coupon: its details show here before you redeem it.</source>
         <translation>请扫描优惠券：核销前会在这里显示券的详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="270" />
+        <location filename="../../ui/coupons/page.py" line="278" />
         <source>bearer coupon</source>
         <translation>不记名券</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="272" />
+        <location filename="../../ui/coupons/page.py" line="280" />
         <source>valid %1 to %2</source>
         <translation>有效期 %1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="279" />
+        <location filename="../../ui/coupons/page.py" line="287" />
         <source>minimum bill %1</source>
         <translation>最低消费 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="322" />
+        <location filename="../../ui/coupons/page.py" line="330" />
         <source>Redeemed %1. Discount %2, to pay %3.</source>
         <translation>已核销 %1。优惠 %2，应付 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="327" />
+        <location filename="../../ui/coupons/page.py" line="335" />
         <source>Give: %1</source>
         <translation>请赠送：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="372" />
+        <location filename="../../ui/coupons/page.py" line="386" />
         <source>Issued %1: %2</source>
         <translation>已发放 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="396" />
+        <location filename="../../ui/coupons/page.py" line="410" />
         <source>Campaign %1 created. Choose Issue campaign… to give out its coupons.</source>
         <translation>活动“%1”已创建。点“发放活动券…”即可发券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="405" />
-        <location filename="../../ui/coupons/page.py" line="424" />
+        <location filename="../../ui/coupons/page.py" line="419" />
+        <location filename="../../ui/coupons/page.py" line="438" />
         <source>Choose a campaign in the list first.</source>
         <translation>请先在列表中选择一个活动。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="483" />
+        <location filename="../../ui/coupons/page.py" line="497" />
         <source>%1 coupons saved as %2.</source>
         <translation>%1 张券已保存为 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="496" />
+        <location filename="../../ui/coupons/page.py" line="510" />
         <source>Printed on %1.</source>
         <translation>已在 %1 打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="497" />
+        <location filename="../../ui/coupons/page.py" line="511" />
         <source>Opened in the PDF viewer to print.</source>
         <translation>已在 PDF 阅读器中打开，可从那里打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="498" />
+        <location filename="../../ui/coupons/page.py" line="512" />
         <source>Use Print or Open PDF below when needed.</source>
         <translation>需要时请用下方的“打印”或“打开 PDF”。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="500" />
+        <location filename="../../ui/coupons/page.py" line="514" />
         <source>No printer is chosen in the settings and no PDF viewer opens on this PC: use Open folder and print the file from there.</source>
         <translation>设置中没有选择打印机，这台电脑也打不开 PDF 阅读器：请点“打开文件夹”，从那里打印文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="433" />
+        <location filename="../../ui/coupons/page.py" line="447" />
         <source>This campaign has no unused coupons to print.</source>
         <translation>该活动没有可打印的未使用券。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="451" />
+        <location filename="../../ui/coupons/page.py" line="465" />
         <source>Rendering coupons…</source>
         <translation>正在生成优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="451" />
+        <location filename="../../ui/coupons/page.py" line="465" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="480" />
+        <location filename="../../ui/coupons/page.py" line="494" />
         <source>Printing cancelled; no file was written.</source>
         <translation>已取消打印，没有生成文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/coupons/page.py" line="538" />
+        <location filename="../../ui/coupons/page.py" line="552" />
         <source>Voided %1.</source>
         <translation>已作废 %1。</translation>
     </message>
@@ -886,190 +982,242 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="147" />
+        <location filename="../../ui/dashboard/page.py" line="149" />
         <source>Custom dates</source>
         <translation>自定义日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="152" />
+        <location filename="../../ui/dashboard/page.py" line="154" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="153" />
+        <location filename="../../ui/dashboard/page.py" line="155" />
         <source>Report PDF…</source>
         <translation>导出报表 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="154" />
+        <location filename="../../ui/dashboard/page.py" line="156" />
         <source>Report CSV…</source>
         <translation>导出报表 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="157" />
+        <location filename="../../ui/dashboard/page.py" line="159" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="169" />
+        <location filename="../../ui/dashboard/page.py" line="171" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="170" />
+        <location filename="../../ui/dashboard/page.py" line="172" />
         <source>SLA on time</source>
         <translation>投诉时效达成</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="171" />
+        <location filename="../../ui/dashboard/page.py" line="173" />
         <source>Retention</source>
         <translation>按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="173" />
-        <location filename="../../ui/dashboard/page.py" line="396" />
+        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="464" />
         <source>Revenue</source>
         <translation>营业额</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="174" />
+        <location filename="../../ui/dashboard/page.py" line="176" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="175" />
+        <location filename="../../ui/dashboard/page.py" line="177" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="220" />
+        <location filename="../../ui/dashboard/page.py" line="181" />
+        <source>Card recharges</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="182" />
+        <source>Bonus given</source>
+        <translation>赠送金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="183" />
+        <source>Paid from cards</source>
+        <translation>储值消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="184" />
+        <source>Card refunds</source>
+        <translation>退卡退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="185" />
+        <source>Owed on cards (liability)</source>
+        <translation>储值余额（负债）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="235" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="221" />
+        <location filename="../../ui/dashboard/page.py" line="236" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="222" />
+        <location filename="../../ui/dashboard/page.py" line="237" />
         <source>This quarter</source>
         <translation>本季度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="223" />
+        <location filename="../../ui/dashboard/page.py" line="238" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="224" />
+        <location filename="../../ui/dashboard/page.py" line="239" />
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="225" />
+        <location filename="../../ui/dashboard/page.py" line="240" />
         <source>Last 12 months</source>
         <translation>近 12 个月</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="293" />
+        <location filename="../../ui/dashboard/page.py" line="308" />
         <source>Counting past visits for the dashboard…</source>
         <translation>正在统计历史到店数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="311" />
-        <location filename="../../ui/dashboard/page.py" line="361" />
+        <location filename="../../ui/dashboard/page.py" line="326" />
+        <location filename="../../ui/dashboard/page.py" line="376" />
+        <location filename="../../ui/dashboard/page.py" line="406" />
         <source>before %1</source>
         <translation>上期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="317" />
+        <location filename="../../ui/dashboard/page.py" line="332" />
         <source>target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="324" />
+        <location filename="../../ui/dashboard/page.py" line="339" />
         <source>Surveys: %1</source>
         <translation>调查 %1 份</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="332" />
+        <location filename="../../ui/dashboard/page.py" line="347" />
         <source>Deadlines: %1</source>
         <translation>时限 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="339" />
+        <location filename="../../ui/dashboard/page.py" line="354" />
         <source>Return visits: %1</source>
         <translation>回头到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="347" />
+        <location filename="../../ui/dashboard/page.py" line="362" />
         <source>Coupons: %1</source>
         <translation>发券 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="352" />
+        <location filename="../../ui/dashboard/page.py" line="367" />
         <source>Visits: %1</source>
         <translation>到店 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="354" />
+        <location filename="../../ui/dashboard/page.py" line="369" />
         <source>Average bill: %1</source>
         <translation>客单价 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="387" />
+        <location filename="../../ui/dashboard/page.py" line="424" />
+        <source>%1 of the money paid in</source>
+        <translation>占实付金额的 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="430" />
+        <location filename="../../ui/dashboard/page.py" line="443" />
+        <source>Principal: %1</source>
+        <translation>实付：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="431" />
+        <source>Bonus: %1</source>
+        <translation>赠送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="437" />
+        <source>Bonus written off: %1</source>
+        <translation>作废赠送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="444" />
+        <source>Cards holding a balance: %1</source>
+        <translation>有余额的卡：%1 张</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/page.py" line="455" />
         <source>Complaints by category</source>
         <translation>投诉类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="390" />
+        <location filename="../../ui/dashboard/page.py" line="458" />
         <source>Complaints by channel</source>
         <translation>投诉渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="395" />
+        <location filename="../../ui/dashboard/page.py" line="463" />
         <source>Revenue by month (¥)</source>
         <translation>月度营业额（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="424" />
+        <location filename="../../ui/dashboard/page.py" line="492" />
         <source>Revenue share by tier</source>
         <translation>各等级营业额占比</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="441" />
+        <location filename="../../ui/dashboard/page.py" line="509" />
         <source>SLA on time by stage (target %1%)</source>
         <translation>各环节时效达成率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="468" />
+        <location filename="../../ui/dashboard/page.py" line="536" />
         <source>Redemption by campaign (target %1%)</source>
         <translation>各活动核销率（目标 %1%）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="467" />
+        <location filename="../../ui/dashboard/page.py" line="535" />
         <source>Single coupons</source>
         <translation>单张发放</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="172" />
+        <location filename="../../ui/dashboard/page.py" line="174" />
         <source>Redemption</source>
         <translation>优惠券核销率</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="375" />
+        <location filename="../../ui/dashboard/page.py" line="391" />
         <source>As of %1</source>
         <translation>数据时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="560" />
+        <location filename="../../ui/dashboard/page.py" line="628" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/page.py" line="567" />
-        <location filename="../../ui/dashboard/page.py" line="579" />
+        <location filename="../../ui/dashboard/page.py" line="635" />
+        <location filename="../../ui/dashboard/page.py" line="647" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
@@ -1077,209 +1225,329 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="32" />
+        <location filename="../../ui/dashboard/drill.py" line="46" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="33" />
+        <location filename="../../ui/dashboard/drill.py" line="47" />
         <source>Logged / joined</source>
         <translation>登记/入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="34" />
+        <location filename="../../ui/dashboard/drill.py" line="48" />
         <source>Issued</source>
         <translation>发放时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="35" />
+        <location filename="../../ui/dashboard/drill.py" line="49" />
         <source>Redeemed</source>
         <translation>核销时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="36" />
+        <location filename="../../ui/dashboard/drill.py" line="50" />
         <source>Member no.</source>
         <translation>会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="37" />
+        <location filename="../../ui/dashboard/drill.py" line="51" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="38" />
+        <location filename="../../ui/dashboard/drill.py" line="52" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="39" />
+        <location filename="../../ui/dashboard/drill.py" line="53" />
         <source>Comment</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="40" />
+        <location filename="../../ui/dashboard/drill.py" line="54" />
         <source>Days since last visit</source>
         <translation>距上次到店（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="41" />
+        <location filename="../../ui/dashboard/drill.py" line="55" />
         <source>Usual interval (days)</source>
         <translation>平时间隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="42" />
+        <location filename="../../ui/dashboard/drill.py" line="56" />
         <source>On time</source>
         <translation>按时</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="43" />
-        <location filename="../../ui/dashboard/drill.py" line="64" />
+        <location filename="../../ui/dashboard/drill.py" line="57" />
+        <location filename="../../ui/dashboard/drill.py" line="103" />
         <source>Visits in the period</source>
         <translation>期间内的到店记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="44" />
+        <location filename="../../ui/dashboard/drill.py" line="58" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="45" />
+        <location filename="../../ui/dashboard/drill.py" line="59" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="46" />
+        <location filename="../../ui/dashboard/drill.py" line="60" />
         <source>Spend, 12 months</source>
         <translation>近 12 个月消费</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="47" />
+        <location filename="../../ui/dashboard/drill.py" line="61" />
         <source>Visits, 12 months</source>
         <translation>近 12 个月到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="48" />
+        <location filename="../../ui/dashboard/drill.py" line="62" />
         <source>Ref.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="49" />
+        <location filename="../../ui/dashboard/drill.py" line="63" />
         <source>Guest</source>
         <translation>客人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="50" />
+        <location filename="../../ui/dashboard/drill.py" line="64" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="51" />
+        <location filename="../../ui/dashboard/drill.py" line="65" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="52" />
+        <location filename="../../ui/dashboard/drill.py" line="66" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="53" />
+        <location filename="../../ui/dashboard/drill.py" line="67" />
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="54" />
+        <location filename="../../ui/dashboard/drill.py" line="68" />
         <source>Due</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="55" />
+        <location filename="../../ui/dashboard/drill.py" line="69" />
         <source>Met</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="56" />
+        <location filename="../../ui/dashboard/drill.py" line="70" />
         <source>Code</source>
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="57" />
+        <location filename="../../ui/dashboard/drill.py" line="71" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="58" />
+        <location filename="../../ui/dashboard/drill.py" line="72" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="65" />
+        <location filename="../../ui/dashboard/drill.py" line="73" />
+        <source>Entry</source>
+        <translation>流水</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="74" />
+        <source>Paid in</source>
+        <translation>实付充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="75" />
+        <source>Paid back</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="76" />
+        <source>Principal ±</source>
+        <translation>实付 ±</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="77" />
+        <source>Bonus ±</source>
+        <translation>赠送 ±</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="78" />
+        <source>Principal after</source>
+        <translation>实付余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="79" />
+        <source>Bonus after</source>
+        <translation>赠送余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="80" />
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="81" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="82" />
+        <source>Principal</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="83" />
+        <source>Bonus</source>
+        <translation>赠送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="84" />
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="85" />
+        <source>Last used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="92" />
+        <source>Recharge</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="93" />
+        <source>Recharge (voided)</source>
+        <translation>充值（已作废）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="94" />
+        <source>Payment</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="95" />
+        <source>Payment (voided)</source>
+        <translation>消费（已作废）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="96" />
+        <source>Refund</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="97" />
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="104" />
         <source>Surveys</source>
         <translation>满意度调查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="66" />
+        <location filename="../../ui/dashboard/drill.py" line="105" />
         <source>Return visits</source>
         <translation>回头客到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="67" />
+        <location filename="../../ui/dashboard/drill.py" line="106" />
         <source>New members</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="68" />
+        <location filename="../../ui/dashboard/drill.py" line="107" />
         <source>Members of the tier, by 12-month spend</source>
         <translation>该等级会员（按近 12 个月消费排序）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="69" />
-        <location filename="../../ui/dashboard/drill.py" line="70" />
+        <location filename="../../ui/dashboard/drill.py" line="108" />
+        <location filename="../../ui/dashboard/drill.py" line="109" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="71" />
+        <location filename="../../ui/dashboard/drill.py" line="110" />
         <source>Complaint deadlines</source>
         <translation>投诉时限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="72" />
+        <location filename="../../ui/dashboard/drill.py" line="111" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="132" />
+        <location filename="../../ui/dashboard/drill.py" line="112" />
+        <source>Card recharges</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="113" />
+        <source>Paid from cards</source>
+        <translation>储值消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="114" />
+        <source>Card refunds</source>
+        <translation>退卡退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="115" />
+        <source>Cards holding a balance at the end of the period</source>
+        <translation>期末有余额的储值卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="179" />
         <source>Return visits after the usual interval</source>
         <translation>超过平时间隔才回来的到店</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="134" />
+        <location filename="../../ui/dashboard/drill.py" line="181" />
         <source>Surveys scoring 1-3</source>
         <translation>1-3 分的调查</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="153" />
+        <location filename="../../ui/dashboard/drill.py" line="183" />
+        <source>Recharges with a bonus</source>
+        <translation>带赠送的充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard/drill.py" line="207" />
         <source>Rows: %1</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="155" />
+        <location filename="../../ui/dashboard/drill.py" line="209" />
         <source>the first %1 are shown</source>
         <translation>仅显示前 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="159" />
+        <location filename="../../ui/dashboard/drill.py" line="213" />
         <source>Save as CSV…</source>
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="178" />
+        <location filename="../../ui/dashboard/drill.py" line="240" />
         <source>saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/drill.py" line="184" />
+        <location filename="../../ui/dashboard/drill.py" line="246" />
         <source>Save the list</source>
         <translation>保存列表</translation>
     </message>
@@ -1639,7 +1907,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/coupons/models.py" line="28" />
         <source>Offer</source>
-        <translation>优惠</translation>
+        <translation>充值活动</translation>
     </message>
     <message>
         <location filename="../../ui/coupons/models.py" line="29" />
@@ -1670,37 +1938,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="172" />
+        <location filename="../../ui/members/desk.py" line="174" />
         <source>Updating the member search (once, after an upgrade)…</source>
         <translation>正在更新会员搜索（升级后仅此一次）…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="188" />
+        <location filename="../../ui/members/desk.py" line="190" />
         <source>Updating the member search: %1 of %2 members…</source>
         <translation>正在更新会员搜索：%1 / %2 位会员…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="196" />
+        <location filename="../../ui/members/desk.py" line="198" />
         <source>Member search updated.</source>
         <translation>会员搜索已更新。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="205" />
+        <location filename="../../ui/members/desk.py" line="207" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="207" />
+        <location filename="../../ui/members/desk.py" line="209" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="210" />
+        <location filename="../../ui/members/desk.py" line="212" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="215" />
+        <location filename="../../ui/members/desk.py" line="217" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -1708,92 +1976,92 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="34" />
+        <location filename="../../ui/members/dialogs.py" line="37" />
         <source>Edit member</source>
         <translation>编辑会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="34" />
+        <location filename="../../ui/members/dialogs.py" line="37" />
         <source>New member</source>
         <translation>新建会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="38" />
+        <location filename="../../ui/members/dialogs.py" line="41" />
         <source>11-digit mobile, e.g. 13800138000</source>
         <translation>11 位手机号，如 13800138000</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="41" />
+        <location filename="../../ui/members/dialogs.py" line="44" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="42" />
+        <location filename="../../ui/members/dialogs.py" line="45" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="43" />
+        <location filename="../../ui/members/dialogs.py" line="46" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="47" />
+        <location filename="../../ui/members/dialogs.py" line="50" />
         <source>e.g. 1990-05-21</source>
         <translation>如 1990-05-21</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="49" />
+        <location filename="../../ui/members/dialogs.py" line="52" />
         <source>scan the card, or leave empty</source>
         <translation>刷卡录入，或留空</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="51" />
+        <location filename="../../ui/members/dialogs.py" line="54" />
         <source>separate with commas</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="60" />
+        <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Name *</source>
         <translation>名称 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="61" />
+        <location filename="../../ui/members/dialogs.py" line="64" />
         <source>Phone *</source>
         <translation>手机 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="62" />
+        <location filename="../../ui/members/dialogs.py" line="65" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="63" />
+        <location filename="../../ui/members/dialogs.py" line="66" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="64" />
+        <location filename="../../ui/members/dialogs.py" line="67" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="65" />
+        <location filename="../../ui/members/dialogs.py" line="68" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="66" />
+        <location filename="../../ui/members/dialogs.py" line="69" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="67" />
+        <location filename="../../ui/members/dialogs.py" line="70" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="68" />
+        <location filename="../../ui/members/dialogs.py" line="71" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -1830,247 +2098,369 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberProfileView</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="116" />
+        <location filename="../../ui/members/profile.py" line="133" />
         <source>← Back (Esc)</source>
         <translation>← 返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="118" />
+        <location filename="../../ui/members/profile.py" line="135" />
         <source>Record visit (F5)</source>
         <translation>登记消费 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="120" />
+        <location filename="../../ui/members/profile.py" line="137" />
         <source>Edit (F2)</source>
         <translation>编辑 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="123" />
+        <location filename="../../ui/members/profile.py" line="140" />
         <source>Complaint (Ctrl+L)</source>
         <translation>投诉 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="127" />
+        <location filename="../../ui/members/profile.py" line="144" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="128" />
+        <location filename="../../ui/members/profile.py" line="145" />
         <source>Survey</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="170" />
+        <location filename="../../ui/members/profile.py" line="187" />
         <source>Details</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="173" />
+        <location filename="../../ui/members/profile.py" line="190" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="174" />
+        <location filename="../../ui/members/profile.py" line="191" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="175" />
+        <location filename="../../ui/members/profile.py" line="192" />
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="176" />
+        <location filename="../../ui/members/profile.py" line="193" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="177" />
+        <location filename="../../ui/members/profile.py" line="194" />
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="178" />
+        <location filename="../../ui/members/profile.py" line="195" />
         <source>Member since</source>
         <translation>入会时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="185" />
+        <location filename="../../ui/members/profile.py" line="202" />
         <source>Preferences and care</source>
         <translation>偏好与关怀</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="188" />
+        <location filename="../../ui/members/profile.py" line="205" />
         <source>Allergies</source>
         <translation>过敏</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="189" />
+        <location filename="../../ui/members/profile.py" line="206" />
         <source>Preferences</source>
         <translation>偏好</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="190" />
+        <location filename="../../ui/members/profile.py" line="207" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="197" />
+        <location filename="../../ui/members/profile.py" line="214" />
         <source>Spending</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="200" />
+        <location filename="../../ui/members/profile.py" line="217" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="201" />
+        <location filename="../../ui/members/profile.py" line="218" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="202" />
+        <location filename="../../ui/members/profile.py" line="219" />
         <source>Average per visit</source>
         <translation>客单价</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="203" />
+        <location filename="../../ui/members/profile.py" line="220" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="239" />
+        <location filename="../../ui/members/profile.py" line="226" />
+        <location filename="../../ui/members/profile.py" line="311" />
+        <location filename="../../ui/members/profile.py" line="417" />
+        <source>Stored-value card</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="233" />
+        <source>Recharge… (Ctrl+R)</source>
+        <translation>充值…（Ctrl+R）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="274" />
         <source>Visit history</source>
         <translation>消费记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="240" />
+        <location filename="../../ui/members/profile.py" line="275" />
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="249" />
+        <location filename="../../ui/members/profile.py" line="284" />
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="251" />
+        <location filename="../../ui/members/profile.py" line="286" />
         <source>Points and tier</source>
         <translation>积分与等级</translation>
     </message>
     <message>
+        <location filename="../../ui/members/profile.py" line="293" />
+        <source>Print receipt</source>
+        <translation>打印小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="294" />
+        <source>Void entry…</source>
+        <translation>作废流水…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="295" />
+        <source>Show ID number</source>
+        <translation>查看身份证号</translation>
+    </message>
+    <message>
         <location filename="../../ui/members/profile.py" line="296" />
+        <source>Adjust…</source>
+        <translation>调整…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="297" />
+        <source>Refund card…</source>
+        <translation>退卡…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="359" />
         <source>Member no. %1 · tier %2 · %3 points</source>
         <translation>会员号 %1 · %2 会员 · 积分 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="357" />
+        <location filename="../../ui/members/profile.py" line="415" />
+        <source>Stored-value card (%1)</source>
+        <translation>储值卡（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="450" />
         <source>Visit recorded: %1, %2.</source>
         <translation>已记录到店：%1，%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="364" />
+        <location filename="../../ui/members/profile.py" line="455" />
+        <source>Coupon %1 off.</source>
+        <translation>优惠券抵扣 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="458" />
+        <source>%1 from the card (%2 left).</source>
+        <translation>储值卡支付 %1（余额 %2）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="462" />
+        <source>To pay by other means: %1.</source>
+        <translation>其他方式应付：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="485" />
+        <source>Refunding a card is a manager's.</source>
+        <translation>退卡需经理操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="505" />
+        <source>Choose the entry to void in the list first.</source>
+        <translation>请先在列表中选择要作废的流水。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="517" />
+        <source>Choose a recharge with an ID number in the list first.</source>
+        <translation>请先在列表中选择一笔登记了身份证号的充值。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="524" />
+        <source>Buyer's ID number</source>
+        <translation>购卡人身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="525" />
+        <source>%1, entry no. %2:</source>
+        <translation>%1，流水号 %2：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="542" />
+        <source>Choose the entry to print in the list first.</source>
+        <translation>请先在列表中选择要打印的流水。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="553" />
+        <source>%1 saved: %2. Card balance %3.</source>
+        <translation>%1已保存：%2。卡内余额 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="568" />
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="569" />
+        <source>%1 of %2 saved. Print a receipt for the guest?</source>
+        <translation>%2 的%1已保存。为客人打印小票吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="601" />
+        <source>Receipt printed on %1.</source>
+        <translation>小票已在 %1 打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="602" />
+        <source>Receipt opened in the PDF viewer to print.</source>
+        <translation>小票已在 PDF 阅读器中打开，请从那里打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="603" />
+        <source>Receipt saved as %1; no PDF viewer opens on this PC.</source>
+        <translation>小票已保存为 %1；本机没有可用的 PDF 阅读器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="606" />
+        <source>Receipt saved as %1.</source>
+        <translation>小票已保存为 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/profile.py" line="612" />
         <source>earned</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="365" />
+        <location filename="../../ui/members/profile.py" line="613" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="366" />
+        <location filename="../../ui/members/profile.py" line="614" />
         <source>adjusted</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="367" />
+        <location filename="../../ui/members/profile.py" line="615" />
         <source>expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="381" />
+        <location filename="../../ui/members/profile.py" line="629" />
         <source>Tier changes</source>
         <translation>等级变动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="381" />
+        <location filename="../../ui/members/profile.py" line="629" />
         <source>Points ledger</source>
         <translation>积分明细</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="426" />
+        <location filename="../../ui/members/profile.py" line="674" />
         <source>Deactivate member</source>
         <translation>停用会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="428" />
+        <location filename="../../ui/members/profile.py" line="676" />
         <source>Deactivate %1? They no longer appear at the top of searches and get no coupons; their history stays, and a manager can bring them back.</source>
         <translation>停用 %1 吗？停用后不再排在搜索结果前面，也不会收到优惠券；消费记录保留，经理可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="458" />
+        <location filename="../../ui/members/profile.py" line="706" />
         <source>%1 deactivated.</source>
         <translation>已停用 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="458" />
+        <location filename="../../ui/members/profile.py" line="706" />
         <source>%1 is active again.</source>
         <translation>%1 已恢复为正常会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="301" />
+        <location filename="../../ui/members/profile.py" line="364" />
         <source>Deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="126" />
+        <location filename="../../ui/members/profile.py" line="143" />
         <source>Use points (F8)</source>
         <translation>积分抵扣 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="303" />
+        <location filename="../../ui/members/profile.py" line="366" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="303" />
+        <location filename="../../ui/members/profile.py" line="366" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305" />
+        <location filename="../../ui/members/profile.py" line="368" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305" />
+        <location filename="../../ui/members/profile.py" line="368" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="305" />
+        <location filename="../../ui/members/profile.py" line="368" />
         <source>Not given</source>
         <translation>未填写</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="314" />
+        <location filename="../../ui/members/profile.py" line="377" />
         <source>None recorded</source>
         <translation>无记录</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="320" />
+        <location filename="../../ui/members/profile.py" line="383" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="331" />
+        <location filename="../../ui/members/profile.py" line="394" />
         <source>Complaints (%1)</source>
         <translation>投诉记录（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="336" />
+        <location filename="../../ui/members/profile.py" line="399" />
         <source>Coupons (%1 usable)</source>
         <translation>优惠券（%1 张可用）</translation>
     </message>
@@ -2170,6 +2560,120 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
 </context>
 <context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="623" />
+        <source>Edit offer</source>
+        <translation>修改充值活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="623" />
+        <source>New offer</source>
+        <translation>新建充值活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="625" />
+        <source>e.g. 充1000送200</source>
+        <translation>例如 充1000送200</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="638" />
+        <source>e.g. 2026-12-31; empty: no limit</source>
+        <translation>例如 2026-12-31；留空表示不限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="640" />
+        <source>No upgrade</source>
+        <translation>不升级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="646" />
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="650" />
+        <source>Name *</source>
+        <translation>名称 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="651" />
+        <source>Guest pays (¥) *</source>
+        <translation>客人实付（¥）*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="652" />
+        <source>Bonus (¥)</source>
+        <translation>赠送（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="653" />
+        <source>On sale from</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="654" />
+        <source>On sale until</source>
+        <translation>结束日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="655" />
+        <source>Raises the tier to</source>
+        <translation>升级到</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTableModel</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="689" />
+        <source>Offer</source>
+        <translation>充值活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="690" />
+        <source>Pays</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="691" />
+        <source>Bonus</source>
+        <translation>赠送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="692" />
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="693" />
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="713" />
+        <source>Off</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="715" />
+        <source>Always</source>
+        <translation>总是</translation>
+    </message>
+</context>
+<context>
+    <name>PlansPanel</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="743" />
+        <source>New offer…</source>
+        <translation>新建活动…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="744" />
+        <source>Edit offer…</source>
+        <translation>修改活动…</translation>
+    </message>
+</context>
+<context>
     <name>PointsDialog</name>
     <message>
         <location filename="../../ui/care/dialogs.py" line="169" />
@@ -2213,266 +2717,454 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
 </context>
 <context>
+    <name>RechargeDialog</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="238" />
+        <source>Recharge card — %1</source>
+        <translation>储值卡充值 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="250" />
+        <source>Free amount</source>
+        <translation>自定金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="252" />
+        <source>amount in yuan, e.g. 500</source>
+        <translation>金额（元），例如 500</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="256" />
+        <source>A bonus on a free amount is a manager's.</source>
+        <translation>自定金额的赠送需经理操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="263" />
+        <source>18 characters, for a named card</source>
+        <translation>18 位，记名卡用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="266" />
+        <source>On the card now</source>
+        <translation>卡内现有</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="269" />
+        <source>Offer</source>
+        <translation>充值活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="270" />
+        <source>Amount paid (¥) *</source>
+        <translation>实付金额（¥）*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="271" />
+        <source>Bonus (¥)</source>
+        <translation>赠送（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="272" />
+        <source>Paid by</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="273" />
+        <source>Buyer's name</source>
+        <translation>购卡人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="274" />
+        <source>Buyer's ID number</source>
+        <translation>购卡人身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="277" />
+        <source>Balance after</source>
+        <translation>充值后余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="278" />
+        <source>Recharge</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="346" />
+        <location filename="../../ui/members/card.py" line="347" />
+        <source>Recharge anyway?</source>
+        <translation>仍然充值吗？</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="401" />
+        <source>Refund card — %1</source>
+        <translation>退卡 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="409" />
+        <source>Paid in</source>
+        <translation>实付充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="410" />
+        <source>Bonus given</source>
+        <translation>赠送金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="411" />
+        <source>Spent from the card</source>
+        <translation>已消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="414" />
+        <source>Counted as used of the paid money</source>
+        <translation>实付中视为已消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="415" />
+        <source>%1 (spent × paid ÷ (paid + bonus))</source>
+        <translation>%1（已消费 × 实付 ÷（实付 + 赠送））</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="417" />
+        <location filename="../../ui/members/card.py" line="444" />
+        <source>Refund</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="428" />
+        <source>The card closes; the bonus left (%1) is not paid out.</source>
+        <translation>此卡将注销；剩余赠送（%1）不予退还。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="434" />
+        <source>The card closes.</source>
+        <translation>此卡将注销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="439" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="442" />
+        <source>Refund %1</source>
+        <translation>退款 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="459" />
+        <source>Refund card</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="460" />
+        <source>Pay %1 back to %2 and close the card?</source>
+        <translation>退给 %2 %1 并注销此卡？</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="102" />
+        <location filename="../../ui/settings.py" line="105" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="125" />
+        <location filename="../../ui/settings.py" line="128" />
         <source>Choose picture…</source>
         <translation>选择图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="126" />
+        <location filename="../../ui/settings.py" line="129" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="138" />
+        <location filename="../../ui/settings.py" line="141" />
         <source>Store name</source>
         <translation>门店名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="139" />
+        <location filename="../../ui/settings.py" line="142" />
         <source>Logo (coupons, reports)</source>
         <translation>标志（用于优惠券和报表）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="140" />
+        <location filename="../../ui/settings.py" line="143" />
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="141" />
+        <location filename="../../ui/settings.py" line="144" />
         <source>Forgive misheard pinyin</source>
         <translation>模糊拼音</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="145" />
+        <location filename="../../ui/settings.py" line="148" />
         <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
         <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 视为相同，与输入法的模糊音一样；完全匹配的结果仍排在前面。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="152" />
+        <location filename="../../ui/settings.py" line="155" />
         <source>Member search</source>
         <translation>会员搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="155" />
+        <location filename="../../ui/settings.py" line="158" />
         <source>Store</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="160" />
-        <location filename="../../ui/settings.py" line="432" />
+        <location filename="../../ui/settings.py" line="163" />
+        <location filename="../../ui/settings.py" line="485" />
         <source>No logo</source>
         <translation>无标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="173" />
+        <location filename="../../ui/settings.py" line="176" />
         <source>A closing time before the opening time means after midnight.</source>
         <translation>打烊时间早于开门时间，表示次日凌晨打烊。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="189" />
+        <location filename="../../ui/settings.py" line="192" />
         <source>Time zone of the store</source>
         <translation>门店时区</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="190" />
+        <location filename="../../ui/settings.py" line="193" />
         <source>Opens</source>
         <translation>开门时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="191" />
+        <location filename="../../ui/settings.py" line="194" />
         <source>Closes</source>
         <translation>打烊时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="193" />
+        <location filename="../../ui/settings.py" line="196" />
         <source>Rest days (no SLA working day)</source>
         <translation>休息日（不计投诉工作日）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="198" />
+        <location filename="../../ui/settings.py" line="201" />
         <source>Hours</source>
         <translation>营业时间</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="211" />
+        <location filename="../../ui/settings.py" line="214" />
         <source>Coupon layout</source>
         <translation>优惠券版式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="212" />
+        <location filename="../../ui/settings.py" line="215" />
         <source>Coupon printer</source>
         <translation>优惠券打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="213" />
+        <location filename="../../ui/settings.py" line="216" />
         <source>Report printer</source>
         <translation>报表打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="214" />
+        <location filename="../../ui/settings.py" line="217" />
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="222" />
+        <location filename="../../ui/settings.py" line="225" />
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="223" />
+        <location filename="../../ui/settings.py" line="226" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="225" />
+        <location filename="../../ui/settings.py" line="228" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="248" />
+        <location filename="../../ui/settings.py" line="251" />
         <source>Lock the counter after</source>
         <translation>空闲自动锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="249" />
-        <location filename="../../ui/settings.py" line="436" />
+        <location filename="../../ui/settings.py" line="252" />
+        <location filename="../../ui/settings.py" line="489" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="250" />
+        <location filename="../../ui/settings.py" line="253" />
         <source>Backups to keep</source>
         <translation>保留备份份数</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="251" />
+        <location filename="../../ui/settings.py" line="254" />
         <source>Receptionists' coupons: at most</source>
         <translation>前台发券上限</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="252" />
+        <location filename="../../ui/settings.py" line="255" />
         <source>or at most (percent off)</source>
         <translation>或最多折扣（百分比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="262" />
+        <location filename="../../ui/settings.py" line="265" />
         <source>Safety</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="269" />
+        <location filename="../../ui/settings.py" line="272" />
         <source>Satisfaction (scores 4-5)</source>
         <translation>满意度（4-5 分占比）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="270" />
+        <location filename="../../ui/settings.py" line="273" />
         <source>Complaint deadlines met</source>
         <translation>投诉时效达成率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="271" />
+        <location filename="../../ui/settings.py" line="274" />
         <source>Guests back within their usual interval</source>
         <translation>回头客按期回访率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272" />
+        <location filename="../../ui/settings.py" line="275" />
         <source>Coupons redeemed</source>
         <translation>已核销（张）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="281" />
+        <location filename="../../ui/settings.py" line="284" />
         <source>Targets</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="287" />
+        <location filename="../../ui/settings.py" line="291" />
+        <source>Recharge offers (for sale on the dates shown)</source>
+        <translation>充值活动（在所示日期内可售）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="305" />
+        <source>no warning</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="308" />
+        <source>Ask for the buyer's ID number</source>
+        <translation>充值时登记购卡人身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="314" />
+        <source>A recharge past the limit, or without an ID number, is asked about (MOFCOM: a named card holds at most ¥5,000); the receptionist may go on.</source>
+        <translation>超过限额或未登记身份证号的充值会先提示确认（商务部规定：记名卡余额不超过 ¥5,000），前台确认后可继续。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="323" />
+        <source>A card payment comes from</source>
+        <translation>储值卡消费扣款顺序</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="324" />
+        <source>Warn when a card would hold over</source>
+        <translation>卡内余额超过此数时提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="325" />
+        <source>At a recharge</source>
+        <translation>充值时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="334" />
+        <source>Stored-value cards</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="340" />
         <source>This PC only (its own file)</source>
         <translation>仅本机（本机自己的数据文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="289" />
+        <location filename="../../ui/settings.py" line="342" />
         <source>The store's server (several counters)</source>
         <translation>门店服务器（多个前台共用）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="303" />
+        <location filename="../../ui/settings.py" line="356" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="310" />
+        <location filename="../../ui/settings.py" line="363" />
         <source>this PC's own file</source>
         <translation>本机自己的数据文件</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="312" />
+        <location filename="../../ui/settings.py" line="365" />
         <source>Now using: %1. A change takes effect when Frontdesk starts again.</source>
         <translation>当前使用：%1。更改在下次启动 Frontdesk 时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="318" />
+        <location filename="../../ui/settings.py" line="371" />
         <source>The store's data</source>
         <translation>门店数据位置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="320" />
+        <location filename="../../ui/settings.py" line="373" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="321" />
+        <location filename="../../ui/settings.py" line="374" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="323" />
+        <location filename="../../ui/settings.py" line="376" />
         <source>This counter's name</source>
         <translation>本前台名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="331" />
+        <location filename="../../ui/settings.py" line="384" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="370" />
+        <location filename="../../ui/settings.py" line="423" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="380" />
+        <location filename="../../ui/settings.py" line="433" />
         <source>Connected to %1. No store on it yet.</source>
         <translation>已连接到 %1。服务器上还没有门店数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="383" />
+        <location filename="../../ui/settings.py" line="436" />
         <source>Connected to %1. It holds %2 members.</source>
         <translation>已连接到 %1。其中有 %2 位会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="396" />
+        <location filename="../../ui/settings.py" line="449" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次询问（用 PDF 阅读器打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="400" />
+        <location filename="../../ui/settings.py" line="453" />
         <source>(not connected)</source>
         <translation>（未连接）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="414" />
+        <location filename="../../ui/settings.py" line="467" />
         <source>Store logo</source>
         <translation>门店标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="414" />
+        <location filename="../../ui/settings.py" line="467" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
@@ -2953,44 +3645,74 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="127" />
+        <location filename="../../ui/members/dialogs.py" line="132" />
         <source>Record visit — %1</source>
         <translation>登记消费 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="130" />
+        <location filename="../../ui/members/dialogs.py" line="135" />
         <source>amount in yuan, e.g. 128.50</source>
         <translation>金额（元），如 128.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="132" />
+        <location filename="../../ui/members/dialogs.py" line="137" />
         <source>what was served, e.g. 搓澡、足疗</source>
         <translation>消费项目，如 搓澡、足疗</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="141" />
+        <location filename="../../ui/members/dialogs.py" line="139" />
+        <source>scan or type a coupon, or leave empty</source>
+        <translation>扫码或输入优惠券，可留空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="146" />
+        <source>0 = none</source>
+        <translation>0 = 不用卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="158" />
         <source>Amount (¥) *</source>
         <translation>金额（¥） *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="142" />
+        <location filename="../../ui/members/dialogs.py" line="159" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="143" />
+        <location filename="../../ui/members/dialogs.py" line="160" />
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="165" />
+        <source>From card (¥, balance %1)</source>
+        <translation>储值卡支付（¥，余额 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="170" />
         <source>Served by</source>
         <translation>服务员工</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="149" />
+        <location filename="../../ui/members/dialogs.py" line="173" />
+        <source>To pay by other means</source>
+        <translation>其他方式应付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="179" />
         <source>%1 member: %2% off</source>
         <translation>%1 会员：享 %2% 优惠</translation>
     </message>
     <message>
-        <location filename="../../ui/members/dialogs.py" line="157" />
+        <location filename="../../ui/members/dialogs.py" line="187" />
         <source>Allergies: %1</source>
         <translation>过敏：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/dialogs.py" line="234" />
+        <source>Coupon: %1 off</source>
+        <translation>优惠券：抵扣 %1</translation>
     </message>
 </context>
 <context>
@@ -3037,6 +3759,29 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/coupons/dialogs.py" line="323" />
         <source>Void</source>
         <translation>作废</translation>
+    </message>
+</context>
+<context>
+    <name>VoidEntryDialog</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="510" />
+        <source>Void card entry no. %1</source>
+        <translation>作废储值卡流水 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="517" />
+        <source>Entry</source>
+        <translation>流水</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="519" />
+        <source>Reason *</source>
+        <translation>原因 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="520" />
+        <source>Void entry</source>
+        <translation>作废流水</translation>
     </message>
 </context>
 <context>
@@ -3198,6 +3943,89 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/admin/page.py" line="83" />
         <source>backup restored</source>
         <translation>恢复备份</translation>
+    </message>
+</context>
+<context>
+    <name>card</name>
+    <message>
+        <location filename="../../ui/members/card.py" line="49" />
+        <source>Recharge</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="50" />
+        <source>Payment</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="51" />
+        <source>Refund</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="52" />
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="53" />
+        <source>Adjustment</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="59" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="60" />
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="61" />
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="62" />
+        <source>Bank card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="68" />
+        <source>In proportion (paid and bonus)</source>
+        <translation>按比例（实付与赠送）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="69" />
+        <source>Paid money first</source>
+        <translation>先扣实付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="70" />
+        <source>Bonus first</source>
+        <translation>先扣赠送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="76" />
+        <source>paid %1 + bonus %2</source>
+        <translation>实付 %1 + 赠送 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="85" />
+        <source>No card yet</source>
+        <translation>尚未开卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="87" />
+        <source>Closed (refunded)</source>
+        <translation>已退卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/members/card.py" line="100" />
+        <source>%1 — pay %2, get %3</source>
+        <translation>%1 — 付 %2，得 %3</translation>
     </message>
 </context>
 <context>
@@ -3493,12 +4321,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="119" />
+        <location filename="../../ui/actions.py" line="142" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="130" />
+        <location filename="../../ui/actions.py" line="153" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -4092,6 +4920,116 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="249" />
+        <source>Choose how a card payment is split: in proportion, paid money first or bonus first.</source>
+        <translation>请选择储值卡消费的扣款方式：按比例、先扣实付或先扣赠送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="253" />
+        <source>A recharge is more than ¥0 and at most {max_cents}.</source>
+        <translation>充值金额须大于 ¥0，且不超过 {max_cents}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="256" />
+        <source>The bonus cannot be more than the amount paid.</source>
+        <translation>赠送金额不能超过实付金额。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="259" />
+        <source>There is no tier “{value}”.</source>
+        <translation>没有等级“{value}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="260" />
+        <source>That recharge offer no longer exists.</source>
+        <translation>该充值活动已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="261" />
+        <source>The offer “{name}” is not on sale today.</source>
+        <translation>充值活动“{name}”今天不在售。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="264" />
+        <source>Choose how the guest paid: cash, WeChat, Alipay or bank card.</source>
+        <translation>请选择付款方式：现金、微信、支付宝或银行卡。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="267" />
+        <source>That is not a valid ID number (18 characters; check the last one).</source>
+        <translation>身份证号无效（18 位，请检查最后一位）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="270" />
+        <source>Please enter the buyer's name with the ID number.</source>
+        <translation>登记身份证号时请同时填写购卡人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="273" />
+        <source>After this recharge the card would hold {after_cents}, more than the {limit_cents} a named card may hold (MOFCOM rules).</source>
+        <translation>充值后卡内余额为 {after_cents}，超过记名卡上限 {limit_cents}（商务部规定）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="278" />
+        <source>The buyer's name and ID number should be recorded (MOFCOM rules).</source>
+        <translation>应登记购卡人姓名和身份证号（商务部规定）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="281" />
+        <source>This member has no open stored-value card; recharge first.</source>
+        <translation>该会员没有有效的储值卡，请先充值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="284" />
+        <source>Not enough balance: {need_cents} needed, {have_cents} on the card.</source>
+        <translation>余额不足：需要 {need_cents}，卡内仅有 {have_cents}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="287" />
+        <source>Please enter an amount other than zero.</source>
+        <translation>请输入不为零的金额。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="288" />
+        <source>The card can pay at most what is due: {due_cents}.</source>
+        <translation>储值卡最多支付应付金额：{due_cents}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="291" />
+        <source>Only a recharge or a payment on an open card can be voided.</source>
+        <translation>只能作废有效储值卡上的充值或消费。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="294" />
+        <source>That entry was voided already.</source>
+        <translation>该流水已作废。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="295" />
+        <source>No ID number was recorded with this recharge.</source>
+        <translation>这笔充值没有登记身份证号。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="298" />
+        <source>That card entry does not exist.</source>
+        <translation>该储值卡流水不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="299" />
+        <source>ID numbers were sealed with a key that is not on this PC ({file} in the data folder).</source>
+        <translation>身份证号是用另一台电脑上的密钥加密的，本机没有该密钥（数据文件夹中的 {file}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="303" />
+        <source>This ID number cannot be read back.</source>
+        <translation>无法读取该身份证号。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="304" />
+        <source>This store has no data folder to keep the ID-number key in.</source>
+        <translation>本店没有可保存身份证号密钥的数据文件夹。</translation>
+    </message>
 </context>
 <context>
     <name>fields</name>
@@ -4207,46 +5145,86 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/actions.py" line="68" />
+        <source>amount paid</source>
+        <translation>实付金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="69" />
+        <source>bonus</source>
+        <translation>赠送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="70" />
+        <source>paid balance</source>
+        <translation>实付余额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="71" />
+        <source>from card</source>
+        <translation>储值卡支付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="72" />
+        <source>buyer's name</source>
+        <translation>购卡人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="73" />
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="74" />
+        <source>payment method</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="75" />
+        <source>tier upgrade</source>
+        <translation>升级等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="76" />
         <source>comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="69" />
+        <location filename="../../ui/actions.py" line="77" />
         <source>idle lock minutes</source>
         <translation>自动锁屏分钟数</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="70" />
+        <location filename="../../ui/actions.py" line="78" />
         <source>backups to keep</source>
         <translation>保留备份份数</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="71" />
+        <location filename="../../ui/actions.py" line="79" />
         <source>coupon printer</source>
         <translation>优惠券打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="72" />
+        <location filename="../../ui/actions.py" line="80" />
         <source>report printer</source>
         <translation>报表打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="73" />
+        <location filename="../../ui/actions.py" line="81" />
         <source>satisfaction target</source>
         <translation>满意度目标</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="74" />
+        <location filename="../../ui/actions.py" line="82" />
         <source>on-time target</source>
         <translation>时效目标</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="75" />
+        <location filename="../../ui/actions.py" line="83" />
         <source>retention target</source>
         <translation>回访率目标</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="76" />
+        <location filename="../../ui/actions.py" line="84" />
         <source>redemption target</source>
         <translation>核销率目标</translation>
     </message>
@@ -4292,32 +5270,32 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>profile</name>
     <message>
-        <location filename="../../ui/members/profile.py" line="54" />
+        <location filename="../../ui/members/profile.py" line="67" />
         <source>Up on a visit: %1 and %2 visits in 12 months</source>
         <translation>到店升级：近 12 个月消费 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="57" />
+        <location filename="../../ui/members/profile.py" line="70" />
         <source>Up at the review: %1 and %2 visits in 12 months</source>
         <translation>复核升级：近 12 个月消费 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="60" />
+        <location filename="../../ui/members/profile.py" line="73" />
         <source>Down at the review: %1 and %2 visits in 12 months</source>
         <translation>复核降级：近 12 个月消费 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="63" />
+        <location filename="../../ui/members/profile.py" line="76" />
         <source>Down: %1 and %2 visits in 12 months</source>
         <translation>降级：近 12 个月消费 %1，到店 %2 次</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="77" />
+        <location filename="../../ui/members/profile.py" line="90" />
         <source>earned %1</source>
         <translation>%1 获得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="82" />
+        <location filename="../../ui/members/profile.py" line="95" />
         <source>coupon %1</source>
         <translation>优惠券 %1</translation>
     </message>
@@ -4325,17 +5303,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../ui/actions.py" line="83" />
+        <location filename="../../ui/actions.py" line="91" />
         <source>receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="84" />
+        <location filename="../../ui/actions.py" line="92" />
         <source>manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85" />
+        <location filename="../../ui/actions.py" line="93" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
@@ -4343,27 +5321,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="128" />
+        <location filename="../../ui/main.py" line="129" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把数据库升级到新版本，请勿关机…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="277" />
+        <location filename="../../ui/main.py" line="282" />
         <source>The store's database server (%1) does not answer. Is the back-office PC on and connected? Retry when it is.</source>
         <translation>门店的数据库服务器（%1）没有响应。请检查后台电脑是否已开机并连上网络，然后点“重试”。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="297" />
+        <location filename="../../ui/main.py" line="302" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="312" />
+        <location filename="../../ui/main.py" line="317" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="322" />
+        <location filename="../../ui/main.py" line="327" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>
