@@ -147,6 +147,36 @@ def call(parent: QWidget | None, fn: Callable[..., T], *args: Any, **kwargs: Any
         return None
 
 
+def ask(
+    parent: QWidget,
+    name: str,
+    title: str,
+    text: str,
+    on_yes: Callable[[], object],
+    on_no: Callable[[], object] | None = None,
+    *,
+    yes_by_default: bool = False,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+) -> QMessageBox:
+    """A Yes/No question shown without blocking (the journeys and the tests answer it
+    like a person); `on_yes` runs on Yes, `on_no` on No, Esc or closing it."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    box = QMessageBox(icon, title, text, yes | no, parent)
+    box.setObjectName(name)
+    box.setDefaultButton(yes if yes_by_default else no)
+
+    def answered(_result: int) -> None:
+        clicked = box.clickedButton()
+        if clicked is not None and box.standardButton(clicked) == yes:
+            on_yes()
+        elif on_no is not None:
+            on_no()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
 def warn(parent: QWidget | None, text: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Warning,

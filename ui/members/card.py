@@ -31,7 +31,7 @@ from app.core.messages import message_template, render
 from app.core.money import parse_amount
 from app.core.text import text_field
 from app.members import MemberProfile
-from ui.actions import Attempt, call, error_text
+from ui.actions import Attempt, ask, call, error_text
 from ui.format import local_date, local_datetime, money
 from ui.forms import FormDialog
 from ui.table import DISPLAY, RowsTableModel
@@ -341,30 +341,16 @@ class RechargeDialog(FormDialog):
         if not warnings:
             self._save(data)
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        self.question = ask(
+            self,
+            "rechargeWarnings",
             self.tr("Recharge anyway?"),
             "\n\n".join([*(warning_text(w) for w in warnings), self.tr("Recharge anyway?")]),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda: self._save(data),
+            # back to the form, where the buyer's ID number would be typed
+            lambda: _focus_back(self, self.buyer_id),
+            icon=QMessageBox.Icon.Warning,
         )
-        box.setObjectName("rechargeWarnings")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            self.question = None
-            if (
-                clicked is not None
-                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
-            ):
-                self._save(data)
-            else:  # back to the form, where the buyer's ID number would be typed
-                _focus_back(self, self.buyer_id)
-
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
 
     def _save(self, data: pp.RechargeInput) -> None:
         result = call(
@@ -454,32 +440,16 @@ class RefundDialog(FormDialog):
         except FrontdeskError as exc:
             self.show_error(error_text(exc), exc.params.get("field"))
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.question = ask(
+            self,
+            "confirmRefund",
             self.tr("Refund card"),
             self.tr("Pay %1 back to %2 and close the card?")
             .replace("%1", money(self.preview.refund))
             .replace("%2", self.profile.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            self._save,
+            lambda: _focus_back(self, self.reason),
         )
-        box.setObjectName("confirmRefund")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            self.question = None
-            if (
-                clicked is not None
-                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
-            ):
-                self._save()
-            else:
-                _focus_back(self, self.reason)
-
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
 
     def _save(self) -> None:
         reason = self.reason.text()

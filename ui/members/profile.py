@@ -32,7 +32,7 @@ from app.core import store
 from app.core.context import AppContext
 from app.members import MemberProfile
 from ui import bus
-from ui.actions import call, warn
+from ui.actions import ask, call, warn
 from ui.bus import Changes
 from ui.care.dialogs import PointsDialog, SurveyDialog
 from ui.complaints.models import MemberComplaintsModel
@@ -563,29 +563,16 @@ class MemberProfileView(QWidget):
     def offer_receipt(self, entry: pp.EntryView) -> QMessageBox:
         """After money changed hands: a receipt for the guest? (Yes is the default.)"""
         words = kinds()
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask(
+            self,
+            "offerReceipt",
             self.tr("Receipt"),
             self.tr("%1 of %2 saved. Print a receipt for the guest?")
             .replace("%1", words.get(entry.kind, entry.kind))
             .replace("%2", money(entry.cash_cents)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda: self.print_receipt(entry.id),
+            yes_by_default=True,
         )
-        box.setObjectName("offerReceipt")
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            if (
-                clicked is not None
-                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
-            ):
-                self.print_receipt(entry.id)
-
-        box.finished.connect(answered)
-        box.open()
-        return box
 
     def print_receipt(self, entry_id: int) -> str | None:
         """Writes the receipt's PDF (data folder's receipts/) and prints it on the coupon
@@ -669,30 +656,16 @@ class MemberProfileView(QWidget):
         if not self.profile.active:
             self._set_active(True)
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask(
+            self,
+            "confirmDeactivate",
             self.tr("Deactivate member"),
             self.tr(
                 "Deactivate %1? They no longer appear at the top of searches and get no "
                 "coupons; their history stays, and a manager can bring them back."
             ).replace("%1", self.profile.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda: self._set_active(False),
         )
-        box.setObjectName("confirmDeactivate")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            if (
-                clicked is not None
-                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
-            ):
-                self._set_active(False)
-
-        box.finished.connect(answered)
-        box.open()
-        return box
 
     def _set_active(self, active: bool) -> None:
         if self.profile is None:
