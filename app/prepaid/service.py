@@ -171,16 +171,27 @@ def recharge_warnings(ctx: AppContext, data: RechargeInput) -> list[Warning]:
     the buyer's ID); the receptionist confirms them. Bad input raises as recharge would."""
     pay, bonus, _plan = _recharge_amounts(ctx, data)
     _buyer(data)
+    return _warnings(ctx, data, pay, bonus)
+
+
+def _warnings(ctx: AppContext, data: RechargeInput, pay: int, bonus: int) -> list[Warning]:
     settings = st.load(ctx)
     found: list[Warning] = []
-    current = card(ctx, data.member_id)
-    after = current.balance_cents + pay + bonus if current.status != "closed" else pay + bonus
+    after = sum(_balances_after(card(ctx, data.member_id), pay, bonus))
     limit = settings.prepaid_card_limit_cents
     if limit and after > limit:
         found.append(Warning("prepaid.over_limit", {"limit_cents": limit, "after_cents": after}))
     if settings.prepaid_ask_buyer_id and not data.buyer_id.strip():
         found.append(Warning("prepaid.no_buyer_id", {}))
     return found
+
+
+def _balances_after(current: CardView, pay: int, bonus: int) -> tuple[int, int]:
+    """(principal, bonus) on the card after a recharge: a closed card starts a new period
+    from zero."""
+    if current.status == "closed":
+        return pay, bonus
+    return current.principal_cents + pay, current.bonus_cents + bonus
 
 
 def recharge(
@@ -195,7 +206,7 @@ def recharge(
     request_id = requests.check(request_id)
     pay, bonus, plan = _recharge_amounts(ctx, data)
     buyer_name, buyer_id = _buyer(data)
-    warnings = recharge_warnings(ctx, data)
+    warnings = _warnings(ctx, data, pay, bonus)
     if warnings and not confirmed:
         raise Conflict(warnings[0].code, **warnings[0].params)
     sealed = idseal.seal(_folder(ctx), buyer_id) if buyer_id else ""
@@ -359,12 +370,7 @@ def checkout(
             saved = _saved_checkout(uow.session, request_id)
         if saved is not None:
             return saved
-    view = coupons.look_up(ctx, code) if code else None
-    if view is not None:
-        coupons.usable(view, store.today(ctx), bill_cents)
-        discount = coupons.discount_for(view, bill_cents)
-    else:
-        discount = 0
+    view, discount = _coupon_on(ctx, code, bill_cents)
     due = bill_cents - discount
     if from_card_cents > due:
         raise ValidationError("prepaid.more_than_due", field="from_card", due_cents=due)
@@ -393,6 +399,18 @@ def checkout(
         if saved is None:
             raise
         return saved
+
+
+def _coupon_on(
+    ctx: AppContext, code: str | None, bill_cents: int
+) -> tuple[coupons.CouponView | None, int]:
+    """The coupon a code names and its discount on this bill (none: 0); one that cannot be
+    used today or on this bill raises."""
+    if not code:
+        return None, 0
+    view = coupons.look_up(ctx, code)
+    coupons.usable(view, store.today(ctx), bill_cents)
+    return view, coupons.discount_for(view, bill_cents)
 
 
 def _sub(request_id: str | None, part: str) -> str | None:
@@ -891,12 +909,7 @@ def checkout_quote(
     """The discount, what is due and the card's balance for a bill, as checkout would
     count them; a coupon that cannot be used raises as checkout would. Saves nothing."""
     check_amount(bill_cents, "amount")
-    code = (coupon_code or "").strip() or None
-    discount = 0
-    if code:
-        view = coupons.look_up(ctx, code)
-        coupons.usable(view, store.today(ctx), bill_cents)
-        discount = coupons.discount_for(view, bill_cents)
+    _view, discount = _coupon_on(ctx, (coupon_code or "").strip() or None, bill_cents)
     current = card(ctx, member_id)
     return CheckoutQuote(
         bill_cents, discount, bill_cents - discount, current.status, current.balance_cents
@@ -907,7 +920,4 @@ def recharge_after(ctx: AppContext, data: RechargeInput) -> tuple[int, int]:
     """(principal, bonus) the card would hold after this recharge (a closed card starts a
     new period from zero). Bad amounts raise as recharge would; the buyer is not checked."""
     pay, bonus, _plan = _recharge_amounts(ctx, data)
-    current = card(ctx, data.member_id)
-    if current.status == "closed":
-        return pay, bonus
-    return current.principal_cents + pay, current.bonus_cents + bonus
+    return _balances_after(card(ctx, data.member_id), pay, bonus)
