@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # 32 MB of pages kept per connection (SQLite's default is 2 MB): the search keys and
     # the members a counter looks up again stay in memory.
     cur.execute("PRAGMA cache_size=-32768")
+    # Reads straight from the operating system's file cache, without a copy through the
+    # page cache above: a lookup touches some 60 pages of a 1 GB store (1M members),
+    # mostly outside those 32 MB. Up to 2 GB of the file (SQLite's own ceiling). Writes
+    # still go through the WAL as before: a power cut is no different.
+    cur.execute("PRAGMA mmap_size=2147418112")
     cur.close()
 
 
@@ -79,6 +86,40 @@ def make_engine(url_or_path: str | Path, *, application_name: str = "frontdesk")
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+@contextmanager
+def driver_cursor(engine: Engine) -> Iterator[Any]:
+    """A DB-API cursor on one of the engine's pooled connections, for one read statement
+    run by the driver itself: no SQLAlchemy execution layer, no transaction begun by hand
+    (the member lookup, run on every keystroke). As through a Session, a driver error
+    comes out as SQLAlchemy's DBAPIError, and a connection that broke is dropped from the
+    pool, not handed out again. On SQLite the statement reads one snapshot by itself; on
+    a server the driver's implicit transaction is rolled back when the connection goes
+    back to the pool."""
+    raw = engine.raw_connection()
+    dbapi_error: type[Any] = engine.dialect.loaded_dbapi.Error
+    cursor = None
+    try:
+        cursor = raw.cursor()
+        yield cursor
+    except dbapi_error as exc:
+        gone = engine.dialect.is_disconnect(exc, raw.dbapi_connection, cursor)
+        if gone:
+            raw.invalidate(exc)
+        raise DBAPIError.instance(
+            None,
+            None,
+            exc,
+            dbapi_error,
+            connection_invalidated=gone,
+            dialect=engine.dialect,
+        ) from exc
+    finally:
+        if cursor is not None:
+            with suppress(dbapi_error):  # the connection is gone (and already dropped)
+                cursor.close()
+        raw.close()
 
 
 def read_only_engine(path: str | Path) -> Engine:

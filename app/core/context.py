@@ -3,9 +3,10 @@ every service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -19,6 +20,8 @@ from db import migrate
 from db.engine import DB_FILENAME, is_connection_error, make_engine, make_session_factory
 
 SYSTEM = "system"
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Actor(Protocol):
@@ -118,6 +121,22 @@ class AppContext:
         if not anyone and self.staff is None and not self.system:
             raise Forbidden("auth.signed_out")
         return UnitOfWork(self.session_factory, write=write, server=self.server)
+
+    def direct_read(
+        self, read: Callable[Concatenate[Engine, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`read(engine, ...)`: one read statement run straight on a pooled connection,
+        outside a unit of work (the member lookup on every keystroke). Refused as a unit
+        of work is when nobody is signed in; a server that cannot be reached is
+        `Unavailable` ("db.unreachable") as in a unit of work."""
+        if self.staff is None and not self.system:
+            raise Forbidden("auth.signed_out")
+        try:
+            return read(self.engine, *args, **kwargs)
+        except DBAPIError as exc:
+            if self.server and is_connection_error(exc):
+                raise Unavailable("db.unreachable") from exc
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

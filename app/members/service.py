@@ -39,7 +39,7 @@ from app.members.rules import (
     validate_input,
 )
 from db.models import Member, Setting, Visit
-from db.repositories import MemberRepository
+from db.repositories import MemberRepository, search_page
 
 
 def _check_unique(repo: MemberRepository, values: dict[str, object], own_id: int | None) -> None:
@@ -287,8 +287,7 @@ def search(
     plan = _plan(query, fuzzy_pinyin)
     if not plan:
         return SearchResult(query, [], False)
-    with ctx.uow() as uow:
-        found = MemberRepository(uow.session).search_page(plan, limit + 1)
+    found = ctx.direct_read(search_page, plan, limit + 1)
     rows = [_result_row(r) for r in found[:limit]]
     more = len(found) > limit
     return SearchResult(query, rows, more)

@@ -1,0 +1,174 @@
+"""The lookup's one statement (db.repositories.search_page) against the rule it stands
+for, written plainly in Python; and what happens when its database fails it.
+
+On SQLite here, on PostgreSQL under `make test-pg` (the same store fixtures)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.exc import DBAPIError
+
+from app import members
+from app.core.context import AppContext
+from app.core.errors import Forbidden, Unavailable
+from db.engine import make_engine, make_session_factory
+from db.models import Member
+from db.repositories import KEY_END, MemberRepository, search_page
+from tests.helpers import make_member
+
+PEOPLE = 7
+# Few letters, short keys: prefixes that overlap, exact keys, members found several ways.
+KEYS = st.text(alphabet="xyz", min_size=1, max_size=3)
+STATS = st.tuples(
+    st.booleans(),  # active
+    st.none() | st.integers(min_value=0, max_value=3),  # last visit, days ago (few: ties)
+    st.integers(min_value=0, max_value=2),  # visits
+)
+PLANS = st.lists(st.tuples(KEYS, st.booleans()), min_size=1, max_size=5).map(
+    lambda plan: sorted(plan, key=lambda p: p[1])  # the fuzzy prefixes last
+)
+NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+
+
+def expected(
+    keys: dict[int, set[str]],
+    stats: dict[int, tuple[bool, int | None, int]],
+    plan: list[tuple[str, bool]],
+    limit: int,
+) -> list[int]:
+    """The documented rule: each prefix's first `limit` keys in byte order; a member at
+    their best (tier: 0 exact, 1 prefix, 2 fuzzy; then the scan, the key); the tiers after
+    the limit-th candidate's cut; ranked by tier, active, seen recently (never last),
+    often, then how they were found, then id."""
+    every = sorted((k, m) for m, ks in keys.items() for k in ks)
+    best: dict[int, tuple[int, int, str]] = {}
+    for i, (prefix, is_fuzzy) in enumerate(plan):
+        found = [(k, m) for k, m in every if prefix <= k < prefix + KEY_END][:limit]
+        for k, m in found:
+            rank = (2 if is_fuzzy else 0 if k == prefix else 1, i, k)
+            best[m] = min(best.get(m, rank), rank)
+    tiers = sorted(rank[0] for rank in best.values())
+    last_tier = tiers[limit - 1] if len(tiers) >= limit else 9
+
+    def order(m: int) -> tuple[Any, ...]:
+        active, days_ago, visits = stats[m]
+        return (best[m][0], not active, 99 if days_ago is None else days_ago, -visits, best[m], m)
+
+    return sorted((m for m in best if best[m][0] <= last_tier), key=order)[:limit]
+
+
+@pytest.fixture
+def people(ctx: AppContext) -> list[int]:
+    return [make_member(ctx, f"客人{i}", f"1380000{i:04d}").id for i in range(PEOPLE)]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sets(KEYS, max_size=4), min_size=PEOPLE, max_size=PEOPLE),
+    st.lists(STATS, min_size=PEOPLE, max_size=PEOPLE),
+    PLANS,
+    st.integers(min_value=1, max_value=5),
+)
+def test_the_page_is_the_rule(
+    ctx: AppContext,
+    people: list[int],
+    key_sets: list[set[str]],
+    stat_list: list[tuple[bool, int | None, int]],
+    plan: list[tuple[str, bool]],
+    limit: int,
+) -> None:
+    keys = dict(zip(people, key_sets, strict=True))
+    stats = dict(zip(people, stat_list, strict=True))
+    with ctx.uow(write=True) as uow:
+        MemberRepository(uow.session).replace_keys_of(keys)
+        for m, (active, days_ago, visits) in stats.items():
+            last = None if days_ago is None else NOON - timedelta(days=days_ago)
+            uow.session.execute(
+                update(Member)
+                .where(Member.id == m)
+                .values(active=active, last_visit_at=last, visit_count=visits)
+            )
+        uow.commit()
+    got = ctx.direct_read(search_page, plan, limit)
+    assert [row[0] for row in got] == expected(keys, stats, plan, limit)
+    for row in got:  # typed as through SQLAlchemy
+        assert isinstance(row[10], bool)
+        assert row[9] is None or row[9].tzinfo is UTC
+
+
+def test_nothing_asked_nothing_read(ctx: AppContext) -> None:
+    assert search_page(ctx.engine, [], 30) == []
+    assert search_page(ctx.engine, [("n张", False)], 0) == []
+    with pytest.raises(ValueError, match="fuzzy"):
+        search_page(ctx.engine, [("fzs", True), ("izs", False)], 30)
+
+
+def test_signed_out_nothing_is_looked_up(ctx: AppContext) -> None:
+    make_member(ctx, "张三", "13800138000")
+    counter = ctx.as_system()
+    counter.system = False  # the counter app with nobody signed in
+    with pytest.raises(Forbidden):
+        members.search(counter, "zs")
+    with pytest.raises(Forbidden):
+        counter.direct_read(search_page, [("izs", False)], 30)
+
+
+def test_a_database_error_comes_out_as_sqlalchemys_and_the_connection_is_kept(
+    tmp_path: Any,
+) -> None:
+    engine = make_engine(tmp_path / "empty.sqlite3")  # no tables: the statement fails
+    try:
+        with pytest.raises(DBAPIError) as failed:
+            search_page(engine, [("izs", False)], 30)
+        assert not failed.value.connection_invalidated
+        assert engine.pool.checkedout() == 0  # given back
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.server_only
+def test_a_lookup_whose_connection_the_server_dropped(ctx: AppContext) -> None:
+    """The break met mid-statement (no pre-ping): an error that says so, the broken
+    connection dropped from the pool, the next lookup on a new one; through the context
+    the counter is told the server cannot be reached."""
+    make_member(ctx, "张三", "13800138000")
+    url = ctx.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(
+        url, pool_size=1, max_overflow=0, connect_args={"application_name": "fd-lookup-test"}
+    )
+    counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
+
+    def drop() -> None:
+        with ctx.engine.connect() as conn:
+            killed = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = 'fd-lookup-test'"
+                )
+            ).scalar()
+        assert killed == 1
+
+    try:
+        assert len(search_page(engine, [("n张", False)], 30)) == 1
+        drop()
+        with pytest.raises(DBAPIError) as failed:
+            search_page(engine, [("n张", False)], 30)
+        assert failed.value.connection_invalidated
+        assert len(search_page(engine, [("n张", False)], 30)) == 1  # a new connection
+        drop()
+        with pytest.raises(Unavailable) as unavailable:
+            counter.direct_read(search_page, [("n张", False)], 30)
+        assert unavailable.value.code == "db.unreachable"
+        assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
+    finally:
+        engine.dispose()
