@@ -7,12 +7,34 @@ grouped in every language."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from app.core.money import format_cents, format_rate
 
-_DATE_FORMATS = {"zh_CN": "%Y-%m-%d", "zh_TW": "%Y/%m/%d", "en": "%d %b %Y"}
+# Written out rather than strftime'd: several times faster (a search shows 30 rows of
+# dates on every keystroke), and English month names whatever the PC's locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _iso(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def _slashed(day: date) -> str:
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+
+
+def _english(day: date) -> str:
+    return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d}"
+
+
+_DATE_FORMATS: dict[str, Callable[[date], str]] = {
+    "zh_CN": _iso,
+    "zh_TW": _slashed,
+    "en": _english,
+}
 _date_format = _DATE_FORMATS["zh_CN"]
 
 
@@ -72,10 +94,11 @@ def local_date(day: date | None) -> str:
 
 # Remembered: a table shows the same members' dates again as the receptionist types on.
 @functools.lru_cache(maxsize=4096)
-def _instant_text(instant: datetime, zone: tzinfo, date_format: str) -> str:
-    return instant.astimezone(zone).strftime(f"{date_format} %H:%M")
+def _instant_text(instant: datetime, zone: tzinfo, date_format: Callable[[date], str]) -> str:
+    at = instant.astimezone(zone)
+    return f"{date_format(at)} {at.hour:02d}:{at.minute:02d}"
 
 
 @functools.lru_cache(maxsize=4096)
-def _date_text(day: date, date_format: str) -> str:
-    return day.strftime(date_format)
+def _date_text(day: date, date_format: Callable[[date], str]) -> str:
+    return date_format(day)
