@@ -43,10 +43,25 @@ class MemberTableModel(RowsTableModel[MemberRow]):
         ]
 
     def set_rows(self, rows: list[MemberRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self._texts = self._format(rows)
-        self.endResetModel()
+        """The new rows in place of the old: rows both lists have are changed in place,
+        the rest removed or added, never a reset. On every keystroke, so the view keeps
+        its selection model and layout (a reset rebuilt both, the biggest cost of showing
+        a search's results)."""
+        texts = self._format(rows)
+        old, new = len(self._rows), len(rows)
+        if new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            self._rows, self._texts = self._rows[:new], self._texts[:new]
+            self.endRemoveRows()
+        kept = min(old, new)
+        self._rows = rows[:kept] + self._rows[kept:]
+        self._texts = texts[:kept] + self._texts[kept:]
+        if kept:
+            self.dataChanged.emit(self.index(0, 0), self.index(kept - 1, len(self._headers) - 1))
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self._rows, self._texts = rows, texts
+            self.endInsertRows()
 
     def _format(self, rows: list[MemberRow]) -> list[tuple[str, ...]]:
         # Formatted once here, not on every paint: the view asks data() many times per cell.
