@@ -11,6 +11,7 @@ from app.core.context import AppContext
 from tests.helpers import make_member
 from tests.ui.helpers import press
 from ui.main_window import MainWindow
+from ui.members.desk import BURST_MS
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import MemberTableModel
 from ui.style import install_translations
@@ -182,3 +183,34 @@ def test_traditional_chinese(qtbot: QtBot, qapp: QApplication, ctx: AppContext) 
         assert "優惠券" in win.nav.item(2).text()
     finally:
         install_translations(qapp, "en")
+
+
+def test_a_persons_key_is_searched_at_once_a_scanners_burst_once(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    make_member(ctx, "李四", "13900131234", card_no="FD12345678")
+    desk = window.member_desk
+    searched: list[str] = []
+    desk.search_done.connect(lambda _n: searched.append(desk.search_box.text()))
+    # A person's key: searched before the key press returns, no event loop needed.
+    qtbot.keyClick(desk.search_box, "1")
+    assert searched == ["1"]
+    qtbot.wait(3 * BURST_MS)
+    qtbot.keyClick(desk.search_box, "3")
+    assert searched == ["1", "13"]
+    # Keys closer than a person types (a scanner): one search when they pause (on a
+    # machine stalling between two keys, one more at most).
+    qtbot.keyClicks(desk.search_box, "8888")
+    assert "138888" not in searched
+    qtbot.waitUntil(lambda: searched[-1:] == ["138888"], timeout=1000)
+    qtbot.wait(3 * BURST_MS)
+    assert searched[:2] == ["1", "13"] and searched[-1] == "138888"
+    assert len(searched) <= 4 and searched.count("138888") == 1
+    assert results(window) == []
+    desk.search_box.clear()
+    qtbot.wait(3 * BURST_MS)
+    searched.clear()
+    qtbot.keyClicks(desk.search_box, "FD12345678")
+    qtbot.waitUntil(lambda: searched[-1:] == ["FD12345678"], timeout=1000)
+    assert searched[0] == "F" and len(searched) <= 3
+    assert results(window) == ["李四"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,9 @@ from ui.style import style_widget
 from ui.workers import Job, Progress
 
 log = logging.getLogger(__name__)
+
+# Keys closer together than this come from a scanner (or a paste): searched once it pauses.
+BURST_MS = 25
 
 
 class MemberDesk(QWidget):
@@ -110,13 +113,15 @@ class MemberDesk(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-        # A 0 ms timer coalesces a burst of keystrokes (a scanner types ~100 chars/s)
-        # into one query, without a visible delay for a person typing.
+        # A key a person types is searched at once, in the same pass of the event loop
+        # (the typed character and its results are then painted together). A scanner's
+        # burst (~100 chars/s) is coalesced by a 0 ms timer into one query per pause.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.run_search)
-        self.search_box.textChanged.connect(self._timer.start)
+        self._last_change = QElapsedTimer()
+        self.search_box.textChanged.connect(self._on_text_changed)
 
         shortcuts = (
             ("Ctrl+N", self.on_new_member),
@@ -145,6 +150,15 @@ class MemberDesk(QWidget):
             action()
 
     # --- searching -----------------------------------------------------------------
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        burst = self._last_change.isValid() and self._last_change.elapsed() < BURST_MS
+        self._last_change.start()
+        if burst or self._timer.isActive():
+            self._timer.start()
+        else:
+            self.run_search()
 
     @Slot()
     def run_search(self) -> None:
