@@ -142,7 +142,7 @@ def test_a_coupon_on_screen_redeemed_at_another_counter_shows_as_used(
     page = window.coupons
     page.show_code(coupon.display_code)
     assert "Valid" in page.info.text() and page.bill_box.hasFocus()
-    other = open_store(data_dir, system=True)  # the same store, as counter B opens it
+    other = open_store(data_dir, ctx.clock, system=True)  # the same store, as counter B opens it
     try:
         cs.redeem(other, coupon.code, 30000)
     finally:
