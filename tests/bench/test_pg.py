@@ -115,7 +115,7 @@ def test_bench_counters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     counters = [
         SPAWN.Process(
             target=workers.redeem_each,
-            args=(str(tmp_path / f"counter-{n}"), codes, barrier, results),
+            args=(str(tmp_path / f"counter-{n}"), ctx.clock, codes, barrier, results),
         )
         for n in "bc"
     ]

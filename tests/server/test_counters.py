@@ -55,7 +55,9 @@ def test_two_counters_redeem_500_coupons_each_exactly_once(ctx: AppContext, data
     barrier, results = SPAWN.Barrier(2), SPAWN.Queue()
     _run(
         [
-            SPAWN.Process(target=workers.redeem_each, args=(str(data_dir), codes, barrier, results))
+            SPAWN.Process(
+                target=workers.redeem_each, args=(str(data_dir), ctx.clock, codes, barrier, results)
+            )
             for _ in range(2)
         ]
     )

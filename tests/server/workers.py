@@ -9,13 +9,15 @@ from typing import Any
 
 from app import coupons, members
 from app.bootstrap import open_store
+from app.core.clock import Clock
 from app.core.errors import Conflict, Unavailable
 from app.loyalty import redeem_points
 
 
-def redeem_each(data_dir: str, codes: list[str], barrier: Any, results: Any) -> None:
-    """For each code: wait for the other counter, then both scan it at once."""
-    ctx = open_store(data_dir, system=True)
+def redeem_each(data_dir: str, clock: Clock, codes: list[str], barrier: Any, results: Any) -> None:
+    """For each code: wait for the other counter, then both scan it at once (on the test's
+    clock: the coupons were issued on its date)."""
+    ctx = open_store(data_dir, clock, system=True)
     try:
         for code in codes:
             barrier.wait()
