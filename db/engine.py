@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 
 from db import notify
 
@@ -88,38 +91,155 @@ def make_engine(url_or_path: str | Path, *, application_name: str = "frontdesk")
     return engine
 
 
+def _driver_error(engine: Engine, exc: Any, dbapi_connection: Any, cursor: Any) -> DBAPIError:
+    """A driver's error as SQLAlchemy's, saying whether the connection broke."""
+    gone = engine.dialect.is_disconnect(exc, dbapi_connection, cursor)
+    error = DBAPIError.instance(
+        None,
+        None,
+        exc,
+        engine.dialect.loaded_dbapi.Error,
+        connection_invalidated=gone,
+        dialect=engine.dialect,
+    )
+    assert isinstance(error, DBAPIError)  # (a driver's error always is)
+    return error
+
+
+def _pooled(engine: Engine) -> PoolProxiedConnection:
+    """A pooled DB-API connection; one that cannot be made (the server unreachable) is
+    SQLAlchemy's error, as from a Session (engine.raw_connection lets the driver's out)."""
+    try:
+        return engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(engine, exc, None, None) from exc
+
+
 @contextmanager
 def driver_cursor(engine: Engine) -> Iterator[Any]:
     """A DB-API cursor on one of the engine's pooled connections, for one read statement
-    run by the driver itself: no SQLAlchemy execution layer, no transaction begun by hand
-    (the member lookup, run on every keystroke). As through a Session, a driver error
-    comes out as SQLAlchemy's DBAPIError, and a connection that broke is dropped from the
-    pool, not handed out again. On SQLite the statement reads one snapshot by itself; on
-    a server the driver's implicit transaction is rolled back when the connection goes
-    back to the pool."""
-    raw = engine.raw_connection()
+    run by the driver itself: no SQLAlchemy execution layer, no transaction begun by hand.
+    As through a Session, a driver error comes out as SQLAlchemy's DBAPIError, and a
+    connection that broke is dropped from the pool, not handed out again. On SQLite the
+    statement reads one snapshot by itself; on a server the driver's implicit transaction
+    is rolled back when the connection goes back to the pool."""
+    raw = _pooled(engine)
     dbapi_error: type[Any] = engine.dialect.loaded_dbapi.Error
     cursor = None
     try:
         cursor = raw.cursor()
         yield cursor
     except dbapi_error as exc:
-        gone = engine.dialect.is_disconnect(exc, raw.dbapi_connection, cursor)
-        if gone:
+        error = _driver_error(engine, exc, raw.dbapi_connection, cursor)
+        if error.connection_invalidated:
             raw.invalidate(exc)
-        raise DBAPIError.instance(
-            None,
-            None,
-            exc,
-            dbapi_error,
-            connection_invalidated=gone,
-            dialect=engine.dialect,
-        ) from exc
+        raise error from exc
     finally:
         if cursor is not None:
             with suppress(dbapi_error):  # the connection is gone (and already dropped)
                 cursor.close()
         raw.close()
+
+
+class _DirectConnection:
+    """The connection an engine keeps for direct reads (see fetch_direct): out of the
+    pool, reading outside any transaction, used by one caller at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.dbapi: Any = None
+
+    def drop(self) -> None:
+        dbapi, self.dbapi = self.dbapi, None
+        if dbapi is not None:
+            with suppress(Exception):  # already broken: nothing more to release
+                dbapi.close()
+
+
+_DIRECT: WeakKeyDictionary[Engine, _DirectConnection] = WeakKeyDictionary()
+_DIRECT_MADE = threading.Lock()
+
+
+def _direct_of(engine: Engine) -> _DirectConnection:
+    direct = _DIRECT.get(engine)
+    if direct is None:
+        with _DIRECT_MADE:
+            direct = _DIRECT.get(engine)
+            if direct is None:
+                direct = _DIRECT[engine] = _DirectConnection()
+                event.listen(engine, "engine_disposed", _drop_direct)
+    return direct
+
+
+def _drop_direct(engine: Engine) -> None:
+    """engine.dispose() closes the direct connection with the pool's."""
+    direct = _DIRECT.pop(engine, None)
+    if direct is not None:
+        with direct.lock:
+            direct.drop()
+
+
+def _open_direct(engine: Engine) -> Any:
+    """A new connection made as the pool makes them (the same settings), then taken out
+    of it. On a server, in autocommit: each read its own statement, no transaction left
+    open between keystrokes and no rollback to send after each."""
+    fairy = _pooled(engine)
+    fairy.detach()
+    dbapi: Any = fairy.dbapi_connection
+    if engine.dialect.name == "postgresql":
+        dbapi.rollback()  # (nothing open after the pool's checkout; sends nothing then)
+        dbapi.autocommit = True
+    return dbapi
+
+
+def _fetch_on(engine: Engine, dbapi: Any, sql: str, params: Any) -> list[Any]:
+    cursor = None
+    try:
+        cursor = dbapi.cursor()
+        cursor.execute(sql, params)
+        rows: list[Any] = cursor.fetchall()
+        cursor.close()
+        return rows
+    except engine.dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(engine, exc, dbapi, cursor) from exc
+
+
+def fetch_direct(engine: Engine, sql: str, params: Any) -> list[Any]:
+    """The rows of one read statement (SQL in the driver's own form) run by the driver on
+    a connection the engine keeps for it: no pool checkout and check-in, and on a server
+    no pre-ping and no rollback, so one round trip (the member lookup, on every keystroke).
+
+    The same error contract as driver_cursor: a driver error comes out as SQLAlchemy's
+    DBAPIError. A kept connection found broken (the server restarted since the last read)
+    is replaced and the read tried once more on the new one, as the pool's pre-ping would
+    have; a new connection that fails says so. A caller on another thread while the kept
+    connection is in use reads on a pooled one. engine.dispose() closes it."""
+    direct = _direct_of(engine)
+    if not direct.lock.acquire(blocking=False):
+        with driver_cursor(engine) as cursor:
+            cursor.execute(sql, params)
+            pooled: list[Any] = cursor.fetchall()
+            return pooled
+    try:
+        kept = direct.dbapi is not None
+        if not kept:
+            direct.dbapi = _open_direct(engine)
+        try:
+            return _fetch_on(engine, direct.dbapi, sql, params)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            direct.drop()
+            if not kept:
+                raise
+        direct.dbapi = _open_direct(engine)
+        return _fetch_on(engine, direct.dbapi, sql, params)
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            direct.drop()
+        raise
+    finally:
+        direct.lock.release()
 
 
 def read_only_engine(path: str | Path) -> Engine:

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.engine import driver_cursor
+from db.engine import fetch_direct
 from db.models import (
     Base,
     DailyTotal,
@@ -185,8 +185,9 @@ def search_page(
     One statement, so one round trip to a server; each prefix an index range of at most
     `limit` keys, and the ranking (exact, prefix, fuzzy; active; seen recently, often) done
     by the database, so only the page comes back. Compiled once per shape and run by the
-    driver on a pooled connection: a keystroke builds no SQL and goes through no ORM or
-    execution layer (see driver_cursor)."""
+    driver on the connection the engine keeps for it: a keystroke builds no SQL, goes
+    through no ORM, execution layer or pool, and on a server is one round trip (see
+    fetch_direct)."""
     if not prefixes or limit < 1:
         return []
     plain = sum(1 for _, is_fuzzy in prefixes if not is_fuzzy)
@@ -200,9 +201,7 @@ def search_page(
         values[f"lo{i}"] = prefix
         values[f"hi{i}"] = prefix + KEY_END
     params: Any = tuple(values[name] for name in names) if positional else values
-    with driver_cursor(engine) as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = fetch_direct(engine, sql, params)
     processors = _result_processors(dialect)
     return [
         tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))

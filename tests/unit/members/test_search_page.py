@@ -5,6 +5,7 @@ On SQLite here, on PostgreSQL under `make test-pg` (the same store fixtures)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from app import members
 from app.core.context import AppContext
 from app.core.errors import Forbidden, Unavailable
-from db.engine import make_engine, make_session_factory
+from db.engine import driver_cursor, make_engine, make_session_factory
 from db.models import Member
 from db.repositories import KEY_END, MemberRepository, search_page
 from tests.helpers import make_member
@@ -136,11 +137,46 @@ def test_a_database_error_comes_out_as_sqlalchemys_and_the_connection_is_kept(
         engine.dispose()
 
 
+def test_lookups_racing_on_two_threads_each_find_their_own(ctx: AppContext) -> None:
+    """The engine keeps one connection for lookups; a second caller meanwhile (another
+    thread) reads on a pooled one: every answer right, nothing left checked out."""
+    make_member(ctx, "张三", "13800138000")
+    make_member(ctx, "李四", "13900139000")
+    wrong: list[object] = []
+
+    def look(prefix: str, name: str) -> None:
+        for _ in range(150):
+            got = search_page(ctx.engine, [(prefix, False)], 30)
+            if [row[3] for row in got] != [name]:
+                wrong.append(got)
+
+    threads = [
+        threading.Thread(target=look, args=("n张", "张三")),
+        threading.Thread(target=look, args=("n李", "李四")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not wrong
+    assert ctx.engine.pool.checkedout() == 0
+
+
+def _backends(ctx: AppContext, name: str) -> list[str]:
+    with ctx.engine.connect() as conn:
+        return list(
+            conn.execute(
+                text("SELECT state FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": name},
+            ).scalars()
+        )
+
+
 @pytest.mark.server_only
-def test_a_lookup_whose_connection_the_server_dropped(ctx: AppContext) -> None:
-    """The break met mid-statement (no pre-ping): an error that says so, the broken
-    connection dropped from the pool, the next lookup on a new one; through the context
-    the counter is told the server cannot be reached."""
+def test_a_lookup_after_the_server_dropped_its_connection(ctx: AppContext) -> None:
+    """The server restarted between two keystrokes: the lookup's kept connection is found
+    broken, replaced and the lookup done on the new one (as the pool's pre-ping would
+    have). Between lookups no transaction is left open; dispose closes it."""
     make_member(ctx, "张三", "13800138000")
     url = ctx.engine.url.render_as_string(hide_password=False)
     engine = create_engine(
@@ -160,15 +196,61 @@ def test_a_lookup_whose_connection_the_server_dropped(ctx: AppContext) -> None:
 
     try:
         assert len(search_page(engine, [("n张", False)], 30)) == 1
+        assert _backends(ctx, "fd-lookup-test") == ["idle"]  # not "idle in transaction"
         drop()
+        assert len(search_page(engine, [("n张", False)], 30)) == 1  # on a new connection
+        drop()
+        assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
+        with engine.connect() as conn:  # the pool's own connections work alongside
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+        assert engine.pool.checkedout() == 0
+    finally:
+        engine.dispose()
+    assert _backends(ctx, "fd-lookup-test") == []  # closed with the pool's
+
+
+@pytest.mark.server_only
+def test_a_lookup_whose_pooled_connection_the_server_dropped(ctx: AppContext) -> None:
+    """The pooled path (a second caller's): the break met mid-statement (no pre-ping)
+    comes out as an error that says so, the broken connection dropped from the pool and
+    the next read on a new one."""
+    url = ctx.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(
+        url, pool_size=1, max_overflow=0, connect_args={"application_name": "fd-pooled-test"}
+    )
+
+    def read() -> object:
+        with driver_cursor(engine) as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchall()
+
+    try:
+        assert read() == [(1,)]
+        with ctx.engine.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'fd-pooled-test'"
+                )
+            )
         with pytest.raises(DBAPIError) as failed:
-            search_page(engine, [("n张", False)], 30)
+            read()
         assert failed.value.connection_invalidated
-        assert len(search_page(engine, [("n张", False)], 30)) == 1  # a new connection
-        drop()
+        assert read() == [(1,)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.server_only
+def test_a_lookup_with_the_server_gone_says_it_cannot_be_reached(ctx: AppContext) -> None:
+    url = ctx.engine.url.set(port=1).render_as_string(hide_password=False)  # nobody there
+    engine = make_engine(url)
+    counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
+    try:
         with pytest.raises(Unavailable) as unavailable:
             counter.direct_read(search_page, [("n张", False)], 30)
         assert unavailable.value.code == "db.unreachable"
-        assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
+        with pytest.raises(Unavailable):  # and again: nothing half-made was kept
+            members.search(counter, "张")
     finally:
         engine.dispose()
