@@ -145,6 +145,9 @@ def test_two_counters_share_one_store(
         "SELECT amount_cents FROM visits WHERE member_id = %s ORDER BY id DESC LIMIT 2", member_id
     )
     assert amounts == [(6600,), (8800,)]
+    # The lookup's kept connection died with the server: the next search at counter A
+    # is made on a new one, with nothing said (as before the restart).
+    assert find_member(a)[0] == member_id
 
     for app in (a, b):
         app.key("ctrl+q")
