@@ -221,17 +221,13 @@ def fetch_direct(engine: Engine, sql: str, params: Any) -> list[Any]:
             pooled: list[Any] = cursor.fetchall()
             return pooled
     try:
-        kept = direct.dbapi is not None
-        if not kept:
-            direct.dbapi = _open_direct(engine)
-        try:
-            return _fetch_on(engine, direct.dbapi, sql, params)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-            direct.drop()
-            if not kept:
-                raise
+        if direct.dbapi is not None:
+            try:
+                return _fetch_on(engine, direct.dbapi, sql, params)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                direct.drop()  # broken since the last read: once more on a new one
         direct.dbapi = _open_direct(engine)
         return _fetch_on(engine, direct.dbapi, sql, params)
     except DBAPIError as exc:

@@ -16,6 +16,7 @@ import tempfile
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Engine, text
 
 from app.bootstrap import open_store
 
@@ -66,6 +67,20 @@ def fresh() -> str:
             )
         )
     return url(name)
+
+
+def terminate(engine: Engine, application_name: str) -> int:
+    """The server drops the connections to `engine`'s database whose application_name is
+    LIKE the pattern (as a restart or a pulled cable would); how many it dropped."""
+    with engine.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name LIKE :name AND datname = current_database()"
+            ),
+            {"name": application_name},
+        ).scalar()
+    return int(killed or 0)
 
 
 def drop(database_url: str) -> None:

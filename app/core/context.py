@@ -125,10 +125,10 @@ class AppContext:
     def direct_read(
         self, read: Callable[Concatenate[Engine, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """`read(engine, ...)`: one read statement run straight on a pooled connection,
-        outside a unit of work (the member lookup on every keystroke). Refused as a unit
-        of work is when nobody is signed in; a server that cannot be reached is
-        `Unavailable` ("db.unreachable") as in a unit of work."""
+        """`read(engine, ...)`: one read statement run straight on the engine, outside a
+        unit of work (the member lookup on every keystroke: db.repositories.search_page).
+        Refused as a unit of work is when nobody is signed in; a server that cannot be
+        reached is `Unavailable` ("db.unreachable") as in a unit of work."""
         if self.staff is None and not self.system:
             raise Forbidden("auth.signed_out")
         try:

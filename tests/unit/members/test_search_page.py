@@ -21,6 +21,7 @@ from app.core.errors import Forbidden, Unavailable
 from db.engine import driver_cursor, make_engine, make_session_factory
 from db.models import Member
 from db.repositories import KEY_END, MemberRepository, search_page
+from tests import pg
 from tests.helpers import make_member
 
 PEOPLE = 7
@@ -184,22 +185,12 @@ def test_a_lookup_after_the_server_dropped_its_connection(ctx: AppContext) -> No
     )
     counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
 
-    def drop() -> None:
-        with ctx.engine.connect() as conn:
-            killed = conn.execute(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = 'fd-lookup-test'"
-                )
-            ).scalar()
-        assert killed == 1
-
     try:
         assert len(search_page(engine, [("n张", False)], 30)) == 1
         assert _backends(ctx, "fd-lookup-test") == ["idle"]  # not "idle in transaction"
-        drop()
+        assert pg.terminate(ctx.engine, "fd-lookup-test") == 1
         assert len(search_page(engine, [("n张", False)], 30)) == 1  # on a new connection
-        drop()
+        assert pg.terminate(ctx.engine, "fd-lookup-test") == 1
         assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
         with engine.connect() as conn:  # the pool's own connections work alongside
             assert conn.execute(text("SELECT 1")).scalar() == 1
@@ -226,13 +217,7 @@ def test_a_lookup_whose_pooled_connection_the_server_dropped(ctx: AppContext) ->
 
     try:
         assert read() == [(1,)]
-        with ctx.engine.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = 'fd-pooled-test'"
-                )
-            )
+        assert pg.terminate(ctx.engine, "fd-pooled-test") == 1
         with pytest.raises(DBAPIError) as failed:
             read()
         assert failed.value.connection_invalidated
