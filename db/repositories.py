@@ -145,7 +145,7 @@ def _search_page(plain: int, fuzzy: int) -> Select[*tuple[Any, ...]]:
 
 # Per database kind (SQLite, PostgreSQL) and plan shape, made at the first search of it.
 _SEARCH_SQL: dict[tuple[str, int, int], tuple[str, tuple[str, ...], bool, dict[str, Any]]] = {}
-_PROCESSORS: dict[str, tuple[Callable[[Any], Any] | None, ...]] = {}
+_PROCESSORS: dict[str, tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
 
 
 def _search_sql(
@@ -165,13 +165,17 @@ def _search_sql(
     return made
 
 
-def _result_processors(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
-    """What SQLAlchemy would make of each of RESULT_COLUMNS as the driver returns it (a
-    SQLite date string a date, a UTC instant an aware datetime, 0/1 a bool)."""
+def _result_processors(dialect: Dialect) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """What SQLAlchemy would make of those of RESULT_COLUMNS the driver returns otherwise
+    (a SQLite date string a date, a UTC instant an aware datetime, 0/1 a bool): (column
+    index, processor) pairs, the columns taken as they come left out."""
     made = _PROCESSORS.get(dialect.name)
     if made is None:
-        made = _PROCESSORS[dialect.name] = tuple(
+        processors = (
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in RESULT_COLUMNS
+        )
+        made = _PROCESSORS[dialect.name] = tuple(
+            (i, p) for i, p in enumerate(processors) if p is not None
         )
     return made
 
@@ -203,10 +207,15 @@ def search_page(
     params: Any = tuple(values[name] for name in names) if positional else values
     found = fetch_direct(engine, sql, params)
     processors = _result_processors(dialect)
-    return [
-        tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))
-        for row in found
-    ]
+    if not processors:
+        return [tuple(row) for row in found]
+    page = []
+    for row in found:
+        typed = list(row)
+        for i, process in processors:
+            typed[i] = process(typed[i])
+        page.append(tuple(typed))
+    return page
 
 
 class MemberRepository:

@@ -28,7 +28,9 @@ class MemberTableModel(RowsTableModel[MemberRow]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._texts: list[tuple[str, ...]] = []
+        # Each row's texts, made when the view first asks for them (None until then).
+        self._texts: list[tuple[str, ...] | None] = []
+        self._inactive = "%1"
 
     def headers(self) -> list[str]:
         return [
@@ -46,8 +48,10 @@ class MemberTableModel(RowsTableModel[MemberRow]):
         """The new rows in place of the old: rows both lists have are changed in place,
         the rest removed or added, never a reset. On every keystroke, so the view keeps
         its selection model and layout (a reset rebuilt both, the biggest cost of showing
-        a search's results)."""
-        texts = self._format(rows)
+        a search's results). A row's texts are made when the view first shows it: a page
+        of 30 results formats only the rows on screen, at the paint that shows them."""
+        self._inactive = self.tr("%1 (deactivated)")
+        texts: list[tuple[str, ...] | None] = [None] * len(rows)
         old, new = len(self._rows), len(rows)
         if new < old:
             self.beginRemoveRows(QModelIndex(), new, old - 1)
@@ -63,27 +67,25 @@ class MemberTableModel(RowsTableModel[MemberRow]):
             self._rows, self._texts = rows, texts
             self.endInsertRows()
 
-    def _format(self, rows: list[MemberRow]) -> list[tuple[str, ...]]:
-        # Formatted once here, not on every paint: the view asks data() many times per cell.
-        inactive = self.tr("%1 (deactivated)")
-        return [
-            (
-                m.name if m.active else inactive.replace("%1", m.name),
-                m.phone_masked,
-                m.member_no,
-                m.card_no or "",
-                str(m.visit_count),
-                money(m.lifetime_spend_cents),
-                local_datetime(m.last_visit_at),
-                local_date(m.birthday),
-            )
-            for m in rows
-        ]
+    def _format(self, row: int) -> tuple[str, ...]:
+        m = self._rows[row]
+        texts = self._texts[row] = (
+            m.name if m.active else self._inactive.replace("%1", m.name),
+            m.phone_masked,
+            m.member_no,
+            m.card_no or "",
+            str(m.visit_count),
+            money(m.lifetime_spend_cents),
+            local_datetime(m.last_visit_at),
+            local_date(m.birthday),
+        )
+        return texts
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every role of every visible cell on each paint: kept lean.
         if role == DISPLAY:
-            return self._texts[index.row()][index.column()]
+            texts = self._texts[index.row()] or self._format(index.row())
+            return texts[index.column()]
         if role == FOREGROUND:
             return None if self._rows[index.row()].active else GREY
         if role == ALIGN:
@@ -121,7 +123,7 @@ class PagedMemberModel(MemberTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows = self._rows + rows
-        self._texts = self._texts + self._format(rows)
+        self._texts = self._texts + [None] * len(rows)
         self.endInsertRows()
 
     def fetch_all(self) -> None:
