@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import connection
 from app.core.clock import Clock, SystemClock
-from app.core.errors import Forbidden, Unavailable
-from app.core.uow import UnitOfWork
+from app.core.errors import Forbidden
+from app.core.uow import UnitOfWork, raise_if_unreachable
 from db import migrate
-from db.engine import DB_FILENAME, is_connection_error, make_engine, make_session_factory
+from db.engine import DB_FILENAME, make_engine, make_session_factory
 
 SYSTEM = "system"
 P = ParamSpec("P")
@@ -78,8 +78,8 @@ class AppContext:
             migrate.upgrade(engine)
         except DBAPIError as exc:
             engine.dispose()
-            if url and is_connection_error(exc):
-                raise Unavailable("db.unreachable", server=connection.shown(url)) from exc
+            if url:
+                raise_if_unreachable(exc, True, server=connection.shown(url))
             raise
         return cls(
             engine=engine,
@@ -134,8 +134,7 @@ class AppContext:
         try:
             return read(self.engine, *args, **kwargs)
         except DBAPIError as exc:
-            if self.server and is_connection_error(exc):
-                raise Unavailable("db.unreachable") from exc
+            raise_if_unreachable(exc, self.server)
             raise
 
     def close(self) -> None:

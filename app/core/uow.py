@@ -18,6 +18,16 @@ from app.core.errors import Unavailable
 from db.engine import begin_write, is_connection_error
 
 
+def raise_if_unreachable(
+    exc: DBAPIError, server: bool, code: str = "db.unreachable", /, **params: str
+) -> None:
+    """`exc` as `Unavailable(code, **params)` when it says a database server could not be
+    reached or the connection broke (a refused statement, or any SQLite error, is left as
+    it is): the one rule for opening a store, a unit of work and a direct read."""
+    if server and is_connection_error(exc):
+        raise Unavailable(code, **params) from exc
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -40,7 +50,7 @@ class UnitOfWork:
                 begin_write(self._session)
             except DBAPIError as exc:
                 self._close()
-                self._raise_unavailable(exc, "db.unreachable")
+                raise_if_unreachable(exc, self._server)
                 raise
         return self
 
@@ -52,7 +62,7 @@ class UnitOfWork:
     ) -> None:
         self._close()
         if isinstance(exc, DBAPIError):
-            self._raise_unavailable(exc, "db.unreachable")
+            raise_if_unreachable(exc, self._server)
 
     def _close(self) -> None:
         if self._session is None:
@@ -65,10 +75,6 @@ class UnitOfWork:
             self._session.close()
             self._session = None
 
-    def _raise_unavailable(self, exc: DBAPIError, code: str) -> None:
-        if self._server and is_connection_error(exc):
-            raise Unavailable(code) from exc
-
     @property
     def session(self) -> Session:
         if self._session is None:
@@ -79,5 +85,5 @@ class UnitOfWork:
         try:
             self.session.commit()
         except DBAPIError as exc:
-            self._raise_unavailable(exc, "db.unknown_outcome")
+            raise_if_unreachable(exc, self._server, "db.unknown_outcome")
             raise
