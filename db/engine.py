@@ -189,14 +189,21 @@ def _open_direct(engine: Engine) -> Any:
     fairy.detach()
     dbapi: Any = fairy.dbapi_connection
     if engine.dialect.name == "postgresql":
-        dbapi.rollback()  # (nothing open after the pool's checkout; sends nothing then)
-        dbapi.autocommit = True
-        # The driver prepares a statement run a few times here (psycopg's
-        # prepare_threshold); the server is told to plan it once. In its own 'auto' mode
-        # it planned the lookup again on every keystroke (0.2-2 ms), its one-size plan
-        # looking dearer on paper than each value's: the same plan in fact (index ranges
-        # of at most :n keys, members by primary key), whatever the values.
-        dbapi.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            dbapi.rollback()  # (nothing open after the pool's checkout; sends nothing then)
+            dbapi.autocommit = True
+            # The driver prepares a statement run a few times here (psycopg's
+            # prepare_threshold); the server is told to plan it once. In its own 'auto'
+            # mode it planned the lookup again on every keystroke (0.2-2 ms), its
+            # one-size plan looking dearer on paper than each value's: the same plan in
+            # fact (index ranges of at most :n keys, members by primary key).
+            dbapi.execute("SET plan_cache_mode = force_generic_plan")
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The server went between the connect and this: SQLAlchemy's error, as for
+            # the read itself, and the half-made connection closed, not left open.
+            error = _driver_error(engine, exc, dbapi, None)
+            dbapi.close()
+            raise error from exc
     return dbapi
 
 

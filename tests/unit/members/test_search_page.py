@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app import members
@@ -261,3 +261,32 @@ def test_the_lookup_is_planned_once_on_a_server(ctx: AppContext) -> None:
     assert sum(c for _, c in plans) == 0
     with ctx.engine.connect() as conn:  # the pool's connections keep the server's default
         assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+
+
+@pytest.mark.server_only
+def test_a_lookup_whose_new_connection_the_server_dropped_at_once(ctx: AppContext) -> None:
+    """The server goes between the lookup's connect and its first statement: the
+    counter is told the server cannot be reached (not the driver's raw error), the
+    half-made connection is closed, and the next keystroke's lookup works."""
+    make_member(ctx, "张三", "13800138000")
+    url = ctx.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(
+        url, pool_size=1, max_overflow=0, connect_args={"application_name": "fd-half-made"}
+    )
+    counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
+    dropped: list[int] = []
+
+    def drop_first(*_args: object) -> None:
+        if not dropped:
+            dropped.append(pg.terminate(ctx.engine, "fd-half-made"))
+
+    event.listen(engine, "checkout", drop_first)
+    try:
+        with pytest.raises(Unavailable) as unavailable:
+            members.search(counter, "张")
+        assert unavailable.value.code == "db.unreachable"
+        assert dropped == [1]
+        assert _backends(ctx, "fd-half-made") == []  # nothing left open on the server
+        assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
+    finally:
+        engine.dispose()
