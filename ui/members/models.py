@@ -30,7 +30,7 @@ class MemberTableModel(RowsTableModel[MemberRow]):
         super().__init__(parent)
         # Each row's texts, made when the view first asks for them (None until then).
         self._texts: list[tuple[str, ...] | None] = []
-        self._inactive = "%1"
+        self._inactive = self.tr("%1 (deactivated)")  # once, as the headers
 
     def headers(self) -> list[str]:
         return [
@@ -50,7 +50,6 @@ class MemberTableModel(RowsTableModel[MemberRow]):
         its selection model and layout (a reset rebuilt both, the biggest cost of showing
         a search's results). A row's texts are made when the view first shows it: a page
         of 30 results formats only the rows on screen, at the paint that shows them."""
-        self._inactive = self.tr("%1 (deactivated)")
         texts: list[tuple[str, ...] | None] = [None] * len(rows)
         old, new = len(self._rows), len(rows)
         if new < old:
