@@ -99,7 +99,10 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
             rows.append((mid, best.code, spend, count, first, segment, lapse))
         if n % 100_000 == 0:
             say("members", n, total)
-    with ctx.uow() as uow:
+    # The writer from its first statement: with nothing changed the first is a read, and a
+    # write committed meanwhile (another counter, the search keys' rebuild at the same
+    # start) would fail this one at once ("database is locked") instead of waiting.
+    with ctx.uow(write=True) as uow:
         repo = LoyaltyRepository(uow.session)
         repo.upsert(rows)  # only what changed since the last review
         repo.add_tier_changes(changes)

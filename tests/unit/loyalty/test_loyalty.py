@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app import loyalty as ly
 from app.complaints import ComplaintInput, log_complaint
@@ -269,3 +272,50 @@ class TestCare:
         assert [code for code, _, _ in rows] == ["VIP", "A", "B", "C"]
         assert sum(share for _, _, share in rows) == pytest.approx(1.0)
         assert get_profile(ctx, store["weekly"]).lifetime_spend_cents == 200000
+
+
+@pytest.mark.sqlite_only("SQLite's one writer: a reader's snapshot that turns writer")
+def test_the_review_is_not_failed_by_a_write_committed_meanwhile(
+    ctx: AppContext, data_dir: Path, clock: FakeClock
+) -> None:
+    """The monthly review at a start while the search keys are rebuilt (after an
+    upgrade), whose batches commit all along: the review's last transaction starts as the
+    writer. Begun with a read (nothing changed since the last review), it waited for a
+    writer that took the lock after that read, then failed at once when that one committed
+    ("database is locked": its read was out of date), the busy timeout notwithstanding."""
+    make_member(ctx, "张三", "13800138000")
+    reviewed = ly.refresh(ctx).members
+    clock.advance(days=31)  # the next month's: nothing changed but its date
+    meanwhile: list[str] = []
+
+    def another_writer(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        """Just before the review writes: another connection takes the write lock if it
+        can and commits a moment later (as a batch of the rebuild does)."""
+        if not statement.startswith(("INSERT INTO settings", "UPDATE settings")) or meanwhile:
+            return
+        other = sqlite3.connect(
+            data_dir / "frontdesk.sqlite3",
+            timeout=0.2,
+            isolation_level=None,
+            check_same_thread=False,  # committed by the timer's thread
+        )
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # the review has it: the rebuild waits
+            meanwhile.append(str(exc))
+            other.close()
+            return
+        other.execute("UPDATE members SET notes = notes || '.'")
+        meanwhile.append("writing")
+        committer.append(threading.Timer(0.1, lambda: (other.commit(), other.close())))
+        committer[0].start()
+
+    committer: list[threading.Timer] = []
+    event.listen(ctx.engine, "before_cursor_execute", another_writer)
+    try:
+        assert ly.refresh(ctx).members == reviewed
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", another_writer)
+        for timer in committer:
+            timer.join()
+    assert meanwhile == ["database is locked"]  # it waited for the review, not the reverse
