@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.apply_role()
         self.member_desk.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
         if auto_review:
+            self.member_desk.warm_lookup()  # the first keystrokes as quick as the rest
             self.member_desk.upkeep_search_keys()  # once after an upgrade, in the background
         if auto_review and loyalty.refresh_due(ctx.as_system()):
             # Monthly tier review (downgrades, segments) and points expiry, when due,
@@ -586,4 +587,5 @@ class MainWindow(QMainWindow):
         self._tick.stop()
         self.live.stop()
         self.care.wait_for_review()
+        self.member_desk.wait_for_jobs()
         super().closeEvent(event)

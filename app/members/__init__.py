@@ -33,6 +33,7 @@ from app.members.service import (
     set_active,
     update_member,
     visit_row,
+    warm_lookup,
 )
 
 __all__ = [
@@ -65,4 +66,5 @@ __all__ = [
     "update_member",
     "validate_input",
     "visit_row",
+    "warm_lookup",
 ]

@@ -39,7 +39,7 @@ from app.members.rules import (
     validate_input,
 )
 from db.models import Member, Setting, Visit
-from db.repositories import MemberRepository, search_page
+from db.repositories import MemberRepository, search_page, warm_search_page
 
 
 def _check_unique(repo: MemberRepository, values: dict[str, object], own_id: int | None) -> None:
@@ -291,6 +291,13 @@ def search(
     rows = [_result_row(r) for r in found[:limit]]
     more = len(found) > limit
     return SearchResult(query, rows, more)
+
+
+def warm_lookup(ctx: AppContext) -> int:
+    """Readies the lookup for the day's first keystrokes: once after the store opens, on a
+    background thread (a tenth of a second for 1M members on a local file; nothing to do
+    on a server). Returns the members, or -1 when there was nothing to do."""
+    return ctx.direct_read(warm_search_page)
 
 
 def search_keys_current(ctx: AppContext) -> bool:

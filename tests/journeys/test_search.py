@@ -65,6 +65,7 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
     sign_in(again)
     again.wait_focus("memberSearchBox")
     again.wait_log(r"member search keys rebuilt: 1 members")
+    again.wait_log(r"member lookup ready \(1 members\)")  # its pages read once, at the start
     assert scalar(store, "SELECT value FROM settings WHERE key = 'search_keys_version'") == "2"
     search(again, "censan", 0)
     search(again, "陳", 1)

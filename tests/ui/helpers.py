@@ -10,11 +10,12 @@ from app.core.context import AppContext
 from ui.main_window import MainWindow
 
 
-def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+def open_window(qtbot: QtBot, ctx: AppContext, auto_review: bool = False) -> MainWindow:
     """The real main window on the test's database, shown, exposed and active (so keys
-    reach the focused widget, as on the counter)."""
+    reach the focused widget, as on the counter); auto_review: as at a start, with the
+    background upkeep."""
     QApplication.processEvents()  # what earlier windows had queued (focus after a dialog)
-    win = MainWindow(ctx)
+    win = MainWindow(ctx, auto_review=auto_review)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

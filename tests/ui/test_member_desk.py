@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from app import members
+from app import coupons, members
 from app.core.context import AppContext
+from app.coupons import CouponTerms
 from tests.helpers import make_member
-from tests.ui.helpers import press
+from tests.ui.helpers import open_window, press
 from ui.main_window import MainWindow
 from ui.members.desk import BURST_MS
 from ui.members.dialogs import MemberDialog, VisitDialog
 from ui.members.models import MemberTableModel
-from ui.style import install_translations
+from ui.style import WIDGET_STYLES, install_translations
 
 
 def results(win: MainWindow) -> list[str]:
@@ -214,3 +218,40 @@ def test_a_persons_key_is_searched_at_once_a_scanners_burst_once(
     qtbot.waitUntil(lambda: searched[-1:] == ["FD12345678"], timeout=1000)
     assert searched[0] == "F" and len(searched) <= 3
     assert results(window) == ["李四"]
+
+
+def test_the_lookup_is_readied_in_the_background_at_start(
+    qtbot: QtBot, ctx: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The window of a start (not a language switch) readies the lookup on a background
+    thread, once; the counter types meanwhile as ever."""
+    make_member(ctx, "张三", "13800138000")
+    caplog.set_level(logging.INFO, logger="ui.members.desk")
+    win = open_window(qtbot, ctx, auto_review=True)
+    type_query(qtbot, win, "zs")
+    assert results(win) == ["张三"]
+    qtbot.waitUntil(lambda: "member lookup ready (1 members)" in caplog.text, timeout=5000)
+    win.close()
+    assert caplog.text.count("member lookup ready") == 1
+    assert "background job failed" not in caplog.text
+    plain = open_window(qtbot, ctx)  # a language switch's window: nothing more to do
+    type_query(qtbot, plain, "zs")
+    plain.close()
+    assert caplog.text.count("member lookup ready") == 1
+
+
+def test_a_code_typo_is_said_in_red_and_the_next_search_looks_as_ever(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    make_member(ctx, "张三", "13800138000")
+    coupon = coupons.issue_coupon(ctx, CouponTerms("percent", 10))
+    desk = window.member_desk
+    own_look = desk.hint.styleSheet()
+    assert own_look == WIDGET_STYLES["searchHint"]
+    type_query(qtbot, window, "zs")
+    assert desk.hint.styleSheet() == own_look  # (a search used to wipe its grey)
+    desk.search_box.setText(coupon.code[:-1] + ("2" if coupon.code[-1] != "2" else "3"))
+    press(qtbot, Qt.Key.Key_Return, on=desk.search_box)
+    assert "typo" in desk.hint.text() and "#b00020" in desk.hint.styleSheet()
+    type_query(qtbot, window, "zs")
+    assert desk.hint.text() == "1 found." and desk.hint.styleSheet() == own_look

@@ -60,6 +60,8 @@ class MemberDesk(QWidget):
         self.ctx = ctx
         self.fuzzy_pinyin = st.load(ctx).fuzzy_pinyin
         self._keys_job: Job | None = None
+        self._warm_job: Job | None = None
+        self._hint_alarm = False  # the hint shows a scanned code's problem, in red
 
         self.search_box: QLineEdit = QLineEdit(objectName="memberSearchBox")
         style_widget(self.search_box)
@@ -198,6 +200,28 @@ class MemberDesk(QWidget):
         self._keys_job = job.start()
         return True
 
+    def warm_lookup(self) -> Job:
+        """Readies the lookup for the first keystrokes, in the background (once, after
+        the store opens; see members.warm_lookup). A failure is only logged: the lookup
+        works without it, and what went wrong shows on the next action."""
+        if self._warm_job is not None:
+            return self._warm_job
+        ctx = self.ctx.as_system()
+        job = Job(lambda _progress: members.warm_lookup(ctx), self)
+        job.done.connect(lambda found: log.info("member lookup ready (%s members)", found))
+        job.finished.connect(self._warm_finished)
+        self._warm_job = job.start()
+        return job
+
+    @Slot()
+    def _warm_finished(self) -> None:
+        self._warm_job = None
+
+    def wait_for_jobs(self, ms: int = 60000) -> None:
+        """Closing: the lookup's warm-up ends first (a tenth of a second)."""
+        if self._warm_job is not None:
+            self._warm_job.wait(ms)
+
     @Slot(str, int, int)
     def _on_keys_progress(self, _stage: str, done: int, total: int) -> None:
         self.said.emit(
@@ -216,7 +240,9 @@ class MemberDesk(QWidget):
         self._keys_job = None
 
     def _update_hint(self, result: members.SearchResult | None) -> None:
-        self.hint.setStyleSheet("")
+        if self._hint_alarm:  # the hint's own look back after a code's problem
+            self._hint_alarm = False
+            style_widget(self.hint)
         if result is None or not result.query.strip():
             self.hint.setText(self.tr("Type or scan to find a member. Enter opens, Esc clears."))
         elif not result.rows:
@@ -244,6 +270,7 @@ class MemberDesk(QWidget):
         if problem is not None:  # a coupon code with a typo, or not this store's
             self.hint.setText(error_text(problem))
             self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+            self._hint_alarm = True
             self.search_box.selectAll()  # the next scan replaces it
             return
         member_id = call(self, members.resolve_code, self.ctx, text)

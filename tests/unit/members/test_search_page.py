@@ -5,8 +5,10 @@ On SQLite here, on PostgreSQL under `make test-pg` (the same store fixtures)."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +18,12 @@ from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app import members
+from app.admin.demo import seed_demo
+from app.bootstrap import open_store
+from app.core.clock import FakeClock
 from app.core.context import AppContext
 from app.core.errors import Forbidden, Unavailable
-from db.engine import driver_cursor, fetch_direct, make_engine, make_session_factory
+from db.engine import DB_FILENAME, driver_cursor, fetch_direct, make_engine, make_session_factory
 from db.models import Member
 from db.repositories import KEY_END, MemberRepository, search_page
 from tests import pg
@@ -161,6 +166,67 @@ def test_lookups_racing_on_two_threads_each_find_their_own(ctx: AppContext) -> N
         t.join()
     assert not wrong
     assert ctx.engine.pool.checkedout() == 0
+
+
+MAPS = Path("/proc/self/maps")
+PAGEMAP = Path("/proc/self/pagemap")
+
+
+def _mapped_pages(path: Path, pages: list[int]) -> list[int]:
+    """Those of the file's pages (1-based, 4 kB: the store's page size) that this process
+    has in its page tables, in some mapping of the whole file (Linux's /proc/self/pagemap:
+    bit 63 of a virtual page's entry says it is present)."""
+    starts = [
+        int(line.split("-")[0], 16)
+        for line in MAPS.read_text().splitlines()
+        if line.endswith(" " + str(path)) and line.split()[2] == "00000000"
+    ]
+    present = set()
+    with PAGEMAP.open("rb") as pagemap:
+        for start in starts:
+            for page in pages:
+                pagemap.seek((start // 4096 + page - 1) * 8)
+                if int.from_bytes(pagemap.read(8), "little") >> 63:
+                    present.add(page)
+    return sorted(present)
+
+
+@pytest.mark.sqlite_only("each connection's own mapping of the file")
+@pytest.mark.skipif(not PAGEMAP.exists(), reason="reads Linux's view of the process's memory")
+def test_the_warm_up_maps_every_page_a_lookup_reads_on_its_connection(
+    ctx: AppContext, data_dir: Path, clock: FakeClock
+) -> None:
+    """Once after the store opens, the lookup's own connection reads every page of the
+    search keys and of the members (the first read of a page through a connection's
+    mapping of the file is a page fault, dear on a virtual machine): those pages are then
+    in the process's page tables, before any keystroke."""
+    seed_demo(ctx, 2000, visits_per_member=0)
+    ctx.close()  # the day's start: the store as the last close left it
+    store = (data_dir / DB_FILENAME).resolve()
+    with sqlite3.connect(store) as con:
+        assert con.execute("PRAGMA page_size").fetchone() == (4096,)
+        pages = [
+            page
+            for (page,) in con.execute(
+                "SELECT pageno FROM dbstat WHERE name IN ('members', 'member_search_keys')"
+            )
+        ]
+    assert len(pages) > 200
+    opened = open_store(data_dir, clock, system=True)
+    try:
+        assert len(_mapped_pages(store, pages)) < len(pages) / 2  # opening reads few
+        assert members.warm_lookup(opened) == 2000
+        assert _mapped_pages(store, pages) == sorted(pages)
+        assert members.search(opened, "1").rows  # (and the lookup reads on it)
+    finally:
+        opened.close()
+
+
+@pytest.mark.server_only
+def test_nothing_to_warm_on_a_server(ctx: AppContext) -> None:
+    make_member(ctx, "张三", "13800138000")
+    assert members.warm_lookup(ctx) == -1  # the server's cache is its own
+    assert [row.name for row in members.search(ctx, "zs").rows] == ["张三"]
 
 
 def _backends(ctx: AppContext, name: str) -> list[str]:
