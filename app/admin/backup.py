@@ -303,7 +303,7 @@ def set_backup_dir(ctx: AppContext, folder: Path | str) -> Path:
         probe.unlink()
     except OSError as exc:
         raise FrontdeskError("backup.folder", folder=str(path), reason=str(exc)) from None
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         row = uow.session.get(Setting, keys.BACKUP_DIR) or Setting(key=keys.BACKUP_DIR)
         row.value = str(path)
         uow.session.add(row)

@@ -56,7 +56,7 @@ def log_complaint(ctx: AppContext, data: ComplaintInput) -> ComplaintView:
     guest_phone = normalize_phone(data.guest_phone) if data.guest_phone.strip() else ""
     taken_by = ctx.actor  # whoever is signed in took it
     now = ctx.clock.now()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         policy = store.policy(s)
         if data.member_id is not None:
@@ -123,7 +123,7 @@ def _move(
 ) -> ComplaintView:
     actor = ctx.actor
     note = text_field(note, "note")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         c = _load(s, complaint_id)
         if to not in TRANSITIONS.get(c.status, ()):
@@ -209,7 +209,7 @@ def reopen(ctx: AppContext, complaint_id: int, reason: str) -> ComplaintView:
 def escalate(ctx: AppContext, complaint_id: int, reason: str) -> ComplaintView:
     actor = ctx.actor
     reason = text_field(reason, "note")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         c = _load(s, complaint_id)
         if c.status == CLOSED:
@@ -221,7 +221,7 @@ def escalate(ctx: AppContext, complaint_id: int, reason: str) -> ComplaintView:
 
 def add_note(ctx: AppContext, complaint_id: int, note: str) -> ComplaintView:
     note = text_field(note, "note", required=True)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         c = _load(s, complaint_id)
         c.events.append(

@@ -120,7 +120,7 @@ def save(ctx: AppContext, settings: StoreSettings) -> StoreSettings:
     prepaid = ("prepaid_split", "prepaid_card_limit_cents", "prepaid_ask_buyer_id")
     if any(getattr(settings, n) != getattr(before, n) for n in prepaid):
         require(ctx, "prepaid.settings")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         row = uow.session.get(Setting, keys.STORE_SETTINGS) or Setting(key=keys.STORE_SETTINGS)
         row.value = json.dumps(asdict(settings), sort_keys=True, ensure_ascii=False)
         uow.session.add(row)
@@ -134,7 +134,7 @@ def set_after_issue(ctx: AppContext, choice: str) -> StoreSettings:
     current = load(ctx)
     updated = current.with_changes(coupon_after_issue=choice)  # validates the choice
     if updated != current:
-        with ctx.uow() as uow:
+        with ctx.uow(write=True) as uow:
             row = uow.session.get(Setting, keys.STORE_SETTINGS) or Setting(key=keys.STORE_SETTINGS)
             row.value = json.dumps(asdict(updated), sort_keys=True, ensure_ascii=False)
             uow.session.add(row)
@@ -183,7 +183,7 @@ def set_logo(ctx: AppContext, png: bytes | None) -> Path | None:
 
 
 def _audit(ctx: AppContext, detail: str) -> None:
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         audit.record(uow.session, ctx, "settings", "logo", detail)
         uow.commit()
 
@@ -192,7 +192,7 @@ def set_store_name(ctx: AppContext, name: str) -> str:
     """The store's name, as printed on coupons and reports (managers and the owner)."""
     require(ctx, "settings.edit")
     name = text_field(name, "name", required=True, max_len=40)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         before = store.name_in(uow.session)
         if name != before:
             store.set_name_in(uow.session, name)

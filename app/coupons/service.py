@@ -63,7 +63,7 @@ def create_campaign(
         raise ValidationError("campaign.max", field="max_coupons")
     if not 1 <= per_member <= 100:
         raise ValidationError("campaign.per_member", field="per_member")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         c = Campaign(
             kind=kind,
             name=name,
@@ -140,7 +140,7 @@ def issue_campaign(ctx: AppContext, campaign_id: int, member_ids: list[int]) -> 
     hold their share, and deactivated members, are skipped and counted. All or nothing;
     one audit entry for the batch."""
     wanted_ids = list(dict.fromkeys(member_ids))
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         campaign = s.get(Campaign, campaign_id)
         if campaign is None:
@@ -192,7 +192,7 @@ def issue_coupon(
     """A single coupon at the counter: for a member, or to the bearer; issued by whoever
     is signed in, within the owner's limit unless they are a manager (audited)."""
     terms = terms.validated()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         if member_id is not None and s.get(Member, member_id) is None:
             raise NotFound("member.not_found", member_id=member_id)

@@ -92,7 +92,7 @@ def schedule_follow_up(
     assignee = text_field(assignee, "assignee", max_len=64)
     if due_at.tzinfo is None:
         raise ValidationError("follow_up.time", field="due_at")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         if s.get(Member, member_id) is None:
             raise NotFound("member.not_found", member_id=member_id)
@@ -125,7 +125,7 @@ def due_follow_ups(ctx: AppContext) -> list[FollowUpView]:
 
 def complete_follow_up(ctx: AppContext, follow_up_id: int, outcome: str) -> FollowUpView:
     outcome = text_field(outcome, "outcome", required=True)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         f = s.get(FollowUp, follow_up_id)
         if f is None:

@@ -27,7 +27,7 @@ def record_survey(
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError("survey.score", field="score")
     comment = text_field(comment, "comment", max_len=500)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         survey = Survey(
             member_id=member_id,
             visit_id=visit_id,

@@ -60,7 +60,7 @@ def set_tiers(ctx: AppContext, tiers: list[TierView]) -> list[TierView]:
         text_field(t.name, "name", required=True, max_len=32)
         if not 0 <= t.discount_percent <= 50 or not 0 <= t.points_per_100 <= 1000:
             raise ValidationError("tier.benefit", field="tiers", tier=t.name)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         known = {t.code: t for t in s.scalars(select(Tier))}
         for t in ordered:

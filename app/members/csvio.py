@@ -148,7 +148,7 @@ def import_members(ctx: AppContext, path: Path, progress: Progress | None = None
     report = ImportReport()
     now = ctx.clock.now()
     today = store.today(ctx)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         repo = MemberRepository(uow.session)
         for index, cells in enumerate(rows):
             line = index + 2

@@ -87,7 +87,7 @@ def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
     now = ctx.clock.now()
     values = validate_input(data, store.today(ctx))
     for _attempt in range(3):
-        with ctx.uow() as uow:
+        with ctx.uow(write=True) as uow:
             repo = MemberRepository(uow.session)
             try:
                 member = insert_member(repo, values, now)
@@ -110,7 +110,7 @@ def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberP
     values = validate_input(data, store.today(ctx))
     tags = values.pop("tags")
     assert isinstance(tags, list)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         repo = MemberRepository(uow.session)
         member = _get(repo, member_id)
         _check_unique(repo, values, member.id)
@@ -132,7 +132,7 @@ def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
     """Deactivate (or bring back) a member, a manager's decision. History is never
     deleted."""
     require(ctx, "member.deactivate")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         repo = MemberRepository(uow.session)
         member = _get(repo, member_id)
         member.active = active
@@ -167,7 +167,7 @@ def record_visit(
     if when > now:
         raise ValidationError("visit.in_future", field="visited_at")
     try:
-        with ctx.uow() as uow:
+        with ctx.uow(write=True) as uow:
             saved = saved_visit(uow.session, request_id)
             if saved is not None:
                 return saved
@@ -323,23 +323,37 @@ def mark_search_keys_current_in(s: Session) -> None:
 
 
 def rebuild_search_keys(
-    ctx: AppContext, progress: Callable[[int, int], None] | None = None, batch: int = 5_000
+    ctx: AppContext,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 2_000,
+    stop: Callable[[], bool] | None = None,
 ) -> int:
     """Makes every member's search keys again by this version's rules (once, after an
-    upgrade), a batch per transaction: the counter keeps working meanwhile, and finds
-    members by the old keys until theirs are made. Returns the members done."""
+    upgrade), a batch at a time: the counter keeps working meanwhile, and finds members by
+    the old keys until theirs are made. Returns the members done. `stop()` true (the
+    program quitting) ends it between two batches; the store is then not marked current,
+    and the next start makes them all again.
+
+    A batch's keys are made (the pinyin of its names: most of the time) between two
+    transactions, not inside one: the write lock is held only to write them, so the
+    counter's own saves wait a few milliseconds at most. A member edited meanwhile has
+    had keys made by these same rules when saved, and keeps them."""
     with ctx.uow() as uow:
         total = MemberRepository(uow.session).count()
     done, last_id = 0, 0
     while True:
+        if stop is not None and stop():
+            return done
+        with ctx.uow() as uow:
+            rows = MemberRepository(uow.session).key_sources_after(last_id, batch)
+        if not rows:
+            break
+        made = {i: member_keys(no, card, name, phone) for i, no, card, name, phone in rows}
         with ctx.uow(write=True) as uow:
             repo = MemberRepository(uow.session)
-            rows = repo.key_sources_after(last_id, batch)
-            if not rows:
-                break
-            repo.replace_keys_of(
-                {i: member_keys(no, card, name, phone) for i, no, card, name, phone in rows}
-            )
+            read = {row[0]: row for row in rows}
+            now = repo.key_sources_after(last_id, batch)  # (locked on a server)
+            repo.replace_keys_of({row[0]: made[row[0]] for row in now if read.get(row[0]) == row})
             uow.commit()
         last_id = rows[-1][0]
         done += len(rows)

@@ -85,7 +85,7 @@ def save_plan(ctx: AppContext, data: PlanInput, plan_id: int | None = None) -> P
     tier = data.upgrade_tier or None
     if tier is not None and tier not in {t.code for t in list_tiers(ctx)}:
         raise ValidationError("prepaid.tier", field="upgrade_tier", value=tier)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         if plan_id is None:
             plan = RechargePlan(created_at=ctx.clock.now(), created_by=ctx.actor)

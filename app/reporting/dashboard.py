@@ -144,7 +144,7 @@ def get_targets(ctx: AppContext) -> Targets:
 
 def set_targets(ctx: AppContext, targets: Targets) -> Targets:
     require(ctx, "settings.edit")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         row = uow.session.get(Setting, keys.DASHBOARD_TARGETS) or Setting(
             key=keys.DASHBOARD_TARGETS
         )

@@ -159,7 +159,7 @@ def ensure_totals(ctx: AppContext) -> bool:
 
 
 def mark_stale(ctx: AppContext) -> None:
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         mark_stale_in(uow.session)
         uow.commit()
 

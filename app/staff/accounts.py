@@ -80,7 +80,7 @@ def set_active(ctx: AppContext, staff_id: int, active: bool) -> bool:
     """Disables an account (someone left) or enables it again; never deleted, so the
     audit trail keeps its names. Nobody disables themselves or the last active owner."""
     require(ctx, "staff.manage")
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         row = s.get(Staff, staff_id)
         if row is None:
@@ -105,7 +105,7 @@ def reset_password(ctx: AppContext, staff_id: int, password: str) -> bool:
     """The owner sets a new password (forgotten, or after a lock-out, which it clears)."""
     require(ctx, "staff.manage")
     _check_password(password)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         row = s.get(Staff, staff_id)
         if row is None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
+from sqlalchemy import delete
 
 from app import coupons, members
+from app.admin.demo import seed_demo
 from app.core.context import AppContext
 from app.coupons import CouponTerms
+from db.models import Setting
 from tests.helpers import make_member
 from tests.ui.helpers import open_window, press
 from ui.main_window import MainWindow
@@ -255,3 +259,26 @@ def test_a_code_typo_is_said_in_red_and_the_next_search_looks_as_ever(
     assert "typo" in desk.hint.text() and "#b00020" in desk.hint.styleSheet()
     type_query(qtbot, window, "zs")
     assert desk.hint.text() == "1 found." and desk.hint.styleSheet() == own_look
+
+
+def test_quitting_during_a_rebuild_of_the_keys_stops_it_between_two_batches(
+    qtbot: QtBot, ctx: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After an upgrade the keys are made again in the background (minutes at a big
+    store); closing the window meanwhile stops it after its batch, nothing left running,
+    and the next start makes them all."""
+    seed_demo(ctx, 6000, visits_per_member=0)
+    with ctx.uow(write=True) as uow:
+        uow.session.execute(delete(Setting).where(Setting.key == "search_keys_version"))
+        uow.commit()
+    caplog.set_level(logging.INFO, logger="ui.members.desk")
+    win = open_window(qtbot, ctx, auto_review=True)
+    qtbot.waitUntil(lambda: "member search keys: rebuilding" in caplog.text, timeout=5000)
+    win.close()
+    stopped = re.search(r"stopped after (\d+) members \(quitting\)", caplog.text)
+    assert stopped and int(stopped[1]) < 6000, caplog.text
+    assert "rebuilt" not in caplog.text and not members.search_keys_current(ctx)
+    again = open_window(qtbot, ctx, auto_review=True)
+    qtbot.waitUntil(lambda: "search keys rebuilt: 6000 members" in caplog.text, timeout=60000)
+    assert members.search_keys_current(ctx)
+    again.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -61,6 +63,7 @@ class MemberDesk(QWidget):
         self.fuzzy_pinyin = st.load(ctx).fuzzy_pinyin
         self._keys_job: Job | None = None
         self._warm_job: Job | None = None
+        self._quitting = threading.Event()  # background jobs: stop at the next step
         self._hint_alarm = False  # the hint shows a scanned code's problem, in red
 
         self.search_box: QLineEdit = QLineEdit(objectName="memberSearchBox")
@@ -190,7 +193,12 @@ class MemberDesk(QWidget):
         self.said.emit(self.tr("Updating the member search (once, after an upgrade)…"))
 
         def rebuild(progress: Progress) -> int:
-            return members.rebuild_search_keys(ctx, lambda d, t: progress("keys", d, t))
+            done = members.rebuild_search_keys(
+                ctx, lambda d, t: progress("keys", d, t), stop=self._quitting.is_set
+            )
+            if self._quitting.is_set():
+                log.info("member search keys: stopped after %d members (quitting)", done)
+            return done
 
         job = Job(rebuild, self)
         job.progress.connect(self._on_keys_progress)
@@ -218,9 +226,14 @@ class MemberDesk(QWidget):
         self._warm_job = None
 
     def wait_for_jobs(self, ms: int = 60000) -> None:
-        """Closing: the lookup's warm-up ends first (a tenth of a second)."""
-        if self._warm_job is not None:
-            self._warm_job.wait(ms)
+        """Closing: the lookup's warm-up ends (a tenth of a second), and a rebuild of the
+        search keys stops after its batch (made again at the next start); neither is left
+        running while the program ends."""
+        self._quitting.set()
+        for job in (self._warm_job, self._keys_job):
+            if job is not None:
+                with suppress(RuntimeError):  # its thread already gone: it has ended
+                    job.wait(ms)
 
     @Slot(str, int, int)
     def _on_keys_progress(self, _stage: str, done: int, total: int) -> None:

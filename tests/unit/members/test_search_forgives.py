@@ -5,14 +5,17 @@ the member; no query returns more than a page; an old store's keys are made agai
 from __future__ import annotations
 
 import itertools
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, event, insert
 
 from app import members
+from app.admin.demo import seed_demo
 from app.bootstrap import open_store
 from app.core.clock import FakeClock
 from app.core.context import AppContext
@@ -121,4 +124,54 @@ def test_an_old_stores_keys_are_made_again(data_dir: Path, clock: FakeClock) -> 
 def test_a_new_store_is_current_without_a_rebuild(ctx: AppContext) -> None:
     assert members.search_keys_current(ctx)
     add(ctx, "张三")
+    assert members.search_keys_current(ctx)
+
+
+def test_a_member_edited_during_the_rebuild_keeps_the_keys_of_the_edit(ctx: AppContext) -> None:
+    """The rebuild makes a batch's keys between its read and its write (so the write
+    lock is held only to write); a member renamed in between keeps the keys their save
+    made, not the ones made from the name read before."""
+    first = add(ctx, "单田芳")
+    add(ctx, "陈大文")
+    renamed: list[str] = []
+
+    def rename_before_the_first_write(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        if statement == "BEGIN IMMEDIATE" and not renamed:  # the rebuild's first write
+            renamed.append("李四")
+            profile = members.get_profile(ctx, first)
+            members.update_member(
+                ctx, first, MemberInput(name="李四", phone=profile.phone, gender=profile.gender)
+            )
+
+    event.listen(ctx.engine, "before_cursor_execute", rename_before_the_first_write)
+    try:
+        assert members.rebuild_search_keys(ctx, batch=10) == 2
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", rename_before_the_first_write)
+    assert renamed
+    assert found(ctx, "李四") == [first] and found(ctx, "ls") == [first]
+    assert found(ctx, "单田芳") == [] and found(ctx, "stf") == []
+    assert found(ctx, "陈大文") != []
+
+
+@pytest.mark.sqlite_only("SQLite's one writer")
+def test_the_counter_saves_members_while_their_keys_are_rebuilt(ctx: AppContext) -> None:
+    """After an upgrade the keys are made again in the background, minutes at a big
+    store; the counter adds members meanwhile, none refused ("database is locked")."""
+    seed_demo(ctx, 3000, visits_per_member=0)
+    with ctx.engine.begin() as conn:
+        conn.execute(delete(Setting).where(Setting.key == "search_keys_version"))
+    rebuilt: list[int] = []
+    rebuilding = threading.Thread(
+        target=lambda: rebuilt.append(members.rebuild_search_keys(ctx, batch=500))
+    )
+    rebuilding.start()
+    added: list[int] = []
+    try:
+        while rebuilding.is_alive() or not added:
+            added.append(add(ctx, "新客人"))
+    finally:
+        rebuilding.join()
+    assert rebuilt and rebuilt[0] >= 3000
+    assert set(found(ctx, "新客人")) <= set(added) and found(ctx, "xkr")
     assert members.search_keys_current(ctx)
