@@ -16,6 +16,7 @@ from app.bootstrap import open_store
 from app.core.clock import FakeClock
 from app.core.context import AppContext
 from tests.ui.helpers import open_window
+from ui.main import SWITCH_INTERVAL_S
 
 
 def test_cold_start_with_demo_data(tmp_path: Path) -> None:
@@ -38,6 +39,8 @@ def test_cold_start_with_demo_data(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "STARTUP ready_s=" in proc.stdout
+    # Threads take turns every 0.5 ms (ui.main.SWITCH_INTERVAL_S), not Python's 5 ms.
+    assert f"switch_interval_s={SWITCH_INTERVAL_S:g}" in proc.stdout, proc.stdout
     ctx = open_store(tmp_path, system=True)
     try:
         assert members.get_profile(ctx, 2000).member_no == "102000"
