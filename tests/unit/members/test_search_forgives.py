@@ -127,6 +127,7 @@ def test_a_new_store_is_current_without_a_rebuild(ctx: AppContext) -> None:
     assert members.search_keys_current(ctx)
 
 
+@pytest.mark.sqlite_only("caught at SQLite's BEGIN IMMEDIATE; a server locks the rows")
 def test_a_member_edited_during_the_rebuild_keeps_the_keys_of_the_edit(ctx: AppContext) -> None:
     """The rebuild makes a batch's keys between its read and its write (so the write
     lock is held only to write); a member renamed in between keeps the keys their save
