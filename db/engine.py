@@ -238,6 +238,16 @@ def fetch_direct(engine: Engine, sql: str, params: Any) -> list[Any]:
             pooled: list[Any] = cursor.fetchall()
             return pooled
     try:
+        return _read_kept(engine, direct, sql, params)
+    finally:
+        direct.lock.release()
+
+
+def _read_kept(engine: Engine, direct: _DirectConnection, sql: str, params: Any) -> list[Any]:
+    """One read on the kept connection (made now if need be), its lock held by the caller:
+    one found broken (the server restarted since the last read) is replaced and the read
+    tried once more on the new one; one that breaks is dropped."""
+    try:
         if direct.dbapi is not None:
             try:
                 return _fetch_on(engine, direct.dbapi, sql, params)
@@ -251,8 +261,6 @@ def fetch_direct(engine: Engine, sql: str, params: Any) -> list[Any]:
         if exc.connection_invalidated:
             direct.drop()
         raise
-    finally:
-        direct.lock.release()
 
 
 def warm_direct(engine: Engine, statements: Sequence[str]) -> list[Any]:
@@ -268,14 +276,7 @@ def warm_direct(engine: Engine, statements: Sequence[str]) -> list[Any]:
     (a tenth of a second for 1M members) instead of on the first keystrokes."""
     direct = _direct_of(engine)
     with direct.lock:
-        try:
-            if direct.dbapi is None:
-                direct.dbapi = _open_direct(engine)
-            return [_fetch_on(engine, direct.dbapi, sql, ())[0] for sql in statements]
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                direct.drop()
-            raise
+        return [_read_kept(engine, direct, sql, ())[0] for sql in statements]
 
 
 def read_only_engine(path: str | Path) -> Engine:
