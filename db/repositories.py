@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
     union_all,
     update,
@@ -455,8 +456,9 @@ class LoyaltyRepository:
             for mid, spend, n, first, last, total in self.session.execute(stmt)
         ]
 
-    def current(self) -> dict[int, tuple[str, int, int, str, str | None]]:
-        """member id -> (tier, spend, visits, segment, lapse_at as stored) of the last review."""
+    def current(self, *where: Any) -> dict[int, tuple[str, int, int, str, str | None]]:
+        """member id -> (tier, spend, visits, segment, lapse_at as stored) of the last review
+        (or of a visit since), for every member or those `where` picks."""
         stmt = select(
             MemberStats.member_id,
             MemberStats.tier,
@@ -464,8 +466,26 @@ class LoyaltyRepository:
             MemberStats.visits_12m,
             MemberStats.segment,
             self._time(MemberStats.lapse_at),
-        )
+        ).where(*where)
         return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in self.session.execute(stmt)}
+
+    def hold_stats(self) -> None:
+        """Keeps every other writer off member_stats until the caller's transaction ends
+        (reads go on): what the figures hold now is then what gets overwritten. SQLite's
+        one writer already has that from its BEGIN IMMEDIATE; a server is told so."""
+        if not self.sqlite:
+            self.session.execute(text("LOCK TABLE member_stats IN SHARE ROW EXCLUSIVE MODE"))
+
+    def stored(self, member_ids: Sequence[int]) -> dict[int, tuple[str, int, int, str, str | None]]:
+        """current() for these members only (a few), or for all of them when they are many
+        (one pass over the table beats a hundred thousand lookups)."""
+        if len(member_ids) > 20_000:
+            return self.current()
+        found: dict[int, tuple[str, int, int, str, str | None]] = {}
+        for start in range(0, len(member_ids), 500):
+            chunk = member_ids[start : start + 500]
+            found.update(self.current(MemberStats.member_id.in_(chunk)))
+        return found
 
     def upsert(self, rows: list[tuple[Any, ...]]) -> None:
         """rows: (member id, tier, spend, visits, first, segment, lapse); inserted, or
@@ -475,7 +495,7 @@ class LoyaltyRepository:
         fields = ("tier", "spend_12m_cents", "visits_12m", "first_visit_at", "segment", "lapse_at")
         if self.sqlite:
 
-            def text(d: datetime | None) -> str | None:
+            def stamp(d: datetime | None) -> str | None:
                 # The form SQLAlchemy stores (microseconds always present); isoformat is
                 # several times faster than strftime over a million rows.
                 return None if d is None else d.isoformat(" ", "microseconds")
@@ -491,7 +511,7 @@ class LoyaltyRepository:
                 f"INSERT INTO member_stats (member_id, {', '.join(fields)}) "
                 f"VALUES (?, ?, ?, ?, ?, ?, ?) "
                 f"ON CONFLICT (member_id) DO UPDATE SET {assignments}",
-                [(r[0], r[1], r[2], r[3], text(r[4]), r[5], text(r[6])) for r in rows],
+                [(r[0], r[1], r[2], r[3], stamp(r[4]), r[5], stamp(r[6])) for r in rows],
             )
             if rebuild:
                 conn.exec_driver_sql(
@@ -527,10 +547,7 @@ class DashboardRepository:
         """Adds to one day-and-tier row (created at zero when missing)."""
         row: dict[str, Any] = {"day": day, "tier": tier, **dict.fromkeys(self.COUNTS, 0)}
         row.update(values)
-        if self.sqlite:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
+        upsert = sqlite_insert if self.sqlite else pg_insert
         stmt = upsert(DailyTotal).values(**row)
         columns = DailyTotal.__table__.c
         stmt = stmt.on_conflict_do_update(

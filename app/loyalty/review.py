@@ -49,8 +49,9 @@ def check_may_review(ctx: AppContext) -> bool:
 def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     """Recomputes every member's 12-month figures, tier (both ways, each change recorded
     with its reason), lapse date and RFM segment, from one pass over the visits index;
-    the narrow member_stats table is then rewritten in one short transaction. A manager's
-    action, or the store's own monthly run."""
+    the narrow member_stats table is then rewritten in one short transaction, leaving out
+    the members a counter changed meanwhile. A manager's action, or the store's own
+    monthly run."""
     require(ctx, "tiers.review")
     started = perf_counter()
     now = ctx.clock.now()
@@ -104,6 +105,18 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     # start) would fail this one at once ("database is locked") instead of waiting.
     with ctx.uow(write=True) as uow:
         repo = LoyaltyRepository(uow.session)
+        repo.hold_stats()
+        # A member whose figures changed since the read (a visit or a recharge's upgrade
+        # at a counter meanwhile) is left as that made them: the review's figures, read
+        # before it, would take back an upgrade just given. The next review looks again.
+        now_stored = repo.stored([r[0] for r in rows])
+        moved = {r[0] for r in rows if now_stored.get(r[0]) != before.get(r[0])}
+        if moved:
+            log.info("tier review: %d members changed meanwhile, left as they are", len(moved))
+            rows = [r for r in rows if r[0] not in moved]
+            changes = [c for c in changes if c["member_id"] not in moved]
+            up = sum(1 for c in changes if c["reason"].startswith("upgrade"))
+            down = len(changes) - up
         repo.upsert(rows)  # only what changed since the last review
         repo.add_tier_changes(changes)
         setting = uow.session.get(Setting, keys.LOYALTY_LAST_REVIEW) or Setting(

@@ -18,7 +18,7 @@ from app.core.clock import FakeClock
 from app.core.context import AppContext
 from app.core.errors import Conflict, ValidationError
 from app.members import get_profile, record_visit
-from db.models import PointsEntry
+from db.models import MemberStats, PointsEntry
 from tests.helpers import make_member, race_points, refused
 
 
@@ -319,3 +319,62 @@ def test_the_review_is_not_failed_by_a_write_committed_meanwhile(
         for timer in committer:
             timer.join()
     assert meanwhile == ["database is locked"]  # it waited for the review, not the reverse
+
+
+class TestReviewMeanwhile:
+    """The review reads every member's visits, works out their figures (seconds at a big
+    store), then writes them: a counter that records a visit or a recharge in between
+    leaves the member as that made them, never overwritten by figures read before it."""
+
+    def test_an_upgrade_by_a_visit_during_the_review_is_kept(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        m = make_member(ctx)
+        other = make_member(ctx, "李四")
+        for _ in range(4):
+            record_visit(ctx, m.id, 40000)  # ¥1,600 over 4 visits: still C
+            record_visit(ctx, other.id, 1000)
+        assert tier_of(ctx, m.id) == "C"
+
+        def counter_meanwhile(stage: str, done: int, _total: int) -> None:
+            if stage == "members" and done == 0:  # read done, nothing written yet
+                record_visit(ctx, m.id, 50000)  # ¥2,100 over 5 visits: B at once
+
+        result = ly.refresh(ctx, progress=counter_meanwhile)
+        assert tier_of(ctx, m.id) == "B"
+        history = ly.tier_history(ctx, m.id)
+        assert [(h.from_tier, h.to_tier) for h in history] == [("C", "B")]
+        assert result.upgraded == 0 and result.downgraded == 0
+        # The visit's own figures stay (5 visits), the review's of 4 are not written.
+        with ctx.uow() as uow:
+            stats = uow.session.get(MemberStats, m.id)
+            assert stats is not None
+            assert (stats.spend_12m_cents, stats.visits_12m) == (210000, 5)
+            # The member nobody touched got the review's segment as usual.
+            untouched = uow.session.get(MemberStats, other.id)
+            assert untouched is not None and untouched.segment.startswith("R3")
+        # The next review looks at them again.
+        ly.refresh(ctx)
+        with ctx.uow() as uow:
+            stats = uow.session.get(MemberStats, m.id)
+            assert stats is not None and stats.segment.startswith("R3")
+        assert tier_of(ctx, m.id) == "B"
+
+    def test_a_downgrade_is_not_recorded_for_a_member_upgraded_meanwhile(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        m = make_member(ctx)
+        for _ in range(4):
+            record_visit(ctx, m.id, 60000)
+        assert tier_of(ctx, m.id) == "B"
+        clock.advance(days=366)  # a quiet year: the review would take them down to C
+
+        def visits_meanwhile(stage: str, done: int, _total: int) -> None:
+            if stage == "members" and done == 0:
+                for _ in range(4):
+                    record_visit(ctx, m.id, 60000)  # back to B by this year's visits
+
+        result = ly.refresh(ctx, progress=visits_meanwhile)
+        assert result.downgraded == 0
+        assert tier_of(ctx, m.id) == "B"
+        assert all("review" not in h.reason for h in ly.tier_history(ctx, m.id))
