@@ -556,6 +556,26 @@ class DashboardRepository:
         )
         self.session.execute(stmt)
 
+    def one_moment(self) -> None:
+        """Every read of the caller's transaction from here on sees the database as it was
+        at its first (called first thing): a SQLite read transaction does by itself, a
+        server's default reads each statement at its own moment."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+    def hold(self) -> None:
+        """Keeps every visit and new member out of the day book until the caller's
+        transaction ends (they wait; reads go on). SQLite's one writer already has that
+        from its BEGIN IMMEDIATE; a server is told so."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("LOCK TABLE daily_totals IN SHARE ROW EXCLUSIVE MODE"))
+
+    def book(self) -> dict[tuple[str, str], tuple[int, ...]]:
+        """The day book as it stands: (day ISO, tier) -> its COUNTS."""
+        columns = [getattr(DailyTotal, c) for c in self.COUNTS]
+        rows = self.session.execute(select(DailyTotal.day, DailyTotal.tier, *columns))
+        return {(r[0].isoformat(), r[1]): tuple(int(v) for v in r[2:]) for r in rows}
+
     def tiers(self) -> dict[int, str]:
         return {
             mid: tier

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core import keys, store
@@ -18,7 +19,7 @@ from app.core.context import AppContext
 from app.core.events import MemberCreated, StoreZoneChanged, VisitRecorded
 from app.loyalty import current_tier, lapse_at, lapse_grace, tiers_in
 from db.models import Setting, Visit
-from db.repositories import DashboardRepository
+from db.repositories import DashboardRepository, updated_rows
 
 
 def count_visit(
@@ -90,6 +91,12 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
     with ctx.uow() as uow:
         s = uow.session
         repo = DashboardRepository(s)
+        repo.one_moment()
+        # What the visits' and new members' own counting has put in the book so far, and
+        # whether it was asked for a recount, at the same moment as the visits read below.
+        before = repo.book()
+        flag = s.get(Setting, keys.DAYBOOK_STALE)
+        asked = flag.value if flag is not None else None
         tz = store.zone_in(s)
         base = tiers_in(s)[-1].code
         tiers = repo.tiers()
@@ -121,8 +128,33 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
         for mid, at_text in repo.members_joined():
             key = (day_of(at_text), tiers.get(mid, base))
             book.setdefault(key, [0, 0, 0, 0, 0])[4] += 1
+        if progress:
+            progress(read)
+    # The counters went on meanwhile: what their visits and new members added to the book
+    # since that moment is added to the recount, counters kept out while it is written.
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        repo = DashboardRepository(s)
+        repo.hold()
+        for key, now in repo.book().items():
+            was = before.get(key, (0, 0, 0, 0, 0))
+            if now != was:
+                entry = book.setdefault(key, [0, 0, 0, 0, 0])
+                for i, (n, w) in enumerate(zip(now, was, strict=True)):
+                    entry[i] += n - w
         repo.replace_all([(d, t, *v) for (d, t), v in sorted(book.items())])  # type: ignore[misc]
-        s.merge(Setting(key=keys.DAYBOOK_STALE, value="0"))
+        # Current, unless a recount was asked for again meanwhile (a new time zone, a
+        # bulk import): that one still comes.
+        if asked is None:
+            if s.get(Setting, keys.DAYBOOK_STALE) is None:
+                s.add(Setting(key=keys.DAYBOOK_STALE, value="0"))
+        else:
+            updated_rows(
+                s,
+                update(Setting)
+                .where(Setting.key == keys.DAYBOOK_STALE, Setting.value == asked)
+                .values(value="0"),
+            )
         uow.commit()
     return read
 
@@ -147,7 +179,7 @@ def totals_stale(ctx: AppContext) -> bool:
     """True when an upgrade, a bulk import or a new time zone asks for a recount."""
     with ctx.uow() as uow:
         row = uow.session.get(Setting, keys.DAYBOOK_STALE)
-        return row is not None and row.value == "1"
+        return row is not None and row.value.startswith("1")
 
 
 def ensure_totals(ctx: AppContext) -> bool:
@@ -167,7 +199,8 @@ def mark_stale(ctx: AppContext) -> None:
 def mark_stale_in(s: Session) -> None:
     """Has the day book recounted (next time the dashboard opens), in the caller's
     transaction: after a bulk import, or a change of the store's time zone."""
-    s.merge(Setting(key=keys.DAYBOOK_STALE, value="1"))
+    # Each ask its own value: a recount that read before it does not answer it.
+    s.merge(Setting(key=keys.DAYBOOK_STALE, value=f"1 {uuid4().hex}"))
 
 
 def as_utc(value: Any) -> Any:

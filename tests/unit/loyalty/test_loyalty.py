@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,30 @@ class TestReviewMeanwhile:
         assert result.downgraded == 0
         assert tier_of(ctx, m.id) == "B"
         assert all("review" not in h.reason for h in ly.tier_history(ctx, m.id))
+
+    def test_a_visit_while_the_review_writes_waits_for_it(self, ctx: AppContext) -> None:
+        """A visit recorded while the review writes its figures waits until they are
+        written, then upgrades the member on top of them (on a server, without the
+        review's lock, it went in between the review's last look and its write)."""
+        m = make_member(ctx)
+        for _ in range(4):
+            record_visit(ctx, m.id, 40000)
+        counter: list[threading.Thread] = []
+
+        def visit_meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith("INSERT INTO member_stats") and not counter:
+                counter.append(threading.Thread(target=record_visit, args=(ctx, m.id, 50000)))
+                counter[0].start()
+                time.sleep(0.3)  # long enough for it to go in, were it let in
+
+        event.listen(ctx.engine, "before_cursor_execute", visit_meanwhile)
+        try:
+            ly.refresh(ctx)
+        finally:
+            event.remove(ctx.engine, "before_cursor_execute", visit_meanwhile)
+            for thread in counter:
+                thread.join()
+        assert counter and tier_of(ctx, m.id) == "B"
+        with ctx.uow() as uow:
+            stats = uow.session.get(MemberStats, m.id)
+            assert stats is not None and (stats.spend_12m_cents, stats.visits_12m) == (210000, 5)

@@ -257,3 +257,98 @@ def test_previous_period_has_the_same_length() -> None:
     assert OCTOBER.previous() == db_.Period(date(2026, 8, 31), date(2026, 9, 30))
     week = db_.Period(date(2026, 3, 1), date(2026, 3, 7))
     assert week.previous() == db_.Period(date(2026, 2, 22), date(2026, 2, 28))
+
+
+def _day_book(ctx: AppContext) -> list[tuple[object, ...]]:
+    with ctx.uow() as uow:
+        t = DailyTotal
+        columns = (t.day, t.tier, t.visits, t.revenue_cents, t.returns, t.on_time_returns)
+        rows = uow.session.execute(select(*columns, t.new_members).order_by(t.day, t.tier))
+        return [tuple(r) for r in rows]
+
+
+def test_a_visit_and_a_member_during_a_recount_are_counted(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    """The recount reads every visit (a minute at a big store) while the counters go on:
+    a visit and a new member recorded between its read and its write are in the day book
+    it leaves, which is what a recount made afterwards finds. (It used to fail on SQLite,
+    "database is locked", and on a server lose them.)"""
+    from app.members import record_visit
+    from tests.helpers import make_member
+
+    regular = make_member(ctx)
+    record_visit(ctx, regular.id, 10000)
+    clock.advance(days=3)
+    db_.mark_stale(ctx)
+    meanwhile: list[int] = []
+
+    def counter_meanwhile(read: int) -> None:
+        if not meanwhile:  # all visits read, nothing written yet
+            newcomer = make_member(ctx, "王五")
+            record_visit(ctx, regular.id, 25000)
+            record_visit(ctx, newcomer.id, 5000)
+            meanwhile.append(read)
+
+    assert db_.rebuild_totals(ctx, progress=counter_meanwhile) == 1
+    assert meanwhile == [1]
+    book = _day_book(ctx)
+    assert sum(r[3] for r in book) == 40000  # ¥100 + ¥250 + ¥50
+    assert sum(r[6] for r in book) == 2
+    assert sum(r[4] for r in book) == 1  # the regular's second visit: a return
+    assert not db_.totals_stale(ctx)
+    db_.rebuild_totals(ctx)
+    assert _day_book(ctx) == book
+
+
+def test_a_recount_leaves_the_book_stale_when_asked_again_meanwhile(ctx: AppContext) -> None:
+    """A change of the store's time zone (or a bulk import) during a recount asks for
+    another: the recount that ends after it does not say the book is current."""
+    from app import complaints as cp
+
+    db_.mark_stale(ctx)
+
+    def zone_meanwhile(_read: int) -> None:
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(timezone="Europe/London"))
+
+    db_.rebuild_totals(ctx, progress=zone_meanwhile)
+    assert db_.totals_stale(ctx)
+    assert db_.ensure_totals(ctx) and not db_.totals_stale(ctx)
+
+
+def test_a_visit_while_the_recount_is_written_waits_for_it(ctx: AppContext) -> None:
+    """A counter that records a visit while the recount is being written waits until it
+    is, then adds its visit on top (on a server, without the recount's lock, the visit
+    went in between its read of the book and its rewrite, and was lost)."""
+    import threading
+    import time
+
+    from sqlalchemy import event
+
+    from app.members import record_visit
+    from tests.helpers import make_member
+
+    regular = make_member(ctx)
+    record_visit(ctx, regular.id, 10000)
+    db_.mark_stale(ctx)
+    reads: list[str] = []
+    counter: list[threading.Thread] = []
+
+    def visit_meanwhile(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("SELECT daily_totals.day"):
+            reads.append(statement)
+        elif statement.startswith("DELETE FROM daily_totals") and len(reads) == 2:
+            # Between the write's read of the book and its rewrite: a counter's visit.
+            counter.append(threading.Thread(target=record_visit, args=(ctx, regular.id, 7000)))
+            counter[0].start()
+            time.sleep(0.3)  # long enough for it to go in, were it let in
+
+    event.listen(ctx.engine, "before_cursor_execute", visit_meanwhile)
+    try:
+        db_.rebuild_totals(ctx)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", visit_meanwhile)
+        for thread in counter:
+            thread.join()
+    assert len(reads) == 2 and counter
+    assert sum(r[3] for r in _day_book(ctx)) == 17000
