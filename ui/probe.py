@@ -21,6 +21,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLabel,
@@ -64,7 +65,7 @@ def _describe(w: QWidget | None) -> dict[str, Any] | None:
 
 
 def _text(w: QWidget) -> str | None:
-    if isinstance(w, QLineEdit | QLabel | QAbstractButton):
+    if isinstance(w, QLineEdit | QLabel | QAbstractButton | QAbstractSpinBox):
         return str(w.text())
     if isinstance(w, QPlainTextEdit):
         return str(w.toPlainText())

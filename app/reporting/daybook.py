@@ -5,6 +5,7 @@ app.bootstrap), and is rebuilt from the visits after a bulk import or a change o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,8 @@ from app.core.events import MemberCreated, StoreZoneChanged, VisitRecorded
 from app.loyalty import current_tier, lapse_at, lapse_grace, tiers_in
 from db.models import Setting, Visit
 from db.repositories import DashboardRepository, updated_rows
+
+log = logging.getLogger(__name__)
 
 
 def count_visit(
@@ -156,6 +159,7 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
                 .values(value="0"),
             )
         uow.commit()
+    log.info("day book recounted: %d visits, %d days and tiers", read, len(book))
     return read
 
 
