@@ -301,6 +301,15 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def one_moment(session: Session) -> None:
+    """Every read of the session's transaction from here on sees the database as it was at
+    the first (called before any): a long job that reads several tables and works out
+    what to write from them. A SQLite read transaction does so by itself; a server's
+    default reads each statement at its own moment, so it is told REPEATABLE READ."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+
 def serialize(session: Session, lock: int) -> None:
     """Makes the caller's transaction the only one holding `lock` until it ends, across
     every counter: PostgreSQL's transaction-level advisory lock. On SQLite the one writer

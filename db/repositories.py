@@ -473,7 +473,7 @@ class LoyaltyRepository:
         """Keeps every other writer off member_stats until the caller's transaction ends
         (reads go on): what the figures hold now is then what gets overwritten. SQLite's
         one writer already has that from its BEGIN IMMEDIATE; a server is told so."""
-        if not self.sqlite:
+        if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("LOCK TABLE member_stats IN SHARE ROW EXCLUSIVE MODE"))
 
     def stored(self, member_ids: Sequence[int]) -> dict[int, tuple[str, int, int, str, str | None]]:
@@ -555,13 +555,6 @@ class DashboardRepository:
             set_={k: columns[k] + stmt.excluded[k] for k in values},
         )
         self.session.execute(stmt)
-
-    def one_moment(self) -> None:
-        """Every read of the caller's transaction from here on sees the database as it was
-        at its first (called first thing): a SQLite read transaction does by itself, a
-        server's default reads each statement at its own moment."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
 
     def hold(self) -> None:
         """Keeps every visit and new member out of the day book until the caller's

@@ -24,6 +24,7 @@ from app.loyalty.rules import (
     qualifying_tier,
 )
 from app.loyalty.tiers import tiers_in
+from db.engine import one_moment
 from db.models import Member, MemberStats, Setting, TierChange, Visit
 from db.repositories import LoyaltyRepository
 
@@ -58,6 +59,7 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     say = progress or (lambda stage, done, total: None)
     say("visits", 0, 1)
     with ctx.uow() as uow:
+        one_moment(uow.session)  # the visits and the stored figures at the same moment
         repo = LoyaltyRepository(uow.session)
         tiers = tiers_in(uow.session)
         stats = repo.visit_stats(now - YEAR)

@@ -19,6 +19,7 @@ from app.core import keys, store
 from app.core.context import AppContext
 from app.core.events import MemberCreated, StoreZoneChanged, VisitRecorded
 from app.loyalty import current_tier, lapse_at, lapse_grace, tiers_in
+from db.engine import one_moment
 from db.models import Setting, Visit
 from db.repositories import DashboardRepository, updated_rows
 
@@ -94,7 +95,7 @@ def rebuild_totals(ctx: AppContext, progress: Callable[[int], None] | None = Non
     with ctx.uow() as uow:
         s = uow.session
         repo = DashboardRepository(s)
-        repo.one_moment()
+        one_moment(s)
         # What the visits' and new members' own counting has put in the book so far, and
         # whether it was asked for a recount, at the same moment as the visits read below.
         before = repo.book()

@@ -406,3 +406,29 @@ class TestReviewMeanwhile:
         with ctx.uow() as uow:
             stats = uow.session.get(MemberStats, m.id)
             assert stats is not None and (stats.spend_12m_cents, stats.visits_12m) == (210000, 5)
+
+    def test_the_review_reads_the_visits_and_the_figures_at_one_moment(
+        self, ctx: AppContext
+    ) -> None:
+        """A visit committed between the review's read of the visits and its read of the
+        stored figures: read at one moment, the review sees neither, finds the member
+        changed when it writes and leaves the visit's upgrade. (On a server each statement
+        read at its own moment: the figures already had the visit, the visits did not,
+        and the review took the upgrade back.)"""
+        m = make_member(ctx)
+        for _ in range(4):
+            record_visit(ctx, m.id, 40000)
+        counter: list[threading.Thread] = []
+
+        def visit_between(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith("SELECT member_stats.member_id") and not counter:
+                counter.append(threading.Thread(target=record_visit, args=(ctx, m.id, 50000)))
+                counter[0].start()
+                counter[0].join()
+
+        event.listen(ctx.engine, "before_cursor_execute", visit_between)
+        try:
+            ly.refresh(ctx)
+        finally:
+            event.remove(ctx.engine, "before_cursor_execute", visit_between)
+        assert counter and tier_of(ctx, m.id) == "B"

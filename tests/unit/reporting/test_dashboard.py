@@ -352,3 +352,37 @@ def test_a_visit_while_the_recount_is_written_waits_for_it(ctx: AppContext) -> N
             thread.join()
     assert len(reads) == 2 and counter
     assert sum(r[3] for r in _day_book(ctx)) == 17000
+
+
+def test_the_recount_reads_the_book_and_the_visits_at_one_moment(ctx: AppContext) -> None:
+    """A visit committed between the recount's first look at the day book and its read of
+    the visits is counted once (on a server, each statement read at its own moment: the
+    visits had it and so did the difference in the book, and it was counted twice)."""
+    import threading
+
+    from sqlalchemy import event
+
+    from app.members import record_visit
+    from tests.helpers import make_member
+
+    regular = make_member(ctx)
+    record_visit(ctx, regular.id, 10000)
+    db_.mark_stale(ctx)
+    counter: list[threading.Thread] = []
+
+    def visit_between(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("SELECT member_stats.member_id") and not counter:
+            counter.append(threading.Thread(target=record_visit, args=(ctx, regular.id, 7000)))
+            counter[0].start()
+            counter[0].join()
+
+    event.listen(ctx.engine, "before_cursor_execute", visit_between)
+    try:
+        db_.rebuild_totals(ctx)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", visit_between)
+    assert counter
+    book = _day_book(ctx)
+    assert (sum(r[2] for r in book), sum(r[3] for r in book)) == (2, 17000)
+    db_.rebuild_totals(ctx)
+    assert _day_book(ctx) == book
