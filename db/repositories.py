@@ -41,6 +41,7 @@ from db.models import (
     MemberSearchKey,
     MemberStats,
     MemberTag,
+    PointsEntry,
     PrepaidAccount,
     Tier,
     Visit,
@@ -287,6 +288,20 @@ class MemberRepository:
         if not id_list:
             return []
         return list(self.session.connection().execute(_RESULTS, {"ids": id_list}).all())
+
+    def points_due(self, member_id: int, now: datetime) -> int:
+        """Points of the member's batches past their year that the daily expiry has not
+        taken yet (no longer theirs)."""
+        return int(
+            self.session.scalar(
+                select(func.coalesce(func.sum(PointsEntry.remaining), 0)).where(
+                    PointsEntry.member_id == member_id,
+                    PointsEntry.remaining > 0,
+                    PointsEntry.expires_at <= now,
+                )
+            )
+            or 0
+        )
 
     def tier_of(self, member_id: int) -> str:
         """The member's tier code: their stats row's, or the lowest tier until their first

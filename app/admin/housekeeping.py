@@ -123,6 +123,8 @@ def daily(ctx: AppContext) -> int:
     """The daily chores (index lookups when nothing is due): points past their year
     expire; request ids older than a week are forgotten. Returns points expired."""
     expired = expire_points(ctx)
+    if expired:
+        log.info("points past their year expired: %d", expired)
     with ctx.uow() as uow:
         requests.forget_old(uow.session, ctx.clock.now())
         uow.commit()

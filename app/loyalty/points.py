@@ -17,7 +17,7 @@ from app.core.text import text_field
 from app.coupons import CouponTerms, CouponView, issue_in
 from app.loyalty.rules import POINTS_VALID, PointsLine
 from db.models import Member, PointsEntry
-from db.repositories import updated_rows
+from db.repositories import MemberRepository, updated_rows
 
 
 def points_history(ctx: AppContext, member_id: int, limit: int = 100) -> list[PointsLine]:
@@ -32,18 +32,68 @@ def points_history(ctx: AppContext, member_id: int, limit: int = 100) -> list[Po
 
 
 def balance(ctx: AppContext, member_id: int) -> int:
+    """The member's points as of now: those past their year are not theirs any more,
+    whether or not the daily expiry has taken them yet."""
     with ctx.uow() as uow:
         m = uow.session.get(Member, member_id)
         if m is None:
             raise NotFound("member.not_found", member_id=member_id)
-        return m.points_balance
+        due = MemberRepository(uow.session).points_due(member_id, ctx.clock.now())
+        return max(0, m.points_balance - due)
+
+
+def expire_due_in(s: Session, member_id: int, now: datetime) -> int:
+    """Takes the member's batches past their year off their balance, each once, in the
+    caller's transaction; returns the points taken. The member's row is locked first, as
+    a spend locks it, so a redeem at a counter and the daily expiry go one after the
+    other (SELECT ... FOR UPDATE on a server; SQLite's writer already is alone). Never
+    below zero: a balance an earlier version let be spent from expired points loses
+    what is left of it."""
+    have = s.scalar(select(Member.points_balance).where(Member.id == member_id).with_for_update())
+    if have is None:
+        raise NotFound("member.not_found", member_id=member_id)
+    due = list(
+        s.scalars(
+            select(PointsEntry)
+            .where(
+                PointsEntry.member_id == member_id,
+                PointsEntry.remaining > 0,
+                PointsEntry.expires_at <= now,
+            )
+            .order_by(PointsEntry.id)
+        )
+    )
+    if not due:
+        return 0
+    taken = min(sum(batch.remaining for batch in due), int(have))
+    for batch in due:
+        batch.remaining = 0
+    s.execute(
+        update(Member)
+        .where(Member.id == member_id)
+        .values(points_balance=Member.points_balance - taken)
+    )
+    earned = ", ".join(sorted({batch.at.date().isoformat() for batch in due}))
+    s.add(
+        PointsEntry(
+            member_id=member_id,
+            at=now,
+            kind="expire",
+            points=-taken,
+            remaining=0,
+            reason=f"earned {earned}"[:160],
+        )
+    )
+    return taken
 
 
 def spend(
     s: Session, member_id: int, points: int, kind: str, reason: str, staff: str, now: datetime
 ) -> int:
     """Takes points off the balance (never below zero, even with two counters at once)
-    and off the oldest unexpired batches. Returns the new balance."""
+    and off the oldest unexpired batches; those past their year are expired first (they
+    are no longer the member's). Returns the new balance."""
+    expire_due_in(s, member_id, now)
     taken = updated_rows(
         s,
         update(Member)
@@ -191,35 +241,16 @@ def adjust_points(ctx: AppContext, member_id: int, delta: int, reason: str) -> i
 
 
 def expire_points(ctx: AppContext) -> int:
-    """Points earned more than a year ago and not spent expire, each batch once.
-    Returns how many points expired."""
+    """Points earned more than a year ago and not spent expire, each batch once (the
+    daily chores, and after the review). Returns how many points expired."""
     now = ctx.clock.now()
-    total = 0
     with ctx.uow(write=True) as uow:
         s = uow.session
-        batches = list(
-            s.scalars(
-                select(PointsEntry).where(PointsEntry.remaining > 0, PointsEntry.expires_at <= now)
-            )
-        )
-        for batch in batches:
-            points = batch.remaining
-            batch.remaining = 0
-            s.execute(
-                update(Member)
-                .where(Member.id == batch.member_id)
-                .values(points_balance=Member.points_balance - points)
-            )
-            s.add(
-                PointsEntry(
-                    member_id=batch.member_id,
-                    at=now,
-                    kind="expire",
-                    points=-points,
-                    remaining=0,
-                    reason=f"earned {batch.at.date().isoformat()}",
-                )
-            )
-            total += points
+        members = s.scalars(
+            select(PointsEntry.member_id)
+            .where(PointsEntry.remaining > 0, PointsEntry.expires_at <= now)
+            .distinct()
+        ).all()
+        total = sum(expire_due_in(s, member_id, now) for member_id in sorted(members))
         uow.commit()
     return total

@@ -95,7 +95,7 @@ def create_member(ctx: AppContext, data: MemberInput) -> MemberProfile:
             except IntegrityError:
                 # Another counter took the same member no. (or phone) in the meantime.
                 continue
-            return _profile(repo, member)
+            return _profile(repo, member, ctx.clock.now())
     raise Conflict("member.save_conflict")
 
 
@@ -125,7 +125,7 @@ def update_member(ctx: AppContext, member_id: int, data: MemberInput) -> MemberP
             uow.commit()
         except IntegrityError:
             raise Conflict("member.save_conflict") from None
-        return _profile(repo, member)
+        return _profile(repo, member, ctx.clock.now())
 
 
 def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
@@ -141,7 +141,7 @@ def set_active(ctx: AppContext, member_id: int, active: bool) -> MemberProfile:
         )
         member.updated_at = ctx.clock.now()
         uow.commit()
-        return _profile(repo, member)
+        return _profile(repo, member, ctx.clock.now())
 
 
 def record_visit(
@@ -228,7 +228,7 @@ def get_profile(ctx: AppContext, member_id: int) -> MemberProfile:
     (as everywhere else on screen)."""
     with ctx.uow() as uow:
         repo = MemberRepository(uow.session)
-        profile = _profile(repo, _get(repo, member_id))
+        profile = _profile(repo, _get(repo, member_id), ctx.clock.now())
     if ctx.staff is not None and not ctx.staff.may("phone.full"):
         profile = replace(profile, phone=profile.phone_masked)
     return profile
@@ -443,7 +443,8 @@ def visit_row(v: Visit) -> VisitRow:
     return VisitRow(v.id, v.visited_at, v.amount_cents, v.items, v.staff)
 
 
-def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
+def _profile(repo: MemberRepository, m: Member, now: datetime) -> MemberProfile:
+    """The member's profile as of `now` (points past their year are not counted)."""
     repo.session.refresh(m)
     return MemberProfile(
         id=m.id,
@@ -466,5 +467,5 @@ def _profile(repo: MemberRepository, m: Member) -> MemberProfile:
         updated_at=m.updated_at,
         recent_visits=[visit_row(v) for v in repo.visits(m.id, 20)],
         tier=repo.tier_of(m.id),
-        points_balance=m.points_balance,
+        points_balance=max(0, m.points_balance - repo.points_due(m.id, now)),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from app import loyalty as ly
 from app.complaints import ComplaintInput, log_complaint
@@ -19,8 +19,17 @@ from app.core.clock import FakeClock
 from app.core.context import AppContext
 from app.core.errors import Conflict, ValidationError
 from app.members import get_profile, record_visit
-from db.models import MemberStats, PointsEntry
+from db.models import Member, MemberStats, PointsEntry
 from tests.helpers import make_member, race_points, refused
+
+
+def _ledger(ctx: AppContext, member_id: int) -> int:
+    """The sum of the member's points ledger (what the balance must always be)."""
+    with ctx.uow() as uow:
+        total = uow.session.scalar(
+            select(func.sum(PointsEntry.points)).where(PointsEntry.member_id == member_id)
+        )
+    return int(total or 0)
 
 
 def tier_of(ctx: AppContext, member_id: int) -> str:
@@ -177,6 +186,85 @@ class TestPoints:
                 select(func.sum(PointsEntry.points)).where(PointsEntry.member_id == m.id)
             )
         assert ledger == ly.balance(ctx, m.id)  # the balance is the ledger's sum
+
+    def test_points_past_their_year_cannot_be_spent_before_the_expiry_runs(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        """The expiry runs once a day (and after the review): points past their year in
+        between are not the member's any more. Spending them was allowed, and left the
+        batch's points to expire again, below zero: the expiry then failed every day for
+        every member ("CHECK constraint failed")."""
+        m = make_member(ctx)
+        record_visit(ctx, m.id, 50000)  # 500 points
+        clock.advance(days=200)
+        record_visit(ctx, m.id, 20000)  # 200 points, still good
+        clock.advance(days=166)  # the first batch is past its year; no expiry yet
+        assert ly.balance(ctx, m.id) == 200
+        assert get_profile(ctx, m.id).points_balance == 200
+        with pytest.raises(Conflict) as err:
+            ly.redeem_points(ctx, m.id, 300)
+        assert err.value.params["have"] == 200
+        assert ly.redeem_points(ctx, m.id, 150) == 50  # the good batch
+        assert ly.expire_points(ctx) == 0  # the spend expired the old one first
+        kinds = [(line.kind, line.points) for line in ly.points_history(ctx, m.id)]
+        assert kinds == [("redeem", -150), ("expire", -500), ("earn", 200), ("earn", 500)]
+        assert ly.balance(ctx, m.id) == _ledger(ctx, m.id) == 50
+
+    def test_the_expiry_mends_a_balance_an_earlier_version_spent_from_expired_points(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        """A store where that happened (500 expired points, 300 of them spent before the
+        expiry ran): the expiry takes what is left, 200, and runs again for everyone."""
+        m = make_member(ctx)
+        other = make_member(ctx, "李四")
+        record_visit(ctx, m.id, 50000)
+        record_visit(ctx, other.id, 10000)
+        clock.advance(days=366)
+        with ctx.uow() as uow:  # as an earlier version's redeem left it
+            uow.session.execute(update(Member).where(Member.id == m.id).values(points_balance=200))
+            uow.session.add(PointsEntry(member_id=m.id, at=clock.now(), kind="redeem", points=-300))
+            uow.commit()
+        assert ly.expire_points(ctx) == 300  # 200 of this member's, 100 of the other's
+        assert ly.balance(ctx, m.id) == _ledger(ctx, m.id) == 0
+        assert ly.balance(ctx, other.id) == _ledger(ctx, other.id) == 0
+        assert ly.expire_points(ctx) == 0
+
+    def test_a_redeem_while_the_expiry_runs_waits_for_it(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        """A counter redeems a member's points while the daily expiry takes that member's
+        old ones: one after the other, the balance always the ledger's sum and never
+        below zero (on a server the expiry used to work from batches read before the
+        redeem, and took the same points twice)."""
+        m = make_member(ctx)
+        record_visit(ctx, m.id, 50000)
+        clock.advance(days=200)
+        record_visit(ctx, m.id, 20000)
+        clock.advance(days=166)
+        counter: list[threading.Thread] = []
+        outcome: list[object] = []
+
+        def redeem() -> None:
+            try:
+                outcome.append(ly.redeem_points(ctx, m.id, 150))
+            except Conflict as exc:
+                outcome.append(exc.code)
+
+        def redeem_meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith("UPDATE points_entries") and not counter:
+                counter.append(threading.Thread(target=redeem))
+                counter[0].start()
+                time.sleep(0.3)  # long enough for it to go in, were it let in
+
+        event.listen(ctx.engine, "before_cursor_execute", redeem_meanwhile)
+        try:
+            assert ly.expire_points(ctx) == 500
+        finally:
+            event.remove(ctx.engine, "before_cursor_execute", redeem_meanwhile)
+            for thread in counter:
+                thread.join()
+        assert outcome == [50]
+        assert ly.balance(ctx, m.id) == _ledger(ctx, m.id) == 50
 
     def test_two_counters_cannot_overspend(self, ctx: AppContext, data_dir: Path) -> None:
         m = make_member(ctx)
