@@ -246,11 +246,15 @@ def expire_points(ctx: AppContext) -> int:
     now = ctx.clock.now()
     with ctx.uow(write=True) as uow:
         s = uow.session
-        members = s.scalars(
-            select(PointsEntry.member_id)
-            .where(PointsEntry.remaining > 0, PointsEntry.expires_at <= now)
-            .distinct()
-        ).all()
+        # The expiring index's range (nothing, most days); DISTINCT would have the
+        # planner walk every member's ledger instead (0.07 s at each start at 1M members).
+        members = set(
+            s.scalars(
+                select(PointsEntry.member_id).where(
+                    PointsEntry.remaining > 0, PointsEntry.expires_at <= now
+                )
+            )
+        )
         total = sum(expire_due_in(s, member_id, now) for member_id in sorted(members))
         uow.commit()
     return total
