@@ -1,7 +1,8 @@
 """Journey: points past their year. A store where an earlier version let a member spend
 expired points starts (it crashed at the daily expiry: below zero); the year of a batch
 passes while the app is open, and the counter can no longer spend it; the next start
-takes it. The balance is always the ledger's sum."""
+takes it (and a start whose expiry fails still opens). The balance is always the ledger's
+sum."""
 
 from __future__ import annotations
 
@@ -111,11 +112,29 @@ def test_points_past_their_year(frontdesk: Callable[..., App], store: Path) -> N
     assert again.wait_exit() == 0
     again.assert_clean_output()
 
+    # The next start, on a database that refuses the expiry (damaged, hand-edited): the
+    # failure is logged and the counter opens all the same; nothing is half done.
+    with sqlite3.connect(store / "frontdesk.sqlite3") as con:
+        con.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON points_entries WHEN NEW.kind = 'expire' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
     third = frontdesk()
     sign_in(third)
-    third.wait_log("points past their year expired: 300")
+    third.wait_log("points expiry failed")
     third.wait_focus("memberSearchBox")
+    third.wait_log("main window ready")
     third.key("ctrl+q")
     assert third.wait_exit() == 0
-    third.assert_clean_output()
+    assert scalar(store, BALANCE, member_id) == 300
+    with sqlite3.connect(store / "frontdesk.sqlite3") as con:
+        con.execute("DROP TRIGGER refuse")
+
+    fourth = frontdesk()
+    sign_in(fourth)
+    fourth.wait_log("points past their year expired: 300")
+    fourth.wait_focus("memberSearchBox")
+    fourth.key("ctrl+q")
+    assert fourth.wait_exit() == 0
+    fourth.assert_clean_output()
     assert scalar(store, BALANCE, member_id) == scalar(store, LEDGER, member_id) == 0
