@@ -82,6 +82,15 @@ def field_label(field: str) -> str:
         "on_time_pct": QCoreApplication.translate("fields", "on-time target"),
         "retention_pct": QCoreApplication.translate("fields", "retention target"),
         "redemption_pct": QCoreApplication.translate("fields", "redemption target"),
+        "warn_response_minutes": QCoreApplication.translate(
+            "fields", "the warning before the first response"
+        ),
+        "warn_investigation_minutes": QCoreApplication.translate(
+            "fields", "the warning before the investigation"
+        ),
+        "warn_answer_minutes": QCoreApplication.translate(
+            "fields", "the warning before the final answer"
+        ),
     }
     return labels.get(field, field)
 

@@ -76,12 +76,25 @@ class FormDialog(QDialog):
     def show_error(self, text: str, field: str | None) -> None:
         self.error.setText(text)
         self.error.show()
+        self._fit_height()
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setFocus()
             # The message goes once that field is being corrected (it no longer applies).
             self._error_field = widget
             widget.installEventFilter(self)
+
+    def _fit_height(self) -> None:
+        """The error line takes room: the dialog grows to hold it rather than squeezing the
+        wrapped texts above it (a help text lost its first and last lines)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        width = self.width()
+        need = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        need = max(need, self.sizeHint().height())
+        if need > self.height():
+            self.resize(width, need)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -17,6 +17,7 @@ def get_policy(ctx: AppContext) -> SlaPolicy:
 def set_policy(ctx: AppContext, policy: SlaPolicy) -> SlaPolicy:
     """Applies to complaints logged from now on; promised deadlines never move."""
     require(ctx, "sla.policy")
+    policy.check_warnings_fit()
     with ctx.uow(write=True) as uow:
         s = uow.session
         before = store.policy(s)

@@ -40,6 +40,7 @@ class SlaPolicy:
     # A warning before each stage's deadline (tray, sound, status bar; once per deadline).
     # First response / urgent solution and investigation: minutes before (0 = none). The
     # final answer: minutes before, or 0 = the morning of its last day (opening time).
+    # Never before halfway through the stage (see warn_at).
     warn_response_minutes: int = 5
     warn_investigation_minutes: int = 120
     warn_answer_minutes: int = 0
@@ -118,13 +119,31 @@ class SlaPolicy:
             (ANSWER, self.answer_due(logged_at)),
         ]
 
+    def check_warnings_fit(self) -> None:
+        """A manager's new policy: each warning must come before its deadline, so a first
+        response warning shorter than the first response's time, an investigation one
+        shorter than the investigation's (refused otherwise, nothing saved). Checked when
+        saved, not when read: a store saved before this check still opens."""
+        if self.warn_response_minutes and self.warn_response_minutes >= self.response_minutes:
+            raise ValidationError(
+                "sla.warn_too_long", field="warn_response_minutes", limit=self.response_minutes
+            )
+        hours = self.investigation_hours * 60
+        if self.warn_investigation_minutes and self.warn_investigation_minutes >= hours:
+            raise ValidationError(
+                "sla.warn_too_long", field="warn_investigation_minutes", limit=hours
+            )
+
     def warn_at(self, stage: str, due_at: datetime, logged_at: datetime) -> datetime | None:
         """When the counter is warned that the `stage` deadline `due_at` is near (stored
-        beside the deadline when it is stamped), or None for no warning. Never before the
-        complaint was logged (a warning longer than the stage itself comes at once)."""
+        beside the deadline when it is stamped), or None for no warning. A warning given in
+        minutes comes halfway through the stage at the earliest: the first response's
+        warning (5 minutes) on an urgent case's 5-minute solution comes after 2½ minutes,
+        not as it is logged."""
         if stage == ANSWER:
             if self.warn_answer_minutes:
                 at = due_at - timedelta(minutes=self.warn_answer_minutes)
+                at = max(at, logged_at + (due_at - logged_at) / 2)
             else:
                 # The store day the answer is due on (it may end after midnight), at opening.
                 local_end = due_at.astimezone(self.tz) + timedelta(seconds=1)
@@ -139,7 +158,7 @@ class SlaPolicy:
             )
             if not minutes:
                 return None
-            at = due_at - timedelta(minutes=minutes)
+            at = max(due_at - timedelta(minutes=minutes), logged_at + (due_at - logged_at) / 2)
         return min(max(at, logged_at), due_at)
 
     def answer_due(self, from_instant: datetime) -> datetime:

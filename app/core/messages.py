@@ -143,6 +143,9 @@ MESSAGES: dict[str, str] = {
     ),
     "pdf.layout": QT_TRANSLATE_NOOP("errors", "Unknown print layout."),
     "pdf.nothing": QT_TRANSLATE_NOOP("errors", "There are no coupons to print."),
+    "sla.warn_too_long": QT_TRANSLATE_NOOP(
+        "errors", "{field} must come before its deadline: less than {limit} minutes."
+    ),
     "points.not_enough": QT_TRANSLATE_NOOP(
         "errors", "Not enough points: {need} needed, {have} available."
     ),

@@ -3,32 +3,32 @@
 <context>
     <name>AdjustCardDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="548" />
+        <location filename="../../ui/members/card.py" line="518" />
         <source>Adjust card — %1</source>
         <translation>调整储值卡 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="550" />
+        <location filename="../../ui/members/card.py" line="520" />
         <source>On the card now</source>
         <translation>卡内现有</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="559" />
+        <location filename="../../ui/members/card.py" line="529" />
         <source>e.g. +50 or -12.50</source>
         <translation>例如 +50 或 -12.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="563" />
+        <location filename="../../ui/members/card.py" line="533" />
         <source>Paid balance (¥ + / −)</source>
         <translation>实付余额（¥ + / −）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="564" />
+        <location filename="../../ui/members/card.py" line="534" />
         <source>Bonus balance (¥ + / −)</source>
         <translation>赠送余额（¥ + / −）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="565" />
+        <location filename="../../ui/members/card.py" line="535" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
@@ -1737,7 +1737,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="576" />
+        <location filename="../../ui/main_window.py" line="577" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -1748,7 +1748,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="102" />
-        <location filename="../../ui/main_window.py" line="454" />
+        <location filename="../../ui/main_window.py" line="455" />
         <source>Complaints  F4</source>
         <translation>投诉  F4</translation>
     </message>
@@ -1798,73 +1798,73 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372" />
+        <location filename="../../ui/main_window.py" line="373" />
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440" />
+        <location filename="../../ui/main_window.py" line="441" />
         <source>%1 %2: %3 due at %4 (in %5)</source>
         <translation>%1 %2：%3 将于 %4 到期（还剩 %5）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449" />
+        <location filename="../../ui/main_window.py" line="450" />
         <source>Complaint deadline near</source>
         <translation>投诉时限将到</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464" />
+        <location filename="../../ui/main_window.py" line="465" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
         <translation>有 %1 个超时尚未查看。最新：%2 %3，%4超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546" />
+        <location filename="../../ui/main_window.py" line="547" />
         <source>Quit Frontdesk?</source>
         <translation>退出前台助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547" />
+        <location filename="../../ui/main_window.py" line="548" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”还没有保存。仍要退出并放弃已输入的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="561" />
+        <location filename="../../ui/main_window.py" line="562" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>数据已从 %1 的备份恢复。该备份之后的 %2 条操作日志已保留。被替换的数据另存为 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="568" />
+        <location filename="../../ui/main_window.py" line="569" />
         <source>Restore done</source>
         <translation>恢复完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392" />
+        <location filename="../../ui/main_window.py" line="393" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>电脑时间被调整了 %1 分钟。已承诺的时限不受影响，请核对时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404" />
+        <location filename="../../ui/main_window.py" line="405" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未结投诉：%1 · 超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417" />
+        <location filename="../../ui/main_window.py" line="418" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423" />
-        <location filename="../../ui/main_window.py" line="471" />
+        <location filename="../../ui/main_window.py" line="424" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>escalated to %1</source>
         <translation>已升级给%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428" />
+        <location filename="../../ui/main_window.py" line="429" />
         <source>Complaint deadline missed</source>
         <translation>投诉处理超时</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490" />
+        <location filename="../../ui/main_window.py" line="491" />
         <source>Calls due: %1</source>
         <translation>待回访：%1</translation>
     </message>
@@ -1928,47 +1928,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="64" />
+        <location filename="../../ui/members/desk.py" line="72" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手机号、尾号 4 位、姓名、拼音（zs = 张三）、卡号或会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="68" />
+        <location filename="../../ui/members/desk.py" line="76" />
         <source>New member (Ctrl+N)</source>
         <translation>新建会员 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="174" />
+        <location filename="../../ui/members/desk.py" line="197" />
         <source>Updating the member search (once, after an upgrade)…</source>
         <translation>正在更新会员搜索（升级后仅此一次）…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="190" />
+        <location filename="../../ui/members/desk.py" line="245" />
         <source>Updating the member search: %1 of %2 members…</source>
         <translation>正在更新会员搜索：%1 / %2 位会员…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="198" />
+        <location filename="../../ui/members/desk.py" line="253" />
         <source>Member search updated.</source>
         <translation>会员搜索已更新。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="207" />
+        <location filename="../../ui/members/desk.py" line="264" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>输入或扫码查找会员。回车打开，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="209" />
+        <location filename="../../ui/members/desk.py" line="266" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>没有找到会员。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="212" />
+        <location filename="../../ui/members/desk.py" line="269" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>显示前 %1 条结果，继续输入可缩小范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="217" />
+        <location filename="../../ui/members/desk.py" line="274" />
         <source>%1 found.</source>
         <translation>找到 %1 位会员。</translation>
     </message>
@@ -2330,82 +2330,82 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>%1已保存：%2。卡内余额 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="568" />
+        <location filename="../../ui/members/profile.py" line="569" />
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="569" />
+        <location filename="../../ui/members/profile.py" line="570" />
         <source>%1 of %2 saved. Print a receipt for the guest?</source>
         <translation>%2 的%1已保存。为客人打印小票吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="601" />
+        <location filename="../../ui/members/profile.py" line="588" />
         <source>Receipt printed on %1.</source>
         <translation>小票已在 %1 打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="602" />
+        <location filename="../../ui/members/profile.py" line="589" />
         <source>Receipt opened in the PDF viewer to print.</source>
         <translation>小票已在 PDF 阅读器中打开，请从那里打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="603" />
+        <location filename="../../ui/members/profile.py" line="590" />
         <source>Receipt saved as %1; no PDF viewer opens on this PC.</source>
         <translation>小票已保存为 %1；本机没有可用的 PDF 阅读器。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="606" />
+        <location filename="../../ui/members/profile.py" line="593" />
         <source>Receipt saved as %1.</source>
         <translation>小票已保存为 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="612" />
+        <location filename="../../ui/members/profile.py" line="599" />
         <source>earned</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="613" />
+        <location filename="../../ui/members/profile.py" line="600" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="614" />
+        <location filename="../../ui/members/profile.py" line="601" />
         <source>adjusted</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="615" />
+        <location filename="../../ui/members/profile.py" line="602" />
         <source>expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="629" />
+        <location filename="../../ui/members/profile.py" line="616" />
         <source>Tier changes</source>
         <translation>等级变动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="629" />
+        <location filename="../../ui/members/profile.py" line="616" />
         <source>Points ledger</source>
         <translation>积分明细</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="674" />
+        <location filename="../../ui/members/profile.py" line="662" />
         <source>Deactivate member</source>
         <translation>停用会员</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="676" />
+        <location filename="../../ui/members/profile.py" line="664" />
         <source>Deactivate %1? They no longer appear at the top of searches and get no coupons; their history stays, and a manager can bring them back.</source>
         <translation>停用 %1 吗？停用后不再排在搜索结果前面，也不会收到优惠券；消费记录保留，经理可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="706" />
+        <location filename="../../ui/members/profile.py" line="679" />
         <source>%1 deactivated.</source>
         <translation>已停用 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="706" />
+        <location filename="../../ui/members/profile.py" line="679" />
         <source>%1 is active again.</source>
         <translation>%1 已恢复为正常会员。</translation>
     </message>
@@ -2468,47 +2468,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="35" />
+        <location filename="../../ui/members/models.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="36" />
+        <location filename="../../ui/members/models.py" line="38" />
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="37" />
+        <location filename="../../ui/members/models.py" line="39" />
         <source>Member no.</source>
         <translation>会员号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="38" />
+        <location filename="../../ui/members/models.py" line="40" />
         <source>Card no.</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="39" />
+        <location filename="../../ui/members/models.py" line="41" />
         <source>Visits</source>
         <translation>到店次数</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="40" />
+        <location filename="../../ui/members/models.py" line="42" />
         <source>Total spend</source>
         <translation>累计消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="41" />
+        <location filename="../../ui/members/models.py" line="43" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="42" />
+        <location filename="../../ui/members/models.py" line="44" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="53" />
+        <location filename="../../ui/members/models.py" line="33" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
@@ -2562,62 +2562,62 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="623" />
+        <location filename="../../ui/members/card.py" line="593" />
         <source>Edit offer</source>
         <translation>修改充值活动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="623" />
+        <location filename="../../ui/members/card.py" line="593" />
         <source>New offer</source>
         <translation>新建充值活动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="625" />
+        <location filename="../../ui/members/card.py" line="595" />
         <source>e.g. 充1000送200</source>
         <translation>例如 充1000送200</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="638" />
+        <location filename="../../ui/members/card.py" line="608" />
         <source>e.g. 2026-12-31; empty: no limit</source>
         <translation>例如 2026-12-31；留空表示不限</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="640" />
+        <location filename="../../ui/members/card.py" line="610" />
         <source>No upgrade</source>
         <translation>不升级</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="646" />
+        <location filename="../../ui/members/card.py" line="616" />
         <source>On sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="650" />
+        <location filename="../../ui/members/card.py" line="620" />
         <source>Name *</source>
         <translation>名称 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="651" />
+        <location filename="../../ui/members/card.py" line="621" />
         <source>Guest pays (¥) *</source>
         <translation>客人实付（¥）*</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="652" />
+        <location filename="../../ui/members/card.py" line="622" />
         <source>Bonus (¥)</source>
         <translation>赠送（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="653" />
+        <location filename="../../ui/members/card.py" line="623" />
         <source>On sale from</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="654" />
+        <location filename="../../ui/members/card.py" line="624" />
         <source>On sale until</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="655" />
+        <location filename="../../ui/members/card.py" line="625" />
         <source>Raises the tier to</source>
         <translation>升级到</translation>
     </message>
@@ -2625,37 +2625,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlanTableModel</name>
     <message>
-        <location filename="../../ui/members/card.py" line="689" />
+        <location filename="../../ui/members/card.py" line="659" />
         <source>Offer</source>
         <translation>充值活动</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="690" />
+        <location filename="../../ui/members/card.py" line="660" />
         <source>Pays</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="691" />
+        <location filename="../../ui/members/card.py" line="661" />
         <source>Bonus</source>
         <translation>赠送</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="692" />
+        <location filename="../../ui/members/card.py" line="662" />
         <source>On sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="693" />
+        <location filename="../../ui/members/card.py" line="663" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="713" />
+        <location filename="../../ui/members/card.py" line="683" />
         <source>Off</source>
         <translation>不提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="715" />
+        <location filename="../../ui/members/card.py" line="685" />
         <source>Always</source>
         <translation>总是</translation>
     </message>
@@ -2663,12 +2663,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlansPanel</name>
     <message>
-        <location filename="../../ui/members/card.py" line="743" />
+        <location filename="../../ui/members/card.py" line="713" />
         <source>New offer…</source>
         <translation>新建活动…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="744" />
+        <location filename="../../ui/members/card.py" line="714" />
         <source>Edit offer…</source>
         <translation>修改活动…</translation>
     </message>
@@ -2789,8 +2789,8 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>充值</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="346" />
         <location filename="../../ui/members/card.py" line="347" />
+        <location filename="../../ui/members/card.py" line="348" />
         <source>Recharge anyway?</source>
         <translation>仍然充值吗？</translation>
     </message>
@@ -2798,68 +2798,68 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="401" />
+        <location filename="../../ui/members/card.py" line="387" />
         <source>Refund card — %1</source>
         <translation>退卡 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="409" />
+        <location filename="../../ui/members/card.py" line="395" />
         <source>Paid in</source>
         <translation>实付充值</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="410" />
+        <location filename="../../ui/members/card.py" line="396" />
         <source>Bonus given</source>
         <translation>赠送金额</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="411" />
+        <location filename="../../ui/members/card.py" line="397" />
         <source>Spent from the card</source>
         <translation>已消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="414" />
+        <location filename="../../ui/members/card.py" line="400" />
         <source>Counted as used of the paid money</source>
         <translation>实付中视为已消费</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="415" />
+        <location filename="../../ui/members/card.py" line="401" />
         <source>%1 (spent × paid ÷ (paid + bonus))</source>
         <translation>%1（已消费 × 实付 ÷（实付 + 赠送））</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="417" />
-        <location filename="../../ui/members/card.py" line="444" />
+        <location filename="../../ui/members/card.py" line="403" />
+        <location filename="../../ui/members/card.py" line="430" />
         <source>Refund</source>
         <translation>退卡</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="428" />
+        <location filename="../../ui/members/card.py" line="414" />
         <source>The card closes; the bonus left (%1) is not paid out.</source>
         <translation>此卡将注销；剩余赠送（%1）不予退还。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="434" />
+        <location filename="../../ui/members/card.py" line="420" />
         <source>The card closes.</source>
         <translation>此卡将注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="439" />
+        <location filename="../../ui/members/card.py" line="425" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="442" />
+        <location filename="../../ui/members/card.py" line="428" />
         <source>Refund %1</source>
         <translation>退款 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="459" />
+        <location filename="../../ui/members/card.py" line="446" />
         <source>Refund card</source>
         <translation>退卡</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="460" />
+        <location filename="../../ui/members/card.py" line="447" />
         <source>Pay %1 back to %2 and close the card?</source>
         <translation>退给 %2 %1 并注销此卡？</translation>
     </message>
@@ -3271,11 +3271,6 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>剩余不足此时标黄</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
-        <source>Warn before response</source>
-        <translation>首次回应前提醒</translation>
-    </message>
-    <message>
         <location filename="../../ui/complaints/policy.py" line="100" />
         <source>Warn before investigation</source>
         <translation>调查时限前提醒</translation>
@@ -3299,6 +3294,11 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/complaints/policy.py" line="93" />
         <source>Make-up working days</source>
         <translation>调休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="95" />
+        <source>Warn before response/urgent</source>
+        <translation>回应/紧急解决前提醒</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/policy.py" line="107" />
@@ -3538,9 +3538,19 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>请填写对客人说了什么或做了什么。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <location filename="../../ui/complaints/dialogs.py" line="187" />
+        <source>Please write the answer given to the guest.</source>
+        <translation>请填写给客人的答复内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="192" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>请选择客人的满意度（1 到 5）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <source>Please say why it is reopened.</source>
+        <translation>请填写重新打开的原因。</translation>
     </message>
 </context>
 <context>
@@ -3718,22 +3728,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Items</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
@@ -3764,22 +3774,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VoidEntryDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="510" />
+        <location filename="../../ui/members/card.py" line="480" />
         <source>Void card entry no. %1</source>
         <translation>作废储值卡流水 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="517" />
+        <location filename="../../ui/members/card.py" line="487" />
         <source>Entry</source>
         <translation>流水</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="519" />
+        <location filename="../../ui/members/card.py" line="489" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="520" />
+        <location filename="../../ui/members/card.py" line="490" />
         <source>Void entry</source>
         <translation>作废流水</translation>
     </message>
@@ -4321,12 +4331,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="142" />
+        <location filename="../../ui/actions.py" line="151" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程序出了点问题，本次操作没有保存。详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="153" />
+        <location filename="../../ui/actions.py" line="192" />
         <source>Frontdesk</source>
         <translation>前台助手</translation>
     </message>
@@ -4712,321 +4722,326 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../app/core/messages.py" line="146" />
+        <source>{field} must come before its deadline: less than {limit} minutes.</source>
+        <translation>{field}须早于时限：少于 {limit} 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="149" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>积分不足：需要 {need}，现有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="149" />
+        <location filename="../../app/core/messages.py" line="152" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>积分按百兑换优惠券（100 积分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="152" />
+        <location filename="../../app/core/messages.py" line="155" />
         <source>Please enter a whole number of points.</source>
         <translation>请输入整数积分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="153" />
+        <location filename="../../app/core/messages.py" line="156" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等级不能设门槛，这样每位会员都有等级。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="156" />
+        <location filename="../../app/core/messages.py" line="159" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等级的门槛不能低于下面的等级。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="159" />
+        <location filename="../../app/core/messages.py" line="162" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等级：折扣 0-50%，每 ¥100 积 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="162" />
+        <location filename="../../app/core/messages.py" line="165" />
         <source>The call time is not valid.</source>
         <translation>回访时间无效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="163" />
+        <location filename="../../app/core/messages.py" line="166" />
         <source>That follow-up no longer exists.</source>
         <translation>该回访已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="164" />
+        <location filename="../../app/core/messages.py" line="167" />
         <source>That call is already done.</source>
         <translation>该回访已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="165" />
+        <location filename="../../app/core/messages.py" line="168" />
         <source>The score is 1 to 5.</source>
         <translation>评分为 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="166" />
+        <location filename="../../app/core/messages.py" line="169" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前台助手已经在这台电脑上打开了（数据目录 {folder}），请切换到那个窗口。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="171" />
+        <location filename="../../app/core/messages.py" line="174" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份备份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="172" />
+        <location filename="../../app/core/messages.py" line="175" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>无法把备份写入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="173" />
+        <location filename="../../app/core/messages.py" line="176" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>备份副本未通过校验（{problems}），已保留原有备份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="176" />
+        <location filename="../../app/core/messages.py" line="179" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>该备份已损坏（{problems}），未执行恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="179" />
+        <location filename="../../app/core/messages.py" line="182" />
         <source>The store's database server cannot be reached; nothing was saved. What you typed is kept: try again in a moment.</source>
         <translation>连接不上门店的数据库服务器，本次没有保存。已输入的内容仍保留，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="184" />
+        <location filename="../../app/core/messages.py" line="187" />
         <source>The connection to the server broke while saving, so it is not known whether it was saved. Press Save again when the server is back: it is never saved twice.</source>
         <translation>保存时与服务器的连接中断，无法确定是否已保存。请在服务器恢复后再按一次保存：同一笔不会重复保存。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="189" />
+        <location filename="../../app/core/messages.py" line="192" />
         <source>Please enter the server as postgresql://user:password@host/database (for example postgresql://frontdesk:secret@192.168.1.10/frontdesk).</source>
         <translation>请按 postgresql://用户名:密码@主机/数据库 的格式填写服务器（例如 postgresql://frontdesk:secret@192.168.1.10/frontdesk）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="194" />
+        <location filename="../../app/core/messages.py" line="197" />
         <source>Could not connect to the server: {reason}</source>
         <translation>无法连接到服务器：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="195" />
+        <location filename="../../app/core/messages.py" line="198" />
         <source>The server's database already holds a store ({detail}); nothing was copied.</source>
         <translation>服务器的数据库中已有门店数据（{detail}），没有复制任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="198" />
+        <location filename="../../app/core/messages.py" line="201" />
         <source>The copy on the server does not match the file ({detail}).</source>
         <translation>服务器上的副本与数据文件不一致（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="201" />
+        <location filename="../../app/core/messages.py" line="204" />
         <source>The restore waits: {count} other connection(s) to the store's server are open. Close Frontdesk on the other counters, then start it here again.</source>
         <translation>恢复暂缓：门店服务器上还有 {count} 个其他连接。请先关闭其他前台的 Frontdesk，再在本机重新启动。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="206" />
+        <location filename="../../app/core/messages.py" line="209" />
         <source>That save could not be recognised; please retry.</source>
         <translation>无法识别这次保存，请重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="207" />
+        <location filename="../../app/core/messages.py" line="210" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）无权进行此操作，请联系经理。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="210" />
+        <location filename="../../app/core/messages.py" line="213" />
         <source>There is no such care list.</source>
         <translation>没有这个关怀名单。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="211" />
+        <location filename="../../app/core/messages.py" line="214" />
         <source>Choose print, open or save for new coupons.</source>
         <translation>请为新券选择：打印、打开或仅保存。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="214" />
+        <location filename="../../app/core/messages.py" line="217" />
         <source>Nobody is signed in at this counter. Please sign in first.</source>
         <translation>本收银台当前无人登录，请先登录。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="217" />
+        <location filename="../../app/core/messages.py" line="220" />
         <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
         <translation>超过 {limit} 的优惠券需要经理发放；请找经理，或改小金额。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="221" />
+        <location filename="../../app/core/messages.py" line="224" />
         <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
         <translation>等级 {tier} 的折扣和积分不能低于下一级 {lower}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="225" />
+        <location filename="../../app/core/messages.py" line="228" />
         <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
         <translation>{day} 同时是节假日和调休工作日，请只保留在一个列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="229" />
+        <location filename="../../app/core/messages.py" line="232" />
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="230" />
+        <location filename="../../app/core/messages.py" line="233" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密码错误次数过多，账号已锁定 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="233" />
+        <location filename="../../app/core/messages.py" line="236" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>用户名为 2 到 32 位小写字母、数字、点或短横线。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="236" />
+        <location filename="../../app/core/messages.py" line="239" />
         <source>Please choose a role.</source>
         <translation>请选择角色。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="237" />
+        <location filename="../../app/core/messages.py" line="240" />
         <source>A password has at least 6 characters.</source>
         <translation>密码至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="238" />
+        <location filename="../../app/core/messages.py" line="241" />
         <source>The first account is the owner's.</source>
         <translation>第一个账号必须是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="239" />
+        <location filename="../../app/core/messages.py" line="242" />
         <source>The user name {username} is taken.</source>
         <translation>用户名 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="240" />
+        <location filename="../../app/core/messages.py" line="243" />
         <source>That staff account does not exist.</source>
         <translation>该员工账号不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="241" />
+        <location filename="../../app/core/messages.py" line="244" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您当前登录的账号。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="244" />
+        <location filename="../../app/core/messages.py" line="247" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>这是最后一个店主账号；请先添加另一个店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="247" />
+        <location filename="../../app/core/messages.py" line="250" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="248" />
+        <location filename="../../app/core/messages.py" line="251" />
         <source>This row has more cells than the header.</source>
         <translation>这一行的列数比表头多。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="249" />
+        <location filename="../../app/core/messages.py" line="252" />
         <source>Choose how a card payment is split: in proportion, paid money first or bonus first.</source>
         <translation>请选择储值卡消费的扣款方式：按比例、先扣实付或先扣赠送。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="253" />
+        <location filename="../../app/core/messages.py" line="256" />
         <source>A recharge is more than ¥0 and at most {max_cents}.</source>
         <translation>充值金额须大于 ¥0，且不超过 {max_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="256" />
+        <location filename="../../app/core/messages.py" line="259" />
         <source>The bonus cannot be more than the amount paid.</source>
         <translation>赠送金额不能超过实付金额。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="259" />
+        <location filename="../../app/core/messages.py" line="262" />
         <source>There is no tier “{value}”.</source>
         <translation>没有等级“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="260" />
+        <location filename="../../app/core/messages.py" line="263" />
         <source>That recharge offer no longer exists.</source>
         <translation>该充值活动已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="261" />
+        <location filename="../../app/core/messages.py" line="264" />
         <source>The offer “{name}” is not on sale today.</source>
         <translation>充值活动“{name}”今天不在售。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="264" />
+        <location filename="../../app/core/messages.py" line="267" />
         <source>Choose how the guest paid: cash, WeChat, Alipay or bank card.</source>
         <translation>请选择付款方式：现金、微信、支付宝或银行卡。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="267" />
+        <location filename="../../app/core/messages.py" line="270" />
         <source>That is not a valid ID number (18 characters; check the last one).</source>
         <translation>身份证号无效（18 位，请检查最后一位）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="270" />
+        <location filename="../../app/core/messages.py" line="273" />
         <source>Please enter the buyer's name with the ID number.</source>
         <translation>登记身份证号时请同时填写购卡人姓名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="273" />
+        <location filename="../../app/core/messages.py" line="276" />
         <source>After this recharge the card would hold {after_cents}, more than the {limit_cents} a named card may hold (MOFCOM rules).</source>
         <translation>充值后卡内余额为 {after_cents}，超过记名卡上限 {limit_cents}（商务部规定）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="278" />
+        <location filename="../../app/core/messages.py" line="281" />
         <source>The buyer's name and ID number should be recorded (MOFCOM rules).</source>
         <translation>应登记购卡人姓名和身份证号（商务部规定）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="281" />
+        <location filename="../../app/core/messages.py" line="284" />
         <source>This member has no open stored-value card; recharge first.</source>
         <translation>该会员没有有效的储值卡，请先充值。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="284" />
+        <location filename="../../app/core/messages.py" line="287" />
         <source>Not enough balance: {need_cents} needed, {have_cents} on the card.</source>
         <translation>余额不足：需要 {need_cents}，卡内仅有 {have_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="287" />
+        <location filename="../../app/core/messages.py" line="290" />
         <source>Please enter an amount other than zero.</source>
         <translation>请输入不为零的金额。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="288" />
+        <location filename="../../app/core/messages.py" line="291" />
         <source>The card can pay at most what is due: {due_cents}.</source>
         <translation>储值卡最多支付应付金额：{due_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="291" />
+        <location filename="../../app/core/messages.py" line="294" />
         <source>Only a recharge or a payment on an open card can be voided.</source>
         <translation>只能作废有效储值卡上的充值或消费。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="294" />
+        <location filename="../../app/core/messages.py" line="297" />
         <source>That entry was voided already.</source>
         <translation>该流水已作废。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="295" />
+        <location filename="../../app/core/messages.py" line="298" />
         <source>No ID number was recorded with this recharge.</source>
         <translation>这笔充值没有登记身份证号。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="298" />
+        <location filename="../../app/core/messages.py" line="301" />
         <source>That card entry does not exist.</source>
         <translation>该储值卡流水不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="299" />
+        <location filename="../../app/core/messages.py" line="302" />
         <source>ID numbers were sealed with a key that is not on this PC ({file} in the data folder).</source>
         <translation>身份证号是用另一台电脑上的密钥加密的，本机没有该密钥（数据文件夹中的 {file}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="303" />
+        <location filename="../../app/core/messages.py" line="306" />
         <source>This ID number cannot be read back.</source>
         <translation>无法读取该身份证号。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="304" />
+        <location filename="../../app/core/messages.py" line="307" />
         <source>This store has no data folder to keep the ID-number key in.</source>
         <translation>本店没有可保存身份证号密钥的数据文件夹。</translation>
     </message>
@@ -5228,6 +5243,21 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <source>redemption target</source>
         <translation>核销率目标</translation>
     </message>
+    <message>
+        <location filename="../../ui/actions.py" line="85" />
+        <source>the warning before the first response</source>
+        <translation>首次回应前的提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="88" />
+        <source>the warning before the investigation</source>
+        <translation>调查时限前的提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="91" />
+        <source>the warning before the final answer</source>
+        <translation>最终答复前的提醒</translation>
+    </message>
 </context>
 <context>
     <name>files</name>
@@ -5303,17 +5333,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../ui/actions.py" line="91" />
+        <location filename="../../ui/actions.py" line="100" />
         <source>receptionist</source>
         <translation>前台</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92" />
+        <location filename="../../ui/actions.py" line="101" />
         <source>manager</source>
         <translation>经理</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93" />
+        <location filename="../../ui/actions.py" line="102" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
@@ -5321,27 +5351,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="129" />
+        <location filename="../../ui/main.py" line="139" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把数据库升级到新版本，请勿关机…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="282" />
+        <location filename="../../ui/main.py" line="296" />
         <source>The store's database server (%1) does not answer. Is the back-office PC on and connected? Retry when it is.</source>
         <translation>门店的数据库服务器（%1）没有响应。请检查后台电脑是否已开机并连上网络，然后点“重试”。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="302" />
+        <location filename="../../ui/main.py" line="316" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的数据库已损坏（%2）。这可能是断电时磁盘正在写入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="317" />
+        <location filename="../../ui/main.py" line="331" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>没有找到完好的备份。请联系技术支持；数据库文件未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="327" />
+        <location filename="../../ui/main.py" line="341" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢复 %1 的最新完好备份？损坏的文件会另外保留。</translation>
     </message>

@@ -3,32 +3,32 @@
 <context>
     <name>AdjustCardDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="548" />
+        <location filename="../../ui/members/card.py" line="518" />
         <source>Adjust card — %1</source>
         <translation>調整儲值卡 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="550" />
+        <location filename="../../ui/members/card.py" line="520" />
         <source>On the card now</source>
         <translation>卡內現有</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="559" />
+        <location filename="../../ui/members/card.py" line="529" />
         <source>e.g. +50 or -12.50</source>
         <translation>例如 +50 或 -12.50</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="563" />
+        <location filename="../../ui/members/card.py" line="533" />
         <source>Paid balance (¥ + / −)</source>
         <translation>實付餘額（¥ + / −）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="564" />
+        <location filename="../../ui/members/card.py" line="534" />
         <source>Bonus balance (¥ + / −)</source>
         <translation>贈送餘額（¥ + / −）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="565" />
+        <location filename="../../ui/members/card.py" line="535" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
@@ -1737,7 +1737,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="576" />
+        <location filename="../../ui/main_window.py" line="577" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -1748,7 +1748,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="102" />
-        <location filename="../../ui/main_window.py" line="454" />
+        <location filename="../../ui/main_window.py" line="455" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
@@ -1798,73 +1798,73 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372" />
+        <location filename="../../ui/main_window.py" line="373" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440" />
+        <location filename="../../ui/main_window.py" line="441" />
         <source>%1 %2: %3 due at %4 (in %5)</source>
         <translation>%1 %2：%3 將於 %4 到期（還剩 %5）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449" />
+        <location filename="../../ui/main_window.py" line="450" />
         <source>Complaint deadline near</source>
         <translation>投訴時限將到</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464" />
+        <location filename="../../ui/main_window.py" line="465" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
         <translation>有 %1 個超時尚未檢視。最新：%2 %3，%4超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546" />
+        <location filename="../../ui/main_window.py" line="547" />
         <source>Quit Frontdesk?</source>
         <translation>退出前臺助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547" />
+        <location filename="../../ui/main_window.py" line="548" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”還沒有儲存。仍要退出並放棄已輸入的內容嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="561" />
+        <location filename="../../ui/main_window.py" line="562" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="568" />
+        <location filename="../../ui/main_window.py" line="569" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392" />
+        <location filename="../../ui/main_window.py" line="393" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404" />
+        <location filename="../../ui/main_window.py" line="405" />
         <source>Complaints open: %1 · overdue: %2</source>
         <translation>未結投訴：%1 · 超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417" />
+        <location filename="../../ui/main_window.py" line="418" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423" />
-        <location filename="../../ui/main_window.py" line="471" />
+        <location filename="../../ui/main_window.py" line="424" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428" />
+        <location filename="../../ui/main_window.py" line="429" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490" />
+        <location filename="../../ui/main_window.py" line="491" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -1928,47 +1928,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberDesk</name>
     <message>
-        <location filename="../../ui/members/desk.py" line="64" />
+        <location filename="../../ui/members/desk.py" line="72" />
         <source>Phone, last 4 digits, name, pinyin (zs = 张三), card or member no.</source>
         <translation>手機號、尾號 4 位、姓名、拼音（zs = 張三）、卡號或會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="68" />
+        <location filename="../../ui/members/desk.py" line="76" />
         <source>New member (Ctrl+N)</source>
         <translation>新建會員 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="174" />
+        <location filename="../../ui/members/desk.py" line="197" />
         <source>Updating the member search (once, after an upgrade)…</source>
         <translation>正在更新會員搜尋（升級後僅此一次）…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="190" />
+        <location filename="../../ui/members/desk.py" line="245" />
         <source>Updating the member search: %1 of %2 members…</source>
         <translation>正在更新會員搜尋：%1 / %2 位會員…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="198" />
+        <location filename="../../ui/members/desk.py" line="253" />
         <source>Member search updated.</source>
         <translation>會員搜尋已更新。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="207" />
+        <location filename="../../ui/members/desk.py" line="264" />
         <source>Type or scan to find a member. Enter opens, Esc clears.</source>
         <translation>輸入或掃碼查詢會員。回車開啟，Esc 清空。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="209" />
+        <location filename="../../ui/members/desk.py" line="266" />
         <source>No member found. Ctrl+N adds a new one.</source>
         <translation>沒有找到會員。按 Ctrl+N 新建。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="212" />
+        <location filename="../../ui/members/desk.py" line="269" />
         <source>Showing the first %1 matches — type more to narrow down.</source>
         <translation>顯示前 %1 條結果，繼續輸入可縮小範圍。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/desk.py" line="217" />
+        <location filename="../../ui/members/desk.py" line="274" />
         <source>%1 found.</source>
         <translation>找到 %1 位會員。</translation>
     </message>
@@ -2330,82 +2330,82 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>%1已儲存：%2。卡內餘額 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="568" />
+        <location filename="../../ui/members/profile.py" line="569" />
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="569" />
+        <location filename="../../ui/members/profile.py" line="570" />
         <source>%1 of %2 saved. Print a receipt for the guest?</source>
         <translation>%2 的%1已儲存。為客人列印小票嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="601" />
+        <location filename="../../ui/members/profile.py" line="588" />
         <source>Receipt printed on %1.</source>
         <translation>小票已在 %1 列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="602" />
+        <location filename="../../ui/members/profile.py" line="589" />
         <source>Receipt opened in the PDF viewer to print.</source>
         <translation>小票已在 PDF 閱讀器中開啟，請從那裡列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="603" />
+        <location filename="../../ui/members/profile.py" line="590" />
         <source>Receipt saved as %1; no PDF viewer opens on this PC.</source>
         <translation>小票已儲存為 %1；本機沒有可用的 PDF 閱讀器。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="606" />
+        <location filename="../../ui/members/profile.py" line="593" />
         <source>Receipt saved as %1.</source>
         <translation>小票已儲存為 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="612" />
+        <location filename="../../ui/members/profile.py" line="599" />
         <source>earned</source>
         <translation>獲得</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="613" />
+        <location filename="../../ui/members/profile.py" line="600" />
         <source>used</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="614" />
+        <location filename="../../ui/members/profile.py" line="601" />
         <source>adjusted</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="615" />
+        <location filename="../../ui/members/profile.py" line="602" />
         <source>expired</source>
         <translation>過期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="629" />
+        <location filename="../../ui/members/profile.py" line="616" />
         <source>Tier changes</source>
         <translation>等級變動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="629" />
+        <location filename="../../ui/members/profile.py" line="616" />
         <source>Points ledger</source>
         <translation>積分明細</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="674" />
+        <location filename="../../ui/members/profile.py" line="662" />
         <source>Deactivate member</source>
         <translation>停用會員</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="676" />
+        <location filename="../../ui/members/profile.py" line="664" />
         <source>Deactivate %1? They no longer appear at the top of searches and get no coupons; their history stays, and a manager can bring them back.</source>
         <translation>停用 %1 嗎？停用後不再排在搜尋結果前面，也不會收到優惠券；消費記錄保留，經理可以恢復。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="706" />
+        <location filename="../../ui/members/profile.py" line="679" />
         <source>%1 deactivated.</source>
         <translation>已停用 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/profile.py" line="706" />
+        <location filename="../../ui/members/profile.py" line="679" />
         <source>%1 is active again.</source>
         <translation>%1 已恢復為正常會員。</translation>
     </message>
@@ -2468,47 +2468,47 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MemberTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="35" />
+        <location filename="../../ui/members/models.py" line="37" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="36" />
+        <location filename="../../ui/members/models.py" line="38" />
         <source>Phone</source>
         <translation>手機</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="37" />
+        <location filename="../../ui/members/models.py" line="39" />
         <source>Member no.</source>
         <translation>會員號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="38" />
+        <location filename="../../ui/members/models.py" line="40" />
         <source>Card no.</source>
         <translation>卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="39" />
+        <location filename="../../ui/members/models.py" line="41" />
         <source>Visits</source>
         <translation>到店次數</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="40" />
+        <location filename="../../ui/members/models.py" line="42" />
         <source>Total spend</source>
         <translation>累計消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="41" />
+        <location filename="../../ui/members/models.py" line="43" />
         <source>Last visit</source>
         <translation>最近到店</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="42" />
+        <location filename="../../ui/members/models.py" line="44" />
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="53" />
+        <location filename="../../ui/members/models.py" line="33" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
     </message>
@@ -2562,62 +2562,62 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="623" />
+        <location filename="../../ui/members/card.py" line="593" />
         <source>Edit offer</source>
         <translation>修改充值活動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="623" />
+        <location filename="../../ui/members/card.py" line="593" />
         <source>New offer</source>
         <translation>新建充值活動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="625" />
+        <location filename="../../ui/members/card.py" line="595" />
         <source>e.g. 充1000送200</source>
         <translation>例如 充1000送200</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="638" />
+        <location filename="../../ui/members/card.py" line="608" />
         <source>e.g. 2026-12-31; empty: no limit</source>
         <translation>例如 2026-12-31；留空表示不限</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="640" />
+        <location filename="../../ui/members/card.py" line="610" />
         <source>No upgrade</source>
         <translation>不升級</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="646" />
+        <location filename="../../ui/members/card.py" line="616" />
         <source>On sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="650" />
+        <location filename="../../ui/members/card.py" line="620" />
         <source>Name *</source>
         <translation>名稱 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="651" />
+        <location filename="../../ui/members/card.py" line="621" />
         <source>Guest pays (¥) *</source>
         <translation>客人實付（¥）*</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="652" />
+        <location filename="../../ui/members/card.py" line="622" />
         <source>Bonus (¥)</source>
         <translation>贈送（¥）</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="653" />
+        <location filename="../../ui/members/card.py" line="623" />
         <source>On sale from</source>
         <translation>開始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="654" />
+        <location filename="../../ui/members/card.py" line="624" />
         <source>On sale until</source>
         <translation>結束日期</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="655" />
+        <location filename="../../ui/members/card.py" line="625" />
         <source>Raises the tier to</source>
         <translation>升級到</translation>
     </message>
@@ -2625,37 +2625,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlanTableModel</name>
     <message>
-        <location filename="../../ui/members/card.py" line="689" />
+        <location filename="../../ui/members/card.py" line="659" />
         <source>Offer</source>
         <translation>充值活動</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="690" />
+        <location filename="../../ui/members/card.py" line="660" />
         <source>Pays</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="691" />
+        <location filename="../../ui/members/card.py" line="661" />
         <source>Bonus</source>
         <translation>贈送</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="692" />
+        <location filename="../../ui/members/card.py" line="662" />
         <source>On sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="693" />
+        <location filename="../../ui/members/card.py" line="663" />
         <source>Tier</source>
         <translation>等級</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="713" />
+        <location filename="../../ui/members/card.py" line="683" />
         <source>Off</source>
         <translation>不提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="715" />
+        <location filename="../../ui/members/card.py" line="685" />
         <source>Always</source>
         <translation>總是</translation>
     </message>
@@ -2663,12 +2663,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>PlansPanel</name>
     <message>
-        <location filename="../../ui/members/card.py" line="743" />
+        <location filename="../../ui/members/card.py" line="713" />
         <source>New offer…</source>
         <translation>新建活動…</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="744" />
+        <location filename="../../ui/members/card.py" line="714" />
         <source>Edit offer…</source>
         <translation>修改活動…</translation>
     </message>
@@ -2789,8 +2789,8 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>充值</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="346" />
         <location filename="../../ui/members/card.py" line="347" />
+        <location filename="../../ui/members/card.py" line="348" />
         <source>Recharge anyway?</source>
         <translation>仍然充值嗎？</translation>
     </message>
@@ -2798,68 +2798,68 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="401" />
+        <location filename="../../ui/members/card.py" line="387" />
         <source>Refund card — %1</source>
         <translation>退卡 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="409" />
+        <location filename="../../ui/members/card.py" line="395" />
         <source>Paid in</source>
         <translation>實付充值</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="410" />
+        <location filename="../../ui/members/card.py" line="396" />
         <source>Bonus given</source>
         <translation>贈送金額</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="411" />
+        <location filename="../../ui/members/card.py" line="397" />
         <source>Spent from the card</source>
         <translation>已消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="414" />
+        <location filename="../../ui/members/card.py" line="400" />
         <source>Counted as used of the paid money</source>
         <translation>實付中視為已消費</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="415" />
+        <location filename="../../ui/members/card.py" line="401" />
         <source>%1 (spent × paid ÷ (paid + bonus))</source>
         <translation>%1（已消費 × 實付 ÷（實付 + 贈送））</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="417" />
-        <location filename="../../ui/members/card.py" line="444" />
+        <location filename="../../ui/members/card.py" line="403" />
+        <location filename="../../ui/members/card.py" line="430" />
         <source>Refund</source>
         <translation>退卡</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="428" />
+        <location filename="../../ui/members/card.py" line="414" />
         <source>The card closes; the bonus left (%1) is not paid out.</source>
         <translation>此卡將登出；剩餘贈送（%1）不予退還。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="434" />
+        <location filename="../../ui/members/card.py" line="420" />
         <source>The card closes.</source>
         <translation>此卡將登出。</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="439" />
+        <location filename="../../ui/members/card.py" line="425" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="442" />
+        <location filename="../../ui/members/card.py" line="428" />
         <source>Refund %1</source>
         <translation>退款 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="459" />
+        <location filename="../../ui/members/card.py" line="446" />
         <source>Refund card</source>
         <translation>退卡</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="460" />
+        <location filename="../../ui/members/card.py" line="447" />
         <source>Pay %1 back to %2 and close the card?</source>
         <translation>退給 %2 %1 並登出此卡？</translation>
     </message>
@@ -3271,11 +3271,6 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>剩餘不足此時標黃</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
-        <source>Warn before response</source>
-        <translation>首次回應前提醒</translation>
-    </message>
-    <message>
         <location filename="../../ui/complaints/policy.py" line="100" />
         <source>Warn before investigation</source>
         <translation>調查時限前提醒</translation>
@@ -3299,6 +3294,11 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/complaints/policy.py" line="93" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="95" />
+        <source>Warn before response/urgent</source>
+        <translation>回應/緊急解決前提醒</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/policy.py" line="107" />
@@ -3538,9 +3538,19 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>請填寫對客人說了什麼或做了什麼。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/dialogs.py" line="189" />
+        <location filename="../../ui/complaints/dialogs.py" line="187" />
+        <source>Please write the answer given to the guest.</source>
+        <translation>請填寫給客人的答覆內容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="192" />
         <source>Please choose the guest's satisfaction, 1 to 5.</source>
         <translation>請選擇客人的滿意度（1 到 5）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/dialogs.py" line="206" />
+        <source>Please say why it is reopened.</source>
+        <translation>請填寫重新開啟的原因。</translation>
     </message>
 </context>
 <context>
@@ -3718,22 +3728,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Items</source>
         <translation>專案</translation>
     </message>
     <message>
-        <location filename="../../ui/members/models.py" line="127" />
+        <location filename="../../ui/members/models.py" line="143" />
         <source>Staff</source>
         <translation>員工</translation>
     </message>
@@ -3764,22 +3774,22 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>VoidEntryDialog</name>
     <message>
-        <location filename="../../ui/members/card.py" line="510" />
+        <location filename="../../ui/members/card.py" line="480" />
         <source>Void card entry no. %1</source>
         <translation>作廢儲值卡流水 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="517" />
+        <location filename="../../ui/members/card.py" line="487" />
         <source>Entry</source>
         <translation>流水</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="519" />
+        <location filename="../../ui/members/card.py" line="489" />
         <source>Reason *</source>
         <translation>原因 *</translation>
     </message>
     <message>
-        <location filename="../../ui/members/card.py" line="520" />
+        <location filename="../../ui/members/card.py" line="490" />
         <source>Void entry</source>
         <translation>作廢流水</translation>
     </message>
@@ -4321,12 +4331,12 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/actions.py" line="142" />
+        <location filename="../../ui/actions.py" line="151" />
         <source>Sorry, something went wrong. Nothing was saved. The details are in the log.</source>
         <translation>抱歉，程式出了點問題，本次操作沒有儲存。詳細資訊已寫入日誌。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="153" />
+        <location filename="../../ui/actions.py" line="192" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
@@ -4712,321 +4722,326 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../app/core/messages.py" line="146" />
+        <source>{field} must come before its deadline: less than {limit} minutes.</source>
+        <translation>{field}須早於時限：少於 {limit} 分鐘。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/messages.py" line="149" />
         <source>Not enough points: {need} needed, {have} available.</source>
         <translation>積分不足：需要 {need}，現有 {have}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="149" />
+        <location filename="../../app/core/messages.py" line="152" />
         <source>Points turn into a coupon in hundreds (100 points = ¥1).</source>
         <translation>積分按百兌換優惠券（100 積分 = ¥1）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="152" />
+        <location filename="../../app/core/messages.py" line="155" />
         <source>Please enter a whole number of points.</source>
         <translation>請輸入整數積分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="153" />
+        <location filename="../../app/core/messages.py" line="156" />
         <source>The lowest tier must ask for nothing, so every member has a tier.</source>
         <translation>最低等級不能設門檻，這樣每位會員都有等級。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="156" />
+        <location filename="../../app/core/messages.py" line="159" />
         <source>Tier {tier} must ask at least as much as the tiers below it.</source>
         <translation>{tier} 等級的門檻不能低於下面的等級。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="159" />
+        <location filename="../../app/core/messages.py" line="162" />
         <source>Tier {tier}: discount 0-50% and 0-1000 points per ¥100.</source>
         <translation>{tier} 等級：折扣 0-50%，每 ¥100 積 0-1000 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="162" />
+        <location filename="../../app/core/messages.py" line="165" />
         <source>The call time is not valid.</source>
         <translation>回訪時間無效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="163" />
+        <location filename="../../app/core/messages.py" line="166" />
         <source>That follow-up no longer exists.</source>
         <translation>該回訪已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="164" />
+        <location filename="../../app/core/messages.py" line="167" />
         <source>That call is already done.</source>
         <translation>該回訪已完成。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="165" />
+        <location filename="../../app/core/messages.py" line="168" />
         <source>The score is 1 to 5.</source>
         <translation>評分為 1 到 5 分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="166" />
+        <location filename="../../app/core/messages.py" line="169" />
         <source>Frontdesk is already running on this computer with the data in {folder}. Switch to that window instead.</source>
         <translation>前臺助手已經在這臺電腦上打開了（資料目錄 {folder}），請切換到那個視窗。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="171" />
+        <location filename="../../app/core/messages.py" line="174" />
         <source>Keep at least one backup.</source>
         <translation>至少保留一份備份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="172" />
+        <location filename="../../app/core/messages.py" line="175" />
         <source>Cannot write backups to {folder}: {reason}</source>
         <translation>無法把備份寫入 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="173" />
+        <location filename="../../app/core/messages.py" line="176" />
         <source>The backup copy failed its check ({problems}); the old backups are kept.</source>
         <translation>備份副本未通過校驗（{problems}），已保留原有備份。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="176" />
+        <location filename="../../app/core/messages.py" line="179" />
         <source>That backup is damaged ({problems}); it was not restored.</source>
         <translation>該備份已損壞（{problems}），未執行恢復。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="179" />
+        <location filename="../../app/core/messages.py" line="182" />
         <source>The store's database server cannot be reached; nothing was saved. What you typed is kept: try again in a moment.</source>
         <translation>連線不上門店的資料庫伺服器，本次沒有儲存。已輸入的內容仍保留，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="184" />
+        <location filename="../../app/core/messages.py" line="187" />
         <source>The connection to the server broke while saving, so it is not known whether it was saved. Press Save again when the server is back: it is never saved twice.</source>
         <translation>儲存時與伺服器的連線中斷，無法確定是否已儲存。請在伺服器恢復後再按一次儲存：同一筆不會重複儲存。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="189" />
+        <location filename="../../app/core/messages.py" line="192" />
         <source>Please enter the server as postgresql://user:password@host/database (for example postgresql://frontdesk:secret@192.168.1.10/frontdesk).</source>
         <translation>請按 postgresql://使用者名稱:密碼@主機/資料庫 的格式填寫伺服器（例如 postgresql://frontdesk:secret@192.168.1.10/frontdesk）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="194" />
+        <location filename="../../app/core/messages.py" line="197" />
         <source>Could not connect to the server: {reason}</source>
         <translation>無法連線到伺服器：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="195" />
+        <location filename="../../app/core/messages.py" line="198" />
         <source>The server's database already holds a store ({detail}); nothing was copied.</source>
         <translation>伺服器的資料庫中已有門店資料（{detail}），沒有複製任何內容。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="198" />
+        <location filename="../../app/core/messages.py" line="201" />
         <source>The copy on the server does not match the file ({detail}).</source>
         <translation>伺服器上的副本與資料檔案不一致（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="201" />
+        <location filename="../../app/core/messages.py" line="204" />
         <source>The restore waits: {count} other connection(s) to the store's server are open. Close Frontdesk on the other counters, then start it here again.</source>
         <translation>恢復暫緩：門店伺服器上還有 {count} 個其他連線。請先關閉其他前臺的 Frontdesk，再在本機重新啟動。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="206" />
+        <location filename="../../app/core/messages.py" line="209" />
         <source>That save could not be recognised; please retry.</source>
         <translation>無法識別這次儲存，請重試。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="207" />
+        <location filename="../../app/core/messages.py" line="210" />
         <source>Your role ({role}) may not do this; please ask a manager.</source>
         <translation>您的角色（{role}）無權進行此操作，請聯絡經理。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="210" />
+        <location filename="../../app/core/messages.py" line="213" />
         <source>There is no such care list.</source>
         <translation>沒有這個關懷名單。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="211" />
+        <location filename="../../app/core/messages.py" line="214" />
         <source>Choose print, open or save for new coupons.</source>
         <translation>請為新券選擇：列印、開啟或僅儲存。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="214" />
+        <location filename="../../app/core/messages.py" line="217" />
         <source>Nobody is signed in at this counter. Please sign in first.</source>
         <translation>本收銀臺當前無人登入，請先登入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="217" />
+        <location filename="../../app/core/messages.py" line="220" />
         <source>A coupon worth more than {limit} needs a manager; please ask one, or give less.</source>
         <translation>超過 {limit} 的優惠券需要經理發放；請找經理，或改小金額。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="221" />
+        <location filename="../../app/core/messages.py" line="224" />
         <source>Tier {tier} must give at least the discount and points of tier {lower} below it.</source>
         <translation>等級 {tier} 的折扣和積分不能低於下一級 {lower}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="225" />
+        <location filename="../../app/core/messages.py" line="228" />
         <source>{day} is both a holiday and a make-up working day; please keep it in one list.</source>
         <translation>{day} 同時是節假日和調休工作日，請只保留在一個列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="229" />
+        <location filename="../../app/core/messages.py" line="232" />
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="230" />
+        <location filename="../../app/core/messages.py" line="233" />
         <source>Too many wrong passwords: this account is locked for {minutes} minutes.</source>
         <translation>密碼錯誤次數過多，賬號已鎖定 {minutes} 分鐘。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="233" />
+        <location filename="../../app/core/messages.py" line="236" />
         <source>A user name is 2 to 32 small letters, digits, dots or dashes.</source>
         <translation>使用者名稱為 2 到 32 位小寫字母、數字、點或短橫線。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="236" />
+        <location filename="../../app/core/messages.py" line="239" />
         <source>Please choose a role.</source>
         <translation>請選擇角色。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="237" />
+        <location filename="../../app/core/messages.py" line="240" />
         <source>A password has at least 6 characters.</source>
         <translation>密碼至少 6 位。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="238" />
+        <location filename="../../app/core/messages.py" line="241" />
         <source>The first account is the owner's.</source>
         <translation>第一個賬號必須是店主。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="239" />
+        <location filename="../../app/core/messages.py" line="242" />
         <source>The user name {username} is taken.</source>
         <translation>使用者名稱 {username} 已被使用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="240" />
+        <location filename="../../app/core/messages.py" line="243" />
         <source>That staff account does not exist.</source>
         <translation>該員工賬號不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="241" />
+        <location filename="../../app/core/messages.py" line="244" />
         <source>You cannot disable your own account while you are signed in with it.</source>
         <translation>不能停用您當前登入的賬號。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="244" />
+        <location filename="../../app/core/messages.py" line="247" />
         <source>This is the last owner's account; add another owner before disabling it.</source>
         <translation>這是最後一個店主賬號；請先新增另一個店主再停用。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="247" />
+        <location filename="../../app/core/messages.py" line="250" />
         <source>The two passwords differ.</source>
         <translation>兩次輸入的密碼不一致。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="248" />
+        <location filename="../../app/core/messages.py" line="251" />
         <source>This row has more cells than the header.</source>
         <translation>這一行的列數比表頭多。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="249" />
+        <location filename="../../app/core/messages.py" line="252" />
         <source>Choose how a card payment is split: in proportion, paid money first or bonus first.</source>
         <translation>請選擇儲值卡消費的扣款方式：按比例、先扣實付或先扣贈送。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="253" />
+        <location filename="../../app/core/messages.py" line="256" />
         <source>A recharge is more than ¥0 and at most {max_cents}.</source>
         <translation>充值金額須大於 ¥0，且不超過 {max_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="256" />
+        <location filename="../../app/core/messages.py" line="259" />
         <source>The bonus cannot be more than the amount paid.</source>
         <translation>贈送金額不能超過實付金額。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="259" />
+        <location filename="../../app/core/messages.py" line="262" />
         <source>There is no tier “{value}”.</source>
         <translation>沒有等級“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="260" />
+        <location filename="../../app/core/messages.py" line="263" />
         <source>That recharge offer no longer exists.</source>
         <translation>該充值活動已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="261" />
+        <location filename="../../app/core/messages.py" line="264" />
         <source>The offer “{name}” is not on sale today.</source>
         <translation>充值活動“{name}”今天不在售。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="264" />
+        <location filename="../../app/core/messages.py" line="267" />
         <source>Choose how the guest paid: cash, WeChat, Alipay or bank card.</source>
         <translation>請選擇付款方式：現金、微信、支付寶或銀行卡。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="267" />
+        <location filename="../../app/core/messages.py" line="270" />
         <source>That is not a valid ID number (18 characters; check the last one).</source>
         <translation>身份證號無效（18 位，請檢查最後一位）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="270" />
+        <location filename="../../app/core/messages.py" line="273" />
         <source>Please enter the buyer's name with the ID number.</source>
         <translation>登記身份證號時請同時填寫購卡人姓名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="273" />
+        <location filename="../../app/core/messages.py" line="276" />
         <source>After this recharge the card would hold {after_cents}, more than the {limit_cents} a named card may hold (MOFCOM rules).</source>
         <translation>充值後卡內餘額為 {after_cents}，超過記名卡上限 {limit_cents}（商務部規定）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="278" />
+        <location filename="../../app/core/messages.py" line="281" />
         <source>The buyer's name and ID number should be recorded (MOFCOM rules).</source>
         <translation>應登記購卡人姓名和身份證號（商務部規定）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="281" />
+        <location filename="../../app/core/messages.py" line="284" />
         <source>This member has no open stored-value card; recharge first.</source>
         <translation>該會員沒有有效的儲值卡，請先充值。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="284" />
+        <location filename="../../app/core/messages.py" line="287" />
         <source>Not enough balance: {need_cents} needed, {have_cents} on the card.</source>
         <translation>餘額不足：需要 {need_cents}，卡內僅有 {have_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="287" />
+        <location filename="../../app/core/messages.py" line="290" />
         <source>Please enter an amount other than zero.</source>
         <translation>請輸入不為零的金額。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="288" />
+        <location filename="../../app/core/messages.py" line="291" />
         <source>The card can pay at most what is due: {due_cents}.</source>
         <translation>儲值卡最多支付應付金額：{due_cents}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="291" />
+        <location filename="../../app/core/messages.py" line="294" />
         <source>Only a recharge or a payment on an open card can be voided.</source>
         <translation>只能作廢有效儲值卡上的充值或消費。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="294" />
+        <location filename="../../app/core/messages.py" line="297" />
         <source>That entry was voided already.</source>
         <translation>該流水已作廢。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="295" />
+        <location filename="../../app/core/messages.py" line="298" />
         <source>No ID number was recorded with this recharge.</source>
         <translation>這筆充值沒有登記身份證號。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="298" />
+        <location filename="../../app/core/messages.py" line="301" />
         <source>That card entry does not exist.</source>
         <translation>該儲值卡流水不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="299" />
+        <location filename="../../app/core/messages.py" line="302" />
         <source>ID numbers were sealed with a key that is not on this PC ({file} in the data folder).</source>
         <translation>身份證號是用另一臺電腦上的金鑰加密的，本機沒有該金鑰（資料資料夾中的 {file}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="303" />
+        <location filename="../../app/core/messages.py" line="306" />
         <source>This ID number cannot be read back.</source>
         <translation>無法讀取該身份證號。</translation>
     </message>
     <message>
-        <location filename="../../app/core/messages.py" line="304" />
+        <location filename="../../app/core/messages.py" line="307" />
         <source>This store has no data folder to keep the ID-number key in.</source>
         <translation>本店沒有可儲存身份證號金鑰的資料資料夾。</translation>
     </message>
@@ -5228,6 +5243,21 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <source>redemption target</source>
         <translation>核銷率目標</translation>
     </message>
+    <message>
+        <location filename="../../ui/actions.py" line="85" />
+        <source>the warning before the first response</source>
+        <translation>首次回應前的提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="88" />
+        <source>the warning before the investigation</source>
+        <translation>調查時限前的提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="91" />
+        <source>the warning before the final answer</source>
+        <translation>最終答覆前的提醒</translation>
+    </message>
 </context>
 <context>
     <name>files</name>
@@ -5303,17 +5333,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../ui/actions.py" line="91" />
+        <location filename="../../ui/actions.py" line="100" />
         <source>receptionist</source>
         <translation>前臺</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92" />
+        <location filename="../../ui/actions.py" line="101" />
         <source>manager</source>
         <translation>經理</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93" />
+        <location filename="../../ui/actions.py" line="102" />
         <source>owner</source>
         <translation>店主</translation>
     </message>
@@ -5321,27 +5351,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="129" />
+        <location filename="../../ui/main.py" line="139" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="282" />
+        <location filename="../../ui/main.py" line="296" />
         <source>The store's database server (%1) does not answer. Is the back-office PC on and connected? Retry when it is.</source>
         <translation>門店的資料庫伺服器（%1）沒有響應。請檢查後臺電腦是否已開機並連上網路，然後點“重試”。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="302" />
+        <location filename="../../ui/main.py" line="316" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="317" />
+        <location filename="../../ui/main.py" line="331" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="327" />
+        <location filename="../../ui/main.py" line="341" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

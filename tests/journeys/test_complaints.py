@@ -1,7 +1,7 @@
-"""Journey: warnings before a complaint deadline, on the real clock. The manager sets a
-one-minute first response (so the five-minute warning is due at once); a case answered
-after its warning is met, another one warned before a restart is not warned again after
-it, and is then missed."""
+"""Journey: warnings before a complaint deadline, on the real clock. The manager tries a
+one-minute first response (refused: the five-minute warning would come before it), then
+sets two minutes with a one-minute warning; a case answered after its warning is met,
+another one warned before a restart is not warned again after it, and is then missed."""
 
 from __future__ import annotations
 
@@ -38,10 +38,20 @@ def test_warning_before_the_deadline_then_met_or_missed(
     app.key("ctrl+a")
     app.type("1")
     app.key("Return")
+    # The five-minute warning cannot come before a one-minute deadline: said, not saved.
+    app.wait_text("formError", "首次回应前的提醒须早于时限：少于 1 分钟。")
+    app.wait_focus("slaWarnResponse")
+    app.screenshot("warning-longer-than-the-stage")
+    app.key("ctrl+a")
+    app.type("1")
+    app.click("slaResponse")
+    app.key("ctrl+a")
+    app.type("2")
+    app.key("Return")
     app.wait_gone("slaPolicyDialog")
 
     log_walk_in(app, "王先生", "毛巾有异味")
-    app.wait_log(r"deadline warning: TS000001 response")
+    app.wait_log(r"deadline warning: TS000001 response", timeout=90)
     app.screenshot("warned")
     app.click("step_respond")
     app.wait_window("complaintStepDialog")
@@ -50,7 +60,7 @@ def test_warning_before_the_deadline_then_met_or_missed(
     app.wait_gone("complaintStepDialog")
 
     log_walk_in(app, "李女士", "水温太低")
-    app.wait_log(r"deadline warning: TS000002 response")
+    app.wait_log(r"deadline warning: TS000002 response", timeout=90)
     app.key("ctrl+q")
     assert app.wait_exit() == 0
     app.assert_clean_output()
@@ -58,7 +68,7 @@ def test_warning_before_the_deadline_then_met_or_missed(
     again = frontdesk()
     sign_in(again)
     again.wait_focus("memberSearchBox")
-    again.wait_log(r"deadline missed: TS000002 response", timeout=90)
+    again.wait_log(r"deadline missed: TS000002 response", timeout=150)
     again.screenshot("missed")
     assert "deadline warning" not in again.output()  # warned once, before the restart
     again.key("ctrl+q")

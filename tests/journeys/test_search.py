@@ -40,6 +40,7 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
     for typed in ("chenshan", "censan", "陈珊", "shan", "cs"):
         search(app, typed, 1)
     app.screenshot("fuzzy")
+    search(app, "censan", 1)  # left on screen while the owner switches fuzzy pinyin off
 
     app.key("ctrl+comma")
     app.wait_window("settingsDialog")
@@ -48,6 +49,9 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
     app.wait_widget("fuzzyPinyin", lambda w: w["checked"] is False)
     app.key("ctrl+Return")
     app.wait_gone("settingsDialog")
+    app.wait_widget(
+        "memberResultsView", lambda w: w["rows"] == 0, what="the hits shown follow the switch"
+    )
     search(app, "chenshan", 1)
     search(app, "censan", 0)
     app.wait_text("searchHint", "Ctrl+N")

@@ -154,6 +154,12 @@ def test_every_page_and_dialog_reads_whole(
     for step in ("respond", "investigate", "answer", "close", "reopen", "escalate", "note"):
         dialog(lambda s=step: StepDialog(ctx, case, s, win), f"step_{step}")
     dialog(lambda: SlaPolicyDialog(ctx, win), "sla_policy")
+    sla = SlaPolicyDialog(ctx, win)
+    sla.show()
+    sla.holidays.setText("abc")
+    sla.on_save()  # the error line shown: the help text above it still reads whole
+    look(sla, "sla_policy_error")
+    sla.close()
     dialog(lambda: SlaReportDialog(ctx, win), "sla_report")
     dialog(lambda: CouponDialog(ctx, win), "coupon_new")
     dialog(lambda: CouponDialog(ctx, win, complaint_id=case.id), "coupon_compensation")

@@ -183,6 +183,9 @@ class StepDialog(FormDialog):
         elif self.step == "investigate":
             result = call(self, cp.start_investigation, ctx, cid, note)
         elif self.step == "answer":
+            if not note.strip():
+                self.show_error(self.tr("Please write the answer given to the guest."), "note")
+                return
             result = call(self, cp.answer, ctx, cid, note, self.root_cause.toPlainText())
         elif self.step == "close":
             if self.score.checkedId() < 1:
@@ -199,6 +202,9 @@ class StepDialog(FormDialog):
                 note,
             )
         elif self.step == "reopen":
+            if not note.strip():
+                self.show_error(self.tr("Please say why it is reopened."), "note")
+                return
             result = call(self, cp.reopen, ctx, cid, note)
         elif self.step == "escalate":
             result = call(self, cp.escalate, ctx, cid, note)

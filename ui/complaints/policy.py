@@ -92,7 +92,7 @@ class SlaPolicyDialog(FormDialog):
                 (self.tr("Holidays"), self.holidays, "holidays"),
                 (self.tr("Make-up working days"), self.makeup, "makeup_workdays"),
                 (
-                    self.tr("Warn before response"),
+                    self.tr("Warn before response/urgent"),
                     self.warn_response,
                     "warn_response_minutes",
                 ),

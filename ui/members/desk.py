@@ -180,7 +180,11 @@ class MemberDesk(QWidget):
     @Slot(str, int, object)
     def _on_changed(self, topic: str, _member_id: int, _source: object) -> None:
         if topic == bus.SETTINGS:
-            self.fuzzy_pinyin = st.load(self.ctx).fuzzy_pinyin
+            fuzzy = st.load(self.ctx).fuzzy_pinyin
+            if fuzzy != self.fuzzy_pinyin:
+                self.fuzzy_pinyin = fuzzy
+                if self.search_box.text().strip():  # the hits shown follow the switch
+                    self.run_search()
 
     def upkeep_search_keys(self) -> bool:
         """After an upgrade that changed how members are found, their search keys are

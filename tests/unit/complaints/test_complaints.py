@@ -10,6 +10,7 @@ import pytest
 from app import complaints as cp
 from app.bootstrap import open_store
 from app.complaints import ComplaintInput
+from app.core import store
 from app.core.calendar import SlaPolicy, countdown, format_seconds
 from app.core.clock import FakeClock
 from app.core.context import AppContext
@@ -441,11 +442,43 @@ class TestWarnings:
         log(ctx)
         clock.advance(minutes=14)
         assert cp.check_warnings(ctx) == []  # no warning for the first response
-        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_response_minutes=60))
-        log(ctx)  # a warning longer than the stage comes at once
-        assert [a.stage for a in cp.check_warnings(ctx)] == ["response"]
+        # A warning that would come before the stage began is refused, nothing saved.
+        with refused("sla.warn_too_long", ValidationError):
+            cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_response_minutes=15))
+        with refused("sla.warn_too_long", ValidationError):
+            cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_investigation_minutes=1440))
+        assert cp.get_policy(ctx).warn_response_minutes == 0
         with refused("sla.out_of_range", ValidationError):
             cp.get_policy(ctx).with_changes(warn_investigation_minutes=-5)
+        # 14 minutes before a 15-minute response: halfway through it at the earliest.
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_response_minutes=14))
+        log(ctx)
+        clock.advance(minutes=7, seconds=29)
+        assert cp.check_warnings(ctx) == []
+        clock.advance(seconds=1)
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["response"]
+
+    def test_an_urgent_case_is_warned_halfway_not_as_it_is_logged(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        """The first response's warning (5 minutes) on an urgent case's 5-minute solution:
+        it used to come the moment the case was logged, on every urgent case."""
+        c = log(ctx, "booking")
+        assert c.severity == "urgent"
+        assert cp.check_warnings(ctx) == []
+        clock.advance(minutes=2, seconds=29)
+        assert cp.check_warnings(ctx) == []
+        clock.advance(seconds=1)
+        assert [a.stage for a in cp.check_warnings(ctx)] == ["solution"]
+
+    def test_a_policy_saved_before_the_check_still_opens(self, ctx: AppContext) -> None:
+        """The check is made on saving: a store whose policy an earlier version saved with a
+        warning longer than its stage still reads it (and warns halfway)."""
+        policy = cp.get_policy(ctx).with_changes(warn_response_minutes=60)
+        with ctx.uow(write=True) as uow:
+            store.set_policy_in(uow.session, policy)
+            uow.commit()
+        assert cp.get_policy(ctx).warn_response_minutes == 60
 
     def test_two_counters_warn_once_and_a_restart_does_not_repeat(
         self, ctx: AppContext, data_dir: Path, clock: FakeClock
