@@ -3036,7 +3036,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/settings.py" line="275" />
         <source>Coupons redeemed</source>
-        <translation>已核销（张）</translation>
+        <translation>优惠券核销率</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="284" />
