@@ -53,7 +53,8 @@ def test_warning_before_the_deadline_then_met_or_missed(
     log_walk_in(app, "王先生", "毛巾有异味")
     app.wait_log(r"deadline warning: TS000001 response", timeout=90)
     app.screenshot("warned")
-    app.click("step_respond")
+    app.wait_focus("complaintList")  # the case just logged, selected
+    app.key("Return")  # its next step: respond
     app.wait_window("complaintStepDialog")
     app.type("已道歉，马上调水温")
     app.key("ctrl+Return")

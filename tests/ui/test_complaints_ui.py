@@ -200,3 +200,23 @@ def test_warning_before_the_deadline_is_said_once(
     with qtbot.assertNotEmitted(window.alerts.alerted):
         window.on_tick()
     assert window.breach_banner.isHidden()  # a warning is not a miss
+
+
+def test_the_list_by_keyboard_tab_leaves_it_enter_opens_the_next_step(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    """A receptionist found no keyboard way from the list to a step: Tab walked the table's
+    cells and Enter did nothing."""
+    c = cp.log_complaint(ctx, cp.ComplaintInput("phone", "service", "态度差", guest_name="李女士"))
+    window.complaints.reload()
+    open_complaints_page(qtbot, window)
+    page = window.complaints
+    assert page.current is not None and page.current.id == c.id
+    press(qtbot, Qt.Key.Key_Return, on=page.view)
+    step = page.findChild(StepDialog)
+    assert step is not None and step.step == "respond" and step.isVisible()
+    step.reject()
+    page.view.setFocus()
+    tabbed = press(qtbot, Qt.Key.Key_Tab, on=page.view)
+    assert QApplication.focusWidget() is not page.view and tabbed is page.view
+    assert QApplication.focusWidget() in page.step_buttons.values()

@@ -101,6 +101,10 @@ class ComplaintsPage(QWidget):
         for col, width in enumerate((90, 110, 160, 80, 90, 110, 165, 140)):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self.on_current_changed)
+        # Keyboard first: Tab leaves the list for the step buttons (not from cell to cell),
+        # and Enter on a case opens its next step.
+        self.view.setTabKeyNavigation(False)
+        self.view.activated.connect(self.open_next_step)
 
         self.detail = QTextBrowser(objectName="complaintDetail")
         self.step_buttons: dict[str, QPushButton] = {}
@@ -230,6 +234,15 @@ class ComplaintsPage(QWidget):
         )
         self.counts_changed.emit(total, late)
 
+    @Slot()
+    def open_next_step(self) -> None:
+        """Enter (or a double click) on a case: the next step of its workflow, the first of
+        respond, investigate, answer, close, reopen that applies to it now."""
+        for step in ("respond", "investigate", "answer", "close", "reopen"):
+            if self.step_buttons[step].isEnabled():
+                self.open_step(step)
+                return
+
     # --- detail ----------------------------------------------------------------------
 
     @Slot()
@@ -341,3 +354,5 @@ class ComplaintsPage(QWidget):
         self.changes.tell(bus.COMPLAINTS, result.member_id, self)
         if result.status == "closed":
             self.show_detail(result)
+        elif self.isVisible():
+            self.view.setFocus()  # the case just logged or moved on: Enter, its next step
