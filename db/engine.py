@@ -310,6 +310,14 @@ def one_moment(session: Session) -> None:
         session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
 
 
+def hold_table(session: Session, table: str) -> None:
+    """Keeps every other writer off `table` until the session's transaction ends (reads go
+    on): a long job's write, made from what it read, overwrites nothing written meanwhile.
+    SQLite's one writer already has that from its BEGIN IMMEDIATE; a server is told so."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE'))
+
+
 def serialize(session: Session, lock: int) -> None:
     """Makes the caller's transaction the only one holding `lock` until it ends, across
     every counter: PostgreSQL's transaction-level advisory lock. On SQLite the one writer

@@ -24,7 +24,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     type_coerce,
     union_all,
     update,
@@ -33,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.engine import fetch_direct, warm_direct
+from db.engine import fetch_direct, hold_table, warm_direct
 from db.models import (
     Base,
     DailyTotal,
@@ -289,19 +288,17 @@ class MemberRepository:
             return []
         return list(self.session.connection().execute(_RESULTS, {"ids": id_list}).all())
 
-    def points_due(self, member_id: int, now: datetime) -> int:
-        """Points of the member's batches past their year that the daily expiry has not
-        taken yet (no longer theirs)."""
-        return int(
-            self.session.scalar(
-                select(func.coalesce(func.sum(PointsEntry.remaining), 0)).where(
-                    PointsEntry.member_id == member_id,
-                    PointsEntry.remaining > 0,
-                    PointsEntry.expires_at <= now,
-                )
+    def points_now(self, member_id: int, balance: int, now: datetime) -> int:
+        """The member's points balance as of `now`: less the batches past their year that
+        the daily expiry has not taken yet (no longer theirs); never below zero."""
+        due = self.session.scalar(
+            select(func.coalesce(func.sum(PointsEntry.remaining), 0)).where(
+                PointsEntry.member_id == member_id,
+                PointsEntry.remaining > 0,
+                PointsEntry.expires_at <= now,
             )
-            or 0
         )
+        return max(0, balance - int(due or 0))
 
     def tier_of(self, member_id: int) -> str:
         """The member's tier code: their stats row's, or the lowest tier until their first
@@ -485,11 +482,9 @@ class LoyaltyRepository:
         return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in self.session.execute(stmt)}
 
     def hold_stats(self) -> None:
-        """Keeps every other writer off member_stats until the caller's transaction ends
-        (reads go on): what the figures hold now is then what gets overwritten. SQLite's
-        one writer already has that from its BEGIN IMMEDIATE; a server is told so."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("LOCK TABLE member_stats IN SHARE ROW EXCLUSIVE MODE"))
+        """Every other writer kept off member_stats until the caller's transaction ends:
+        what the figures hold now is then what gets overwritten (db.engine.hold_table)."""
+        hold_table(self.session, MemberStats.__tablename__)
 
     def stored(self, member_ids: Sequence[int]) -> dict[int, tuple[str, int, int, str, str | None]]:
         """current() for these members only (a few), or for all of them when they are many
@@ -572,11 +567,9 @@ class DashboardRepository:
         self.session.execute(stmt)
 
     def hold(self) -> None:
-        """Keeps every visit and new member out of the day book until the caller's
-        transaction ends (they wait; reads go on). SQLite's one writer already has that
-        from its BEGIN IMMEDIATE; a server is told so."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("LOCK TABLE daily_totals IN SHARE ROW EXCLUSIVE MODE"))
+        """Every visit and new member kept out of the day book until the caller's
+        transaction ends (they wait; reads go on: db.engine.hold_table)."""
+        hold_table(self.session, DailyTotal.__tablename__)
 
     def book(self) -> dict[tuple[str, str], tuple[int, ...]]:
         """The day book as it stands: (day ISO, tier) -> its COUNTS."""

@@ -38,8 +38,8 @@ def balance(ctx: AppContext, member_id: int) -> int:
         m = uow.session.get(Member, member_id)
         if m is None:
             raise NotFound("member.not_found", member_id=member_id)
-        due = MemberRepository(uow.session).points_due(member_id, ctx.clock.now())
-        return max(0, m.points_balance - due)
+        repo = MemberRepository(uow.session)
+        return repo.points_now(member_id, m.points_balance, ctx.clock.now())
 
 
 def expire_due_in(s: Session, member_id: int, now: datetime) -> int:

@@ -73,7 +73,6 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
     by_rank = {t.code: t.rank for t in tiers}
     rows: list[tuple[Any, ...]] = []
     changes: list[dict[str, Any]] = []
-    up = down = 0
     total = len(stats)
     for n, (mid, spend, count, first, last, visits) in enumerate(stats):
         old = before.get(mid)
@@ -81,8 +80,6 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
         best = qualifying_tier(tiers, spend, count)
         if best.code != tier:
             direction = "upgrade" if best.rank > by_rank.get(tier, 0) else "downgrade"
-            up += direction == "upgrade"
-            down += direction == "downgrade"
             changes.append(
                 {
                     "member_id": mid,
@@ -117,8 +114,6 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
             log.info("tier review: %d members changed meanwhile, left as they are", len(moved))
             rows = [r for r in rows if r[0] not in moved]
             changes = [c for c in changes if c["member_id"] not in moved]
-            up = sum(1 for c in changes if c["reason"].startswith("upgrade"))
-            down = len(changes) - up
         repo.upsert(rows)  # only what changed since the last review
         repo.add_tier_changes(changes)
         setting = uow.session.get(Setting, keys.LOYALTY_LAST_REVIEW) or Setting(
@@ -128,7 +123,8 @@ def refresh(ctx: AppContext, progress: Progress | None = None) -> RefreshResult:
         uow.session.add(setting)
         uow.commit()
     say("members", total, total)
-    result = RefreshResult(total, up, down, perf_counter() - started)
+    up = sum(1 for c in changes if by_rank[c["to_tier"]] > by_rank.get(c["from_tier"], 0))
+    result = RefreshResult(total, up, len(changes) - up, perf_counter() - started)
     log.info(
         "tier review done: %d members, %d up, %d down, %.1f s",
         result.members,

@@ -467,5 +467,5 @@ def _profile(repo: MemberRepository, m: Member, now: datetime) -> MemberProfile:
         updated_at=m.updated_at,
         recent_visits=[visit_row(v) for v in repo.visits(m.id, 20)],
         tier=repo.tier_of(m.id),
-        points_balance=max(0, m.points_balance - repo.points_due(m.id, now)),
+        points_balance=repo.points_now(m.id, m.points_balance, now),
     )
