@@ -80,11 +80,18 @@ RESULT_COLUMNS = (
 _RESULTS = select(*RESULT_COLUMNS).where(Member.id.in_(bindparam("ids", expanding=True)))
 
 
-def _search_page(plain: int, fuzzy: int) -> Select[*tuple[Any, ...]]:
-    """`plain` then `fuzzy` prefix range scans bound to :lo<i>, :hi<i> and :n, each an
-    index range of at most :n keys; each member once, at their best; ranked by tier (0
-    exact key, 1 prefix, 2 fuzzy), then active members, those seen recently, often, then
-    the scan and key that found them; at most :n rows of RESULT_COLUMNS.
+# How a prefix was made from what was typed, which sets where its finds rank: the name
+# as everyday read (an exact key tier 0, a longer one 1), as rarely read or written in the
+# other script (2, 3), as heard by fuzzy pinyin (4, exact or not).
+PLAIN, RARE, FUZZY = 0, 1, 2
+
+
+def _search_page(grades: tuple[int, ...]) -> Select[*tuple[Any, ...]]:
+    """One prefix range scan per grade (PLAIN, RARE or FUZZY, in that order) bound to
+    :lo<i>, :hi<i> and :n, each an index range of at most :n keys; each member once, at
+    their best; ranked by tier (0 exact key, 1 prefix of a PLAIN scan; 2, 3 of a RARE one;
+    4 FUZZY), then active members, those seen recently, often, then the scan and key that
+    found them; at most :n rows of RESULT_COLUMNS.
 
     A found key is ranked by one string: its tier, its scan (a letter), the key itself, so
     a member's best is min() of a GROUP BY, and the tiers after the :n-th candidate's
@@ -93,14 +100,14 @@ def _search_page(plain: int, fuzzy: int) -> Select[*tuple[Any, ...]]:
     row_number() and rank() on SQLite). On PostgreSQL the string takes the key's "C"
     collation, so min() and the order are byte order there too."""
     parts = []
-    for i in range(plain + fuzzy):
+    for i, grade in enumerate(grades):
         lo = bindparam(f"lo{i}", type_=String)
         tier: Any = (
-            literal_column("'2'", String)
-            if i >= plain
+            literal_column("'4'", String)
+            if grade == FUZZY
             else case(
-                (MemberSearchKey.key == lo, literal_column("'0'", String)),
-                else_=literal_column("'1'", String),
+                (MemberSearchKey.key == lo, literal_column(f"'{2 * grade}'", String)),
+                else_=literal_column(f"'{2 * grade + 1}'", String),
             )
         )
         rank = tier + literal_column(f"'{chr(ord('a') + i)}'", String) + MemberSearchKey.key
@@ -145,20 +152,22 @@ def _search_page(plain: int, fuzzy: int) -> Select[*tuple[Any, ...]]:
 
 
 # Per database kind (SQLite, PostgreSQL) and plan shape, made at the first search of it.
-_SEARCH_SQL: dict[tuple[str, int, int], tuple[str, tuple[str, ...], bool, dict[str, Any]]] = {}
+_SEARCH_SQL: dict[
+    tuple[str, tuple[int, ...]], tuple[str, tuple[str, ...], bool, dict[str, Any]]
+] = {}
 _PROCESSORS: dict[str, tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
 
 
 def _search_sql(
-    dialect: Dialect, plain: int, fuzzy: int
+    dialect: Dialect, grades: tuple[int, ...]
 ) -> tuple[str, tuple[str, ...], bool, dict[str, Any]]:
     """_search_page's statement compiled once for a database kind: its SQL text, its
     parameters' names in the order the driver takes them, whether they go by position
     (SQLite's ?) or by name (psycopg's %(name)s), and the values it binds itself."""
-    key = (dialect.name, plain, fuzzy)
+    key = (dialect.name, grades)
     made = _SEARCH_SQL.get(key)
     if made is None:
-        compiled = _search_page(plain, fuzzy).compile(dialect=dialect)
+        compiled = _search_page(grades).compile(dialect=dialect)
         positional = bool(compiled.positional)
         names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
         own = {k: b.value for k, b in compiled.binds.items() if b.value is not None}
@@ -182,24 +191,26 @@ def _result_processors(dialect: Dialect) -> tuple[tuple[int, Callable[[Any], Any
 
 
 def search_page(
-    engine: Engine, prefixes: Sequence[tuple[str, bool]], limit: int
+    engine: Engine, prefixes: Sequence[tuple[str, int]], limit: int
 ) -> list[tuple[Any, ...]]:
-    """The members found by these key prefixes (each with whether it is a fuzzy one),
-    best first, at most `limit`: RESULT_COLUMNS of each, typed as through SQLAlchemy.
+    """The members found by these key prefixes (each with its grade: PLAIN, RARE or FUZZY,
+    in that order), best first, at most `limit`: RESULT_COLUMNS of each, typed as through
+    SQLAlchemy.
 
     One statement, so one round trip to a server; each prefix an index range of at most
-    `limit` keys, and the ranking (exact, prefix, fuzzy; active; seen recently, often) done
+    `limit` keys, and the ranking (exact, prefix; the rare ones' exact, prefix; fuzzy;
+    active; seen recently, often) done
     by the database, so only the page comes back. Compiled once per shape and run by the
     driver on the connection the engine keeps for it: a keystroke builds no SQL, goes
     through no ORM, execution layer or pool, and on a server is one round trip (see
     fetch_direct)."""
     if not prefixes or limit < 1:
         return []
-    plain = sum(1 for _, is_fuzzy in prefixes if not is_fuzzy)
-    if any(is_fuzzy for _, is_fuzzy in prefixes[:plain]):
-        raise ValueError("the fuzzy prefixes come after the others")
+    grades = tuple(grade for _, grade in prefixes)
+    if list(grades) != sorted(grades) or not set(grades) <= {PLAIN, RARE, FUZZY}:
+        raise ValueError("the prefixes' grades are PLAIN, RARE, FUZZY in that order")
     dialect = engine.dialect
-    sql, names, positional, own = _search_sql(dialect, plain, len(prefixes) - plain)
+    sql, names, positional, own = _search_sql(dialect, grades)
     values = dict(own)
     values["n"], values["last"] = limit, limit - 1
     for i, (prefix, _) in enumerate(prefixes):

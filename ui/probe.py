@@ -59,8 +59,13 @@ def _describe(w: QWidget | None) -> dict[str, Any] | None:
     if isinstance(w, QAbstractButton):
         info["checked"] = w.isChecked()
     if isinstance(w, QAbstractItemView) and w.model() is not None:
-        info["rows"] = w.model().rowCount()
+        model = w.model()
+        info["rows"] = model.rowCount()
         info["current_row"] = w.currentIndex().row()
+        info["cells"] = [  # what the first rows show, as text
+            [str(model.index(r, c).data() or "") for c in range(model.columnCount())]
+            for r in range(min(model.rowCount(), 10))
+        ]
     return info
 
 

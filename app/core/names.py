@@ -11,7 +11,7 @@ from typing import Protocol
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # The search keys' generation: a store whose keys were made by an older one has them
 # made again (app.members.service.rebuild_search_keys, in the background at start).
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 # At most this many readings of one name get keys (the everyday one first, then the
 # surname's other readings, then the given name's).
 MAX_READINGS = 8
@@ -100,9 +100,10 @@ def name_pinyin(name: str) -> tuple[str, str]:
 
 def fuzzy(pinyin_text: str) -> str:
     """Pinyin as an input method's fuzzy mode hears it: z/zh, c/ch, s/sh, l/n, an/ang,
-    en/eng, in/ing fall together (applied alike to keys and to what is typed)."""
+    en/eng, in/ing fall together, and ü written v or u (吕 lv, as on a keyboard, or lu, as
+    without its dots) (applied alike to keys and to what is typed)."""
     text = pinyin_text.replace("zh", "z").replace("ch", "c").replace("sh", "s")
-    return text.replace("ng", "n").replace("n", "l")
+    return text.replace("ng", "n").replace("n", "l").replace("v", "u")
 
 
 def name_suffixes(name: str) -> list[str]:
@@ -136,22 +137,34 @@ def member_keys(
     pinyin: tuple[str, str] | None = None,
 ) -> set[str]:
     """The keys a search finds the member by. Kinds: m member no., c card, p phone from
-    its start, t phone from its end; n the name from any character (Simplified); y full
-    pinyin from the start and s from any later syllable, i initials, each for every
-    reading of the name; f fuzzy full pinyin and j fuzzy initials."""
+    its start, t phone from its end; n the name from any character as written, v in
+    Simplified when written otherwise (陳 also as 陈); y full pinyin from the start and s
+    from any later syllable, i initials, each for the everyday reading of the name and
+    its surname's own readings (单 dan and shan); r all three for the given name's rarer
+    readings (俊 shun), found after the others; f fuzzy full pinyin and j fuzzy initials
+    of every reading."""
     keys = {"m" + member_no.lower(), "p" + phone, "t" + phone[::-1]}
     if card_no:
         keys.add("c" + card_no.lower())
-    keys.update("n" + s for s in name_suffixes(simplified(name)))
+    written = name_suffixes(name)
+    keys.update("n" + s for s in written)
+    keys.update("v" + s for s in name_suffixes(simplified(name)) if s not in written)
     readings = list(name_readings(name))
     if pinyin is not None and pinyin[0]:
         keys.add("y" + pinyin[0])
         keys.add("f" + fuzzy(pinyin[0]))
+    given = readings[0][1:] if readings else ()
     for words in readings:
         full, initials = "".join(words), "".join(w[0] for w in words)
-        keys.add("y" + full)
-        keys.add("i" + initials)
+        later = ["".join(words[k:]) for k in range(1, len(words))]
+        if words[1:] == given:
+            keys.add("y" + full)
+            keys.add("i" + initials)
+            keys.update("s" + s for s in later)
+        else:  # (not what the everyday reading has already)
+            keys.update(
+                "r" + s for s in (full, initials, *later) if keys.isdisjoint(k + s for k in "yis")
+            )
         keys.add("f" + fuzzy(full))
         keys.add("j" + initials.replace("n", "l"))
-        keys.update("s" + "".join(words[k:]) for k in range(1, len(words)))
     return keys

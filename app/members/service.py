@@ -39,7 +39,14 @@ from app.members.rules import (
     validate_input,
 )
 from db.models import Member, Setting, Visit
-from db.repositories import MemberRepository, search_page, warm_search_page
+from db.repositories import (
+    FUZZY,
+    PLAIN,
+    RARE,
+    MemberRepository,
+    search_page,
+    warm_search_page,
+)
 
 
 def _check_unique(repo: MemberRepository, values: dict[str, object], own_id: int | None) -> None:
@@ -253,9 +260,9 @@ def list_visits(
         ]
 
 
-def _plan(query: str, fuzzy_pinyin: bool = True) -> list[tuple[str, bool]]:
-    """The key prefixes to scan for a query, most specific kind first, each with whether
-    it is a fuzzy one (ranked after every exact and prefix match)."""
+def _plan(query: str, fuzzy_pinyin: bool = True) -> list[tuple[str, int]]:
+    """The key prefixes to scan for a query, most specific kind first, each with its grade
+    (db.repositories: PLAIN; RARE, ranked after every plain match; FUZZY, last)."""
     text = clean_text(query)
     if not text:
         return []
@@ -263,12 +270,18 @@ def _plan(query: str, fuzzy_pinyin: bool = True) -> list[tuple[str, bool]]:
     if digits.isdigit():
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
-        return [(kind + digits, False) for kind in ("c", "m", "p")] + [("t" + digits[::-1], False)]
+        return [(kind + digits, PLAIN) for kind in ("c", "m", "p")] + [("t" + digits[::-1], PLAIN)]
     if has_cjk(text):
-        return [("n" + simplified(text), False)]
-    plan = [(kind + text, False) for kind in ("c", "m", "i", "y", "s", "n")]
-    if fuzzy_pinyin and text.isalpha() and text.isascii():
-        plan += [("j" + text.replace("n", "l"), True), ("f" + fuzzy(text), True)]
+        # As written first; then the other script: a Simplified query finds 陳 by its
+        # Simplified keys, a Traditional one finds names written in Simplified.
+        simple = simplified(text)
+        other = [("n" + simple, RARE)] if simple != text else []
+        return [("n" + text, PLAIN), *other, ("v" + simple, RARE)]
+    plan = [(kind + text, PLAIN) for kind in ("c", "m", "i", "y", "s", "n")]
+    if text.isalpha() and text.isascii():
+        plan.append(("r" + text, RARE))
+        if fuzzy_pinyin:
+            plan += [("j" + text.replace("n", "l"), FUZZY), ("f" + fuzzy(text), FUZZY)]
     return plan
 
 

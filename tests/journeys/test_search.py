@@ -23,23 +23,47 @@ def search(app: App, typed: str, rows: int) -> None:
     )
 
 
+def register(app: App, name: str, phone: str) -> None:
+    app.key("ctrl+n")
+    app.wait_focus("memberNameEdit")
+    app.type(name)
+    app.key("Tab")
+    app.wait_focus("memberPhoneEdit")
+    app.type(phone)
+    app.key("Return")
+    app.wait_gone("memberDialog")
+
+
+def names_shown(app: App, typed: str, names: list[str]) -> None:
+    search(app, typed, len(names))
+    app.wait_widget(
+        "memberResultsView",
+        lambda w: [next((c for c in row if c in names), None) for row in w["cells"]] == names,
+        what=f"{names} for {typed!r}",
+    )
+
+
 def test_search_forgives_and_the_owner_can_switch_it_off(
     frontdesk: Callable[..., App], store: Path
 ) -> None:
     app = frontdesk()
     create_owner(app)
     app.wait_focus("memberSearchBox")
-    app.key("ctrl+n")
-    app.wait_focus("memberNameEdit")
-    app.type("陳珊")  # registered in Traditional characters
-    app.key("Tab")
-    app.wait_focus("memberPhoneEdit")
-    app.type("13912345678")
-    app.key("Return")
-    app.wait_gone("memberDialog")
+    register(app, "陳珊", "13912345678")  # registered in Traditional characters
     for typed in ("chenshan", "censan", "陈珊", "shan", "cs"):
         search(app, typed, 1)
     app.screenshot("fuzzy")
+    register(app, "陈方", "13912345679")
+    register(app, "吕布", "13912345670")
+    register(app, "赵俊颖", "13912345671")  # 俊 jun, rarely shun
+    register(app, "张三", "13912345672")
+    # The script typed first, then the other; the everyday reading before a rare one
+    # (赵俊颖 registered after 张三, so seen as recently); ü typed as u.
+    names_shown(app, "陈", ["陈方", "陳珊"])
+    names_shown(app, "陳", ["陳珊", "陈方"])
+    names_shown(app, "zs", ["张三", "赵俊颖"])
+    names_shown(app, "lubu", ["吕布"])
+    app.screenshot("ranked")
     search(app, "censan", 1)  # left on screen while the owner switches fuzzy pinyin off
 
     app.key("ctrl+comma")
@@ -64,15 +88,19 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
     # start makes them again in the background and says so.
     with sqlite3.connect(store / "frontdesk.sqlite3") as con:
         con.execute("DELETE FROM settings WHERE key = 'search_keys_version'")
-        con.execute("DELETE FROM member_search_keys WHERE key LIKE 'f%' OR key LIKE 's%'")
+        con.execute(
+            "DELETE FROM member_search_keys WHERE key LIKE 'f%' OR key LIKE 's%' OR key LIKE 'v%'"
+        )
     again = frontdesk()
     sign_in(again)
     again.wait_focus("memberSearchBox")
-    again.wait_log(r"member search keys rebuilt: 1 members")
-    again.wait_log(r"member lookup ready \(1 members\)")  # its pages read once, at the start
-    assert scalar(store, "SELECT value FROM settings WHERE key = 'search_keys_version'") == "2"
+    again.wait_log(r"member search keys rebuilt: 5 members")
+    again.wait_log(r"member lookup ready \(5 members\)")  # its pages read once, at the start
+    assert scalar(store, "SELECT value FROM settings WHERE key = 'search_keys_version'") == "3"
     search(again, "censan", 0)
-    search(again, "陳", 1)
+    names_shown(again, "陳", ["陳珊", "陈方"])
+    search(again, "lubu", 0)  # fuzzy is off: ü is v
+    names_shown(again, "lvbu", ["吕布"])
     again.key("ctrl+q")
     assert again.wait_exit() == 0
     again.assert_clean_output()
@@ -80,4 +108,4 @@ def test_search_forgives_and_the_owner_can_switch_it_off(
     saved = json.loads(scalar(store, "SELECT value FROM settings WHERE key = 'store_settings'"))
     assert saved["fuzzy_pinyin"] is False
     keys = {k for (k,) in query(store, "SELECT key FROM member_search_keys")}
-    assert {"n陈珊", "ychenshan", "sshan", "ics", "fcelsal"} <= keys, keys
+    assert {"n陳珊", "v陈珊", "ychenshan", "sshan", "ics", "fcelsal", "flubu", "rzsy"} <= keys

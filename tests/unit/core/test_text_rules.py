@@ -48,7 +48,8 @@ def test_pinyin(name: str, full: str, initials: str, also: list[str]) -> None:
 
 def test_traditional_and_simplified_find_each_other() -> None:
     assert simplified("陳張鄭") == "陈张郑"
-    assert "n陈大文" in member_keys("1", None, "陳大文", "13800138000")
+    keys = member_keys("1", None, "陳大文", "13800138000")
+    assert {"n陳大文", "v陈大文", "n大文"} <= keys and "v大文" not in keys
 
 
 def test_fuzzy_pinyin_hears_as_input_methods_do() -> None:
@@ -56,6 +57,17 @@ def test_fuzzy_pinyin_hears_as_input_methods_do() -> None:
     assert fuzzy("liming") == fuzzy("nimin") == fuzzy("nimin")
     assert fuzzy("chenfeng") == fuzzy("cenfen")
     assert fuzzy("wang") != fuzzy("wei")
+    assert fuzzy("lvbu") == fuzzy("lubu") and fuzzy("nv") == fuzzy("lu")
+
+
+def test_a_given_names_rarer_readings_are_keys_of_their_own_kind() -> None:
+    """俊 is jun, rarely shun or dun: those readings find 赵俊颖 only by r keys (ranked
+    after the everyday ones); a surname's own reading (单 shan) is an everyday one."""
+    keys = member_keys("1", None, "赵俊颖", "13800138000")
+    assert {"yzhaojunying", "izjy", "sjunying", "sying"} <= keys
+    assert {"rzhaoshunying", "rzsy", "rshunying", "rzdy"} <= keys
+    assert not {"izsy", "yzhaoshunying", "sshunying", "rying"} & keys
+    assert {"yshantianfang", "istf"} <= member_keys("1", None, "单田芳", "13800138000")
 
 
 def test_name_suffixes() -> None:

@@ -191,6 +191,33 @@ class TestSearch:
         found = members.search(people, "zhangsan", fuzzy_pinyin=False)
         assert [r.name for r in found.rows] == ["张三", "张三丰"]
 
+    def test_a_rare_reading_or_the_other_script_comes_after_what_was_typed(
+        self, people: AppContext, clock: FakeClock
+    ) -> None:
+        rare = make_member(people, "赵俊颖", "13700000011")  # 俊 jun, rarely shun
+        trad = make_member(people, "陳大文", "13700000012")
+        simple = make_member(people, "陈方", "13700000013")
+        # The rarer readings are seen more recently: still after the everyday ones.
+        members.record_visit(people, rare.id, 100)
+        members.record_visit(people, trad.id, 100)
+        assert names(people, "zs") == ["张三", "张三丰", "赵俊颖"]
+        assert names(people, "zhaoshun") == ["赵俊颖"]  # still found by it
+        assert names(people, "zhaojun") == ["赵俊颖"]
+        # The script typed first, then the other.
+        assert names(people, "陈") == ["陈方", "陳大文"]
+        assert names(people, "陳") == ["陳大文", "陈方"]
+        assert names(people, "陳方") == ["陈方"]
+        assert simple.name == "陈方"
+
+    def test_u_with_dots_typed_v_or_u(self, people: AppContext) -> None:
+        make_member(people, "吕布", "13700000021")
+        make_member(people, "鲁班", "13700000022")
+        assert names(people, "lvbu") == ["吕布"]
+        assert names(people, "lubu") == ["吕布"]  # by ear: ü written without its dots
+        assert names(people, "lu") == ["鲁班", "吕布"]
+        found = members.search(people, "lubu", fuzzy_pinyin=False)
+        assert found.rows == []
+
     def test_within_a_kind_of_match_recent_and_frequent_guests_first(
         self, people: AppContext, clock: FakeClock
     ) -> None:

@@ -25,7 +25,7 @@ from app.core.context import AppContext
 from app.core.errors import Forbidden, Unavailable
 from db.engine import DB_FILENAME, driver_cursor, fetch_direct, make_engine, make_session_factory
 from db.models import Member
-from db.repositories import KEY_END, MemberRepository, search_page
+from db.repositories import FUZZY, KEY_END, PLAIN, RARE, MemberRepository, search_page
 from tests import pg
 from tests.helpers import make_member
 
@@ -37,28 +37,30 @@ STATS = st.tuples(
     st.none() | st.integers(min_value=0, max_value=3),  # last visit, days ago (few: ties)
     st.integers(min_value=0, max_value=2),  # visits
 )
-PLANS = st.lists(st.tuples(KEYS, st.booleans()), min_size=1, max_size=5).map(
-    lambda plan: sorted(plan, key=lambda p: p[1])  # the fuzzy prefixes last
-)
+PLANS = st.lists(
+    st.tuples(KEYS, st.sampled_from((PLAIN, RARE, FUZZY))), min_size=1, max_size=5
+).map(lambda plan: sorted(plan, key=lambda p: p[1]))  # plain, rare, then fuzzy prefixes
 NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 
 
 def expected(
     keys: dict[int, set[str]],
     stats: dict[int, tuple[bool, int | None, int]],
-    plan: list[tuple[str, bool]],
+    plan: list[tuple[str, int]],
     limit: int,
 ) -> list[int]:
     """The documented rule: each prefix's first `limit` keys in byte order; a member at
-    their best (tier: 0 exact, 1 prefix, 2 fuzzy; then the scan, the key); the tiers after
+    their best (tier: 0 exact, 1 prefix of a plain prefix, 2 and 3 of a rare one, 4 fuzzy;
+    then the scan, the key); the tiers after
     the limit-th candidate's cut; ranked by tier, active, seen recently (never last),
     often, then how they were found, then id."""
     every = sorted((k, m) for m, ks in keys.items() for k in ks)
     best: dict[int, tuple[int, int, str]] = {}
-    for i, (prefix, is_fuzzy) in enumerate(plan):
+    for i, (prefix, grade) in enumerate(plan):
         found = [(k, m) for k, m in every if prefix <= k < prefix + KEY_END][:limit]
         for k, m in found:
-            rank = (2 if is_fuzzy else 0 if k == prefix else 1, i, k)
+            tier = 4 if grade == FUZZY else 2 * grade + (0 if k == prefix else 1)
+            rank = (tier, i, k)
             best[m] = min(best.get(m, rank), rank)
     tiers = sorted(rank[0] for rank in best.values())
     last_tier = tiers[limit - 1] if len(tiers) >= limit else 9
@@ -89,7 +91,7 @@ def test_the_page_is_the_rule(
     people: list[int],
     key_sets: list[set[str]],
     stat_list: list[tuple[bool, int | None, int]],
-    plan: list[tuple[str, bool]],
+    plan: list[tuple[str, int]],
     limit: int,
 ) -> None:
     keys = dict(zip(people, key_sets, strict=True))
@@ -113,9 +115,11 @@ def test_the_page_is_the_rule(
 
 def test_nothing_asked_nothing_read(ctx: AppContext) -> None:
     assert search_page(ctx.engine, [], 30) == []
-    assert search_page(ctx.engine, [("n张", False)], 0) == []
-    with pytest.raises(ValueError, match="fuzzy"):
-        search_page(ctx.engine, [("fzs", True), ("izs", False)], 30)
+    assert search_page(ctx.engine, [("n张", PLAIN)], 0) == []
+    with pytest.raises(ValueError, match="order"):
+        search_page(ctx.engine, [("fzs", FUZZY), ("izs", PLAIN)], 30)
+    with pytest.raises(ValueError, match="order"):
+        search_page(ctx.engine, [("rzs", RARE), ("izs", PLAIN)], 30)
 
 
 def test_signed_out_nothing_is_looked_up(ctx: AppContext) -> None:
@@ -125,7 +129,7 @@ def test_signed_out_nothing_is_looked_up(ctx: AppContext) -> None:
     with pytest.raises(Forbidden):
         members.search(counter, "zs")
     with pytest.raises(Forbidden):
-        counter.direct_read(search_page, [("izs", False)], 30)
+        counter.direct_read(search_page, [("izs", PLAIN)], 30)
 
 
 def test_a_database_error_comes_out_as_sqlalchemys_and_the_connection_is_kept(
@@ -134,7 +138,7 @@ def test_a_database_error_comes_out_as_sqlalchemys_and_the_connection_is_kept(
     engine = make_engine(tmp_path / "empty.sqlite3")  # no tables: the statement fails
     try:
         with pytest.raises(DBAPIError) as failed:
-            search_page(engine, [("izs", False)], 30)
+            search_page(engine, [("izs", PLAIN)], 30)
         assert not failed.value.connection_invalidated
         assert engine.pool.checkedout() == 0  # given back
         with engine.connect() as conn:
@@ -152,7 +156,7 @@ def test_lookups_racing_on_two_threads_each_find_their_own(ctx: AppContext) -> N
 
     def look(prefix: str, name: str) -> None:
         for _ in range(150):
-            got = search_page(ctx.engine, [(prefix, False)], 30)
+            got = search_page(ctx.engine, [(prefix, PLAIN)], 30)
             if [row[3] for row in got] != [name]:
                 wrong.append(got)
 
@@ -252,10 +256,10 @@ def test_a_lookup_after_the_server_dropped_its_connection(ctx: AppContext) -> No
     counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
 
     try:
-        assert len(search_page(engine, [("n张", False)], 30)) == 1
+        assert len(search_page(engine, [("n张", PLAIN)], 30)) == 1
         assert _backends(ctx, "fd-lookup-test") == ["idle"]  # not "idle in transaction"
         assert pg.terminate(ctx.engine, "fd-lookup-test") == 1
-        assert len(search_page(engine, [("n张", False)], 30)) == 1  # on a new connection
+        assert len(search_page(engine, [("n张", PLAIN)], 30)) == 1  # on a new connection
         assert pg.terminate(ctx.engine, "fd-lookup-test") == 1
         assert [r.name for r in members.search(counter, "张").rows] == ["张三"]
         with engine.connect() as conn:  # the pool's own connections work alongside
@@ -299,7 +303,7 @@ def test_a_lookup_with_the_server_gone_says_it_cannot_be_reached(ctx: AppContext
     counter = AppContext(engine=engine, session_factory=make_session_factory(engine), system=True)
     try:
         with pytest.raises(Unavailable) as unavailable:
-            counter.direct_read(search_page, [("n张", False)], 30)
+            counter.direct_read(search_page, [("n张", PLAIN)], 30)
         assert unavailable.value.code == "db.unreachable"
         with pytest.raises(Unavailable):  # and again: nothing half-made was kept
             members.search(counter, "张")
