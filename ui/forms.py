@@ -6,16 +6,18 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSpinBox,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -119,8 +123,9 @@ class FormDialog(QDialog):
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
         focus = self.focusWidget()
-        if fields and (focus is None or focus in self.buttons.buttons()):
-            fields[0].setFocus()
+        first = next((f for f in fields if f.isEnabled()), None)
+        if first is not None and (focus is None or focus in self.buttons.buttons()):
+            first.setFocus()
 
     def values(self) -> list[object]:
         """What the user can have typed or chosen in this form."""
@@ -152,19 +157,15 @@ class FormDialog(QDialog):
                 return
             widget = item.widget()
             if widget is not None:
-                if (
-                    widget.isVisible()
-                    and widget.isEnabled()
-                    and widget.focusPolicy() & (Qt.FocusPolicy.TabFocus)
-                ):
+                # Disabled fields keep their place (Tab passes them by while they are; a
+                # tick box may enable one).
+                if widget.isVisible() and widget.focusPolicy() & (Qt.FocusPolicy.TabFocus):
                     found.append(widget)
                 elif widget.isVisible():  # a composite field (e.g. the 1-5 score)
                     found.extend(
                         w
                         for w in widget.findChildren(QWidget)
-                        if w.isVisible()
-                        and w.isEnabled()
-                        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                        if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
                     )
                 return
             layout = item.layout()
@@ -259,3 +260,50 @@ class ScoreButtons(QWidget):
                 button.setFocus()
                 return True
         return super().eventFilter(watched, event)
+
+
+class NumberHint(QObject):
+    """Says why a number box did not take a key. Qt's boxes drop a key that would make
+    their text invalid, without a word: "-3" in a box from 0 came out 3, "99999" in one up
+    to 9999 came out 9999. Now the box shows what it takes, under itself, as the key is
+    dropped (the text stays as it was). Installed once on the application."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(watched, QSpinBox | QDoubleSpinBox)
+            and isinstance(event, QKeyEvent)
+            and event.text().isprintable()
+            and event.text()
+        ):
+            edit = watched.lineEdit()
+            text = edit.text()
+            if edit.hasSelectedText():
+                start, end = edit.selectionStart(), edit.selectionEnd()
+            else:
+                start = end = edit.cursorPosition()
+            typed = text[:start] + event.text() + text[end:]
+            state = watched.validate(typed, start + len(event.text()))[0]
+            if state == QValidator.State.Invalid:
+                QToolTip.showText(
+                    watched.mapToGlobal(watched.rect().bottomLeft()), number_range(watched), watched
+                )
+        return False
+
+
+def number_range(box: QSpinBox | QDoubleSpinBox) -> str:
+    """What a number box takes, as a sentence: "Enter a whole number from 0 to 9999"."""
+    low, high = box.textFromValue(box.minimum()), box.textFromValue(box.maximum())  # type: ignore[arg-type]
+    if isinstance(box, QDoubleSpinBox):
+        text = QCoreApplication.translate(
+            "NumberHint", "Enter a number from %1 to %2, with at most %3 decimals."
+        ).replace("%3", str(box.decimals()))
+    else:
+        text = QCoreApplication.translate("NumberHint", "Enter a whole number from %1 to %2.")
+    return text.replace("%1", low).replace("%2", high)
+
+
+def install_number_hints(app: QApplication) -> NumberHint:
+    hint = NumberHint(app)
+    app.installEventFilter(hint)
+    return hint

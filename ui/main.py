@@ -31,6 +31,7 @@ from app.coupons import CouponView
 from app.reporting import dashboard, daybook
 from ui.actions import error_text
 from ui.format import language, local_datetime
+from ui.forms import install_number_hints
 from ui.login import LoginDialog, SetupOwnerDialog
 from ui.main_window import MainWindow
 from ui.probe import install as install_probe
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Frontdesk")
     install_probe(app)  # only when FRONTDESK_PROBE is set (the journey tests)
+    install_number_hints(app)
     quitter = install_quit_signals(app)
     register_fonts(app)
     apply_style(app)
