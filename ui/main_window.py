@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -187,6 +188,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.follow_label)
         self.care.follow_ups_due.connect(self.on_follow_ups_due)
         self.care.refresh_reminders()
+        # The deadlines warned of and still to meet: the soonest, counting down.
+        self.warning_button = QToolButton(objectName="warningStatus")
+        self.warning_button.setAutoRaise(True)
+        self.warning_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.warning_button.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.warning_button.clicked.connect(self.open_warned)
+        self.warning_button.hide()
+        self.statusBar().addPermanentWidget(self.warning_button)
         self.sla_label = QLabel(objectName="slaStatus")
         self.staff_label = QLabel(objectName="staffStatus")
         self.statusBar().addPermanentWidget(self.staff_label)
@@ -398,6 +407,40 @@ class MainWindow(QMainWindow):
         self._last_wall, self._last_mono = now, mono
         self.clock_label.setText(local_datetime(now))
         self.complaints.tick(locked=self.locked)
+        if not self.locked:
+            self.show_warnings()
+
+    def show_warnings(self) -> None:
+        """The soonest deadline warned of and not yet met, its countdown live, and how
+        many more; nothing once they are met, missed or closed."""
+        heed = self.complaints.warnings_to_heed()
+        if not heed:
+            self.warning_button.hide()
+            return
+        first = heed[0]
+        left = int((first.due_at - self.ctx.clock.now()).total_seconds())
+        text = (
+            self.tr("%1 %2: %3 due in %4")
+            .replace("%1", first.ref)
+            .replace("%2", first.guest)
+            .replace("%3", labels.stages().get(first.stage, first.stage))
+            .replace("%4", format_seconds(max(left, 0)))
+        )
+        if len(heed) > 1:
+            text += " " + self.tr("(+%1 more)").replace("%1", str(len(heed) - 1))
+        self.warning_button.setText("⚠ " + text)
+        self.warning_button.setToolTip(
+            "\n".join(f"{a.ref} {a.guest}: {local_datetime(a.due_at)}" for a in heed)
+        )
+        self.warning_button.show()
+
+    @Slot()
+    def open_warned(self) -> None:
+        """A click on the warning: the complaints page with that case selected."""
+        heed = self.complaints.warnings_to_heed()
+        self.show_page(self.pages.indexOf(self.complaints))
+        if heed:
+            self.complaints.select(heed[0].complaint_id)
 
     @Slot(int, int)
     def on_complaint_counts(self, total: int, late: int) -> None:
@@ -448,7 +491,8 @@ class MainWindow(QMainWindow):
         ]
         log.info("deadline warning: %s", "; ".join(f"{a.ref} {a.stage}" for a in alerts))
         self.alerts.raise_alert(self.tr("Complaint deadline near"), "\n".join(lines))
-        self.statusBar().showMessage(lines[0], 60000)
+        if not self.locked:
+            self.show_warnings()
 
     def show_breaches(self) -> None:
         count = len(self.unacknowledged)

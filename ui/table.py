@@ -28,6 +28,9 @@ class RowsTableModel(QAbstractTableModel, Generic[Row]):
         self._rows = rows
         self.endResetModel()
 
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

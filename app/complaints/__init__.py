@@ -30,6 +30,7 @@ from app.complaints.rules import (
     SlaReport,
     WarningAlert,
     ref_of,
+    still_to_heed,
 )
 from app.complaints.service import (
     add_note,
@@ -93,4 +94,5 @@ __all__ = [
     "respond",
     "set_policy",
     "start_investigation",
+    "still_to_heed",
 ]

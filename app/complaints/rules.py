@@ -150,5 +150,18 @@ class SlaReport:
     warned_then_met: dict[str, int] = field(default_factory=dict)
 
 
+def still_to_heed(
+    warned: list[WarningAlert], open_cases: list[ComplaintView], now: datetime
+) -> list[WarningAlert]:
+    """Of the warnings given, those still worth showing, soonest first: each once, its
+    deadline not yet passed (a missed one is a breach's to tell) nor met, its case open."""
+    pending = {(c.id, d.stage) for c in open_cases for d in c.deadlines if d.met_at is None}
+    kept: dict[tuple[int, str], WarningAlert] = {}
+    for a in warned:
+        if a.due_at > now and (a.complaint_id, a.stage) in pending:
+            kept.setdefault((a.complaint_id, a.stage), a)
+    return sorted(kept.values(), key=lambda a: (a.due_at, a.ref))
+
+
 def ref_of(complaint_id: int) -> str:
     return f"TS{complaint_id:06d}"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import complaints as cp
-from app.complaints import BreachAlert, ComplaintView
+from app.complaints import BreachAlert, ComplaintView, WarningAlert
 from app.core.context import AppContext
 from app.members import MemberProfile
 from ui import bus
@@ -143,6 +143,7 @@ class ComplaintsPage(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(lambda: self.open_log_dialog())
         self.current: ComplaintView | None = None
+        self._warned: list[WarningAlert] = []
         self.reload()
 
     @Slot(str, int, object)
@@ -198,7 +199,11 @@ class ComplaintsPage(QWidget):
         alerts = quietly(cp.check_breaches, self.ctx.as_system()) or []
         near = quietly(cp.check_warnings, self.ctx.as_system()) or []
         if near:
+            self._warned.extend(near)
             self.warnings.emit(near)  # also while locked: the warning still sounds
+            known = {row.id for row in self.model.rows()}
+            if not locked and not {a.complaint_id for a in near} <= known:
+                self.reload()  # logged at another counter a moment ago
             shown = self.current
             if not locked and shown is not None and shown.id in {a.complaint_id for a in near}:
                 self.on_current_changed()  # its timeline shows the warning
@@ -226,6 +231,12 @@ class ComplaintsPage(QWidget):
         if alerts:
             self.breaches.emit(alerts)
         return alerts
+
+    def warnings_to_heed(self) -> list[WarningAlert]:
+        """The warnings given whose deadline is still to come and not yet met, soonest
+        first (forgotten once met, missed or closed)."""
+        self._warned = cp.still_to_heed(self._warned, self.model.rows(), self.ctx.clock.now())
+        return list(self._warned)
 
     def _emit_counts(self) -> None:
         total, late = self.model.rowCount(), self.model.breached_count()
