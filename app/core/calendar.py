@@ -39,11 +39,12 @@ class SlaPolicy:
     due_soon_minutes: int = 5
     # A warning before each stage's deadline (tray, sound, status bar; once per deadline).
     # First response / urgent solution and investigation: minutes before (0 = none). The
-    # final answer: minutes before, or 0 = the morning of its last day (opening time).
-    # Never before halfway through the stage (see warn_at).
+    # final answer: minutes before, or 0 = the morning of its last day (opening time);
+    # none when warn_answer is off. Never before halfway through the stage (see warn_at).
     warn_response_minutes: int = 5
     warn_investigation_minutes: int = 120
     warn_answer_minutes: int = 0
+    warn_answer: bool = True
 
     def __post_init__(self) -> None:
         checks = [
@@ -60,6 +61,8 @@ class SlaPolicy:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise ValidationError("sla.out_of_range", field=name, min=low, max=high)
+        if not isinstance(self.warn_answer, bool):
+            raise ValidationError("sla.out_of_range", field="warn_answer", min=0, max=1)
         if not set(self.rest_weekdays) <= set(range(7)) or len(set(self.rest_weekdays)) >= 7:
             raise ValidationError("sla.rest_days", field="rest_weekdays")
         for value in (self.open_minute, self.close_minute):
@@ -141,6 +144,8 @@ class SlaPolicy:
         warning (5 minutes) on an urgent case's 5-minute solution comes after 2½ minutes,
         not as it is logged."""
         if stage == ANSWER:
+            if not self.warn_answer:
+                return None
             if self.warn_answer_minutes:
                 at = due_at - timedelta(minutes=self.warn_answer_minutes)
                 at = max(at, logged_at + (due_at - logged_at) / 2)

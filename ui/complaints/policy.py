@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -70,6 +72,17 @@ class SlaPolicyDialog(FormDialog):
         self.warn_investigation.setSpecialValueText(self.tr("no warning"))
         self.warn_answer = _spin("slaWarnAnswer", 0, 10080, p.warn_answer_minutes, minutes)
         self.warn_answer.setSpecialValueText(self.tr("the morning of its last day"))
+        # The final answer's warning can be switched off (its 0 is "the morning of the
+        # last day", so it needs a switch of its own).
+        self.warn_answer_on = QCheckBox(self.tr("Warn"), objectName="slaWarnAnswerOn")
+        self.warn_answer_on.setChecked(p.warn_answer)
+        self.warn_answer_on.toggled.connect(self.warn_answer.setEnabled)
+        self.warn_answer.setEnabled(p.warn_answer)
+        answer_row = QWidget()
+        row = QHBoxLayout(answer_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.warn_answer_on)
+        row.addWidget(self.warn_answer, 1)
         self.rest = WeekdayChecks(p.rest_weekdays)
         self.rest_boxes = self.rest.boxes
         self.holidays = QLineEdit(
@@ -101,9 +114,10 @@ class SlaPolicyDialog(FormDialog):
                     self.warn_investigation,
                     "warn_investigation_minutes",
                 ),
-                (self.tr("Warn before final answer"), self.warn_answer, "warn_answer_minutes"),
+                (self.tr("Warn before final answer"), answer_row, "warn_answer_minutes"),
             )
         )
+        self.fields["warn_answer_minutes"] = self.warn_answer  # an error's focus goes there
         self.form.insertRow(5, self.tr("Rest days"), self.rest)
         meaning = QLabel(
             self.tr(
@@ -129,6 +143,7 @@ class SlaPolicyDialog(FormDialog):
                 warn_response_minutes=self.warn_response.value(),
                 warn_investigation_minutes=self.warn_investigation.value(),
                 warn_answer_minutes=self.warn_answer.value(),
+                warn_answer=self.warn_answer_on.isChecked(),
                 rest_weekdays=self.rest.checked(),
                 holidays=_dates(self.holidays.text(), "holidays"),
                 makeup_workdays=_dates(self.makeup.text(), "makeup_workdays"),

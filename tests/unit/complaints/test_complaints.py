@@ -435,6 +435,22 @@ class TestWarnings:
             minutes=90
         )
 
+    def test_the_final_answers_warning_can_be_switched_off(
+        self, ctx: AppContext, clock: FakeClock
+    ) -> None:
+        """Its 0 means "the morning of the last day", so it has a switch of its own; a
+        policy saved before the switch existed keeps warning."""
+        old = cp.get_policy(ctx).to_json().replace(', "warn_answer": true', "")
+        assert 'warn_answer"' not in old and SlaPolicy.from_json(old).warn_answer
+        cp.set_policy(ctx, cp.get_policy(ctx).with_changes(warn_answer=False))
+        c = log(ctx)
+        answer = next(d for d in c.deadlines if d.stage == "answer")
+        assert cp.get_policy(ctx).warn_at("answer", answer.due_at, clock.now()) is None
+        clock.set(answer.due_at - timedelta(minutes=1))  # warned by now, were it on
+        assert "answer" not in [a.stage for a in cp.check_warnings(ctx)]
+        with refused("sla.out_of_range", ValidationError):
+            cp.get_policy(ctx).with_changes(warn_answer="no")
+
     def test_policy_switches_a_warning_off_or_brings_it_forward(
         self, ctx: AppContext, clock: FakeClock
     ) -> None:
