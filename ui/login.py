@@ -4,7 +4,7 @@ lock after the counter has been left idle."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app import staff as st
@@ -92,7 +92,9 @@ class LoginDialog(FormDialog):
         self.form.addRow(self.tr("User name"), self.username)
         self.form.addRow(self.tr("Password"), self.password)
         self.fields.update({"username": self.username, "password": self.password})
-        self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("Sign in"))
+        sign_in = self.buttons.button(self.buttons.StandardButton.Save)
+        sign_in.setText(self.tr("Sign in"))
+        sign_in.setIcon(QIcon())  # not Save's floppy disk
         # Enter is handled here, once: in the user name it moves to the password, in the
         # password it signs in. (Left to Qt, the same Enter also reached the dialog's
         # default button: one wrong password counted three times.)
