@@ -670,102 +670,102 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>時限設定…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="109" />
+        <location filename="../../ui/complaints/page.py" line="113" />
         <source>Respond</source>
         <translation>回應</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="110" />
+        <location filename="../../ui/complaints/page.py" line="114" />
         <source>Investigate</source>
         <translation>調查</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="111" />
+        <location filename="../../ui/complaints/page.py" line="115" />
         <source>Answer</source>
         <translation>答覆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="112" />
+        <location filename="../../ui/complaints/page.py" line="116" />
         <source>Close</source>
         <translation>結案</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113" />
+        <location filename="../../ui/complaints/page.py" line="117" />
         <source>Reopen</source>
         <translation>重新開啟</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="114" />
+        <location filename="../../ui/complaints/page.py" line="118" />
         <source>Escalate</source>
         <translation>升級</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="115" />
+        <location filename="../../ui/complaints/page.py" line="119" />
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="116" />
+        <location filename="../../ui/complaints/page.py" line="120" />
         <source>Compensation coupon</source>
         <translation>補償券</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="124" />
+        <location filename="../../ui/complaints/page.py" line="128" />
         <source>Complaint</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="229" />
+        <location filename="../../ui/complaints/page.py" line="244" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未結：%1    超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="252" />
+        <location filename="../../ui/complaints/page.py" line="276" />
         <source>No complaint selected.</source>
         <translation>未選擇投訴。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="262" />
+        <location filename="../../ui/complaints/page.py" line="286" />
         <source>assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="263" />
+        <location filename="../../ui/complaints/page.py" line="287" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="272" />
+        <location filename="../../ui/complaints/page.py" line="296" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="273" />
+        <location filename="../../ui/complaints/page.py" line="297" />
         <source>(late)</source>
         <translation>（超時）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="276" />
+        <location filename="../../ui/complaints/page.py" line="300" />
         <source>missed</source>
         <translation>已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="278" />
+        <location filename="../../ui/complaints/page.py" line="302" />
         <source>open</source>
         <translation>進行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="284" />
+        <location filename="../../ui/complaints/page.py" line="308" />
         <source>urgent case</source>
         <translation>緊急投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="284" />
+        <location filename="../../ui/complaints/page.py" line="308" />
         <source>by staff</source>
         <translation>員工手動</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="290" />
+        <location filename="../../ui/complaints/page.py" line="314" />
         <source>%1 overdue</source>
         <translation>%1超時</translation>
     </message>
@@ -1606,17 +1606,17 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/forms.py" line="49" />
+        <location filename="../../ui/forms.py" line="53" />
         <source>Save</source>
         <translation>儲存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="50" />
+        <location filename="../../ui/forms.py" line="54" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="56" />
+        <location filename="../../ui/forms.py" line="60" />
         <source>Save (Enter, or Ctrl+Enter in a text box)</source>
         <translation>儲存（回車；在多行文本框中按 Ctrl+回車）</translation>
     </message>
@@ -1737,134 +1737,144 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="577" />
+        <location filename="../../ui/main_window.py" line="621" />
         <source>Frontdesk</source>
         <translation>前臺助手</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="102" />
         <source>Members  F1</source>
         <translation>會員  F1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
-        <location filename="../../ui/main_window.py" line="455" />
+        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="499" />
         <source>Complaints  F4</source>
         <translation>投訴  F4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="104" />
         <source>Coupons  F6</source>
         <translation>優惠券  F6</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="104" />
+        <location filename="../../ui/main_window.py" line="105" />
         <source>Guest care  F7</source>
         <translation>客戶關懷  F7</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="107" />
         <source>Administration  F9</source>
         <translation>系統管理  F9</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108" />
+        <location filename="../../ui/main_window.py" line="109" />
         <source>Dashboard  F10</source>
         <translation>經營看板  F10</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>Settings  Ctrl+,</source>
         <translation>設定  Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>Quit  Ctrl+Q</source>
         <translation>退出  Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Seen — show it</source>
         <translation>已知悉 — 檢視</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175" />
+        <location filename="../../ui/main_window.py" line="176" />
         <source>Locked</source>
         <translation>已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="208" />
         <source>Ready</source>
         <translation>就緒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="373" />
+        <location filename="../../ui/main_window.py" line="382" />
         <source>Signed in: %1</source>
         <translation>已登入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441" />
+        <location filename="../../ui/main_window.py" line="423" />
+        <source>%1 %2: %3 due in %4</source>
+        <translation>%1 %2：%3還剩 %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="430" />
+        <source>(+%1 more)</source>
+        <translation>（另有 %1 條）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="484" />
         <source>%1 %2: %3 due at %4 (in %5)</source>
         <translation>%1 %2：%3 將於 %4 到期（還剩 %5）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450" />
+        <location filename="../../ui/main_window.py" line="493" />
         <source>Complaint deadline near</source>
         <translation>投訴時限將到</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465" />
+        <location filename="../../ui/main_window.py" line="509" />
         <source>%1 missed deadlines not yet seen. Latest: %2 %3, %4 overdue</source>
-        <translation>有 %1 個超時尚未檢視。最新：%2 %3，%4超時</translation>
+        <translation>有 %1 項時限已超時，尚未檢視。最新：%2 %3，%4超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547" />
+        <location filename="../../ui/main_window.py" line="591" />
         <source>Quit Frontdesk?</source>
         <translation>退出前臺助手？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="548" />
+        <location filename="../../ui/main_window.py" line="592" />
         <source>%1 is not saved. Quit anyway and lose what was typed?</source>
         <translation>“%1”還沒有儲存。仍要退出並放棄已輸入的內容嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562" />
+        <location filename="../../ui/main_window.py" line="606" />
         <source>The data was restored from the backup taken %1. %2 audit entries made after that backup were carried over. The replaced data is kept as %3.</source>
         <translation>資料已從 %1 的備份恢復。該備份之後的 %2 條操作日誌已保留。被替換的資料另存為 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569" />
+        <location filename="../../ui/main_window.py" line="613" />
         <source>Restore done</source>
         <translation>恢復完成</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393" />
+        <location filename="../../ui/main_window.py" line="402" />
         <source>The PC clock was changed by %1 minutes. Deadlines are unchanged; please check the time.</source>
         <translation>電腦時間被調整了 %1 分鐘。已承諾的時限不受影響，請核對時間。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405" />
+        <location filename="../../ui/main_window.py" line="448" />
         <source>Complaints open: %1 · overdue: %2</source>
-        <translation>未結投訴：%1 · 超時：%2</translation>
+        <translation>未結投訴：%1 · 其中超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418" />
+        <location filename="../../ui/main_window.py" line="461" />
         <source>%1 %2: %3 overdue</source>
         <translation>%1 %2：%3已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424" />
-        <location filename="../../ui/main_window.py" line="472" />
+        <location filename="../../ui/main_window.py" line="467" />
+        <location filename="../../ui/main_window.py" line="516" />
         <source>escalated to %1</source>
         <translation>已升級給%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>Complaint deadline missed</source>
         <translation>投訴處理超時</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491" />
+        <location filename="../../ui/main_window.py" line="535" />
         <source>Calls due: %1</source>
         <translation>待回訪：%1</translation>
     </message>
@@ -2023,7 +2033,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     <message>
         <location filename="../../ui/members/dialogs.py" line="63" />
         <source>Name *</source>
-        <translation>名稱 *</translation>
+        <translation>姓名 *</translation>
     </message>
     <message>
         <location filename="../../ui/members/dialogs.py" line="64" />
@@ -2511,6 +2521,19 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <location filename="../../ui/members/models.py" line="33" />
         <source>%1 (deactivated)</source>
         <translation>%1（已停用）</translation>
+    </message>
+</context>
+<context>
+    <name>NumberHint</name>
+    <message>
+        <location filename="../../ui/forms.py" line="298" />
+        <source>Enter a number from %1 to %2, with at most %3 decimals.</source>
+        <translation>請輸入 %1 到 %2 之間的數，最多 %3 位小數。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms.py" line="302" />
+        <source>Enter a whole number from %1 to %2.</source>
+        <translation>請輸入 %1 到 %2 之間的整數。</translation>
     </message>
 </context>
 <context>
@@ -3210,103 +3233,108 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaPolicyDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="55" />
+        <location filename="../../ui/complaints/policy.py" line="57" />
         <source>SLA policy and store calendar</source>
         <translation>投訴時限與門店日曆</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59" />
+        <location filename="../../ui/complaints/policy.py" line="61" />
         <source> min</source>
         <translation> 分鐘</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59" />
+        <location filename="../../ui/complaints/policy.py" line="61" />
         <source> h</source>
         <translation> 小時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="59" />
+        <location filename="../../ui/complaints/policy.py" line="61" />
         <source> working days</source>
         <translation> 個工作日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="66" />
-        <location filename="../../ui/complaints/policy.py" line="70" />
+        <location filename="../../ui/complaints/policy.py" line="68" />
+        <location filename="../../ui/complaints/policy.py" line="72" />
         <source>no warning</source>
         <translation>不提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="72" />
+        <location filename="../../ui/complaints/policy.py" line="74" />
         <source>the morning of its last day</source>
         <translation>最後一天開門時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="78" />
+        <location filename="../../ui/complaints/policy.py" line="77" />
+        <source>Warn</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/policy.py" line="91" />
         <source>e.g. 2027-01-01, 2027-02-06</source>
         <translation>如 2027-01-01, 2027-02-06</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="86" />
+        <location filename="../../ui/complaints/policy.py" line="99" />
         <source>First response within</source>
         <translation>首次回應時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="87" />
+        <location filename="../../ui/complaints/policy.py" line="100" />
         <source>Urgent: solution within</source>
         <translation>緊急投訴解決時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="88" />
+        <location filename="../../ui/complaints/policy.py" line="101" />
         <source>Investigation within</source>
         <translation>調查時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="89" />
+        <location filename="../../ui/complaints/policy.py" line="102" />
         <source>Final answer within</source>
         <translation>最終答覆時限</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="90" />
+        <location filename="../../ui/complaints/policy.py" line="103" />
         <source>Amber when due within</source>
         <translation>剩餘不足此時標黃</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="100" />
+        <location filename="../../ui/complaints/policy.py" line="113" />
         <source>Warn before investigation</source>
         <translation>調查時限前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="104" />
+        <location filename="../../ui/complaints/policy.py" line="117" />
         <source>Warn before final answer</source>
         <translation>最終答覆前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="91" />
+        <location filename="../../ui/complaints/policy.py" line="104" />
         <source>Escalate to</source>
         <translation>升級給</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="92" />
+        <location filename="../../ui/complaints/policy.py" line="105" />
         <source>Holidays</source>
         <translation>節假日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="93" />
+        <location filename="../../ui/complaints/policy.py" line="106" />
         <source>Make-up working days</source>
         <translation>調休上班日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="95" />
+        <location filename="../../ui/complaints/policy.py" line="108" />
         <source>Warn before response/urgent</source>
         <translation>回應/緊急解決前提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="107" />
+        <location filename="../../ui/complaints/policy.py" line="121" />
         <source>Rest days</source>
         <translation>休息日</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="110" />
+        <location filename="../../ui/complaints/policy.py" line="124" />
         <source>A working day is a day the store is open: every day except the rest days and holidays ticked here (a make-up day counts even if it is a rest day). The final answer is due by closing time of its last working day.</source>
         <translation>工作日指門店營業的日子：除此處勾選的休息日和節假日外的每一天（調休日即使是休息日也算工作日）。最終答覆的期限是最後一個工作日的打烊時間。</translation>
     </message>
@@ -3314,67 +3342,67 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>SlaReportDialog</name>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="151" />
+        <location filename="../../ui/complaints/policy.py" line="166" />
         <source>SLA report — last %1 days</source>
         <translation>時限報表 — 最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="166" />
+        <location filename="../../ui/complaints/policy.py" line="181" />
         <source>Complaints logged from %1 to %2; open and overdue as of now.</source>
         <translation>統計 %1 至 %2 登記的投訴；未結與超時為當前數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="174" />
+        <location filename="../../ui/complaints/policy.py" line="189" />
         <source>On time</source>
         <translation>按時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="174" />
+        <location filename="../../ui/complaints/policy.py" line="189" />
         <source>Warned</source>
         <translation>已提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="174" />
+        <location filename="../../ui/complaints/policy.py" line="189" />
         <source>Then met</source>
         <translation>提醒後按時完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="196" />
+        <location filename="../../ui/complaints/policy.py" line="211" />
         <source>Complaints logged</source>
         <translation>登記投訴數</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="197" />
+        <location filename="../../ui/complaints/policy.py" line="212" />
         <source>Open now</source>
         <translation>當前未結</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="198" />
+        <location filename="../../ui/complaints/policy.py" line="213" />
         <source>Overdue now</source>
         <translation>當前超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="199" />
+        <location filename="../../ui/complaints/policy.py" line="214" />
         <source>Median first response (minutes)</source>
         <translation>首次回應時間中位數（分鐘）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="200" />
+        <location filename="../../ui/complaints/policy.py" line="215" />
         <source>Average satisfaction</source>
         <translation>平均滿意度</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="201" />
+        <location filename="../../ui/complaints/policy.py" line="216" />
         <source>Deadlines by stage: on time; warned before, and then met</source>
         <translation>各階段時限：按時率；到期前已提醒的，及提醒後按時完成的</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="202" />
+        <location filename="../../ui/complaints/policy.py" line="217" />
         <source>By category</source>
         <translation>按類別</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/policy.py" line="203" />
+        <location filename="../../ui/complaints/policy.py" line="218" />
         <source>By channel</source>
         <translation>按渠道</translation>
     </message>
@@ -3797,37 +3825,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>WeekdayChecks</name>
     <message>
-        <location filename="../../ui/forms.py" line="195" />
+        <location filename="../../ui/forms.py" line="209" />
         <source>Mon</source>
         <translation>週一</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="196" />
+        <location filename="../../ui/forms.py" line="210" />
         <source>Tue</source>
         <translation>週二</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="197" />
+        <location filename="../../ui/forms.py" line="211" />
         <source>Wed</source>
         <translation>週三</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="198" />
+        <location filename="../../ui/forms.py" line="212" />
         <source>Thu</source>
         <translation>週四</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="199" />
+        <location filename="../../ui/forms.py" line="213" />
         <source>Fri</source>
         <translation>週五</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="200" />
+        <location filename="../../ui/forms.py" line="214" />
         <source>Sat</source>
         <translation>週六</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="201" />
+        <location filename="../../ui/forms.py" line="215" />
         <source>Sun</source>
         <translation>週日</translation>
     </message>
@@ -5351,27 +5379,27 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../ui/main.py" line="139" />
+        <location filename="../../ui/main.py" line="141" />
         <source>Upgrading the database to this version; please do not switch off…</source>
         <translation>正在把資料庫升級到新版本，請勿關機…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="296" />
+        <location filename="../../ui/main.py" line="298" />
         <source>The store's database server (%1) does not answer. Is the back-office PC on and connected? Retry when it is.</source>
         <translation>門店的資料庫伺服器（%1）沒有響應。請檢查後臺電腦是否已開機並連上網路，然後點“重試”。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="316" />
+        <location filename="../../ui/main.py" line="318" />
         <source>The database in %1 is damaged (%2). This can happen after a power cut while the disk was writing.</source>
         <translation>%1 中的資料庫已損壞（%2）。這可能是斷電時磁碟正在寫入造成的。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="331" />
+        <location filename="../../ui/main.py" line="333" />
         <source>No good backup was found. Please call for support; the file has not been changed.</source>
         <translation>沒有找到完好的備份。請聯絡技術支援；資料庫檔案未做任何改動。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="341" />
+        <location filename="../../ui/main.py" line="343" />
         <source>Restore the newest good backup, taken %1? The damaged file is kept beside it.</source>
         <translation>是否恢復 %1 的最新完好備份？損壞的檔案會另外保留。</translation>
     </message>

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.journeys.driver import App, query
+from tests.journeys.driver import App, query, wait_until
 from tests.journeys.test_start import create_owner, sign_in
 
 
@@ -36,7 +36,10 @@ def test_warning_before_the_deadline_then_met_or_missed(
     app.wait_window("slaPolicyDialog")
     app.wait_focus("slaResponse")
     app.key("ctrl+a")
-    app.type("1")
+    app.type("-1")  # the minus is not taken, and the box says why
+    app.wait_text("qtooltip_label", "请输入 1 到 1440 之间的整数。")
+    app.wait_text("slaResponse", "1")
+    app.screenshot("number-box-says-what-it-takes")
     app.key("Return")
     # The five-minute warning cannot come before a one-minute deadline: said, not saved.
     app.wait_text("formError", "首次回应前的提醒须早于时限：少于 1 分钟。")
@@ -52,6 +55,13 @@ def test_warning_before_the_deadline_then_met_or_missed(
 
     log_walk_in(app, "王先生", "毛巾有异味")
     app.wait_log(r"deadline warning: TS000001 response", timeout=90)
+    # The status bar counts down to the deadline warned of, second by second.
+    said = app.wait_widget(
+        "warningStatus",
+        lambda w: w["visible"] and "TS000001 王先生" in w["text"] and "还剩 00:" in w["text"],
+        what="the warning in the status bar",
+    )
+    app.wait_widget("warningStatus", lambda w: w["text"] < said["text"], what="a countdown")
     app.screenshot("warned")
     app.wait_focus("complaintList")  # the case just logged, selected
     app.key("Return")  # its next step: respond
@@ -59,6 +69,7 @@ def test_warning_before_the_deadline_then_met_or_missed(
     app.type("已道歉，马上调水温")
     app.key("ctrl+Return")
     app.wait_gone("complaintStepDialog")
+    wait_until("met: no more warning", lambda: app.widget("warningStatus") is None)
 
     log_walk_in(app, "李女士", "水温太低")
     app.wait_log(r"deadline warning: TS000002 response", timeout=90)

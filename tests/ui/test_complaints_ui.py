@@ -13,9 +13,10 @@ from app.complaints import ComplaintInput
 from app.core.clock import FakeClock
 from app.core.context import AppContext
 from tests.helpers import make_member
-from tests.ui.helpers import press
+from tests.ui.helpers import focused, press
 from ui.complaints.dialogs import ComplaintDialog, StepDialog
 from ui.complaints.models import ComplaintTableModel
+from ui.complaints.policy import SlaPolicyDialog, SlaReportDialog
 from ui.main_window import MainWindow
 
 
@@ -152,8 +153,6 @@ def test_clock_set_back_is_reported(qtbot: QtBot, clock: FakeClock, window: Main
 def test_manager_changes_policy_and_reads_report(
     qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow
 ) -> None:
-    from ui.complaints.policy import SlaPolicyDialog, SlaReportDialog
-
     open_complaints_page(qtbot, window)
     dialog = window.complaints.open_policy()
     assert isinstance(dialog, SlaPolicyDialog)
@@ -196,10 +195,40 @@ def test_warning_before_the_deadline_is_said_once(
     assert text.startswith("TS000001 王先生: First response due at ") and text.endswith(
         "(in 05:00)"
     )
-    assert window.statusBar().currentMessage() == text
+    shown = window.warning_button
+    assert shown.isVisible() and shown.text() == "⚠ TS000001 王先生: First response due in 05:00"
+    clock.advance(seconds=1)
     with qtbot.assertNotEmitted(window.alerts.alerted):
         window.on_tick()
+    assert shown.text().endswith("due in 04:59")  # counting down, not as it was said
     assert window.breach_banner.isHidden()  # a warning is not a miss
+
+
+def test_every_warning_is_shown_until_its_deadline_is_met_or_missed(
+    qtbot: QtBot, ctx: AppContext, clock: FakeClock, window: MainWindow, english: None
+) -> None:
+    """Two deadlines warned of at once: the sooner shown, with how many more; each gone
+    once met; a click on it opens that case. (Before, only the first was said, in a
+    status message frozen for a minute.)"""
+    first = cp.log_complaint(ctx, ComplaintInput("counter", "hygiene", "毛巾", guest_name="王"))
+    clock.advance(seconds=30)
+    second = cp.log_complaint(ctx, ComplaintInput("counter", "service", "吵", guest_name="李"))
+    window.complaints.reload()
+    shown = window.warning_button
+    clock.advance(minutes=10)  # both within 5 minutes of their first response
+    window.on_tick()
+    assert shown.text() == "⚠ TS000001 王: First response due in 04:30 (+1 more)"
+    shown.click()
+    assert window.pages.currentWidget() is window.complaints
+    assert window.complaints.current is not None and window.complaints.current.id == first.id
+    cp.respond(ctx, first.id, "已致歉")
+    window.complaints.reload()
+    window.on_tick()
+    assert shown.text() == "⚠ TS000002 李: First response due in 05:00"
+    clock.advance(minutes=5, seconds=1)  # missed: the breach alert tells it now
+    window.on_tick()
+    assert shown.isHidden()
+    assert second.id in {a.complaint_id for a in window.unacknowledged}
 
 
 def test_the_list_by_keyboard_tab_leaves_it_enter_opens_the_next_step(
@@ -220,3 +249,26 @@ def test_the_list_by_keyboard_tab_leaves_it_enter_opens_the_next_step(
     tabbed = press(qtbot, Qt.Key.Key_Tab, on=page.view)
     assert QApplication.focusWidget() is not page.view and tabbed is page.view
     assert QApplication.focusWidget() in page.step_buttons.values()
+
+
+def test_the_final_answers_warning_is_switched_off_by_its_tick_box(
+    qtbot: QtBot, ctx: AppContext, window: MainWindow
+) -> None:
+    open_complaints_page(qtbot, window)
+    dialog = window.complaints.open_policy()
+    assert isinstance(dialog, SlaPolicyDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.warn_answer_on.isChecked() and dialog.warn_answer.isEnabled()
+    dialog.warn_answer_on.setFocus()
+    press(qtbot, Qt.Key.Key_Space, on=dialog.warn_answer_on)
+    assert not dialog.warn_answer.isEnabled()
+    press(qtbot, Qt.Key.Key_Space, on=dialog.warn_answer_on)
+    press(qtbot, Qt.Key.Key_Tab, on=dialog.warn_answer_on)
+    assert focused() is dialog.warn_answer  # enabled again: Tab reaches it
+    dialog.warn_answer_on.setChecked(False)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert not cp.get_policy(ctx).warn_answer
+    again = window.complaints.open_policy()
+    assert isinstance(again, SlaPolicyDialog)
+    assert not again.warn_answer_on.isChecked() and not again.warn_answer.isEnabled()
+    again.reject()
