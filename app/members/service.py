@@ -277,7 +277,8 @@ def _plan(query: str, fuzzy_pinyin: bool = True) -> list[tuple[str, int]]:
         simple = simplified(text)
         other = [("n" + simple, RARE)] if simple != text else []
         return [("n" + text, PLAIN), *other, ("v" + simple, RARE)]
-    plan = [(kind + text, PLAIN) for kind in ("c", "m", "i", "y", "s", "n")]
+    # (Not the member no.: it is digits only, MEMBER_NO_BASE + id.)
+    plan = [(kind + text, PLAIN) for kind in ("c", "i", "y", "s", "n")]
     if text.isalpha() and text.isascii():
         plan.append(("r" + text, RARE))
         if fuzzy_pinyin:

@@ -670,102 +670,102 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>时限设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113" />
-        <source>Respond</source>
-        <translation>回应</translation>
-    </message>
-    <message>
         <location filename="../../ui/complaints/page.py" line="114" />
-        <source>Investigate</source>
-        <translation>调查</translation>
+        <source>&amp;Respond</source>
+        <translation>回应(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="115" />
-        <source>Answer</source>
-        <translation>答复</translation>
+        <source>&amp;Investigate</source>
+        <translation>调查(&amp;I)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="116" />
-        <source>Close</source>
-        <translation>结案</translation>
+        <source>&amp;Answer</source>
+        <translation>答复(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="117" />
-        <source>Reopen</source>
-        <translation>重新打开</translation>
+        <source>&amp;Close</source>
+        <translation>结案(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="118" />
-        <source>Escalate</source>
-        <translation>升级</translation>
+        <source>Re&amp;open</source>
+        <translation>重新打开(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="119" />
-        <source>Note</source>
-        <translation>备注</translation>
+        <source>&amp;Escalate</source>
+        <translation>升级(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="120" />
-        <source>Compensation coupon</source>
-        <translation>补偿券</translation>
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="128" />
+        <location filename="../../ui/complaints/page.py" line="121" />
+        <source>Com&amp;pensation coupon</source>
+        <translation>补偿券(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="130" />
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="244" />
+        <location filename="../../ui/complaints/page.py" line="246" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未结：%1    超时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="276" />
+        <location filename="../../ui/complaints/page.py" line="278" />
         <source>No complaint selected.</source>
         <translation>未选择投诉。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="286" />
+        <location filename="../../ui/complaints/page.py" line="288" />
         <source>assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="287" />
+        <location filename="../../ui/complaints/page.py" line="289" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="296" />
+        <location filename="../../ui/complaints/page.py" line="298" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="297" />
+        <location filename="../../ui/complaints/page.py" line="299" />
         <source>(late)</source>
         <translation>（超时）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="300" />
+        <location filename="../../ui/complaints/page.py" line="302" />
         <source>missed</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="302" />
+        <location filename="../../ui/complaints/page.py" line="304" />
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="308" />
+        <location filename="../../ui/complaints/page.py" line="310" />
         <source>urgent case</source>
         <translation>紧急投诉</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="308" />
+        <location filename="../../ui/complaints/page.py" line="310" />
         <source>by staff</source>
         <translation>员工手动</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="314" />
+        <location filename="../../ui/complaints/page.py" line="316" />
         <source>%1 overdue</source>
         <translation>%1超时</translation>
     </message>
@@ -1719,7 +1719,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/login.py" line="84" />
-        <location filename="../../ui/login.py" line="95" />
+        <location filename="../../ui/login.py" line="96" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>

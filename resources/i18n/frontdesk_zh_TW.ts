@@ -670,102 +670,102 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>時限設定…</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="113" />
-        <source>Respond</source>
-        <translation>回應</translation>
-    </message>
-    <message>
         <location filename="../../ui/complaints/page.py" line="114" />
-        <source>Investigate</source>
-        <translation>調查</translation>
+        <source>&amp;Respond</source>
+        <translation>回應(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="115" />
-        <source>Answer</source>
-        <translation>答覆</translation>
+        <source>&amp;Investigate</source>
+        <translation>調查(&amp;I)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="116" />
-        <source>Close</source>
-        <translation>結案</translation>
+        <source>&amp;Answer</source>
+        <translation>答覆(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="117" />
-        <source>Reopen</source>
-        <translation>重新開啟</translation>
+        <source>&amp;Close</source>
+        <translation>結案(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="118" />
-        <source>Escalate</source>
-        <translation>升級</translation>
+        <source>Re&amp;open</source>
+        <translation>重新開啟(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="119" />
-        <source>Note</source>
-        <translation>備註</translation>
+        <source>&amp;Escalate</source>
+        <translation>升級(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../ui/complaints/page.py" line="120" />
-        <source>Compensation coupon</source>
-        <translation>補償券</translation>
+        <source>&amp;Note</source>
+        <translation>備註(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="128" />
+        <location filename="../../ui/complaints/page.py" line="121" />
+        <source>Com&amp;pensation coupon</source>
+        <translation>補償券(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complaints/page.py" line="130" />
         <source>Complaint</source>
         <translation>投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="244" />
+        <location filename="../../ui/complaints/page.py" line="246" />
         <source>Open: %1    Overdue: %2</source>
         <translation>未結：%1    超時：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="276" />
+        <location filename="../../ui/complaints/page.py" line="278" />
         <source>No complaint selected.</source>
         <translation>未選擇投訴。</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="286" />
+        <location filename="../../ui/complaints/page.py" line="288" />
         <source>assignee</source>
         <translation>負責人</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="287" />
+        <location filename="../../ui/complaints/page.py" line="289" />
         <source>due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="296" />
+        <location filename="../../ui/complaints/page.py" line="298" />
         <source>met %1</source>
         <translation>%1 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="297" />
+        <location filename="../../ui/complaints/page.py" line="299" />
         <source>(late)</source>
         <translation>（超時）</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="300" />
+        <location filename="../../ui/complaints/page.py" line="302" />
         <source>missed</source>
         <translation>已超時</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="302" />
+        <location filename="../../ui/complaints/page.py" line="304" />
         <source>open</source>
         <translation>進行中</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="308" />
+        <location filename="../../ui/complaints/page.py" line="310" />
         <source>urgent case</source>
         <translation>緊急投訴</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="308" />
+        <location filename="../../ui/complaints/page.py" line="310" />
         <source>by staff</source>
         <translation>員工手動</translation>
     </message>
     <message>
-        <location filename="../../ui/complaints/page.py" line="314" />
+        <location filename="../../ui/complaints/page.py" line="316" />
         <source>%1 overdue</source>
         <translation>%1超時</translation>
     </message>
@@ -1719,7 +1719,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/login.py" line="84" />
-        <location filename="../../ui/login.py" line="95" />
+        <location filename="../../ui/login.py" line="96" />
         <source>Sign in</source>
         <translation>登入</translation>
     </message>

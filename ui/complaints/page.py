@@ -109,18 +109,20 @@ class ComplaintsPage(QWidget):
         self.detail = QTextBrowser(objectName="complaintDetail")
         self.step_buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
+        # Each step has its Alt key (the underlined letter; Enter opens the next one).
         step_titles = {
-            "respond": self.tr("Respond"),
-            "investigate": self.tr("Investigate"),
-            "answer": self.tr("Answer"),
-            "close": self.tr("Close"),
-            "reopen": self.tr("Reopen"),
-            "escalate": self.tr("Escalate"),
-            "note": self.tr("Note"),
-            "coupon": self.tr("Compensation coupon"),
+            "respond": (self.tr("&Respond"), "R"),
+            "investigate": (self.tr("&Investigate"), "I"),
+            "answer": (self.tr("&Answer"), "A"),
+            "close": (self.tr("&Close"), "C"),
+            "reopen": (self.tr("Re&open"), "O"),
+            "escalate": (self.tr("&Escalate"), "E"),
+            "note": (self.tr("&Note"), "N"),
+            "coupon": (self.tr("Com&pensation coupon"), "P"),
         }
-        for step, title in step_titles.items():
+        for step, (title, key) in step_titles.items():
             button = QPushButton(title, objectName=f"step_{step}")
+            button.setToolTip(f"Alt+{key}")
             button.clicked.connect(lambda _c=False, s=step: self.open_step(s))
             buttons.addWidget(button)
             self.step_buttons[step] = button

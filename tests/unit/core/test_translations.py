@@ -57,3 +57,19 @@ def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
         if hidden.search(line)
     ]
     assert not found, found
+
+
+MNEMONIC = re.compile(r"&(\w)")
+
+
+@pytest.mark.parametrize("ts", TS, ids=lambda p: p.name)
+def test_an_alt_key_is_the_same_in_every_language(ts: Path) -> None:
+    """A button's underlined letter (&R) is its Alt key, named in its tooltip: the
+    translation keeps the letter ("回应(&R)"), or Alt+R would do nothing in Chinese."""
+    wrong = [
+        (source, text)
+        for source, text in sources(ts).items()
+        if (key := MNEMONIC.search(source.replace("&&", "")))
+        and [k.upper() for k in MNEMONIC.findall(text.replace("&&", ""))] != [key[1].upper()]
+    ]
+    assert not wrong, wrong
