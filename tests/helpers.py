@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from app import members
 from app.bootstrap import open_store
@@ -19,6 +22,35 @@ from app.members import MemberInput, MemberProfile
 from tests import pg
 
 _PHONE = iter(range(13800000000, 13900000000, 7))
+
+
+@contextmanager
+def counter_meanwhile(
+    ctx: AppContext, when: Callable[[str], bool], act: Callable[[], object], between: bool = False
+) -> Iterator[list[threading.Thread]]:
+    """Another counter acts while this one works: the first time a statement for which
+    `when(statement)` holds is about to run, `act` starts on a thread of its own. Then
+    this one waits 0.3 s, long enough for it to go in were it let in (a write waiting for
+    a lock), or, `between`, until it is done (a commit between two reads). Yields the
+    threads started (none, if no statement matched); joins them on leaving."""
+    started: list[threading.Thread] = []
+
+    def hook(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if when(statement) and not started:  # (when sees every statement)
+            started.append(threading.Thread(target=act))
+            started[0].start()
+            if between:
+                started[0].join()
+            else:
+                time.sleep(0.3)
+
+    event.listen(ctx.engine, "before_cursor_execute", hook)
+    try:
+        yield started
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", hook)
+        for thread in started:
+            thread.join()
 
 
 def make_member(

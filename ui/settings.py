@@ -11,7 +11,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -386,6 +386,27 @@ class SettingsDialog(FormDialog):
         self.resize(640, 330)
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The keyboard starts in the open tab's first field (the dialog's own form is
+        empty, so FormDialog left it nowhere to be seen)."""
+        super().showEvent(event)
+        focus = self.focusWidget()
+        if focus is None or focus in self.buttons.buttons() or focus is self.tabs.tabBar():
+            page = self.tabs.currentWidget()
+            first = next(
+                (
+                    w
+                    for w in page.findChildren(QWidget)
+                    if w.isVisible()
+                    and w.isEnabled()
+                    and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and not isinstance(w, QLabel)
+                ),
+                None,
+            )
+            if first is not None:
+                first.setFocus()
 
     def show_error(self, text: str, field: str | None) -> None:
         """Shows the tab holding the field first: a message about a hidden field helps

@@ -87,6 +87,9 @@ def test_member_shortcuts_after_opening_with_enter(
 
 def test_settings_and_quit_by_key(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, F.Key_Comma, CTRL)
+    dialog = active_dialog(qtbot, "settingsDialog")
+    assert focused().objectName() == "storeName"  # where typing goes, not nowhere
+    assert dialog.isVisible()
     close_with_escape(qtbot, "settingsDialog")
     assert focused() is window.member_desk.search_box
     press(qtbot, F.Key_Q, CTRL)

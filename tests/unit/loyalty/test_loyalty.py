@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from app.core.context import AppContext
 from app.core.errors import Conflict, ValidationError
 from app.members import get_profile, record_visit
 from db.models import Member, MemberStats, PointsEntry
-from tests.helpers import make_member, race_points, refused
+from tests.helpers import counter_meanwhile, make_member, race_points, refused
 
 
 def _ledger(ctx: AppContext, member_id: int) -> int:
@@ -241,7 +240,6 @@ class TestPoints:
         clock.advance(days=200)
         record_visit(ctx, m.id, 20000)
         clock.advance(days=166)
-        counter: list[threading.Thread] = []
         outcome: list[object] = []
 
         def redeem() -> None:
@@ -250,19 +248,8 @@ class TestPoints:
             except Conflict as exc:
                 outcome.append(exc.code)
 
-        def redeem_meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.startswith("UPDATE points_entries") and not counter:
-                counter.append(threading.Thread(target=redeem))
-                counter[0].start()
-                time.sleep(0.3)  # long enough for it to go in, were it let in
-
-        event.listen(ctx.engine, "before_cursor_execute", redeem_meanwhile)
-        try:
+        with counter_meanwhile(ctx, lambda sql: sql.startswith("UPDATE points_entries"), redeem):
             assert ly.expire_points(ctx) == 500
-        finally:
-            event.remove(ctx.engine, "before_cursor_execute", redeem_meanwhile)
-            for thread in counter:
-                thread.join()
         assert outcome == [50]
         assert ly.balance(ctx, m.id) == _ledger(ctx, m.id) == 50
 
@@ -504,21 +491,12 @@ class TestReviewMeanwhile:
         m = make_member(ctx)
         for _ in range(4):
             record_visit(ctx, m.id, 40000)
-        counter: list[threading.Thread] = []
-
-        def visit_meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.startswith("INSERT INTO member_stats") and not counter:
-                counter.append(threading.Thread(target=record_visit, args=(ctx, m.id, 50000)))
-                counter[0].start()
-                time.sleep(0.3)  # long enough for it to go in, were it let in
-
-        event.listen(ctx.engine, "before_cursor_execute", visit_meanwhile)
-        try:
+        with counter_meanwhile(
+            ctx,
+            lambda sql: sql.startswith("INSERT INTO member_stats"),
+            lambda: record_visit(ctx, m.id, 50000),
+        ) as counter:
             ly.refresh(ctx)
-        finally:
-            event.remove(ctx.engine, "before_cursor_execute", visit_meanwhile)
-            for thread in counter:
-                thread.join()
         assert counter and tier_of(ctx, m.id) == "B"
         with ctx.uow() as uow:
             stats = uow.session.get(MemberStats, m.id)
@@ -535,17 +513,11 @@ class TestReviewMeanwhile:
         m = make_member(ctx)
         for _ in range(4):
             record_visit(ctx, m.id, 40000)
-        counter: list[threading.Thread] = []
-
-        def visit_between(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.startswith("SELECT member_stats.member_id") and not counter:
-                counter.append(threading.Thread(target=record_visit, args=(ctx, m.id, 50000)))
-                counter[0].start()
-                counter[0].join()
-
-        event.listen(ctx.engine, "before_cursor_execute", visit_between)
-        try:
+        with counter_meanwhile(
+            ctx,
+            lambda sql: sql.startswith("SELECT member_stats.member_id"),
+            lambda: record_visit(ctx, m.id, 50000),
+            between=True,
+        ) as counter:
             ly.refresh(ctx)
-        finally:
-            event.remove(ctx.engine, "before_cursor_execute", visit_between)
         assert counter and tier_of(ctx, m.id) == "B"

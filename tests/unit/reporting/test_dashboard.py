@@ -28,12 +28,16 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from app import complaints as cp
 from app import reporting as db_
+from app.admin.demo import seed_demo
 from app.core.clock import FakeClock
 from app.core.context import AppContext
 from app.core.errors import ValidationError
+from app.members import record_visit
 from db.models import DailyTotal
-from tests.helpers import october_store, refused
+from db.repositories import DashboardRepository
+from tests.helpers import counter_meanwhile, make_member, october_store, refused
 
 OCTOBER = db_.Period(date(2026, 10, 1), date(2026, 10, 31))
 
@@ -132,7 +136,6 @@ def test_rebuilt_day_book_matches_the_live_one(ctx: AppContext, store: dict[str,
 
 
 def test_bulk_import_marks_the_day_book_stale(ctx: AppContext) -> None:
-    from app.admin.demo import seed_demo
 
     seed_demo(ctx, 50, visits_per_member=3)
     assert db_.ensure_totals(ctx) is True
@@ -214,7 +217,6 @@ def test_rebuild_through_the_portable_queries(
 ) -> None:
     """The rebuild's plain-SQL fast path (SQLite) and its portable path (other
     databases) count the same."""
-    from db.repositories import DashboardRepository
 
     def totals() -> list[tuple[object, ...]]:
         t = DailyTotal
@@ -237,9 +239,6 @@ def test_rebuild_through_the_portable_queries(
 
 
 def test_a_new_time_zone_recounts_the_days(ctx: AppContext, clock: FakeClock) -> None:
-    from app import complaints as cp
-    from app.members import record_visit
-    from tests.helpers import make_member
 
     m = make_member(ctx)
     clock.set(datetime(2026, 10, 31, 17, 0, tzinfo=UTC))  # 1 Nov 01:00 in Beijing
@@ -274,8 +273,6 @@ def test_a_visit_and_a_member_during_a_recount_are_counted(
     a visit and a new member recorded between its read and its write are in the day book
     it leaves, which is what a recount made afterwards finds. (It used to fail on SQLite,
     "database is locked", and on a server lose them.)"""
-    from app.members import record_visit
-    from tests.helpers import make_member
 
     regular = make_member(ctx)
     record_visit(ctx, regular.id, 10000)
@@ -304,7 +301,6 @@ def test_a_visit_and_a_member_during_a_recount_are_counted(
 def test_a_recount_leaves_the_book_stale_when_asked_again_meanwhile(ctx: AppContext) -> None:
     """A change of the store's time zone (or a bulk import) during a recount asks for
     another: the recount that ends after it does not say the book is current."""
-    from app import complaints as cp
 
     db_.mark_stale(ctx)
 
@@ -320,36 +316,22 @@ def test_a_visit_while_the_recount_is_written_waits_for_it(ctx: AppContext) -> N
     """A counter that records a visit while the recount is being written waits until it
     is, then adds its visit on top (on a server, without the recount's lock, the visit
     went in between its read of the book and its rewrite, and was lost)."""
-    import threading
-    import time
-
-    from sqlalchemy import event
-
-    from app.members import record_visit
-    from tests.helpers import make_member
 
     regular = make_member(ctx)
     record_visit(ctx, regular.id, 10000)
     db_.mark_stale(ctx)
     reads: list[str] = []
-    counter: list[threading.Thread] = []
 
-    def visit_meanwhile(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+    def after_the_writes_read(statement: str) -> bool:
+        # Between the write's read of the book (its second) and its rewrite.
         if statement.startswith("SELECT daily_totals.day"):
             reads.append(statement)
-        elif statement.startswith("DELETE FROM daily_totals") and len(reads) == 2:
-            # Between the write's read of the book and its rewrite: a counter's visit.
-            counter.append(threading.Thread(target=record_visit, args=(ctx, regular.id, 7000)))
-            counter[0].start()
-            time.sleep(0.3)  # long enough for it to go in, were it let in
+        return statement.startswith("DELETE FROM daily_totals") and len(reads) == 2
 
-    event.listen(ctx.engine, "before_cursor_execute", visit_meanwhile)
-    try:
+    with counter_meanwhile(
+        ctx, after_the_writes_read, lambda: record_visit(ctx, regular.id, 7000)
+    ) as counter:
         db_.rebuild_totals(ctx)
-    finally:
-        event.remove(ctx.engine, "before_cursor_execute", visit_meanwhile)
-        for thread in counter:
-            thread.join()
     assert len(reads) == 2 and counter
     assert sum(r[3] for r in _day_book(ctx)) == 17000
 
@@ -358,29 +340,17 @@ def test_the_recount_reads_the_book_and_the_visits_at_one_moment(ctx: AppContext
     """A visit committed between the recount's first look at the day book and its read of
     the visits is counted once (on a server, each statement read at its own moment: the
     visits had it and so did the difference in the book, and it was counted twice)."""
-    import threading
-
-    from sqlalchemy import event
-
-    from app.members import record_visit
-    from tests.helpers import make_member
 
     regular = make_member(ctx)
     record_visit(ctx, regular.id, 10000)
     db_.mark_stale(ctx)
-    counter: list[threading.Thread] = []
-
-    def visit_between(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("SELECT member_stats.member_id") and not counter:
-            counter.append(threading.Thread(target=record_visit, args=(ctx, regular.id, 7000)))
-            counter[0].start()
-            counter[0].join()
-
-    event.listen(ctx.engine, "before_cursor_execute", visit_between)
-    try:
+    with counter_meanwhile(
+        ctx,
+        lambda sql: sql.startswith("SELECT member_stats.member_id"),
+        lambda: record_visit(ctx, regular.id, 7000),
+        between=True,
+    ) as counter:
         db_.rebuild_totals(ctx)
-    finally:
-        event.remove(ctx.engine, "before_cursor_execute", visit_between)
     assert counter
     book = _day_book(ctx)
     assert (sum(r[2] for r in book), sum(r[3] for r in book)) == (2, 17000)
