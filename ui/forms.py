@@ -80,7 +80,7 @@ class FormDialog(QDialog):
     def show_error(self, text: str, field: str | None) -> None:
         self.error.setText(text)
         self.error.show()
-        self._fit_height()
+        self.fit_height()
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setFocus()
@@ -88,7 +88,7 @@ class FormDialog(QDialog):
             self._error_field = widget
             widget.installEventFilter(self)
 
-    def _fit_height(self) -> None:
+    def fit_height(self) -> None:
         """The error line takes room: the dialog grows to hold it rather than squeezing the
         wrapped texts above it (a help text lost its first and last lines)."""
         layout = self.layout()

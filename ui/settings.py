@@ -145,8 +145,8 @@ class SettingsDialog(FormDialog):
         self.fuzzy.setChecked(self.current.fuzzy_pinyin)
         fuzzy_hint = QLabel(
             self.tr(
-                "z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in "
-                "an input method's fuzzy mode; exact matches still come first."
+                "z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing and ü/u (lv/lu) count as the "
+                "same, as in an input method's fuzzy mode; exact matches still come first."
             ),
             objectName="fuzzyPinyinHint",
         )
@@ -384,6 +384,9 @@ class SettingsDialog(FormDialog):
         tabs.addTab(database, self.tr("Database"))
         self.tabs = tabs
         self.resize(640, 330)
+        # A tab whose wrapped texts need more height than the last one gets it (the offers'
+        # buttons were drawn over the table's edge).
+        tabs.currentChanged.connect(self.fit_height)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -391,6 +394,7 @@ class SettingsDialog(FormDialog):
         """The keyboard starts in the open tab's first field (the dialog's own form is
         empty, so FormDialog left it nowhere to be seen)."""
         super().showEvent(event)
+        self.fit_height()
         focus = self.focusWidget()
         if focus is None or focus in self.buttons.buttons() or focus is self.tabs.tabBar():
             page = self.tabs.currentWidget()

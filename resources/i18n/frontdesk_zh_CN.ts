@@ -2926,8 +2926,8 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="148" />
-        <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
-        <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 视为相同，与输入法的模糊音一样；完全匹配的结果仍排在前面。</translation>
+        <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing and ü/u (lv/lu) count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
+        <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 与 ü/u（lv/lu）视为相同，与输入法的模糊音一样；完全匹配的结果仍排在前面。</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="155" />
@@ -2941,7 +2941,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="163" />
-        <location filename="../../ui/settings.py" line="485" />
+        <location filename="../../ui/settings.py" line="510" />
         <source>No logo</source>
         <translation>无标志</translation>
     </message>
@@ -3017,7 +3017,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="252" />
-        <location filename="../../ui/settings.py" line="489" />
+        <location filename="../../ui/settings.py" line="514" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
@@ -3157,37 +3157,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="423" />
+        <location filename="../../ui/settings.py" line="448" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="433" />
+        <location filename="../../ui/settings.py" line="458" />
         <source>Connected to %1. No store on it yet.</source>
         <translation>已连接到 %1。服务器上还没有门店数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="436" />
+        <location filename="../../ui/settings.py" line="461" />
         <source>Connected to %1. It holds %2 members.</source>
         <translation>已连接到 %1。其中有 %2 位会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="449" />
+        <location filename="../../ui/settings.py" line="474" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次询问（用 PDF 阅读器打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="453" />
+        <location filename="../../ui/settings.py" line="478" />
         <source>(not connected)</source>
         <translation>（未连接）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="467" />
+        <location filename="../../ui/settings.py" line="492" />
         <source>Store logo</source>
         <translation>门店标志</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="467" />
+        <location filename="../../ui/settings.py" line="492" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>

@@ -2926,8 +2926,8 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="148" />
-        <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng and in/ing count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
-        <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 視為相同，與輸入法的模糊音一樣；完全匹配的結果仍排在前面。</translation>
+        <source>z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing and ü/u (lv/lu) count as the same, as in an input method's fuzzy mode; exact matches still come first.</source>
+        <translation>z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing 與 ü/u（lv/lu）視為相同，與輸入法的模糊音一樣；完全匹配的結果仍排在前面。</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="155" />
@@ -2941,7 +2941,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="163" />
-        <location filename="../../ui/settings.py" line="485" />
+        <location filename="../../ui/settings.py" line="510" />
         <source>No logo</source>
         <translation>無標誌</translation>
     </message>
@@ -3017,7 +3017,7 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
     </message>
     <message>
         <location filename="../../ui/settings.py" line="252" />
-        <location filename="../../ui/settings.py" line="489" />
+        <location filename="../../ui/settings.py" line="514" />
         <source>Backup folder</source>
         <translation>備份資料夾</translation>
     </message>
@@ -3157,37 +3157,37 @@ Everything entered after it will be replaced when Frontdesk next starts (the cur
         <translation>資料庫</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="423" />
+        <location filename="../../ui/settings.py" line="448" />
         <source>Connecting…</source>
         <translation>正在連線…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="433" />
+        <location filename="../../ui/settings.py" line="458" />
         <source>Connected to %1. No store on it yet.</source>
         <translation>已連線到 %1。伺服器上還沒有門店資料。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="436" />
+        <location filename="../../ui/settings.py" line="461" />
         <source>Connected to %1. It holds %2 members.</source>
         <translation>已連線到 %1。其中有 %2 位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="449" />
+        <location filename="../../ui/settings.py" line="474" />
         <source>Ask each time (open in the PDF viewer)</source>
         <translation>每次詢問（用 PDF 閱讀器開啟）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="453" />
+        <location filename="../../ui/settings.py" line="478" />
         <source>(not connected)</source>
         <translation>（未連線）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="467" />
+        <location filename="../../ui/settings.py" line="492" />
         <source>Store logo</source>
         <translation>門店標誌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="467" />
+        <location filename="../../ui/settings.py" line="492" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>圖片 (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>

@@ -1,5 +1,7 @@
 """Finds text a user cannot read whole: labels, buttons, tabs, list items, table headers
-and visible table cells whose text is wider (or, wrapped, taller) than the room they have.
+and visible table cells whose text is wider (or, wrapped, taller) than the room they have;
+and groups of fields squeezed below their layout's least height (drawn over each other:
+the stored-value offers' buttons over their table's edge).
 Used by tests/ui/test_layout.py on every page and dialog in every language, and by
 scripts/screenshots.py next to the pictures it saves."""
 
@@ -172,6 +174,13 @@ def clipped(top: QWidget) -> list[Clipped]:
     for w in widgets:
         if not w.isVisible() or w.width() <= 0:
             continue
+        layout = w.layout()
+        if layout is not None and w is not top and w.isWindow() is False:
+            least = layout.totalMinimumSize().height()
+            if layout.hasHeightForWidth():
+                least = max(least, layout.totalHeightForWidth(w.width()))
+            if w.height() + SLACK < least:
+                found.append(Clipped(_name(w), "(squeezed)", least, w.height()))
         if isinstance(w, QLabel):
             _label(w, found)
         elif isinstance(w, QAbstractButton) and not isinstance(w, QTabBar):
