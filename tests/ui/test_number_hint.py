@@ -27,13 +27,15 @@ def boxes(
     layout.addWidget(money)
     form.show()
     qtbot.waitExposed(form)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form, timeout=2000)
     yield whole, money
-    qapp.removeEventFilter(hint)
+    qapp.focusChanged.disconnect(hint.on_focus)
     QToolTip.hideText()
 
 
 def typed(qtbot: QtBot, box: QSpinBox | QDoubleSpinBox, text: str) -> str:
-    box.setFocus()
+    box.setFocus()  # (the hint watches a box from when it gets the focus)
     box.selectAll()
     QToolTip.hideText()
     qtbot.waitUntil(lambda: not QToolTip.isVisible())
