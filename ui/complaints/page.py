@@ -237,6 +237,8 @@ class ComplaintsPage(QWidget):
     def warnings_to_heed(self) -> list[WarningAlert]:
         """The warnings given whose deadline is still to come and not yet met, soonest
         first (forgotten once met, missed or closed)."""
+        if not {a.complaint_id for a in self._warned} <= {row.id for row in self.model.rows()}:
+            self.reload()  # warned while locked, or closed: the list says which (once)
         self._warned = cp.still_to_heed(self._warned, self.model.rows(), self.ctx.clock.now())
         return list(self._warned)
 
